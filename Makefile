@@ -1,0 +1,49 @@
+# Duban — two commands: `make run` and `make test`.
+VENV    ?= .venv
+PY      := $(VENV)/bin/python
+PIP     := $(VENV)/bin/pip
+TRACKER := $(VENV)/bin/tracker
+HOST    ?= 127.0.0.1
+PORT    ?= 5000
+
+.PHONY: run test install install-test translations translations-update lint clean
+
+$(VENV)/bin/python:
+	python3 -m venv $(VENV)
+	$(PIP) install -q --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(VENV)/bin/python
+	$(PIP) install -q -e .
+	touch $@
+
+$(VENV)/.installed-test: pyproject.toml $(VENV)/.installed
+	$(PIP) install -q -e ".[test]"
+	touch $@
+
+install: $(VENV)/.installed translations
+install-test: $(VENV)/.installed-test translations
+
+# Compiled catalogs (.mo) are build output: never committed, always rebuilt here.
+translations: $(VENV)/.installed
+	$(VENV)/bin/pybabel compile -d tracker/translations
+
+run: install
+	$(TRACKER) db upgrade
+	$(TRACKER) demo load --if-new
+	$(TRACKER) serve --host $(HOST) --port $(PORT)
+
+lint: $(VENV)/.installed-test
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+test: install-test
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/pytest
+
+clean:
+	rm -rf $(VENV) .pytest_cache
+
+# Re-extract the source strings and merge them into the Chinese catalog.
+translations-update: $(VENV)/.installed
+	$(VENV)/bin/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o tracker/translations/messages.pot .
+	$(VENV)/bin/pybabel update -i tracker/translations/messages.pot -d tracker/translations --no-fuzzy-matching

@@ -1,0 +1,101 @@
+"""Duban (督办): the application factory."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from flask import Flask
+
+from tracker.config import FIXED, load_config
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(config: dict | None = None) -> Flask:
+    """Create the Flask application; `config` overrides settings (tests pass a mapping)."""
+    app = Flask(
+        __name__,
+        template_folder=str(PROJECT_ROOT / "templates"),
+        static_folder="static",
+    )
+    app.config.update(FIXED)
+    app.config.update(load_config(config))
+    if config:
+        app.config.update(config)
+    Path(app.config["INSTANCE_DIR"]).mkdir(parents=True, exist_ok=True)
+    app.instance_path = app.config["INSTANCE_DIR"]
+    logging.basicConfig(
+        level=app.config["LOG_LEVEL"], format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+    logging.getLogger("alembic").setLevel(logging.WARNING)
+
+    register_extensions(app)
+    register_blueprints(app)
+    register_request_hooks(app)
+    register_errorhandlers(app)
+    register_template_helpers(app)
+    register_commands(app)
+    return app
+
+
+def register_extensions(app: Flask) -> None:
+    from tracker.core.db import configure_engine
+    from tracker.core.i18n import select_locale, select_timezone
+    from tracker.extensions import babel, csrf, db, login_manager, migrate
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"))
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
+    login_manager.init_app(app)
+    with app.app_context():
+        configure_engine(db.engine)
+    import tracker.models  # noqa: F401  (every model registered before first use)
+    from tracker.accounts import sessions
+
+    sessions.init_login_manager(login_manager)
+
+
+def register_blueprints(app: Flask) -> None:
+    from tracker.accounts.views import bp as accounts_bp
+    from tracker.audit.views import bp as audit_bp
+    from tracker.home.views import bp as home_bp
+    from tracker.units.views import bp as units_bp
+
+    app.register_blueprint(home_bp)
+    app.register_blueprint(accounts_bp)
+    app.register_blueprint(units_bp)
+    app.register_blueprint(audit_bp)
+
+
+def register_request_hooks(app: Flask) -> None:
+    from tracker.accounts import sessions
+    from tracker.core import security
+
+    security.init_app(app)
+    sessions.init_app(app)
+
+
+def register_errorhandlers(app: Flask) -> None:
+    from tracker.core.errors import init_app
+
+    init_app(app)
+
+
+def register_template_helpers(app: Flask) -> None:
+    from tracker.core.templating import init_app
+
+    init_app(app)
+
+
+def register_commands(app: Flask) -> None:
+    from tracker.accounts.cli import users_cli
+    from tracker.audit.cli import audit_cli
+    from tracker.core.cli import serve_command
+    from tracker.demo.cli import demo_cli
+    from tracker.units.cli import units_cli
+
+    for group in (users_cli, units_cli, audit_cli, demo_cli):
+        app.cli.add_command(group)
+    app.cli.add_command(serve_command)

@@ -1,0 +1,1 @@
+"""Accounts: users, roles, login sessions and password policy."""

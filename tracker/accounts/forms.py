@@ -1,0 +1,62 @@
+"""Forms for logging in, one's own account, and user administration."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, EmailField, HiddenField, PasswordField, SelectField, StringField
+from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional
+
+from tracker.accounts.passwords import MAX_LENGTH
+
+ROLE_LABELS = {
+    "admin": _l("Administrator"),
+    "coordinator": _l("Coordinator (legal office)"),
+    "leader": _l("Leader"),
+    "chief": _l("Section chief"),
+    "staff": _l("Staff"),
+    "viewer": _l("Viewer (read-only)"),
+}
+
+
+class LoginForm(FlaskForm):
+    username = StringField(_l("Username"), validators=[DataRequired(), Length(max=64)])
+    password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=MAX_LENGTH)])
+    next = HiddenField()
+
+
+class LanguageForm(FlaskForm):
+    locale = SelectField(_l("Language"), validators=[DataRequired()])
+    next = HiddenField()
+
+
+class ChangePasswordForm(FlaskForm):
+    current_password = PasswordField(_l("Current password"), validators=[DataRequired()])
+    # Length and content rules live in the password policy (accounts.passwords), one message set.
+    password = PasswordField(_l("New password"), validators=[DataRequired()])
+    confirm = PasswordField(
+        _l("Repeat the new password"),
+        validators=[DataRequired(), EqualTo("password", message=_l("The passwords do not match."))],
+    )
+
+
+class _UserFields(FlaskForm):
+    display_name = StringField(_l("Name"), validators=[DataRequired(), Length(max=100)])
+    title = StringField(_l("Position"), validators=[Optional(), Length(max=100)])
+    email = EmailField(_l("E-mail"), validators=[Optional(), Email(), Length(max=254)])
+    role = SelectField(_l("Role"), choices=[(k, v) for k, v in ROLE_LABELS.items()])
+    unit_id = SelectField(_l("Unit"), coerce=int, validators=[DataRequired()])
+    is_principal = BooleanField(_l("Principal leader (first responsible person)"))
+
+
+class UserCreateForm(_UserFields):
+    username = StringField(_l("Username"), validators=[DataRequired(), Length(min=2, max=64)])
+    password = PasswordField(_l("Initial password"), validators=[DataRequired()])
+
+
+class UserEditForm(_UserFields):
+    pass
+
+
+class PasswordResetForm(FlaskForm):
+    password = PasswordField(_l("New password"), validators=[DataRequired()])

@@ -1,0 +1,88 @@
+"""User accounts and their server-side login sessions."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import sqlalchemy as sa
+from flask_login import UserMixin
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from tracker.core.db import UTCDateTime, utcnow
+from tracker.core.permissions import ROLES
+from tracker.extensions import db
+from tracker.units.models import Unit
+
+
+class User(UserMixin, db.Model):
+    __tablename__ = "users"
+    __table_args__ = (sa.CheckConstraint(f"role IN {ROLES!r}", name="role"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(sa.String(64), nullable=False, unique=True)
+    display_name: Mapped[str] = mapped_column(sa.String(100), nullable=False)
+    #: Position as written in documents, e.g. 党组书记、局长.
+    title: Mapped[str] = mapped_column(sa.String(100), nullable=False, default="")
+    email: Mapped[str | None] = mapped_column(sa.String(254), nullable=True)
+    role: Mapped[str] = mapped_column(sa.String(20), nullable=False)
+    #: The bureau's principal leader (第一责任人); only meaningful for leaders.
+    is_principal: Mapped[bool] = mapped_column(nullable=False, default=False)
+    unit_id: Mapped[int] = mapped_column(sa.ForeignKey("units.id"), nullable=False, index=True)
+    password_hash: Mapped[str] = mapped_column(sa.String(255), nullable=False)
+    password_changed_at: Mapped[datetime] = mapped_column(
+        UTCDateTime, nullable=False, default=utcnow
+    )
+    is_disabled: Mapped[bool] = mapped_column(nullable=False, default=False)
+    #: UI language chosen by the user; null means the deployment default.
+    locale: Mapped[str | None] = mapped_column(sa.String(20), nullable=True)
+    failed_login_count: Mapped[int] = mapped_column(nullable=False, default=0)
+    #: Start of the window in which failed_login_count is counted.
+    failed_login_since: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, default=utcnow)
+
+    unit: Mapped[Unit] = relationship(lazy="joined", innerjoin=True)
+
+    @property
+    def is_active(self) -> bool:  # Flask-Login: disabled users cannot log in
+        return not self.is_disabled
+
+    def to_audit(self) -> dict:
+        return {
+            "username": self.username,
+            "display_name": self.display_name,
+            "title": self.title,
+            "email": self.email,
+            "role": self.role,
+            "is_principal": self.is_principal,
+            "unit_id": self.unit_id,
+            "is_disabled": self.is_disabled,
+            "locale": self.locale,
+        }
+
+    def __repr__(self) -> str:
+        return f"<User {self.id} {self.username!r} {self.role}>"
+
+
+class UserSession(db.Model):
+    """One login: the browser holds a random token, the database its hash and timestamps."""
+
+    __tablename__ = "user_sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"), nullable=False, index=True)
+    #: SHA-256 of the token in the session cookie (the token itself is never stored).
+    token_hash: Mapped[str] = mapped_column(sa.String(64), nullable=False, unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, default=utcnow)
+    last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, default=utcnow)
+    ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    #: logout, idle, expired, password_changed, disabled, replaced
+    end_reason: Mapped[str | None] = mapped_column(sa.String(30), nullable=True)
+    ip: Mapped[str | None] = mapped_column(sa.String(64), nullable=True)
+    user_agent: Mapped[str | None] = mapped_column(sa.String(300), nullable=True)
+
+    user: Mapped[User] = relationship()
+
+    def __repr__(self) -> str:
+        return f"<UserSession {self.id} user={self.user_id} ended={self.end_reason}>"

@@ -1,0 +1,1 @@
+"""Audit trail: an append-only, hash-chained record of every write."""

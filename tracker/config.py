@@ -1,0 +1,147 @@
+"""Read Duban's settings from TRACKER_* environment variables, with defaults in code."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from datetime import timedelta
+from pathlib import Path
+
+#: Secret keys that must never be used outside development (documentation examples, old defaults).
+KNOWN_SECRET_KEYS = frozenset({"", "dev", "secret", "changeme", "change-me", "duban", "duban-demo"})
+
+
+class ConfigError(RuntimeError):
+    """A setting is missing or unsafe; the message names it."""
+
+
+def _bool(value: str | None, default: bool) -> bool:
+    if value is None or value == "":
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _int(name: str, default: int) -> int:
+    raw = os.environ.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    try:
+        return int(raw)
+    except ValueError as exc:
+        raise ConfigError(f"{name} must be a whole number, got {raw!r}") from exc
+
+
+#: Every TRACKER_* variable: (name, default shown in the README, meaning). The README table is
+#: checked against this list by the tests, so the two cannot drift apart.
+SETTINGS_DOC: list[tuple[str, str, str]] = [
+    (
+        "TRACKER_ENV",
+        "development",
+        "`development` or `production`; production refuses weak secrets",
+    ),
+    (
+        "TRACKER_DATABASE_URL",
+        "sqlite:///instance/duban.sqlite3",
+        "SQLAlchemy URL; PostgreSQL as `postgresql+psycopg://user@host/db`",
+    ),
+    (
+        "TRACKER_SECRET_KEY",
+        "(generated in development)",
+        "session signing key; required in production, at least 32 characters",
+    ),
+    ("TRACKER_INSTANCE_DIR", "instance/", "where the SQLite file, dev secret and locks live"),
+    ("TRACKER_EVIDENCE_DIR", "instance/evidence/", "where evidence files are stored"),
+    ("TRACKER_TIMEZONE", "Asia/Shanghai", "the bureau's time zone for dates and deadlines"),
+    (
+        "TRACKER_DEFAULT_LOCALE",
+        "zh_Hans_CN",
+        "UI language for users who chose none (`zh_Hans_CN` or `en`)",
+    ),
+    ("TRACKER_DEMO_MODE", "true in development", "show the demo accounts on the login page"),
+    ("TRACKER_BASE_URL", "http://127.0.0.1:5000", "absolute links in e-mails and calendar feeds"),
+    ("TRACKER_LOGIN_MAX_FAILURES", "5", "failed logins that lock an account"),
+    ("TRACKER_LOGIN_FAILURE_WINDOW_MINUTES", "15", "window in which failures are counted"),
+    ("TRACKER_LOCKOUT_MINUTES", "15", "how long a locked account stays locked"),
+    ("TRACKER_SESSION_IDLE_MINUTES", "30", "a session ends after this much inactivity"),
+    ("TRACKER_SESSION_MAX_HOURS", "12", "a session ends this long after login, whatever happens"),
+    (
+        "TRACKER_SECURE_COOKIES",
+        "false",
+        "force the Secure flag (it is set anyway on HTTPS requests)",
+    ),
+    ("TRACKER_LOG_LEVEL", "INFO", "Python logging level"),
+]
+
+
+def _instance_dir() -> Path:
+    return Path(os.environ.get("TRACKER_INSTANCE_DIR") or Path.cwd() / "instance").resolve()
+
+
+def _development_secret(instance_dir: Path) -> str:
+    """Return the development secret kept under instance/, creating it once."""
+    path = instance_dir / "dev-secret-key"
+    if path.exists():
+        return path.read_text(encoding="ascii").strip()
+    instance_dir.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_urlsafe(48)
+    path.write_text(key, encoding="ascii")
+    path.chmod(0o600)
+    return key
+
+
+def load_config(overrides: dict | None = None) -> dict:
+    """Build the settings mapping from the environment (`overrides` may supply the secret)."""
+    overrides = overrides or {}
+    env = (
+        (overrides.get("ENV_NAME") or os.environ.get("TRACKER_ENV", "development")).strip().lower()
+    )
+    if env not in {"development", "production"}:
+        raise ConfigError(f"TRACKER_ENV must be 'development' or 'production', got {env!r}")
+    instance_dir = Path(overrides.get("INSTANCE_DIR") or _instance_dir())
+    secret = overrides.get("SECRET_KEY") or os.environ.get("TRACKER_SECRET_KEY", "")
+    if env == "production":
+        if secret.strip().lower() in KNOWN_SECRET_KEYS or len(secret) < 32:
+            raise ConfigError(
+                "TRACKER_SECRET_KEY must be set to a random value of at least 32 characters "
+                "in production (e.g. python -c 'import secrets; print(secrets.token_urlsafe(48))')"
+            )
+    elif not secret:
+        secret = _development_secret(instance_dir)
+
+    database_url = os.environ.get("TRACKER_DATABASE_URL") or (
+        f"sqlite:///{instance_dir / 'duban.sqlite3'}"
+    )
+    return {
+        "ENV_NAME": env,
+        "SECRET_KEY": secret,
+        "INSTANCE_DIR": str(instance_dir),
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        "EVIDENCE_DIR": os.environ.get("TRACKER_EVIDENCE_DIR") or str(instance_dir / "evidence"),
+        "TIMEZONE": os.environ.get("TRACKER_TIMEZONE", "Asia/Shanghai"),
+        "BABEL_DEFAULT_LOCALE": os.environ.get("TRACKER_DEFAULT_LOCALE", "zh_Hans_CN"),
+        "BABEL_DEFAULT_TIMEZONE": os.environ.get("TRACKER_TIMEZONE", "Asia/Shanghai"),
+        "DEMO_MODE": _bool(os.environ.get("TRACKER_DEMO_MODE"), env == "development"),
+        "BASE_URL": os.environ.get("TRACKER_BASE_URL", "http://127.0.0.1:5000"),
+        "LOGIN_MAX_FAILURES": _int("TRACKER_LOGIN_MAX_FAILURES", 5),
+        "LOGIN_FAILURE_WINDOW": timedelta(minutes=_int("TRACKER_LOGIN_FAILURE_WINDOW_MINUTES", 15)),
+        "LOCKOUT_DURATION": timedelta(minutes=_int("TRACKER_LOCKOUT_MINUTES", 15)),
+        "SESSION_IDLE_TIMEOUT": timedelta(minutes=_int("TRACKER_SESSION_IDLE_MINUTES", 30)),
+        "SESSION_MAX_AGE": timedelta(hours=_int("TRACKER_SESSION_MAX_HOURS", 12)),
+        "SESSION_COOKIE_SECURE": _bool(os.environ.get("TRACKER_SECURE_COOKIES"), False),
+        "LOG_LEVEL": os.environ.get("TRACKER_LOG_LEVEL", "INFO"),
+    }
+
+
+#: Settings that never come from the environment.
+FIXED = {
+    "SESSION_COOKIE_HTTPONLY": True,
+    "SESSION_COOKIE_SAMESITE": "Lax",
+    "SESSION_COOKIE_NAME": "duban_session",
+    "WTF_CSRF_ENABLED": True,
+    "WTF_CSRF_TIME_LIMIT": None,  # the session's own lifetime bounds the token
+    "SQLALCHEMY_TRACK_MODIFICATIONS": False,
+    "BABEL_TRANSLATION_DIRECTORIES": "translations",
+    "MAX_CONTENT_LENGTH": 64 * 1024 * 1024,
+    "LANGUAGES": {"zh_Hans_CN": "简体中文", "en": "English"},
+}

@@ -1,0 +1,1 @@
+"""Cross-cutting helpers: clock, database types, permissions, security headers."""

@@ -1,0 +1,80 @@
+"""Database helpers: the UTC datetime column type and per-backend connection settings."""
+
+from __future__ import annotations
+
+from contextvars import ContextVar
+from datetime import UTC, datetime
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Engine
+
+from tracker.core import clock
+
+SQLITE_BUSY_TIMEOUT_MS = 30_000
+
+#: Whether the next transaction will write. Commands and jobs write (the default); the web layer
+#: clears it for GET/HEAD requests so long reads (reports, exports) never hold the write lock.
+write_intent: ContextVar[bool] = ContextVar("write_intent", default=True)
+
+
+class UTCDateTime(sa.types.TypeDecorator):
+    """A timezone-aware UTC datetime on every backend (SQLite stores naive UTC)."""
+
+    impl = sa.DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetimes are not stored; use clock.now()")
+        value = value.astimezone(UTC)
+        if dialect.name == "sqlite":
+            return value.replace(tzinfo=None)
+        return value
+
+    def process_result_value(self, value, dialect):
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            return value.replace(tzinfo=UTC)
+        return value.astimezone(UTC)
+
+
+def utcnow() -> datetime:
+    """Column default: the clock's current UTC time."""
+    return clock.now()
+
+
+def configure_engine(engine: Engine) -> None:
+    """Apply backend settings: SQLite gets foreign keys, WAL, busy timeout, eager write locks."""
+    if engine.dialect.name != "sqlite":
+        return
+
+    @sa.event.listens_for(engine, "connect")
+    def _sqlite_on_connect(dbapi_connection, _record):
+        # Let SQLAlchemy, not pysqlite, decide when transactions begin (see "begin" below).
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+        if engine.url.database not in (None, "", ":memory:"):
+            cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.close()
+
+    @sa.event.listens_for(engine, "begin")
+    def _sqlite_begin(connection):
+        # A writing transaction takes the write lock up front, so it waits (busy_timeout) for
+        # another writer instead of failing with "database is locked" when a read lock would
+        # have to be upgraded. Read-only transactions stay deferred and never block anyone.
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if write_intent.get() else "BEGIN")
+
+
+def begin_write(session) -> None:
+    """End the current (read) transaction so the next one starts as a writing transaction.
+
+    For the few writes a GET request makes (session bookkeeping, denial records). Objects
+    loaded so far are expired and reload on access."""
+    session.rollback()
+    write_intent.set(True)

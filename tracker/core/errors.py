@@ -1,0 +1,71 @@
+"""Error pages: roll back, log, and show a friendly page (JSON for API clients); no stack traces."""
+
+from __future__ import annotations
+
+import logging
+
+from flask import Flask, jsonify, render_template, request
+from flask_babel import lazy_gettext as _l
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException, InternalServerError
+
+from tracker.extensions import db
+
+log = logging.getLogger(__name__)
+
+TITLES = {
+    400: _l("Bad request"),
+    403: _l("Access denied"),
+    404: _l("Page not found"),
+    405: _l("Method not allowed"),
+    409: _l("Conflict"),
+    413: _l("File too large"),
+    500: _l("Something went wrong"),
+}
+TEMPLATES = {403: "errors/403.html", 404: "errors/404.html", 409: "errors/409.html"}
+
+
+def _wants_json() -> bool:
+    return request.path.startswith("/api/") or request.accept_mimetypes.best == "application/json"
+
+
+def render_error(code: int, message: str | None = None):
+    if _wants_json():
+        return jsonify({"error": str(TITLES.get(code, code)), "message": message}), code
+    template = TEMPLATES.get(code, "errors/500.html" if code >= 500 else "errors/generic.html")
+    try:
+        return render_template(template, code=code, title=TITLES.get(code), message=message), code
+    except Exception:  # noqa: BLE001 - the error page itself must never fail
+        log.exception("error page %s could not be rendered", code)
+        return f"{code} {TITLES.get(code, '')}", code, {"Content-Type": "text/plain; charset=utf-8"}
+
+
+def init_app(app: Flask) -> None:
+    @app.errorhandler(CSRFError)
+    def _csrf_error(error: CSRFError):
+        db.session.rollback()
+        log.warning("CSRF refused on %s: %s", request.path, error.description)
+        return render_error(
+            400,
+            str(
+                _l(
+                    "The form has expired or was not sent from this site. "
+                    "Go back, reload the page and try again."
+                )
+            ),
+        )
+
+    @app.errorhandler(HTTPException)
+    def _http_error(error: HTTPException):
+        db.session.rollback()
+        code = error.code or 500
+        # Only conflict messages are ours and meant for users; werkzeug's defaults are technical.
+        return render_error(code, error.description if code == 409 else None)
+
+    @app.errorhandler(Exception)
+    def _unexpected_error(error: Exception):
+        db.session.rollback()
+        if isinstance(error, HTTPException):  # pragma: no cover - handled above
+            return _http_error(error)
+        log.exception("unhandled error on %s %s", request.method, request.path)
+        return render_error(InternalServerError.code)

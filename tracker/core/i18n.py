@@ -1,0 +1,28 @@
+"""Choose each request's language and time zone."""
+
+from __future__ import annotations
+
+from flask import current_app, has_request_context, session
+from flask_login import current_user
+
+
+def available_locales() -> dict[str, str]:
+    return current_app.config["LANGUAGES"]
+
+
+def select_locale() -> str:
+    """The user's own choice, else the anonymous visitor's choice, else the deployment default."""
+    if not has_request_context():
+        return current_app.config["BABEL_DEFAULT_LOCALE"]
+    locales = available_locales()
+    if current_user and getattr(current_user, "is_authenticated", False):
+        if current_user.locale in locales:
+            return current_user.locale
+    chosen = session.get("locale")
+    if chosen in locales:
+        return chosen
+    return current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def select_timezone() -> str:
+    return current_app.config["TIMEZONE"]

@@ -1,0 +1,167 @@
+"""Decide who may do what: named actions, role rules, and the unit-tree scope.
+
+`can(user, action, obj)` is the only place that decides; views call `require()`, which aborts
+with 403 and records the denial in the audit trail.
+
+Scopes: admins, coordinators, leaders and viewers act on their whole bureau (the nearest bureau
+above their unit); chiefs on their own unit's subtree; staff on what is assigned to them.
+Objects describe themselves through a few optional attributes:
+`unit` (a Unit), `lead_unit` / `co_units`, `owner_id`, or `access_units` (a list of Units).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from typing import Any
+
+ROLES = ("admin", "coordinator", "leader", "chief", "staff", "viewer")
+BUREAU_WIDE_ROLES = frozenset({"admin", "coordinator", "leader", "viewer"})
+
+Rule = Callable[[Any, Any], bool]
+
+
+def scope_unit(user):
+    """The unit whose subtree bounds what `user` may see: the bureau, or the own unit."""
+    unit = user.unit
+    if user.role in BUREAU_WIDE_ROLES and unit.bureau is not None:
+        return unit.bureau
+    return unit
+
+
+def in_scope(user, unit) -> bool:
+    """True when `unit` lies in the user's scope subtree."""
+    return unit is not None and scope_unit(user).contains(unit)
+
+
+def _units_of(obj) -> list:
+    if obj is None:
+        return []
+    if hasattr(obj, "access_units"):
+        return [u for u in obj.access_units if u is not None]
+    units = []
+    if getattr(obj, "lead_unit", None) is not None:
+        units.append(obj.lead_unit)
+    units.extend(getattr(obj, "co_units", None) or [])
+    if not units and getattr(obj, "unit", None) is not None:
+        units.append(obj.unit)
+    if not units and obj.__class__.__name__ == "Unit":
+        units.append(obj)
+    return units
+
+
+def _lead_unit(obj):
+    return getattr(obj, "lead_unit", None) or getattr(obj, "unit", None)
+
+
+# -- rule builders ---------------------------------------------------------------------------
+
+
+def roles(*allowed: str) -> Rule:
+    """Any user of these roles, for objects in their scope (or no object)."""
+
+    def rule(user, obj) -> bool:
+        if user.role not in allowed:
+            return False
+        units = _units_of(obj)
+        return not units or any(in_scope(user, u) for u in units)
+
+    return rule
+
+
+def readers() -> Rule:
+    """Bureau-wide roles read everything in their bureau; chiefs and staff what involves their
+    unit (as lead or co-unit) or is assigned to them."""
+
+    def rule(user, obj) -> bool:
+        units = _units_of(obj)
+        if user.role in BUREAU_WIDE_ROLES:
+            return not units or any(in_scope(user, u) for u in units)
+        if obj is not None and getattr(obj, "owner_id", None) == user.id:
+            return True
+        return not units or any(in_scope(user, u) for u in units)
+
+    return rule
+
+
+def workers(*, coordinator: bool = True, staff: bool = True) -> Rule:
+    """Who may work on an item: the chief of its lead unit and (optionally) the staff member it
+    is assigned to and a coordinator of the bureau."""
+
+    def rule(user, obj) -> bool:
+        lead = _lead_unit(obj)
+        if user.role == "coordinator":
+            return coordinator and (lead is None or in_scope(user, lead))
+        if user.role == "chief":
+            return lead is not None and in_scope(user, lead)
+        if user.role == "staff":
+            return staff and obj is not None and getattr(obj, "owner_id", None) == user.id
+        return False
+
+    return rule
+
+
+#: Every named action and who may perform it. Add an action here before using it anywhere.
+RULES: dict[str, Rule] = {
+    # administration
+    "admin.access": roles("admin"),
+    "unit.read": roles(*ROLES),
+    "unit.manage": roles("admin"),
+    "user.manage": roles("admin"),
+    "settings.manage": roles("admin"),
+    "audit.read": roles("admin", "coordinator"),
+    # plans and tasks
+    "plan.read": roles(*ROLES),
+    "plan.create": roles("coordinator"),
+    "plan.edit": roles("coordinator"),
+    "plan.publish": roles("coordinator"),
+    "plan.close": roles("coordinator"),
+    "task.read": readers(),
+    "task.edit": roles("coordinator"),
+    "task.claim": workers(coordinator=False),  # 签收
+    "task.update": workers(),  # 进展反馈
+    "task.assign_owner": workers(staff=False),
+    "task.submit": workers(coordinator=False),  # 申请办结
+    "task.accept": roles("coordinator"),  # 办结
+    "task.return": roles("coordinator"),  # 退回
+    "task.cancel": roles("coordinator"),  # 撤销
+    # records and evidence
+    "record.read": readers(),
+    "record.edit": workers(),
+    "evidence.read": readers(),
+    "evidence.add": workers(),
+    "evidence.review": roles("coordinator"),
+    # reports, exports, dashboards
+    "report.read": roles("coordinator", "leader", "viewer"),
+    "report.build": roles("coordinator"),
+    "export.read": roles("coordinator", "leader", "viewer"),
+    "dashboard.read": roles("coordinator", "leader", "viewer", "chief"),
+    "outbox.manage": roles("admin"),
+}
+
+
+def can(user, action: str, obj: Any = None) -> bool:
+    """Return whether `user` may perform `action` on `obj`. Unknown actions are an error."""
+    try:
+        rule = RULES[action]
+    except KeyError:
+        raise KeyError(f"unknown permission action {action!r}") from None
+    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    return rule(user, obj)
+
+
+def require(user, action: str, obj: Any = None) -> None:
+    """Abort with 403 unless `user` may perform `action`; record the denial in the audit trail."""
+    if can(user, action, obj):
+        return
+    from flask import abort
+
+    from tracker.audit.service import record_denial
+
+    record_denial(user, action, obj)
+    abort(403)
+
+
+def allowed_actions(user, actions: Iterable[str], obj: Any = None) -> set[str]:
+    """The subset of `actions` that `user` may perform on `obj` (for showing buttons)."""
+    return {a for a in actions if can(user, a, obj)}

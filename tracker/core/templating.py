@@ -1,0 +1,49 @@
+"""Template globals and filters: permission checks, local dates, navigation."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from flask import Flask, current_app, request, url_for
+from flask_babel import format_date, format_datetime, get_locale
+from flask_login import current_user
+
+from tracker.core import clock
+from tracker.core.permissions import can
+
+
+def _can(action: str, obj=None) -> bool:
+    return can(current_user, action, obj)
+
+
+def url_with(**changes) -> str:
+    """The current page's URL with some query arguments replaced (pagination, filters)."""
+    args = {**request.view_args, **request.args.to_dict(), **changes}
+    return url_for(request.endpoint, **args)
+
+
+def local_datetime(value: datetime | None, fmt: str = "yyyy-MM-dd HH:mm") -> str:
+    if value is None:
+        return ""
+    return format_datetime(clock.to_local(value), fmt)
+
+
+def local_date(value: date | datetime | None, fmt: str = "yyyy-MM-dd") -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        value = clock.to_local(value).date()
+    return format_date(value, fmt)
+
+
+def init_app(app: Flask) -> None:
+    app.jinja_env.globals.update(can=_can, url_with=url_with, get_locale=get_locale)
+    app.jinja_env.filters["local_datetime"] = local_datetime
+    app.jinja_env.filters["local_date"] = local_date
+
+    @app.context_processor
+    def _globals():
+        return {
+            "languages": current_app.config["LANGUAGES"],
+            "demo_mode": current_app.config["DEMO_MODE"],
+        }

@@ -1,0 +1,81 @@
+"""Load the demo bureau idempotently: create what is missing, never duplicate."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+
+import sqlalchemy as sa
+
+from tracker.accounts.models import User
+from tracker.accounts.service import create_user
+from tracker.audit.service import SystemActor
+from tracker.demo import data
+from tracker.extensions import db
+from tracker.units.models import Unit
+from tracker.units.service import create_unit
+
+log = logging.getLogger(__name__)
+
+DEMO_ACTOR = SystemActor(username="demo-loader")
+
+
+@dataclass
+class LoadReport:
+    created: dict[str, int] = field(default_factory=dict)
+
+    def add(self, kind: str, n: int = 1) -> None:
+        self.created[kind] = self.created.get(kind, 0) + n
+
+    def summary(self) -> str:
+        if not self.created:
+            return "demo data already present; nothing created"
+        return "demo data loaded: " + ", ".join(f"{n} {k}" for k, n in self.created.items())
+
+
+def database_is_new() -> bool:
+    return db.session.scalar(sa.select(sa.func.count(Unit.id))) == 0
+
+
+def _unit(name: str, parent: Unit | None, kind: str, aliases: str, report: LoadReport) -> Unit:
+    query = sa.select(Unit).where(Unit.name == name)
+    query = query.where(Unit.parent_id.is_(None) if parent is None else Unit.parent_id == parent.id)
+    unit = db.session.scalar(query)
+    if unit is None:
+        unit = create_unit(DEMO_ACTOR, name=name, kind=kind, parent=parent, aliases=aliases)
+        report.add("units")
+    return unit
+
+
+def load_bureau(report: LoadReport) -> Unit:
+    """The bureau, its sections and the demo accounts."""
+    bureau = _unit(data.BUREAU, None, "bureau", "市民政局,民政局", report)
+    units = {data.BUREAU: bureau}
+    for name, kind, aliases in data.UNITS:
+        units[name] = _unit(name, bureau, kind, aliases, report)
+    existing = set(db.session.scalars(sa.select(User.username)))
+    for username, role, unit_name, display_name, title, is_principal in data.USERS:
+        if username in existing:
+            continue
+        create_user(
+            DEMO_ACTOR,
+            username=username,
+            display_name=display_name,
+            role=role,
+            unit=units[unit_name],
+            password=data.DEMO_PASSWORD,
+            title=title,
+            email=f"{username}@{data.EMAIL_DOMAIN}",
+            is_principal=is_principal,
+        )
+        report.add("users")
+    return bureau
+
+
+def load_demo() -> LoadReport:
+    """Create every missing piece of the demo; later features add their steps here."""
+    report = LoadReport()
+    load_bureau(report)
+    db.session.flush()
+    log.info("%s", report.summary())
+    return report

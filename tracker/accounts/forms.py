@@ -8,6 +8,7 @@ from wtforms import BooleanField, EmailField, HiddenField, PasswordField, Select
 from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional
 
 from tracker.accounts.passwords import MAX_LENGTH
+from tracker.core.forms import choices
 
 ROLE_LABELS = {
     "admin": _l("Administrator"),
@@ -44,7 +45,7 @@ class _UserFields(FlaskForm):
     display_name = StringField(_l("Name"), validators=[DataRequired(), Length(max=100)])
     title = StringField(_l("Position"), validators=[Optional(), Length(max=100)])
     email = EmailField(_l("E-mail"), validators=[Optional(), Email(), Length(max=254)])
-    role = SelectField(_l("Role"), choices=[(k, v) for k, v in ROLE_LABELS.items()])
+    role = SelectField(_l("Role"), choices=choices(ROLE_LABELS.items()))
     unit_id = SelectField(_l("Unit"), coerce=int, validators=[DataRequired()])
     is_principal = BooleanField(_l("Principal leader (first responsible person)"))
 

@@ -29,7 +29,7 @@ from tracker.accounts.forms import (
 from tracker.accounts.models import User
 from tracker.accounts.sessions import current_login_session, is_safe_next
 from tracker.core.exceptions import DomainError
-from tracker.core.forms import EmptyForm, show_domain_error
+from tracker.core.forms import EmptyForm, choices, show_domain_error
 from tracker.core.permissions import require, scope_unit
 from tracker.extensions import db
 from tracker.units.models import Unit
@@ -86,7 +86,7 @@ def logout():
 @bp.route("/language", methods=["POST"])
 def set_language():
     form = LanguageForm()
-    form.locale.choices = list(current_app.config["LANGUAGES"].items())
+    form.locale.choices = choices(current_app.config["LANGUAGES"].items())
     if form.validate_on_submit():
         if current_user.is_authenticated:
             service.set_locale(current_user, current_user, form.locale.data)
@@ -121,7 +121,7 @@ def account():
     language_form = LanguageForm(
         locale=current_user.locale or current_app.config["BABEL_DEFAULT_LOCALE"]
     )
-    language_form.locale.choices = list(current_app.config["LANGUAGES"].items())
+    language_form.locale.choices = choices(current_app.config["LANGUAGES"].items())
     return render_template(
         "accounts/account.html", form=form, language_form=language_form, role_labels=ROLE_LABELS
     )
@@ -139,7 +139,7 @@ def _unit_or_error(form, unit_id: int) -> Unit | None:
 
 
 def _fill_unit_choices(form) -> None:
-    form.unit_id.choices = unit_choices(scope_unit(current_user))
+    form.unit_id.choices = choices(unit_choices(scope_unit(current_user)))
 
 
 @bp.route("/admin/users")

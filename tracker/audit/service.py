@@ -136,17 +136,22 @@ class ChainReport:
 
 def verify_chain() -> ChainReport:
     """Walk the chain in id order; report the first event that was altered, removed or moved."""
-    expected_prev = GENESIS_HASH
-    expected_id = 1
-    count = 0
     rows = db.session.execute(
         sa.select(AuditEvent).order_by(AuditEvent.id).execution_options(yield_per=1000)
     ).scalars()
+    try:
+        return _walk_chain(rows)
+    finally:
+        rows.close()  # a server-side cursor on PostgreSQL: close it when stopping early
+
+
+def _walk_chain(rows) -> ChainReport:
+    expected_prev = GENESIS_HASH
+    expected_id = 1
+    count = 0
     for event in rows:
         if event.id != expected_id:
-            return ChainReport(
-                count, event.id, f"expected event {expected_id} before it (removed?)"
-            )
+            return ChainReport(count, event.id, f"event {expected_id} is missing before it")
         if event.prev_hash != expected_prev:
             return ChainReport(count, event.id, "previous-hash link broken (removed or reordered?)")
         if compute_hash(event.prev_hash, event) != event.hash:

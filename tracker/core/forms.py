@@ -1,6 +1,7 @@
 """Forms shared by every feature."""
 
 from flask_wtf import FlaskForm
+from wtforms import SelectChoice
 
 
 class EmptyForm(FlaskForm):
@@ -14,3 +15,8 @@ def show_domain_error(form: FlaskForm, error) -> None:
         field.errors = [*field.errors, error.message]
     else:
         form.form_errors.append(error.message)
+
+
+def choices(pairs) -> list[SelectChoice]:
+    """Select options from (value, label) pairs (WTForms 3.3 wants SelectChoice objects)."""
+    return [SelectChoice(value, label) for value, label in pairs]

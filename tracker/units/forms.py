@@ -5,6 +5,8 @@ from flask_wtf import FlaskForm
 from wtforms import IntegerField, SelectField, StringField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
+from tracker.core.forms import choices
+
 UNIT_KIND_LABELS = {
     "bureau": _l("Bureau"),
     "section": _l("Section"),
@@ -17,7 +19,7 @@ class UnitForm(FlaskForm):
     aliases = StringField(
         _l("Abbreviations and aliases (comma-separated)"), validators=[Optional(), Length(max=300)]
     )
-    kind = SelectField(_l("Kind"), choices=[(k, v) for k, v in UNIT_KIND_LABELS.items()])
+    kind = SelectField(_l("Kind"), choices=choices(UNIT_KIND_LABELS.items()))
     parent_id = SelectField(_l("Parent unit"), coerce=int)
     sort_order = IntegerField(
         _l("Order"), default=100, validators=[Optional(), NumberRange(min=0, max=100000)]

@@ -8,6 +8,7 @@ from flask_login import current_user
 
 from tracker.core.exceptions import DomainError
 from tracker.core.forms import EmptyForm, show_domain_error
+from tracker.core.forms import choices as select_choices
 from tracker.core.permissions import require, scope_unit
 from tracker.extensions import db
 from tracker.units import service
@@ -22,14 +23,14 @@ TOP_LEVEL = 0
 
 def _parent_choices(form: UnitForm, editing: Unit | None = None) -> None:
     scope = scope_unit(current_user)
-    choices = [
+    options = [
         (unit_id, label)
         for unit_id, label in unit_choices(scope)
         if editing is None or not editing.contains(db.session.get(Unit, unit_id))
     ]
     if scope.parent_id is None:
-        choices.insert(0, (TOP_LEVEL, _("(top level)")))
-    form.parent_id.choices = choices
+        options.insert(0, (TOP_LEVEL, _("(top level)")))
+    form.parent_id.choices = select_choices(options)
 
 
 def _parent_from(form: UnitForm) -> Unit | None:

@@ -42,7 +42,7 @@ class ChangePasswordForm(FlaskForm):
 
 
 class _UserFields(FlaskForm):
-    display_name = StringField(_l("Name"), validators=[DataRequired(), Length(max=100)])
+    display_name = StringField(_l("Full name"), validators=[DataRequired(), Length(max=100)])
     title = StringField(_l("Position"), validators=[Optional(), Length(max=100)])
     email = EmailField(_l("E-mail"), validators=[Optional(), Email(), Length(max=254)])
     role = SelectField(_l("Role"), choices=choices(ROLE_LABELS.items()))

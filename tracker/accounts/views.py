@@ -75,10 +75,13 @@ def login():
 def logout():
     form = EmptyForm()
     if form.validate_on_submit():
+        locale = current_user.locale or session.get("locale")
         service.logout(current_user._get_current_object(), current_login_session())
         db.session.commit()
         logout_user()
         session.clear()
+        if locale:  # the login page stays in the language this person chose
+            session["locale"] = locale
         flash(_("You have logged out."), "success")
     return redirect(url_for("accounts.login"))
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import date, datetime
 
 from flask import Flask, current_app, request, url_for
@@ -36,10 +37,18 @@ def local_date(value: date | datetime | None, fmt: str = "yyyy-MM-dd") -> str:
     return format_date(value, fmt)
 
 
+def readable_json(value) -> str:
+    """A JSON value as people read it: Chinese as is, no quotes around plain strings."""
+    if isinstance(value, str):
+        return value
+    return json.dumps(value, ensure_ascii=False, sort_keys=True)
+
+
 def init_app(app: Flask) -> None:
     app.jinja_env.globals.update(can=_can, url_with=url_with, get_locale=get_locale)
     app.jinja_env.filters["local_datetime"] = local_datetime
     app.jinja_env.filters["local_date"] = local_date
+    app.jinja_env.filters["readable_json"] = readable_json
 
     @app.context_processor
     def _globals():

@@ -1,0 +1,54 @@
+"""Browser tests: a live Duban server in a thread, driven by Playwright in the system Chromium."""
+
+from __future__ import annotations
+
+import shutil
+import threading
+
+import pytest
+from werkzeug.serving import make_server
+
+from tracker.demo.service import load_demo
+from tracker.extensions import db
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    if CHROMIUM is None:
+        pytest.skip("no system Chromium (Debian package `chromium`); browser tests skipped")
+    return {
+        **browser_type_launch_args,
+        "executable_path": CHROMIUM,
+        "args": [
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-first-run",
+            "--disable-quic",
+        ],
+    }
+
+
+@pytest.fixture
+def app_config(app_config):
+    app_config.update(BABEL_DEFAULT_LOCALE="zh_Hans_CN", DEMO_MODE=True)
+    return app_config
+
+
+@pytest.fixture
+def live_server(app):
+    """Serve the app with the demo bureau loaded on a free loopback port; yield its base URL."""
+    load_demo()
+    db.session.commit()
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        thread.join(timeout=10)

@@ -53,20 +53,35 @@ def register_extensions(app: Flask) -> None:
         configure_engine(db.engine)
     import tracker.models  # noqa: F401  (every model registered before first use)
     from tracker.accounts import sessions
+    from tracker.core import workdays
+    from tracker.holidays.service import load_overrides
 
     sessions.init_login_manager(login_manager)
+    # core.workdays asks the holidays feature for admin overrides without importing it
+    workdays.register_override_loader(load_overrides)
 
 
 def register_blueprints(app: Flask) -> None:
     from tracker.accounts.views import bp as accounts_bp
     from tracker.audit.views import bp as audit_bp
+    from tracker.holidays.views import bp as holidays_bp
     from tracker.home.views import bp as home_bp
+    from tracker.plans.views import bp as plans_bp
+    from tracker.reminders.views import bp as reminders_bp
+    from tracker.tasks.views import bp as tasks_bp
     from tracker.units.views import bp as units_bp
 
-    app.register_blueprint(home_bp)
-    app.register_blueprint(accounts_bp)
-    app.register_blueprint(units_bp)
-    app.register_blueprint(audit_bp)
+    for blueprint in (
+        home_bp,
+        accounts_bp,
+        units_bp,
+        audit_bp,
+        holidays_bp,
+        plans_bp,
+        tasks_bp,
+        reminders_bp,
+    ):
+        app.register_blueprint(blueprint)
 
 
 def register_request_hooks(app: Flask) -> None:
@@ -94,8 +109,11 @@ def register_commands(app: Flask) -> None:
     from tracker.audit.cli import audit_cli
     from tracker.core.cli import serve_command
     from tracker.demo.cli import demo_cli
+    from tracker.holidays.cli import workdays_cli
+    from tracker.plans.cli import plans_cli
+    from tracker.tasks.cli import tasks_cli
     from tracker.units.cli import units_cli
 
-    for group in (users_cli, units_cli, audit_cli, demo_cli):
+    for group in (users_cli, units_cli, audit_cli, demo_cli, workdays_cli, plans_cli, tasks_cli):
         app.cli.add_command(group)
     app.cli.add_command(serve_command)

@@ -2,6 +2,21 @@
 
 from tracker.accounts.models import User, UserSession
 from tracker.audit.models import AuditEvent
+from tracker.holidays.models import CalendarDay
+from tracker.plans.models import Plan, Section
+from tracker.reminders.models import Notification
+from tracker.tasks.models import Task, TaskUpdate
 from tracker.units.models import Unit
 
-__all__ = ["AuditEvent", "Unit", "User", "UserSession"]
+__all__ = [
+    "AuditEvent",
+    "CalendarDay",
+    "Notification",
+    "Plan",
+    "Section",
+    "Task",
+    "TaskUpdate",
+    "Unit",
+    "User",
+    "UserSession",
+]

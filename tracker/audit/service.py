@@ -109,11 +109,17 @@ def record(
     return event
 
 
-def record_denial(actor, action: str, obj: Any = None) -> None:
-    """Record a refused access in its own transaction, so it survives the 403 that follows."""
+def record_denial(
+    actor, action: str, obj: Any = None, *, reason: str | None = None, event: str = "access.denied"
+) -> None:
+    """Record a refused access or action in its own transaction, so it survives the error
+    page that follows (anything pending in the session is rolled back first)."""
     begin_write(db.session)
     real_actor = actor if getattr(actor, "is_authenticated", False) else None
-    record(real_actor, "access.denied", obj, after={"permission": action}, outcome="denied")
+    after = {"permission": action}
+    if reason:
+        after["reason"] = reason
+    record(real_actor, event, obj, after=after, outcome="denied")
     db.session.commit()
 
 

@@ -84,16 +84,19 @@ def readers() -> Rule:
 
 
 def workers(*, coordinator: bool = True, staff: bool = True) -> Rule:
-    """Who may work on an item: the chief of its lead unit and (optionally) the staff member it
-    is assigned to and a coordinator of the bureau."""
+    """Who may work on an item: the chief of its lead unit and (optionally) the staff member or
+    leader it is assigned to and a coordinator of the bureau."""
 
     def rule(user, obj) -> bool:
         lead = _lead_unit(obj)
         if user.role == "coordinator":
-            return coordinator and (lead is None or in_scope(user, lead))
+            # The legal office works its own unit's tasks like a chief; elsewhere it coordinates.
+            own_unit = lead is not None and user.unit.contains(lead)
+            return own_unit or (coordinator and (lead is None or in_scope(user, lead)))
         if user.role == "chief":
             return lead is not None and in_scope(user, lead)
-        if user.role == "staff":
+        if user.role in ("staff", "leader"):
+            # staff work what is assigned to them; a leader works duties they own (第一责任人)
             return staff and obj is not None and getattr(obj, "owner_id", None) == user.id
         return False
 

@@ -74,8 +74,16 @@ def load_bureau(report: LoadReport) -> Unit:
 
 def load_demo() -> LoadReport:
     """Create every missing piece of the demo; later features add their steps here."""
+    from tracker.demo.plans import Directory, load_current_plan, load_plan_2020
+
     report = LoadReport()
-    load_bureau(report)
+    bureau = load_bureau(report)
+    db.session.flush()
+    directory = Directory(bureau)
+    if load_plan_2020(directory):
+        report.add("plans")
+    if load_current_plan(directory):
+        report.add("plans")
     db.session.flush()
     log.info("%s", report.summary())
     return report

@@ -1,0 +1,213 @@
+"""Chinese working days: statutory holidays, make-up working days (调休) and admin overrides.
+
+The `chinese_calendar` package knows the State Council's holiday arrangements for the years it
+covers (2004–2026 in 1.11) and raises for any other year. Administrators fill the gaps, or
+correct the package, with overrides kept by the holidays feature; create_app hands us its loader
+through `register_override_loader`, so this module never imports a feature package. A year with
+neither falls back to Monday–Friday, and `calendar_warnings` says so.
+
+Counting convention (shared by `add_workdays` and `workdays_between`): walking from one day to
+another, count the working days stepped onto; the starting day itself is never counted.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+import chinese_calendar
+from flask import g, has_app_context
+from flask_babel import gettext as _
+
+OverrideLoader = Callable[[], dict[date, bool]]
+
+# Read the package's tables once: its own is_workday() scans every key to find the covered years
+# on each call, which is far too slow for counting hundreds of days at a time.
+_STATUTORY_HOLIDAYS: dict[date, str] = dict(chinese_calendar.holidays)
+_STATUTORY_WORKDAYS: dict[date, str] = dict(chinese_calendar.workdays)
+FIRST_COVERED_YEAR: int = min(d.year for d in _STATUTORY_HOLIDAYS)
+LAST_COVERED_YEAR: int = max(d.year for d in _STATUTORY_HOLIDAYS)
+
+_G_KEY = "_workday_overrides"
+_override_loader: OverrideLoader | None = None
+
+ONE_DAY = timedelta(days=1)
+
+
+def register_override_loader(fn: OverrideLoader | None) -> None:
+    """Use `fn()` (date → is a working day) for admin overrides; None means no overrides."""
+    global _override_loader
+    _override_loader = fn
+    invalidate_cache()
+
+
+def invalidate_cache() -> None:
+    """Forget the overrides cached in this app context (call after any change to them)."""
+    if has_app_context():
+        g.pop(_G_KEY, None)
+
+
+def _overrides() -> dict[date, bool]:
+    """The admin overrides, loaded at most once per app context."""
+    if _override_loader is None:
+        return {}
+    if not has_app_context():
+        return _override_loader()
+    cached = g.get(_G_KEY)
+    if cached is None:
+        cached = dict(_override_loader())
+        setattr(g, _G_KEY, cached)
+    return cached
+
+
+# -- the package's answer, without overrides --------------------------------------------------
+
+
+def is_covered_year(year: int) -> bool:
+    """True when chinese_calendar has the State Council's arrangements for `year`."""
+    return FIRST_COVERED_YEAR <= year <= LAST_COVERED_YEAR
+
+
+def statutory_is_workday(day: date) -> bool | None:
+    """chinese_calendar's answer for `day`, or None when the package does not cover its year."""
+    if not is_covered_year(day.year):
+        return None
+    return day in _STATUTORY_WORKDAYS or (day.weekday() < 5 and day not in _STATUTORY_HOLIDAYS)
+
+
+def default_is_workday(day: date) -> bool:
+    """Whether `day` is a working day without overrides: the package, else Monday–Friday."""
+    statutory = statutory_is_workday(day)
+    return day.weekday() < 5 if statutory is None else statutory
+
+
+def _is_workday(day: date, overrides: dict[date, bool]) -> bool:
+    override = overrides.get(day)
+    return default_is_workday(day) if override is None else override
+
+
+# -- the public questions -----------------------------------------------------------------------
+
+
+def is_workday(day: date) -> bool:
+    """True when `day` is a working day: an admin override wins, then the statutory calendar,
+    then Monday–Friday for years the package does not cover."""
+    return _is_workday(day, _overrides())
+
+
+def add_workdays(day: date, n: int) -> date:
+    """The date `n` working days after `day` (before it when n < 0); `day` itself never counts.
+
+    n == 0 returns `day` unchanged, even when it is not a working day."""
+    overrides = _overrides()
+    step = ONE_DAY if n > 0 else -ONE_DAY
+    remaining = abs(n)
+    current = day
+    while remaining:
+        current += step
+        if _is_workday(current, overrides):
+            remaining -= 1
+    return current
+
+
+def workdays_between(start: date, end: date) -> int:
+    """Signed count of the working days walked onto from `start` to `end`.
+
+    For end > start: the working days in (start, end]. For end < start: minus the working days
+    in [end, start). So `workdays_between(d, add_workdays(d, n)) == n` for every n."""
+    if end == start:
+        return 0
+    overrides = _overrides()
+    if end > start:
+        first, last, sign = start + ONE_DAY, end, 1
+    else:
+        first, last, sign = end, start - ONE_DAY, -1
+    count = 0
+    current = first
+    while current <= last:
+        if _is_workday(current, overrides):
+            count += 1
+        current += ONE_DAY
+    return sign * count
+
+
+def last_workday_on_or_before(day: date) -> date:
+    """`day` itself when it is a working day, else the nearest working day before it."""
+    overrides = _overrides()
+    while not _is_workday(day, overrides):
+        day -= ONE_DAY
+    return day
+
+
+def year_has_data(year: int) -> bool:
+    """True when chinese_calendar covers `year` or an administrator entered a day in it."""
+    return is_covered_year(year) or any(day.year == year for day in _overrides())
+
+
+def calendar_warnings(today: date) -> list[str]:
+    """Translated warnings for this year and next when neither has holiday data."""
+    return [
+        _(
+            "No holiday data for %(year)d: Monday–Friday is assumed until an administrator "
+            "enters that year's holidays and make-up working days.",
+            year=year,
+        )
+        for year in (today.year, today.year + 1)
+        if not year_has_data(year)
+    ]
+
+
+# -- the package's arrangements of one year, for the admin page -------------------------------
+
+
+@dataclass(frozen=True)
+class HolidayPeriod:
+    """Consecutive statutory days off for one holiday (weekends inside the period included)."""
+
+    name: str  #: the package's English name, e.g. "Spring Festival"
+    first_day: date
+    last_day: date
+
+    @property
+    def length(self) -> int:
+        return (self.last_day - self.first_day).days + 1
+
+
+@dataclass(frozen=True)
+class MakeupWorkday:
+    """A Saturday or Sunday that is a working day in exchange for a holiday (调休)."""
+
+    name: str  #: the holiday it makes up for, in the package's English
+    day: date
+
+
+def holiday_periods(year: int) -> list[HolidayPeriod] | None:
+    """The statutory holiday periods of `year` per chinese_calendar; None when not covered."""
+    if not is_covered_year(year):
+        return None
+    days = chinese_calendar.get_holidays(
+        date(year, 1, 1), date(year, 12, 31), include_weekends=False
+    )
+    periods: list[HolidayPeriod] = []
+    for day in days:
+        name = _STATUTORY_HOLIDAYS[day]
+        previous = periods[-1] if periods else None
+        if previous and previous.name == name and previous.last_day + ONE_DAY == day:
+            periods[-1] = HolidayPeriod(name, previous.first_day, day)
+        else:
+            periods.append(HolidayPeriod(name, day, day))
+    return periods
+
+
+def makeup_workdays(year: int) -> list[MakeupWorkday] | None:
+    """The weekend days of `year` that are working days per chinese_calendar; None when not
+    covered."""
+    if not is_covered_year(year):
+        return None
+    days = chinese_calendar.get_workdays(date(year, 1, 1), date(year, 12, 31))
+    return [
+        MakeupWorkday(_STATUTORY_WORKDAYS[day], day)
+        for day in days
+        if day.weekday() >= 5 and day in _STATUTORY_WORKDAYS
+    ]

@@ -1,0 +1,123 @@
+"""Administration of the working-day calendar: statutory holidays, make-up days, overrides."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+
+from tracker.core import clock, workdays
+from tracker.core.exceptions import DomainError
+from tracker.core.forms import EmptyForm, show_domain_error
+from tracker.core.permissions import require
+from tracker.extensions import db
+from tracker.holidays import service
+from tracker.holidays.forms import CalendarDayForm
+from tracker.holidays.models import CalendarDay
+
+bp = Blueprint("holidays", __name__, url_prefix="/admin/holidays")
+
+#: chinese_calendar's English holiday names, translated for the page.
+HOLIDAY_LABELS = {
+    "New Year's Day": _l("New Year's Day"),
+    "Spring Festival": _l("Spring Festival"),
+    "Tomb-sweeping Day": _l("Tomb-sweeping Day"),
+    "Labour Day": _l("Labour Day"),
+    "Dragon Boat Festival": _l("Dragon Boat Festival"),
+    "National Day": _l("National Day"),
+    "Mid-autumn Festival": _l("Mid-autumn Festival"),
+    "Anti-Fascist 70th Day": _l("Victory Day (70th anniversary)"),
+}
+
+
+def _requested_year() -> int:
+    """The ?year= argument when it is a plausible year, else the current year."""
+    year = request.args.get("year", type=int)
+    if year is None or not service.FIRST_YEAR <= year <= service.LAST_YEAR:
+        return clock.today().year
+    return year
+
+
+def _requested_day() -> date | None:
+    try:
+        return date.fromisoformat(request.args.get("day", ""))
+    except ValueError:
+        return None
+
+
+def _render_index(year: int, form: CalendarDayForm, status: int = 200):
+    overrides = service.overrides_of_year(year)
+    return render_template(
+        "holidays/index.html",
+        year=year,
+        form=form,
+        overrides=overrides,
+        default_is_workday={o.id: workdays.default_is_workday(o.day) for o in overrides},
+        holiday_periods=workdays.holiday_periods(year),
+        makeup_workdays=workdays.makeup_workdays(year),
+        covered_years=(workdays.FIRST_COVERED_YEAR, workdays.LAST_COVERED_YEAR),
+        warnings=workdays.calendar_warnings(clock.today()),
+        holiday_labels=HOLIDAY_LABELS,
+        action_form=EmptyForm(),
+    ), status
+
+
+@bp.route("/")
+def index():
+    """List a year's overrides and statutory days; ?day= pre-fills the form for that date."""
+    require(current_user, "settings.manage")
+    form = CalendarDayForm()
+    day = _requested_day()
+    year = _requested_year()
+    if day is not None:
+        year = day.year if service.FIRST_YEAR <= day.year <= service.LAST_YEAR else year
+        existing = service.get_day(day)
+        form.day.data = day
+        if existing is not None:
+            form.kind.data = "work" if existing.is_workday else "off"
+            form.note.data = existing.note
+        else:
+            form.kind.data = "off" if workdays.default_is_workday(day) else "work"
+    return _render_index(year, form)
+
+
+@bp.route("/", methods=["POST"])
+def save():
+    require(current_user, "settings.manage")
+    form = CalendarDayForm()
+    if form.validate_on_submit():
+        try:
+            calendar_day = service.set_day(
+                current_user, form.day.data, form.is_workday, form.note.data or ""
+            )
+        except DomainError as error:
+            db.session.rollback()
+            show_domain_error(form, error)
+        else:
+            db.session.commit()
+            flash(
+                _("%(day)s is now a working day.", day=calendar_day.day.isoformat())
+                if calendar_day.is_workday
+                else _("%(day)s is now a day off.", day=calendar_day.day.isoformat()),
+                "success",
+            )
+            return redirect(url_for("holidays.index", year=calendar_day.day.year))
+    day = form.day.data
+    year = day.year if day and service.FIRST_YEAR <= day.year <= service.LAST_YEAR else None
+    return _render_index(year or _requested_year(), form, 422)
+
+
+@bp.route("/<int:calendar_day_id>/remove", methods=["POST"])
+def remove(calendar_day_id: int):
+    require(current_user, "settings.manage")
+    calendar_day = db.get_or_404(CalendarDay, calendar_day_id)
+    year = calendar_day.day.year
+    if EmptyForm().validate_on_submit():
+        day = calendar_day.day.isoformat()
+        service.remove_day(current_user, calendar_day)
+        db.session.commit()
+        flash(_("The override for %(day)s was removed.", day=day), "success")
+    return redirect(url_for("holidays.index", year=year))

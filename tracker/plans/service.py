@@ -1,0 +1,328 @@
+"""Plan writes: plans and sections, publishing (交办), closing, copying last year's plan."""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections import defaultdict
+from datetime import date
+
+import sqlalchemy as sa
+from flask_babel import gettext as _
+
+from tracker.audit.service import changes, record
+from tracker.core import clock
+from tracker.core.exceptions import DomainError
+from tracker.extensions import db
+from tracker.plans.models import Plan, Section
+from tracker.reminders.service import notify
+from tracker.tasks.models import OPEN_STATUSES, Task
+from tracker.tasks.service import assign, chiefs_of
+from tracker.units.models import Unit
+
+log = logging.getLogger(__name__)
+
+
+def _check_plan_fields(bureau: Unit, year: int, title: str, exclude_id: int | None = None) -> str:
+    title = title.strip()
+    if not title:
+        raise DomainError(_("A plan needs a title."), "title")
+    if not 2000 <= year <= 2100:
+        raise DomainError(_("Enter a year between 2000 and 2100."), "year")
+    query = sa.select(Plan.id).where(Plan.bureau_id == bureau.id, Plan.title == title)
+    if exclude_id is not None:
+        query = query.where(Plan.id != exclude_id)
+    if db.session.execute(query).first():
+        raise DomainError(
+            _("This bureau already has a plan titled %(title)s.", title=title), "title"
+        )
+    return title
+
+
+def create_plan(
+    actor,
+    *,
+    bureau: Unit,
+    year: int,
+    title: str,
+    document_number: str = "",
+    source_text: str | None = None,
+) -> Plan:
+    """Start a draft plan for a bureau and year."""
+    if bureau.kind != "bureau":
+        raise DomainError(_("Plans belong to a bureau."), "bureau_id")
+    title = _check_plan_fields(bureau, year, title)
+    plan = Plan(
+        bureau=bureau,
+        bureau_id=bureau.id,
+        year=year,
+        title=title,
+        document_number=document_number.strip(),
+        status="draft",
+        source_text=source_text,
+    )
+    db.session.add(plan)
+    db.session.flush()
+    record(actor, "plan.create", plan, after=plan.to_audit())
+    return plan
+
+
+def update_plan(actor, plan: Plan, *, year: int, title: str, document_number: str) -> Plan:
+    """Change a plan's title, year or document number."""
+    if plan.status == "closed":
+        raise DomainError(_("The plan is closed."))
+    if year != plan.year and plan.status != "draft":
+        raise DomainError(_("The year of a published plan cannot change."), "year")
+    before = plan.to_audit()
+    plan.title = _check_plan_fields(plan.bureau, year, title, exclude_id=plan.id)
+    plan.year = year
+    plan.document_number = document_number.strip()
+    db.session.flush()
+    old, new = changes(before, plan.to_audit())
+    if new:
+        record(actor, "plan.update", plan, before=old, after=new)
+    return plan
+
+
+# -- sections --------------------------------------------------------------------------------
+
+
+def outline(plan: Plan) -> list[Section]:
+    """The plan's sections depth-first in written order."""
+    children: dict[int | None, list[Section]] = defaultdict(list)
+    for section in plan.sections:
+        children[section.parent_id].append(section)
+    ordered: list[Section] = []
+
+    def walk(parent_id: int | None) -> None:
+        for section in sorted(children[parent_id], key=lambda s: (s.position, s.id)):
+            ordered.append(section)
+            walk(section.id)
+
+    walk(None)
+    return ordered
+
+
+def save_section(
+    actor, plan: Plan, section: Section | None, *, number: str, title: str, parent: Section | None
+) -> Section:
+    """Create or change a section (heading) of the plan."""
+    if plan.status == "closed":
+        raise DomainError(_("The plan is closed."))
+    title = title.strip()
+    if not title:
+        raise DomainError(_("A section needs a title."), "title")
+    if parent is not None and parent.plan_id != plan.id:
+        raise DomainError(_("Choose a section of this plan."), "parent_id")
+    if section is not None and parent is not None:
+        node = parent
+        while node is not None:
+            if node.id == section.id:
+                raise DomainError(_("A section cannot be moved below itself."), "parent_id")
+            node = node.parent
+    creating = section is None
+    if creating:
+        siblings = [s for s in plan.sections if s.parent_id == (parent.id if parent else None)]
+        section = Section(plan=plan, position=(max((s.position for s in siblings), default=0) + 10))
+        db.session.add(section)
+    before = {} if creating else section.to_audit()
+    if not creating and (parent.id if parent else None) != section.parent_id:
+        siblings = [s for s in plan.sections if s.parent_id == (parent.id if parent else None)]
+        section.position = max((s.position for s in siblings), default=0) + 10
+    section.number = number.strip().strip("、.．()（）")
+    section.title = title
+    section.parent = parent
+    db.session.flush()
+    if creating:
+        record(actor, "section.create", section, after=section.to_audit())
+    else:
+        old, new = changes(before, section.to_audit())
+        if new:
+            record(actor, "section.update", section, before=old, after=new)
+    return section
+
+
+def move_section(actor, section: Section, direction: str) -> None:
+    """Move a section one place up or down among its siblings."""
+    siblings = sorted(
+        (s for s in section.plan.sections if s.parent_id == section.parent_id),
+        key=lambda s: (s.position, s.id),
+    )
+    index = siblings.index(section)
+    other = index - 1 if direction == "up" else index + 1
+    if not 0 <= other < len(siblings):
+        return
+    siblings[index], siblings[other] = siblings[other], siblings[index]
+    for position, sibling in enumerate(siblings, start=1):
+        sibling.position = position * 10
+    record(actor, "section.move", section, after={"direction": direction})
+
+
+def delete_section(actor, section: Section) -> None:
+    """Remove an empty section."""
+    has_tasks = db.session.scalar(
+        sa.select(sa.func.count(Task.id)).where(Task.section_id == section.id)
+    )
+    if has_tasks or section.children:
+        raise DomainError(
+            _("Move or delete the tasks and sub-sections of %(title)s first.", title=section.title)
+        )
+    record(actor, "section.delete", section, before=section.to_audit())
+    section.plan.sections.remove(section)
+    db.session.delete(section)
+
+
+# -- publishing, closing, copying ------------------------------------------------------------
+
+
+def publish_plan(actor, plan: Plan) -> int:
+    """交办: the draft plan becomes active, its tasks assigned, each lead unit's chief notified.
+
+    Returns the number of tasks assigned."""
+    if plan.status != "draft":
+        raise DomainError(_("Only a draft plan can be published."))
+    tasks = list(
+        db.session.scalars(
+            sa.select(Task)
+            .where(Task.plan_id == plan.id, Task.parent_id.is_(None))
+            .order_by(Task.position, Task.id)
+        )
+    )
+    if not tasks:
+        raise DomainError(_("The plan has no tasks yet."))
+    missing = [t for t in tasks if t.lead_unit is None and not t.is_principal_duty]
+    if missing:
+        raise DomainError(
+            _(
+                "%(n)d tasks have no lead unit yet, e.g. %(title)s.",
+                n=len(missing),
+                title=missing[0].title,
+            )
+        )
+    today = clock.today()
+    plan.status = "active"
+    plan.published_at = clock.now()
+    plan.published_by_id = getattr(actor, "id", None)
+    by_unit: dict[int, list[Task]] = defaultdict(list)
+    for task in tasks:
+        assign(actor, task, today=today)
+        if task.lead_unit is not None:
+            by_unit[task.lead_unit.id].append(task)
+    for unit_tasks in by_unit.values():
+        unit = unit_tasks[0].lead_unit
+        for chief in chiefs_of(unit):
+            notify(
+                chief,
+                "assigned",
+                _(
+                    "%(plan)s was assigned: %(n)d tasks led by %(unit)s",
+                    plan=plan.title,
+                    n=len(unit_tasks),
+                    unit=unit.name,
+                ),
+                body="\n".join(f"{t.number} {t.title}".strip() for t in unit_tasks),
+                link=f"/plans/{plan.id}?unit={unit.id}",
+            )
+    record(
+        actor,
+        "plan.publish",
+        plan,
+        before={"status": "draft"},
+        after={"status": "active", "tasks": len(tasks)},
+    )
+    log.info("plan %s published with %d tasks", plan.id, len(tasks))
+    return len(tasks)
+
+
+def close_plan(actor, plan: Plan) -> None:
+    """Close an active plan once every task is done or cancelled."""
+    if plan.status != "active":
+        raise DomainError(_("Only an active plan can be closed."))
+    still_open = db.session.scalar(
+        sa.select(sa.func.count(Task.id)).where(
+            Task.plan_id == plan.id, Task.status.in_(OPEN_STATUSES)
+        )
+    )
+    if still_open:
+        raise DomainError(
+            _("%(n)d tasks are still open; accept or cancel them first.", n=still_open)
+        )
+    plan.status = "closed"
+    plan.closed_at = clock.now()
+    record(actor, "plan.close", plan, before={"status": "active"}, after={"status": "closed"})
+
+
+def _shift_year(day: date | None, years: int) -> date | None:
+    if day is None:
+        return None
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year + years, day=28)
+
+
+def copy_plan(actor, plan: Plan, *, year: int | None = None, title: str | None = None) -> Plan:
+    """Start next year's draft from `plan`: same sections and tasks, dates a year later,
+    statuses, progress, results and counts reset; recurring tasks re-expand on publishing."""
+    year = year or plan.year + 1
+    shift = year - plan.year
+    if title is None:
+        title = re.sub(str(plan.year), str(year), plan.title, count=1)
+        if title == plan.title:
+            title = f"{year} {plan.title}"
+    copy = create_plan(actor, bureau=plan.bureau, year=year, title=title)
+    copy.copied_from_id = plan.id
+    section_map: dict[int, Section] = {}
+    for section in outline(plan):
+        new = Section(
+            plan=copy,
+            number=section.number,
+            title=section.title,
+            position=section.position,
+            parent=section_map.get(section.parent_id) if section.parent_id else None,
+        )
+        db.session.add(new)
+        section_map[section.id] = new
+    db.session.flush()
+    originals = db.session.scalars(
+        sa.select(Task)
+        .where(Task.plan_id == plan.id, Task.parent_id.is_(None), Task.status != "cancelled")
+        .order_by(Task.position, Task.id)
+    )
+    count = 0
+    for task in originals:
+        owner = task.owner if task.owner is not None and not task.owner.is_disabled else None
+        new = Task(
+            plan=copy,
+            section=section_map.get(task.section_id),
+            number=task.number,
+            title=task.title,
+            text=task.text,
+            kind=task.kind,
+            lead_unit=task.lead_unit,
+            co_units=list(task.co_units),
+            owner=owner,
+            supervisor=task.supervisor,
+            start_date=_shift_year(task.start_date, shift),
+            due_date=_shift_year(task.due_date, shift),
+            is_continuous=task.is_continuous,
+            deadline_text=task.deadline_text,
+            recurrence=task.recurrence,
+            target_count=task.target_count,
+            target_measure=task.target_measure,
+            is_principal_duty=task.is_principal_duty,
+            status="draft",
+            progress=0,
+            position=task.position,
+            updated_by_id=getattr(actor, "id", None),
+        )
+        db.session.add(new)
+        count += 1
+    db.session.flush()
+    record(
+        actor,
+        "plan.copy",
+        copy,
+        after={"copied_from": plan.id, "tasks": count, "sections": len(section_map)},
+    )
+    return copy

@@ -1,0 +1,295 @@
+"""Plan pages: the list, the outline with lights, and the coordinator's editing."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from tracker.core.exceptions import DomainError
+from tracker.core.forms import EmptyForm, choices, show_domain_error
+from tracker.core.permissions import require, scope_unit
+from tracker.extensions import db
+from tracker.plans import service
+from tracker.plans.forms import CopyPlanForm, PlanForm, SectionForm
+from tracker.plans.models import Plan, Section
+from tracker.tasks.labels import KIND_LABELS, PLAN_STATUS_LABELS, STATUS_LABELS
+from tracker.tasks.lights import LIGHT_CSS, LIGHT_LABELS, LightPolicy
+from tracker.tasks.queries import plan_tasks, visible_plans
+from tracker.units.models import Unit
+from tracker.units.queries import subtree
+
+bp = Blueprint("plans", __name__, url_prefix="/plans")
+
+TOP = 0
+
+
+def get_plan_or_404(plan_id: int) -> Plan:
+    return db.get_or_404(Plan, plan_id)
+
+
+def _bureau_of_user() -> Unit:
+    return current_user.unit.bureau or scope_unit(current_user)
+
+
+@bp.route("/")
+def index():
+    require(current_user, "plan.read")
+    plans = visible_plans(current_user)
+    return render_template("plans/index.html", plans=plans, status_labels=PLAN_STATUS_LABELS)
+
+
+@bp.route("/<int:plan_id>")
+def show(plan_id: int):
+    plan = get_plan_or_404(plan_id)
+    require(current_user, "plan.read", plan)
+    unit = None
+    if request.args.get("unit", "").isdigit():
+        unit = db.session.get(Unit, int(request.args["unit"]))
+    policy = LightPolicy.current()
+    rows = plan_tasks(plan, policy, unit=unit)
+    by_section: dict[int | None, list] = defaultdict(list)
+    occurrences: dict[int, list] = defaultdict(list)
+    for row in rows:
+        if row.task.parent_id is not None:
+            occurrences[row.task.parent_id].append(row)
+        else:
+            by_section[row.task.section_id].append(row)
+    sections = service.outline(plan)
+    completion = _completion(sections, by_section, occurrences)
+    units = [u for u in subtree(plan.bureau, active_only=True) if u.id != plan.bureau_id]
+    return render_template(
+        "plans/show.html",
+        plan=plan,
+        sections=sections,
+        by_section=by_section,
+        occurrences=occurrences,
+        completion=completion,
+        unit=unit,
+        units=units,
+        action_form=EmptyForm(),
+        status_labels=STATUS_LABELS,
+        kind_labels=KIND_LABELS,
+        light_labels=LIGHT_LABELS,
+        light_css=LIGHT_CSS,
+        plan_status_labels=PLAN_STATUS_LABELS,
+        today=policy.today,
+    )
+
+
+def _completion(sections, by_section, occurrences) -> dict[int | None, tuple[int, int]]:
+    """(done, total) per section including its sub-sections; cancelled tasks do not count."""
+    own: dict[int | None, list[int]] = {}
+    for key, rows in by_section.items():
+        done = total = 0
+        for row in rows:
+            items = occurrences.get(row.task.id) or [row]
+            for item in items:
+                if item.task.status == "cancelled":
+                    continue
+                total += 1
+                done += item.task.status == "done"
+        own[key] = [done, total]
+    result: dict[int | None, tuple[int, int]] = {}
+    for section in reversed(sections):  # children come after parents: sum bottom-up
+        done, total = own.get(section.id, [0, 0])
+        for child in section.children:
+            child_done, child_total = result.get(child.id, (0, 0))
+            done, total = done + child_done, total + child_total
+        result[section.id] = (done, total)
+    overall_done = sum(result[s.id][0] for s in sections if s.parent_id is None)
+    overall_total = sum(result[s.id][1] for s in sections if s.parent_id is None)
+    loose = own.get(None, [0, 0])
+    result[None] = (overall_done + loose[0], overall_total + loose[1])
+    return result
+
+
+def _form_page(template: str, status_ok: int = 200, **context):
+    form = context["form"]
+    return render_template(template, **context), (
+        422 if form.errors or form.form_errors else status_ok
+    )
+
+
+@bp.route("/new", methods=["GET", "POST"])
+def create():
+    require(current_user, "plan.create")
+    form = PlanForm()
+    if form.validate_on_submit():
+        try:
+            plan = service.create_plan(
+                current_user,
+                bureau=_bureau_of_user(),
+                year=form.year.data,
+                title=form.title.data,
+                document_number=form.document_number.data or "",
+            )
+        except DomainError as error:
+            db.session.rollback()
+            show_domain_error(form, error)
+        else:
+            db.session.commit()
+            flash(_("Plan created. Add its sections and tasks, then publish it."), "success")
+            return redirect(url_for("plans.show", plan_id=plan.id))
+    return _form_page("plans/form.html", form=form, plan=None)
+
+
+@bp.route("/<int:plan_id>/edit", methods=["GET", "POST"])
+def edit(plan_id: int):
+    plan = get_plan_or_404(plan_id)
+    require(current_user, "plan.edit", plan)
+    form = PlanForm(obj=plan)
+    if form.validate_on_submit():
+        try:
+            service.update_plan(
+                current_user,
+                plan,
+                year=form.year.data,
+                title=form.title.data,
+                document_number=form.document_number.data or "",
+            )
+        except DomainError as error:
+            db.session.rollback()
+            show_domain_error(form, error)
+        else:
+            db.session.commit()
+            flash(_("Plan saved."), "success")
+            return redirect(url_for("plans.show", plan_id=plan.id))
+    return _form_page("plans/form.html", form=form, plan=plan)
+
+
+@bp.route("/<int:plan_id>/<any(publish, close):action>", methods=["POST"])
+def change_status(plan_id: int, action: str):
+    plan = get_plan_or_404(plan_id)
+    require(current_user, f"plan.{action}", plan)
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    try:
+        if action == "publish":
+            count = service.publish_plan(current_user, plan)
+            message = _(
+                "Plan published: %(n)d tasks assigned and the lead units notified.", n=count
+            )
+        else:
+            service.close_plan(current_user, plan)
+            message = _("Plan closed.")
+    except DomainError as error:
+        db.session.rollback()
+        flash(error.message, "danger")
+    else:
+        db.session.commit()
+        flash(message, "success")
+    return redirect(url_for("plans.show", plan_id=plan.id))
+
+
+@bp.route("/<int:plan_id>/copy", methods=["GET", "POST"])
+def copy(plan_id: int):
+    plan = get_plan_or_404(plan_id)
+    require(current_user, "plan.create", plan)
+    form = CopyPlanForm()
+    if request.method == "GET":
+        form.year.data = plan.year + 1
+        form.title.data = plan.title.replace(str(plan.year), str(plan.year + 1), 1)
+    if form.validate_on_submit():
+        try:
+            new_plan = service.copy_plan(
+                current_user, plan, year=form.year.data, title=form.title.data
+            )
+        except DomainError as error:
+            db.session.rollback()
+            show_domain_error(form, error)
+        else:
+            db.session.commit()
+            flash(
+                _(
+                    "Draft copied from %(title)s; dates were moved to %(year)d.",
+                    title=plan.title,
+                    year=new_plan.year,
+                ),
+                "success",
+            )
+            return redirect(url_for("plans.show", plan_id=new_plan.id))
+    return _form_page("plans/copy.html", form=form, plan=plan)
+
+
+# -- sections --------------------------------------------------------------------------------
+
+
+def _section_form(plan: Plan, section: Section | None) -> SectionForm:
+    form = SectionForm(obj=section)
+    options = [(TOP, _("(top level)"))] + [
+        (s.id, "\u3000" * s.depth + f"{s.label}{s.title}")
+        for s in service.outline(plan)
+        if section is None or s.id != section.id
+    ]
+    form.parent_id.choices = choices(options)
+    if request.method == "GET":
+        if section is not None:
+            form.parent_id.data = section.parent_id or TOP
+        elif request.args.get("parent", "").isdigit():
+            form.parent_id.data = int(request.args["parent"])
+    return form
+
+
+def _save_section(plan: Plan, section: Section | None):
+    form = _section_form(plan, section)
+    if form.validate_on_submit():
+        parent = db.session.get(Section, form.parent_id.data) if form.parent_id.data else None
+        try:
+            service.save_section(
+                current_user,
+                plan,
+                section,
+                number=form.number.data or "",
+                title=form.title.data,
+                parent=parent,
+            )
+        except DomainError as error:
+            db.session.rollback()
+            show_domain_error(form, error)
+        else:
+            db.session.commit()
+            flash(_("Section saved."), "success")
+            return redirect(url_for("plans.show", plan_id=plan.id))
+    return _form_page("plans/section_form.html", form=form, plan=plan, section=section)
+
+
+@bp.route("/<int:plan_id>/sections/new", methods=["GET", "POST"])
+def section_create(plan_id: int):
+    plan = get_plan_or_404(plan_id)
+    require(current_user, "plan.edit", plan)
+    return _save_section(plan, None)
+
+
+@bp.route("/<int:plan_id>/sections/<int:section_id>/edit", methods=["GET", "POST"])
+def section_edit(plan_id: int, section_id: int):
+    plan = get_plan_or_404(plan_id)
+    require(current_user, "plan.edit", plan)
+    section = db.get_or_404(Section, section_id)
+    if section.plan_id != plan.id:
+        abort(404)
+    return _save_section(plan, section)
+
+
+@bp.route(
+    "/<int:plan_id>/sections/<int:section_id>/<any(up, down, delete):action>", methods=["POST"]
+)
+def section_action(plan_id: int, section_id: int, action: str):
+    plan = get_plan_or_404(plan_id)
+    require(current_user, "plan.edit", plan)
+    section = db.get_or_404(Section, section_id)
+    if section.plan_id != plan.id or not EmptyForm().validate_on_submit():
+        abort(404 if section.plan_id != plan.id else 400)
+    try:
+        if action == "delete":
+            service.delete_section(current_user, section)
+        else:
+            service.move_section(current_user, section, action)
+    except DomainError as error:
+        db.session.rollback()
+        flash(error.message, "danger")
+    else:
+        db.session.commit()
+    return redirect(url_for("plans.show", plan_id=plan.id))

@@ -1,0 +1,206 @@
+"""Task, its co-units and its append-only progress timeline."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from tracker.accounts.models import User
+from tracker.core.db import UTCDateTime, utcnow
+from tracker.extensions import db
+from tracker.plans.models import Plan, Section
+from tracker.units.models import Unit
+
+TASK_KINDS = (
+    "general",
+    "normative_review",
+    "enforcement_cert",
+    "legal_counsel",
+    "inspection",
+    "major_decision",
+    "study",
+    "publicity",
+)
+#: draft (plan not yet published) → assigned (交办) → in_progress (签收) → submitted (申请办结)
+#: → done (办结); returned (退回) goes back to in_progress; cancelled (撤销) ends it.
+TASK_STATUSES = ("draft", "assigned", "in_progress", "submitted", "done", "cancelled")
+OPEN_STATUSES = ("assigned", "in_progress", "submitted")
+CLOSED_STATUSES = ("done", "cancelled")
+RECURRENCES = ("none", "monthly", "quarterly", "half-yearly", "yearly")
+
+task_co_units = sa.Table(
+    "task_co_units",
+    db.metadata,
+    sa.Column("task_id", sa.ForeignKey("tasks.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("unit_id", sa.ForeignKey("units.id"), primary_key=True),
+)
+
+
+class Task(db.Model):
+    __tablename__ = "tasks"
+    __table_args__ = (
+        sa.CheckConstraint(f"kind IN {TASK_KINDS!r}", name="kind"),
+        sa.CheckConstraint(f"status IN {TASK_STATUSES!r}", name="status"),
+        sa.CheckConstraint(f"recurrence IN {RECURRENCES!r}", name="recurrence"),
+        sa.CheckConstraint("progress >= 0 AND progress <= 100", name="progress_range"),
+        sa.Index("ix_tasks_plan_id_position", "plan_id", "position"),
+        sa.Index("ix_tasks_status_due_date", "status", "due_date"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    plan_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("plans.id", ondelete="CASCADE"), nullable=False
+    )
+    section_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("sections.id", ondelete="SET NULL"), nullable=True, index=True
+    )
+    #: The recurring task this one is an occurrence of.
+    parent_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("tasks.id", ondelete="CASCADE"), nullable=True, index=True
+    )
+    #: The number as written: 一是, 1., （2）…
+    number: Mapped[str] = mapped_column(sa.String(20), nullable=False, default="")
+    title: Mapped[str] = mapped_column(sa.String(300), nullable=False)
+    text: Mapped[str] = mapped_column(sa.Text, nullable=False, default="")
+    kind: Mapped[str] = mapped_column(sa.String(30), nullable=False, default="general")
+    lead_unit_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("units.id"), nullable=True, index=True
+    )
+    owner_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("users.id"), nullable=True, index=True
+    )
+    #: 分管领导: the leader escalations go to.
+    supervisor_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"), nullable=True)
+    start_date: Mapped[date | None] = mapped_column(sa.Date, nullable=True)
+    #: 完成时限; null with is_continuous means 长期坚持.
+    due_date: Mapped[date | None] = mapped_column(sa.Date, nullable=True)
+    is_continuous: Mapped[bool] = mapped_column(nullable=False, default=False)
+    #: The deadline as the plan words it (e.g. 6月底前), kept beside the computed date.
+    deadline_text: Mapped[str] = mapped_column(sa.String(100), nullable=False, default="")
+    recurrence: Mapped[str] = mapped_column(sa.String(20), nullable=False, default="none")
+    #: For an occurrence of a recurring task: the period it covers, e.g. 2026年第3季度.
+    period_label: Mapped[str] = mapped_column(sa.String(50), nullable=False, default="")
+    #: Quantitative target (e.g. 18 次): count and measure word.
+    target_count: Mapped[int | None] = mapped_column(nullable=True)
+    target_measure: Mapped[str] = mapped_column(sa.String(20), nullable=False, default="")
+    #: What was achieved toward target_count (entered, or counted from records).
+    achieved_count: Mapped[int | None] = mapped_column(nullable=True)
+    #: An item of the principal leader's duty list (第一责任人职责).
+    is_principal_duty: Mapped[bool] = mapped_column(nullable=False, default=False)
+    #: 成效: the sentence the annual report will use.
+    result_statement: Mapped[str] = mapped_column(sa.Text, nullable=False, default="")
+    progress: Mapped[int] = mapped_column(nullable=False, default=0)
+    status: Mapped[str] = mapped_column(sa.String(20), nullable=False, default="draft")
+    position: Mapped[int] = mapped_column(nullable=False, default=0)
+    #: Local date the task was last submitted (申请办结): a task submitted on time is not late.
+    submitted_on: Mapped[date | None] = mapped_column(sa.Date, nullable=True)
+    completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    #: Optimistic lock: bumped on every change; a stale form is refused.
+    version: Mapped[int] = mapped_column(nullable=False, default=1)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(
+        UTCDateTime, nullable=False, default=utcnow, onupdate=utcnow
+    )
+    updated_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"), nullable=True)
+
+    __mapper_args__ = {"version_id_col": version}
+
+    plan: Mapped[Plan] = relationship()
+    section: Mapped[Section | None] = relationship()
+    parent: Mapped[Task | None] = relationship(remote_side=[id], back_populates="occurrences")
+    occurrences: Mapped[list[Task]] = relationship(
+        back_populates="parent", order_by="Task.due_date", cascade="all, delete-orphan"
+    )
+    lead_unit: Mapped[Unit | None] = relationship(foreign_keys=[lead_unit_id])
+    co_units: Mapped[list[Unit]] = relationship(secondary=task_co_units, order_by="Unit.sort_order")
+    owner: Mapped[User | None] = relationship(foreign_keys=[owner_id])
+    supervisor: Mapped[User | None] = relationship(foreign_keys=[supervisor_id])
+    updated_by: Mapped[User | None] = relationship(foreign_keys=[updated_by_id])
+    updates: Mapped[list[TaskUpdate]] = relationship(
+        back_populates="task", order_by="TaskUpdate.id", cascade="all, delete-orphan"
+    )
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_STATUSES
+
+    @property
+    def display_number(self) -> str:
+        return self.number or ""
+
+    @property
+    def target_text(self) -> str:
+        if self.target_count is None:
+            return ""
+        return f"{self.achieved_count or 0} / {self.target_count} {self.target_measure}".strip()
+
+    def to_audit(self) -> dict:
+        return {
+            "plan_id": self.plan_id,
+            "section_id": self.section_id,
+            "parent_id": self.parent_id,
+            "number": self.number,
+            "title": self.title,
+            "text": self.text,
+            "kind": self.kind,
+            "lead_unit_id": self.lead_unit_id,
+            "co_unit_ids": sorted(u.id for u in self.co_units),
+            "owner_id": self.owner_id,
+            "supervisor_id": self.supervisor_id,
+            "start_date": self.start_date.isoformat() if self.start_date else None,
+            "due_date": self.due_date.isoformat() if self.due_date else None,
+            "is_continuous": self.is_continuous,
+            "deadline_text": self.deadline_text,
+            "recurrence": self.recurrence,
+            "target_count": self.target_count,
+            "target_measure": self.target_measure,
+            "achieved_count": self.achieved_count,
+            "is_principal_duty": self.is_principal_duty,
+            "result_statement": self.result_statement,
+            "progress": self.progress,
+            "status": self.status,
+            "position": self.position,
+        }
+
+    def __repr__(self) -> str:
+        return f"<Task {self.id} {self.number} {self.title[:20]!r} {self.status}>"
+
+
+UPDATE_KINDS = (
+    "progress",  # 进展反馈
+    "assign",  # 交办
+    "claim",  # 签收
+    "submit",  # 申请办结
+    "accept",  # 办结
+    "return",  # 退回
+    "cancel",  # 撤销
+    "owner",  # 指派责任人
+)
+
+
+class TaskUpdate(db.Model):
+    """One entry of a task's timeline: a progress note or a workflow step. Never edited."""
+
+    __tablename__ = "task_updates"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    task_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("tasks.id", ondelete="CASCADE"), nullable=False, index=True
+    )
+    kind: Mapped[str] = mapped_column(sa.String(20), nullable=False, default="progress")
+    author_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"), nullable=True)
+    #: Name of the author at the time (also for system actors such as the publisher job).
+    author_name: Mapped[str] = mapped_column(sa.String(150), nullable=False, default="")
+    note: Mapped[str] = mapped_column(sa.Text, nullable=False, default="")
+    progress: Mapped[int | None] = mapped_column(nullable=True)
+    status_from: Mapped[str | None] = mapped_column(sa.String(20), nullable=True)
+    status_to: Mapped[str | None] = mapped_column(sa.String(20), nullable=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, default=utcnow)
+
+    task: Mapped[Task] = relationship(back_populates="updates")
+    author: Mapped[User | None] = relationship()
+
+    def __repr__(self) -> str:
+        return f"<TaskUpdate {self.id} task={self.task_id} {self.kind}>"

@@ -1,0 +1,180 @@
+"""Task reads: what each user sees, filtered, counted per light and paginated."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import sqlalchemy as sa
+from sqlalchemy.orm import selectinload
+
+from tracker.core.permissions import BUREAU_WIDE_ROLES, scope_unit
+from tracker.extensions import db
+from tracker.plans.models import Plan
+from tracker.tasks.lights import LIGHTS, LightPolicy, light_rank_sql, light_sql
+from tracker.tasks.models import CLOSED_STATUSES, TASK_KINDS, TASK_STATUSES, Task, task_co_units
+from tracker.units.models import Unit
+
+
+@dataclass
+class TaskFilters:
+    plan_id: int | None = None
+    year: int | None = None
+    status: str | None = None
+    light: str | None = None
+    kind: str | None = None
+    unit_id: int | None = None
+    text: str = ""
+    include_drafts: bool = False
+    #: Done and cancelled tasks are listed only when asked for (status, grey light or this).
+    include_closed: bool = False
+
+    @classmethod
+    def from_args(cls, args) -> TaskFilters:
+        def number(name):
+            value = args.get(name, "")
+            return int(value) if value.isdigit() else None
+
+        return cls(
+            plan_id=number("plan"),
+            year=number("year"),
+            status=args.get("status") if args.get("status") in TASK_STATUSES else None,
+            light=args.get("light") if args.get("light") in LIGHTS else None,
+            kind=args.get("kind") if args.get("kind") in TASK_KINDS else None,
+            unit_id=number("unit"),
+            text=args.get("q", "").strip()[:100],
+        )
+
+    def without_light(self) -> TaskFilters:
+        """The same filters for counting every light, closed tasks included."""
+        return TaskFilters(**{**self.__dict__, "light": None, "include_closed": True})
+
+
+@dataclass
+class TaskRow:
+    task: Task
+    light: str
+    extra: dict = field(default_factory=dict)
+
+
+def involves_units_under(path: str):
+    """Tasks whose lead unit or any co-unit lies in the subtree at `path`."""
+    lead = sa.select(Unit.id).where(Unit.id == Task.lead_unit_id, Unit.path.startswith(path))
+    co = (
+        sa.select(task_co_units.c.task_id)
+        .join(Unit, Unit.id == task_co_units.c.unit_id)
+        .where(task_co_units.c.task_id == Task.id, Unit.path.startswith(path))
+    )
+    return sa.or_(lead.exists(), co.exists())
+
+
+def work_scope(query, user):
+    """Limit to the tasks on the user's work list: the bureau for bureau-wide roles, the own
+    unit's (as lead or co-unit) for chiefs, the own assignments for staff."""
+    scope = scope_unit(user)
+    if user.role in BUREAU_WIDE_ROLES:
+        bureau_ids = sa.select(Unit.id).where(Unit.path.startswith(scope.path))
+        return query.where(
+            Task.plan_id.in_(sa.select(Plan.id).where(Plan.bureau_id.in_(bureau_ids)))
+        )
+    if user.role == "chief":
+        return query.where(involves_units_under(scope.path))
+    return query.where(Task.owner_id == user.id)
+
+
+def _filtered(query, filters: TaskFilters, light):
+    if filters.plan_id:
+        query = query.where(Task.plan_id == filters.plan_id)
+    if filters.year:
+        query = query.where(Task.plan_id.in_(sa.select(Plan.id).where(Plan.year == filters.year)))
+    if not filters.include_drafts:
+        query = query.where(Task.status != "draft")
+    if filters.status:
+        query = query.where(Task.status == filters.status)
+    elif not filters.light and not filters.include_closed:
+        query = query.where(Task.status.not_in(CLOSED_STATUSES))
+    if filters.kind:
+        query = query.where(Task.kind == filters.kind)
+    if filters.unit_id:
+        unit = db.session.get(Unit, filters.unit_id)
+        if unit is not None:
+            query = query.where(involves_units_under(unit.path))
+    if filters.text:
+        like = f"%{filters.text}%"
+        query = query.where(
+            sa.or_(Task.title.ilike(like), Task.text.ilike(like), Task.number == filters.text)
+        )
+    if filters.light:
+        query = query.where(light == filters.light)
+    # A recurring task is worked through its occurrences; list those, not the container.
+    return query.where(sa.or_(Task.recurrence == "none", Task.parent_id.is_not(None)))
+
+
+def light_counts(user, filters: TaskFilters, policy: LightPolicy) -> dict[str, int]:
+    """How many of the user's tasks (ignoring the light filter) have each light: one query."""
+    light = light_sql(policy)
+    query = sa.select(light.label("light"), sa.func.count(Task.id)).group_by(light)
+    query = _filtered(work_scope(query, user), filters.without_light(), light)
+    counts = dict.fromkeys(LIGHTS, 0)
+    counts.update({name: n for name, n in db.session.execute(query)})
+    return counts
+
+
+def work_list(
+    user, filters: TaskFilters, policy: LightPolicy, *, page: int = 1, per_page: int = 50
+):
+    """One page of the user's tasks, overdue first then by due date, with their lights."""
+    light = light_sql(policy)
+    query = sa.select(Task, light.label("light"))
+    query = _filtered(work_scope(query, user), filters, light)
+    total = db.session.scalar(
+        sa.select(sa.func.count()).select_from(query.with_only_columns(Task.id).subquery())
+    )
+    query = (
+        query.order_by(
+            light_rank_sql(light),
+            Task.due_date.is_(None),
+            Task.due_date,
+            Task.plan_id,
+            Task.position,
+            Task.id,
+        )
+        .options(
+            selectinload(Task.lead_unit),
+            selectinload(Task.co_units),
+            selectinload(Task.owner),
+            selectinload(Task.plan),
+            selectinload(Task.section),
+        )
+        .limit(per_page)
+        .offset((page - 1) * per_page)
+    )
+    rows = [TaskRow(task, task_light) for task, task_light in db.session.execute(query)]
+    return rows, total or 0
+
+
+def plan_tasks(plan: Plan, policy: LightPolicy, *, unit: Unit | None = None) -> list[TaskRow]:
+    """Every task of a plan (occurrences included) with its light, in plan order."""
+    light = light_sql(policy)
+    query = (
+        sa.select(Task, light.label("light"))
+        .where(Task.plan_id == plan.id)
+        .order_by(Task.position, Task.due_date, Task.id)
+        .options(
+            selectinload(Task.lead_unit), selectinload(Task.co_units), selectinload(Task.owner)
+        )
+    )
+    if unit is not None:
+        query = query.where(involves_units_under(unit.path))
+    return [TaskRow(task, task_light) for task, task_light in db.session.execute(query)]
+
+
+def visible_plans(user) -> list[Plan]:
+    """Plans of the user's bureau, newest year first."""
+    bureau = user.unit.bureau or scope_unit(user)
+    return list(
+        db.session.scalars(
+            sa.select(Plan)
+            .where(Plan.bureau_id == bureau.id)
+            .order_by(Plan.year.desc(), Plan.id.desc())
+        )
+    )

@@ -70,6 +70,21 @@ SETTINGS_DOC: list[tuple[str, str, str]] = [
         "force the Secure flag (it is set anyway on HTTPS requests)",
     ),
     ("TRACKER_LOG_LEVEL", "INFO", "Python logging level"),
+    (
+        "TRACKER_LIGHT_ORANGE_PERCENT",
+        "15",
+        "orange light when at most this % of a task's time is left",
+    ),
+    (
+        "TRACKER_LIGHT_YELLOW_PERCENT",
+        "30",
+        "yellow light when at most this % of a task's time is left",
+    ),
+    (
+        "TRACKER_LIGHT_YELLOW_WORKDAYS",
+        "5",
+        "yellow light also when at most this many working days are left",
+    ),
 ]
 
 
@@ -130,6 +145,9 @@ def load_config(overrides: dict | None = None) -> dict:
         "SESSION_MAX_AGE": timedelta(hours=_int("TRACKER_SESSION_MAX_HOURS", 12)),
         "SESSION_COOKIE_SECURE": _bool(os.environ.get("TRACKER_SECURE_COOKIES"), False),
         "LOG_LEVEL": os.environ.get("TRACKER_LOG_LEVEL", "INFO"),
+        "LIGHT_ORANGE_PERCENT": _int("TRACKER_LIGHT_ORANGE_PERCENT", 15),
+        "LIGHT_YELLOW_PERCENT": _int("TRACKER_LIGHT_YELLOW_PERCENT", 30),
+        "LIGHT_YELLOW_WORKDAYS": _int("TRACKER_LIGHT_YELLOW_WORKDAYS", 5),
     }
 
 

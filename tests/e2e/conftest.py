@@ -8,6 +8,7 @@ import threading
 import pytest
 from werkzeug.serving import make_server
 
+from tracker.core.db import write_intent
 from tracker.demo.service import load_demo
 from tracker.extensions import db
 
@@ -44,6 +45,8 @@ def live_server(app):
     """Serve the app with the demo bureau loaded on a free loopback port; yield its base URL."""
     load_demo()
     db.session.commit()
+    # The test only reads while the browser writes: deferred transactions, never the write lock.
+    write_intent.set(False)
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()

@@ -93,12 +93,13 @@ def _completion(sections, by_section, occurrences) -> dict[int | None, tuple[int
                 done += item.task.status == "done"
         own[key] = [done, total]
     result: dict[int | None, tuple[int, int]] = {}
-    for section in reversed(sections):  # children come after parents: sum bottom-up
-        done, total = own.get(section.id, [0, 0])
-        for child in section.children:
-            child_done, child_total = result.get(child.id, (0, 0))
-            done, total = done + child_done, total + child_total
-        result[section.id] = (done, total)
+    for section in sections:
+        result[section.id] = tuple(own.get(section.id, [0, 0]))
+    for section in reversed(sections):  # children come after parents: add them bottom-up
+        if section.parent_id is not None:
+            done, total = result[section.id]
+            parent_done, parent_total = result[section.parent_id]
+            result[section.parent_id] = (parent_done + done, parent_total + total)
     overall_done = sum(result[s.id][0] for s in sections if s.parent_id is None)
     overall_total = sum(result[s.id][1] for s in sections if s.parent_id is None)
     loose = own.get(None, [0, 0])

@@ -1,6 +1,7 @@
 """Translated labels for task kinds, statuses, recurrences and workflow actions."""
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext
 
 KIND_LABELS = {
     "general": _l("General task"),
@@ -34,11 +35,11 @@ ACTION_LABELS = {
     "submit": _l("Apply for completion"),
     "accept": _l("Accept as done"),
     "return": _l("Return"),
-    "cancel": _l("Cancel"),
+    "cancel": lazy_pgettext("workflow action", "Cancel"),
     "owner": _l("Assign owner"),
 }
 PLAN_STATUS_LABELS = {
     "draft": _l("Draft"),
     "active": _l("Active"),
-    "closed": _l("Closed"),
+    "closed": lazy_pgettext("plan status", "Closed"),
 }

@@ -215,6 +215,8 @@ def _act(task: Task, work, *, success: str, forms: dict, action: str | None = No
         return render_task_page(task, status=409, **forms)
     except ConflictError as error:
         db.session.rollback()
+        for form in forms.values():  # confirming again now acts on the task as it is
+            form.version.data = task.version
         return render_task_page(
             task, status=409, conflict=error.message, open_action=action, **forms
         )

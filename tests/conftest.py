@@ -8,17 +8,14 @@ import os
 import re
 import socket
 from dataclasses import dataclass
-from types import SimpleNamespace
 
 import pytest
 import sqlalchemy as sa
 from flask.testing import FlaskClient, FlaskCliRunner
 
 from tracker import create_app
-from tracker.accounts.service import create_user
 from tracker.audit.service import SystemActor
 from tracker.extensions import db as _db
-from tracker.units.service import create_unit
 
 #: When set (CI sets it), every database test runs on this PostgreSQL database instead.
 TEST_DATABASE_URL = os.environ.get("TRACKER_TEST_DATABASE_URL")
@@ -141,50 +138,11 @@ def runner(app):
 
 @pytest.fixture
 def org(app):
-    """A bureau with an office, two sections (one with a sub-unit), and one user per role."""
-    bureau = create_unit(FACTORY_ACTOR, name="测试市民政局", kind="bureau")
-    leaders = create_unit(FACTORY_ACTOR, name="局领导", parent=bureau)
-    office = create_unit(FACTORY_ACTOR, name="办公室", parent=bureau, aliases="法制科")
-    relief = create_unit(FACTORY_ACTOR, name="社会救助科", parent=bureau, aliases="救助科")
-    relief_team = create_unit(FACTORY_ACTOR, name="低保核对中心", parent=relief, kind="subordinate")
-    elderly = create_unit(FACTORY_ACTOR, name="养老服务科", parent=bureau)
-    other_bureau = create_unit(FACTORY_ACTOR, name="外市民政局", kind="bureau")
-    other_section = create_unit(FACTORY_ACTOR, name="外市办公室", parent=other_bureau)
+    """A bureau with an office, two sections (one with a sub-unit), and one user per role
+    (see tests/factories.py build_org)."""
+    from tests.factories import build_org
 
-    def user(username, role, unit, **extra):
-        return create_user(
-            FACTORY_ACTOR,
-            username=username,
-            display_name=username,
-            role=role,
-            unit=unit,
-            password=PASSWORD,
-            **extra,
-        )
-
-    users = SimpleNamespace(
-        admin=user("admin", "admin", office),
-        coordinator=user("office", "coordinator", office),
-        principal=user("director", "leader", leaders, is_principal=True),
-        leader=user("deputy", "leader", leaders),
-        chief=user("chief-relief", "chief", relief),
-        chief_elderly=user("chief-elderly", "chief", elderly),
-        staff=user("staff-relief", "staff", relief),
-        viewer=user("viewer", "viewer", bureau),
-        outsider=user("outsider", "coordinator", other_section),
-    )
-    _db.session.commit()
-    return SimpleNamespace(
-        bureau=bureau,
-        leaders=leaders,
-        office=office,
-        relief=relief,
-        relief_team=relief_team,
-        elderly=elderly,
-        other_bureau=other_bureau,
-        other_section=other_section,
-        users=users,
-    )
+    return build_org()
 
 
 # -- logging in through the real login form -------------------------------------------------

@@ -182,7 +182,7 @@ def test_password_policy_on_change(org, auth):
                 "confirm": new,
             },
         )
-        assert response.status_code == 200, new
+        assert response.status_code == 422, new
         assert message in response.text, new
     wrong_current = auth.post(
         "/account",

@@ -45,6 +45,7 @@ EXPECTED_GLOBAL = {
     "export.read": {"coordinator", "principal", "leader", "viewer"},
     "dashboard.read": {"coordinator", "principal", "leader", "viewer", "chief"},
     "outbox.manage": {"admin"},
+    "advisor.manage": {"coordinator"},
 }
 
 

@@ -29,7 +29,7 @@ from tracker.accounts.forms import (
 from tracker.accounts.models import User
 from tracker.accounts.sessions import current_login_session, is_safe_next
 from tracker.core.exceptions import DomainError
-from tracker.core.forms import EmptyForm, choices, show_domain_error
+from tracker.core.forms import EmptyForm, choices, form_status, run_service
 from tracker.core.permissions import require, scope_unit
 from tracker.extensions import db
 from tracker.units.models import Unit
@@ -107,18 +107,15 @@ def account():
     form = ChangePasswordForm()
     if form.validate_on_submit():
         login_session = current_login_session()
-        try:
-            service.change_own_password(
+        if run_service(
+            form,
+            lambda: service.change_own_password(
                 current_user,
                 form.current_password.data,
                 form.password.data,
                 session_id=login_session.id if login_session else None,
-            )
-        except DomainError as error:
-            db.session.rollback()
-            show_domain_error(form, error)
-        else:
-            db.session.commit()
+            ),
+        ):
             flash(_("Your password was changed. Your other sessions were ended."), "success")
             return redirect(url_for("accounts.account"))
     language_form = LanguageForm(
@@ -127,7 +124,7 @@ def account():
     language_form.locale.choices = choices(current_app.config["LANGUAGES"].items())
     return render_template(
         "accounts/account.html", form=form, language_form=language_form, role_labels=ROLE_LABELS
-    )
+    ), form_status(form)
 
 
 # -- user administration ---------------------------------------------------------------------
@@ -178,31 +175,25 @@ def user_create():
     require(current_user, "user.manage")
     form = UserCreateForm()
     _fill_unit_choices(form)
-    if form.validate_on_submit():
-        unit = _unit_or_error(form, form.unit_id.data)
-        if unit is not None:
-            try:
-                user = service.create_user(
-                    current_user,
-                    username=form.username.data,
-                    display_name=form.display_name.data,
-                    role=form.role.data,
-                    unit=unit,
-                    password=form.password.data,
-                    email=form.email.data,
-                    title=form.title.data,
-                    is_principal=form.is_principal.data,
-                )
-            except DomainError as error:
-                db.session.rollback()
-                show_domain_error(form, error)
-            else:
-                db.session.commit()
-                flash(_("User %(name)s created.", name=user.username), "success")
-                return redirect(url_for("accounts.users"))
-    return render_template("accounts/user_form.html", form=form, user=None), (
-        422 if form.errors or form.form_errors else 200
-    )
+    if form.validate_on_submit() and (unit := _unit_or_error(form, form.unit_id.data)):
+        user = run_service(
+            form,
+            lambda: service.create_user(
+                current_user,
+                username=form.username.data,
+                display_name=form.display_name.data,
+                role=form.role.data,
+                unit=unit,
+                password=form.password.data,
+                email=form.email.data,
+                title=form.title.data,
+                is_principal=form.is_principal.data,
+            ),
+        )
+        if user:
+            flash(_("User %(name)s created.", name=user.username), "success")
+            return redirect(url_for("accounts.users"))
+    return render_template("accounts/user_form.html", form=form, user=None), form_status(form)
 
 
 @bp.route("/admin/users/<int:user_id>/edit", methods=["GET", "POST"])
@@ -212,34 +203,30 @@ def user_edit(user_id: int):
     form = UserEditForm(obj=user)
     _fill_unit_choices(form)
     reset_form = PasswordResetForm(prefix="reset")
-    if form.validate_on_submit():
-        unit = _unit_or_error(form, form.unit_id.data)
-        if unit is not None:
-            try:
-                service.update_user(
-                    current_user,
-                    user,
-                    display_name=form.display_name.data,
-                    role=form.role.data,
-                    unit=unit,
-                    email=form.email.data,
-                    title=form.title.data,
-                    is_principal=form.is_principal.data,
-                )
-            except DomainError as error:
-                db.session.rollback()
-                show_domain_error(form, error)
-            else:
-                db.session.commit()
-                flash(_("User %(name)s saved.", name=user.username), "success")
-                return redirect(url_for("accounts.users"))
+    if form.validate_on_submit() and (unit := _unit_or_error(form, form.unit_id.data)):
+        saved = run_service(
+            form,
+            lambda: service.update_user(
+                current_user,
+                user,
+                display_name=form.display_name.data,
+                role=form.role.data,
+                unit=unit,
+                email=form.email.data,
+                title=form.title.data,
+                is_principal=form.is_principal.data,
+            ),
+        )
+        if saved:
+            flash(_("User %(name)s saved.", name=user.username), "success")
+            return redirect(url_for("accounts.users"))
     return render_template(
         "accounts/user_form.html",
         form=form,
         user=user,
         reset_form=reset_form,
         action_form=EmptyForm(),
-    ), (422 if form.errors or form.form_errors else 200)
+    ), form_status(form)
 
 
 @bp.route("/admin/users/<int:user_id>/password", methods=["POST"])
@@ -247,22 +234,14 @@ def user_reset_password(user_id: int):
     user = db.get_or_404(User, user_id)
     require(current_user, "user.manage", user)
     reset_form = PasswordResetForm(prefix="reset")
-    if reset_form.validate_on_submit():
-        try:
-            service.set_password(current_user, user, reset_form.password.data)
-        except DomainError as error:
-            db.session.rollback()
-            reset_form.password.errors = [error.message]
-        else:
-            db.session.commit()
-            flash(
-                _(
-                    "The password of %(name)s was reset and their sessions ended.",
-                    name=user.username,
-                ),
-                "success",
-            )
-            return redirect(url_for("accounts.user_edit", user_id=user.id))
+    if reset_form.validate_on_submit() and run_service(
+        reset_form, lambda: service.set_password(current_user, user, reset_form.password.data)
+    ):
+        flash(
+            _("The password of %(name)s was reset and their sessions ended.", name=user.username),
+            "success",
+        )
+        return redirect(url_for("accounts.user_edit", user_id=user.id))
     form = UserEditForm(obj=user)
     _fill_unit_choices(form)
     return render_template(

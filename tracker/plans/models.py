@@ -83,7 +83,7 @@ class Section(db.Model):
     parent_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("sections.id", ondelete="CASCADE"), nullable=True
     )
-    #: The number as written, without punctuation: "一", "（一）" is stored as "一" with level 2.
+    #: The number as written ("（一）", "一、", "1.") or bare ("一"), then dressed by depth.
     number: Mapped[str] = mapped_column(sa.String(20), nullable=False, default="")
     title: Mapped[str] = mapped_column(sa.String(300), nullable=False)
     #: Order among all sections of the plan (depth-first), so one ORDER BY gives the outline.
@@ -124,6 +124,9 @@ class Section(db.Model):
 
 
 def section_label(number: str, depth: int) -> str:
+    """The number as written; a bare number is dressed by depth: 一、 / （一） / 1."""
+    if any(mark in number for mark in "、.．)）"):
+        return number
     if depth == 0:
         return f"{number}、" if not number.isdigit() else f"{number}."
     if depth == 1:

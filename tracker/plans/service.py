@@ -13,6 +13,7 @@ from flask_babel import gettext as _
 from tracker.audit.service import changes, record
 from tracker.core import clock
 from tracker.core.exceptions import DomainError
+from tracker.core.ordering import move_among
 from tracker.extensions import db
 from tracker.plans.models import Plan, Section
 from tracker.reminders.service import notify
@@ -129,7 +130,7 @@ def save_section(
     if not creating and (parent.id if parent else None) != section.parent_id:
         siblings = [s for s in plan.sections if s.parent_id == (parent.id if parent else None)]
         section.position = max((s.position for s in siblings), default=0) + 10
-    section.number = number.strip().strip("、.．()（）")
+    section.number = number.strip()  # as written: 一、 / （一） / 1. — or bare
     section.title = title
     section.parent = parent
     db.session.flush()
@@ -148,14 +149,8 @@ def move_section(actor, section: Section, direction: str) -> None:
         (s for s in section.plan.sections if s.parent_id == section.parent_id),
         key=lambda s: (s.position, s.id),
     )
-    index = siblings.index(section)
-    other = index - 1 if direction == "up" else index + 1
-    if not 0 <= other < len(siblings):
-        return
-    siblings[index], siblings[other] = siblings[other], siblings[index]
-    for position, sibling in enumerate(siblings, start=1):
-        sibling.position = position * 10
-    record(actor, "section.move", section, after={"direction": direction})
+    if move_among(siblings, section, direction):
+        record(actor, "section.move", section, after={"direction": direction})
 
 
 def delete_section(actor, section: Section) -> None:
@@ -289,6 +284,9 @@ def copy_plan(actor, plan: Plan, *, year: int | None = None, title: str | None =
         .where(Task.plan_id == plan.id, Task.parent_id.is_(None), Task.status != "cancelled")
         .order_by(Task.position, Task.id)
     )
+    # start dates that publishing filled in (the publication day) are not the plan's own:
+    # shifted, they would cut off next year's first periods
+    published_on = clock.to_local(plan.published_at).date() if plan.published_at else None
     count = 0
     for task in originals:
         owner = task.owner if task.owner is not None and not task.owner.is_disabled else None
@@ -303,7 +301,9 @@ def copy_plan(actor, plan: Plan, *, year: int | None = None, title: str | None =
             co_units=list(task.co_units),
             owner=owner,
             supervisor=task.supervisor,
-            start_date=_shift_year(task.start_date, shift),
+            start_date=None
+            if task.start_date == published_on
+            else _shift_year(task.start_date, shift),
             due_date=_shift_year(task.due_date, shift),
             is_continuous=task.is_continuous,
             deadline_text=task.deadline_text,

@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from tracker.core.exceptions import DomainError
-from tracker.core.forms import EmptyForm, choices, show_domain_error
+from tracker.core.forms import EmptyForm, choices, form_status, run_service
 from tracker.core.permissions import require, scope_unit
 from tracker.extensions import db
 from tracker.plans import service
@@ -107,34 +107,25 @@ def _completion(sections, by_section, occurrences) -> dict[int | None, tuple[int
     return result
 
 
-def _form_page(template: str, status_ok: int = 200, **context):
-    form = context["form"]
-    return render_template(template, **context), (
-        422 if form.errors or form.form_errors else status_ok
-    )
-
-
 @bp.route("/new", methods=["GET", "POST"])
 def create():
     require(current_user, "plan.create")
     form = PlanForm()
     if form.validate_on_submit():
-        try:
-            plan = service.create_plan(
+        plan = run_service(
+            form,
+            lambda: service.create_plan(
                 current_user,
                 bureau=_bureau_of_user(),
                 year=form.year.data,
                 title=form.title.data,
                 document_number=form.document_number.data or "",
-            )
-        except DomainError as error:
-            db.session.rollback()
-            show_domain_error(form, error)
-        else:
-            db.session.commit()
+            ),
+        )
+        if plan:
             flash(_("Plan created. Add its sections and tasks, then publish it."), "success")
             return redirect(url_for("plans.show", plan_id=plan.id))
-    return _form_page("plans/form.html", form=form, plan=None)
+    return render_template("plans/form.html", form=form, plan=None), form_status(form)
 
 
 @bp.route("/<int:plan_id>/edit", methods=["GET", "POST"])
@@ -142,23 +133,19 @@ def edit(plan_id: int):
     plan = get_plan_or_404(plan_id)
     require(current_user, "plan.edit", plan)
     form = PlanForm(obj=plan)
-    if form.validate_on_submit():
-        try:
-            service.update_plan(
-                current_user,
-                plan,
-                year=form.year.data,
-                title=form.title.data,
-                document_number=form.document_number.data or "",
-            )
-        except DomainError as error:
-            db.session.rollback()
-            show_domain_error(form, error)
-        else:
-            db.session.commit()
-            flash(_("Plan saved."), "success")
-            return redirect(url_for("plans.show", plan_id=plan.id))
-    return _form_page("plans/form.html", form=form, plan=plan)
+    if form.validate_on_submit() and run_service(
+        form,
+        lambda: service.update_plan(
+            current_user,
+            plan,
+            year=form.year.data,
+            title=form.title.data,
+            document_number=form.document_number.data or "",
+        ),
+    ):
+        flash(_("Plan saved."), "success")
+        return redirect(url_for("plans.show", plan_id=plan.id))
+    return render_template("plans/form.html", form=form, plan=plan), form_status(form)
 
 
 @bp.route("/<int:plan_id>/<any(publish, close):action>", methods=["POST"])
@@ -194,15 +181,13 @@ def copy(plan_id: int):
         form.year.data = plan.year + 1
         form.title.data = plan.title.replace(str(plan.year), str(plan.year + 1), 1)
     if form.validate_on_submit():
-        try:
-            new_plan = service.copy_plan(
+        new_plan = run_service(
+            form,
+            lambda: service.copy_plan(
                 current_user, plan, year=form.year.data, title=form.title.data
-            )
-        except DomainError as error:
-            db.session.rollback()
-            show_domain_error(form, error)
-        else:
-            db.session.commit()
+            ),
+        )
+        if new_plan:
             flash(
                 _(
                     "Draft copied from %(title)s; dates were moved to %(year)d.",
@@ -212,7 +197,7 @@ def copy(plan_id: int):
                 "success",
             )
             return redirect(url_for("plans.show", plan_id=new_plan.id))
-    return _form_page("plans/copy.html", form=form, plan=plan)
+    return render_template("plans/copy.html", form=form, plan=plan), form_status(form)
 
 
 # -- sections --------------------------------------------------------------------------------
@@ -238,23 +223,22 @@ def _save_section(plan: Plan, section: Section | None):
     form = _section_form(plan, section)
     if form.validate_on_submit():
         parent = db.session.get(Section, form.parent_id.data) if form.parent_id.data else None
-        try:
-            service.save_section(
+        if run_service(
+            form,
+            lambda: service.save_section(
                 current_user,
                 plan,
                 section,
                 number=form.number.data or "",
                 title=form.title.data,
                 parent=parent,
-            )
-        except DomainError as error:
-            db.session.rollback()
-            show_domain_error(form, error)
-        else:
-            db.session.commit()
+            ),
+        ):
             flash(_("Section saved."), "success")
             return redirect(url_for("plans.show", plan_id=plan.id))
-    return _form_page("plans/section_form.html", form=form, plan=plan, section=section)
+    return render_template(
+        "plans/section_form.html", form=form, plan=plan, section=section
+    ), form_status(form)
 
 
 @bp.route("/<int:plan_id>/sections/new", methods=["GET", "POST"])

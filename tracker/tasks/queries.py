@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import sqlalchemy as sa
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, subqueryload
 
 from tracker.core.permissions import BUREAU_WIDE_ROLES, scope_unit
 from tracker.extensions import db
@@ -139,11 +139,13 @@ def work_list(
             Task.id,
         )
         .options(
-            selectinload(Task.lead_unit),
-            selectinload(Task.co_units),
-            selectinload(Task.owner),
-            selectinload(Task.plan),
-            selectinload(Task.section),
+            # joined many-to-one and one subquery for co-units: a fixed number of statements
+            # however many tasks (selectin would batch 500 ids per statement)
+            joinedload(Task.lead_unit),
+            subqueryload(Task.co_units),
+            joinedload(Task.owner),
+            joinedload(Task.plan),
+            joinedload(Task.section),
         )
         .limit(per_page)
         .offset((page - 1) * per_page)
@@ -159,9 +161,7 @@ def plan_tasks(plan: Plan, policy: LightPolicy, *, unit: Unit | None = None) -> 
         sa.select(Task, light.label("light"))
         .where(Task.plan_id == plan.id)
         .order_by(Task.position, Task.due_date, Task.id)
-        .options(
-            selectinload(Task.lead_unit), selectinload(Task.co_units), selectinload(Task.owner)
-        )
+        .options(joinedload(Task.lead_unit), subqueryload(Task.co_units), joinedload(Task.owner))
     )
     if unit is not None:
         query = query.where(involves_units_under(unit.path))

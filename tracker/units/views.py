@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from tracker.core.exceptions import DomainError
-from tracker.core.forms import EmptyForm, show_domain_error
+from tracker.core.forms import EmptyForm, form_status, run_service
 from tracker.core.forms import choices as select_choices
 from tracker.core.permissions import require, scope_unit
 from tracker.extensions import db
@@ -60,25 +60,21 @@ def create():
     form = UnitForm()
     _parent_choices(form)
     if form.validate_on_submit():
-        try:
-            unit = service.create_unit(
+        unit = run_service(
+            form,
+            lambda: service.create_unit(
                 current_user,
                 name=form.name.data,
                 kind=form.kind.data,
                 parent=_parent_from(form),
                 aliases=form.aliases.data or "",
                 sort_order=form.sort_order.data,
-            )
-        except DomainError as error:
-            db.session.rollback()
-            show_domain_error(form, error)
-        else:
-            db.session.commit()
+            ),
+        )
+        if unit:
             flash(_("Unit %(name)s created.", name=unit.name), "success")
             return redirect(url_for("units.index"))
-    return render_template("units/form.html", form=form, unit=None), (
-        422 if form.errors or form.form_errors else 200
-    )
+    return render_template("units/form.html", form=form, unit=None), form_status(form)
 
 
 @bp.route("/<int:unit_id>/edit", methods=["GET", "POST"])
@@ -89,27 +85,21 @@ def edit(unit_id: int):
     _parent_choices(form, editing=unit)
     if not form.is_submitted():
         form.parent_id.data = unit.parent_id or TOP_LEVEL
-    if form.validate_on_submit():
-        try:
-            service.update_unit(
-                current_user,
-                unit,
-                name=form.name.data,
-                kind=form.kind.data,
-                parent=_parent_from(form),
-                aliases=form.aliases.data or "",
-                sort_order=form.sort_order.data or 0,
-            )
-        except DomainError as error:
-            db.session.rollback()
-            show_domain_error(form, error)
-        else:
-            db.session.commit()
-            flash(_("Unit %(name)s saved.", name=unit.name), "success")
-            return redirect(url_for("units.index"))
-    return render_template("units/form.html", form=form, unit=unit), (
-        422 if form.errors or form.form_errors else 200
-    )
+    if form.validate_on_submit() and run_service(
+        form,
+        lambda: service.update_unit(
+            current_user,
+            unit,
+            name=form.name.data,
+            kind=form.kind.data,
+            parent=_parent_from(form),
+            aliases=form.aliases.data or "",
+            sort_order=form.sort_order.data or 0,
+        ),
+    ):
+        flash(_("Unit %(name)s saved.", name=unit.name), "success")
+        return redirect(url_for("units.index"))
+    return render_template("units/form.html", form=form, unit=unit), form_status(form)
 
 
 @bp.route("/<int:unit_id>/<any(activate, deactivate):action>", methods=["POST"])

@@ -1,0 +1,294 @@
+"""Helpers that make plans, sections and tasks through the real services (never by hand), so
+what the tests look at has the history users would make: audit rows, timeline entries, versions.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from datetime import date
+from html.parser import HTMLParser
+from types import SimpleNamespace
+
+import sqlalchemy as sa
+
+import tests.conftest as base
+from tests.conftest import FACTORY_ACTOR, PASSWORD
+from tracker import create_app
+from tracker.accounts.service import create_user
+from tracker.audit.models import AuditEvent
+from tracker.extensions import db
+from tracker.plans import service as plans
+from tracker.plans.models import Plan, Section
+from tracker.tasks import service as tasks
+from tracker.tasks.models import Task, TaskUpdate
+from tracker.units.service import create_unit
+
+
+@contextlib.contextmanager
+def standalone_app(tmp_path):
+    """An app with its own database, set up and torn down like conftest's `app`, for
+    module-scoped fixtures (a module must then not also use the function-scoped `app`: on
+    PostgreSQL its teardown empties the shared tables)."""
+    application = create_app(base.make_config(tmp_path))
+    application.test_client_class = base.IsolatedClient
+    application.test_cli_runner_class = base.IsolatedCliRunner
+    with application.app_context():
+        if base.TEST_DATABASE_URL and not base._postgres_schema_reset:
+            base._reset_postgres_schema(db.engine)
+            base._postgres_schema_reset = True
+        db.create_all()
+        try:
+            yield application
+        finally:
+            db.session.remove()
+            if base.TEST_DATABASE_URL:
+                base._truncate_postgres(db.engine)
+            db.engine.dispose()
+
+
+def workflow_without_other_features_checks(monkeypatch) -> None:
+    """Run the workflow with only its own rules: other features (records, evidence) hook extra
+    checks into submit and accept (tasks.service SUBMIT_CHECKS / ACCEPT_CHECKS, registered once
+    per process); those are tested with their features, these tests test the workflow itself."""
+    from tracker.records import rules
+
+    monkeypatch.setattr(rules, "register", lambda: None)  # for apps created after this
+    monkeypatch.setattr(tasks, "SUBMIT_CHECKS", [])
+    monkeypatch.setattr(tasks, "ACCEPT_CHECKS", [])
+
+
+def build_org() -> SimpleNamespace:
+    """The same organisation as conftest's `org` fixture (same names, usernames and roles), plus
+    a second staff member of 社会救助科 (`staff_other`) who owns nothing, for module-scoped
+    fixtures that cannot use the function-scoped `org`."""
+    bureau = create_unit(FACTORY_ACTOR, name="测试市民政局", kind="bureau")
+    leaders = create_unit(FACTORY_ACTOR, name="局领导", parent=bureau)
+    office = create_unit(FACTORY_ACTOR, name="办公室", parent=bureau, aliases="法制科")
+    relief = create_unit(FACTORY_ACTOR, name="社会救助科", parent=bureau, aliases="救助科")
+    relief_team = create_unit(FACTORY_ACTOR, name="低保核对中心", parent=relief, kind="subordinate")
+    elderly = create_unit(FACTORY_ACTOR, name="养老服务科", parent=bureau)
+    other_bureau = create_unit(FACTORY_ACTOR, name="外市民政局", kind="bureau")
+    other_section = create_unit(FACTORY_ACTOR, name="外市办公室", parent=other_bureau)
+
+    def user(username, role, unit, **extra):
+        return create_user(
+            FACTORY_ACTOR,
+            username=username,
+            display_name=username,
+            role=role,
+            unit=unit,
+            password=PASSWORD,
+            **extra,
+        )
+
+    users = SimpleNamespace(
+        admin=user("admin", "admin", office),
+        coordinator=user("office", "coordinator", office),
+        principal=user("director", "leader", leaders, is_principal=True),
+        leader=user("deputy", "leader", leaders),
+        chief=user("chief-relief", "chief", relief),
+        chief_elderly=user("chief-elderly", "chief", elderly),
+        staff=user("staff-relief", "staff", relief),
+        staff_other=user("staff-relief-2", "staff", relief),
+        viewer=user("viewer", "viewer", bureau),
+        outsider=user("outsider", "coordinator", other_section),
+    )
+    db.session.commit()
+    return SimpleNamespace(
+        bureau=bureau,
+        leaders=leaders,
+        office=office,
+        relief=relief,
+        relief_team=relief_team,
+        elderly=elderly,
+        other_bureau=other_bureau,
+        other_section=other_section,
+        users=users,
+    )
+
+
+def add_user(username: str, role: str, unit, **extra):
+    """One more account (display name = username)."""
+    return create_user(
+        FACTORY_ACTOR,
+        username=username,
+        display_name=extra.pop("display_name", username),
+        role=role,
+        unit=unit,
+        password=PASSWORD,
+        **extra,
+    )
+
+
+# -- plans and tasks ---------------------------------------------------------------------------
+
+
+def make_plan(org, *, year: int = 2026, title: str | None = None, **extra) -> Plan:
+    """A draft plan of the org's bureau, created by the coordinator."""
+    return plans.create_plan(
+        org.users.coordinator,
+        bureau=org.bureau,
+        year=year,
+        title=title or f"{year}年法治建设工作要点",
+        **extra,
+    )
+
+
+def make_section(org, plan: Plan, title: str, number: str = "", parent=None) -> Section:
+    return plans.save_section(
+        org.users.coordinator, plan, None, number=number, title=title, parent=parent
+    )
+
+
+def make_task(org, plan: Plan, title: str = "落实规范性文件合法性审查制度", **fields) -> Task:
+    """A task created by the coordinator; by default led by 社会救助科 and owned by its staff."""
+    fields.setdefault("lead_unit", org.relief)
+    if "owner" not in fields and fields["lead_unit"] is org.relief:
+        fields["owner"] = org.users.staff
+    return tasks.create_task(org.users.coordinator, plan, tasks.TaskData(title=title, **fields))
+
+
+#: The actions (and who does them) that bring a published task from `assigned` to a status.
+PATH_TO = {
+    "draft": [],
+    "assigned": [],
+    "in_progress": ["claim"],
+    "submitted": ["claim", "submit"],
+    "done": ["claim", "submit", "accept"],
+    "cancelled": ["cancel"],
+}
+
+
+def walk(org, task: Task, status: str, *, worker=None) -> Task:
+    """Bring an `assigned` task to `status` through the workflow (worker: chief of 社会救助科)."""
+    worker = worker or org.users.chief
+    for action in PATH_TO[status]:
+        actor = worker if action in ("claim", "submit") else org.users.coordinator
+        tasks.transition(
+            actor,
+            task,
+            action,
+            note="理由" if action == "cancel" else "",
+            result_statement="完成审查5份文件。" if action == "submit" else None,
+        )
+    assert task.status == status
+    return task
+
+
+def task_in_status(org, status: str, *, year: int = 2026, worker=None, **fields) -> Task:
+    """A task of its own plan, brought to `status` (draft: the plan is not published)."""
+    plan = make_plan(org, year=year, title=f"{year}年工作要点-{status}-{count(Plan)}")
+    task = make_task(org, plan, **fields)
+    if status != "draft":
+        plans.publish_plan(org.users.coordinator, plan)
+    return walk(org, task, status, worker=worker)
+
+
+def count(model, *where) -> int:
+    query = sa.select(sa.func.count()).select_from(model)
+    for condition in where:
+        query = query.where(condition)
+    return db.session.scalar(query)
+
+
+def audit_actions(since_id: int = 0, **where) -> list[str]:
+    """The actions of the audit events after `since_id`, in order."""
+    query = sa.select(AuditEvent.action).where(AuditEvent.id > since_id).order_by(AuditEvent.id)
+    for name, value in where.items():
+        query = query.where(getattr(AuditEvent, name) == value)
+    return list(db.session.scalars(query))
+
+
+def last_audit_id() -> int:
+    return db.session.scalar(sa.select(sa.func.coalesce(sa.func.max(AuditEvent.id), 0)))
+
+
+def updates_of(task: Task) -> list[TaskUpdate]:
+    return list(
+        db.session.scalars(
+            sa.select(TaskUpdate).where(TaskUpdate.task_id == task.id).order_by(TaskUpdate.id)
+        )
+    )
+
+
+def d(text: str) -> date:
+    return date.fromisoformat(text)
+
+
+# -- reading forms out of pages, as a browser would submit them ------------------------------------
+
+
+class _FormParser(HTMLParser):
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.forms: list[dict] = []
+        self._select: str | None = None
+        self._textarea: str | None = None
+        self._text: list[str] = []
+
+    def _add(self, name, value):
+        if self.forms and name:
+            self.forms[-1]["fields"].append((name, value))
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "form":
+            self.forms.append({"action": attrs.get("action"), "fields": []})
+        elif tag == "input":
+            kind = (attrs.get("type") or "text").lower()
+            if kind in ("submit", "button", "image", "file"):
+                return
+            if kind in ("checkbox", "radio") and "checked" not in attrs:
+                return
+            self._add(attrs.get("name"), attrs.get("value") or ("y" if kind == "checkbox" else ""))
+        elif tag == "select":
+            self._select = attrs.get("name")
+            self._select_multiple, self._first_option, self._chosen = "multiple" in attrs, None, 0
+        elif tag == "option" and self._select is not None:
+            if self._first_option is None:
+                self._first_option = attrs.get("value", "")
+            if "selected" in attrs:
+                self._add(self._select, attrs.get("value", ""))
+                self._chosen += 1
+        elif tag == "textarea":
+            self._textarea, self._text = attrs.get("name"), []
+
+    def handle_endtag(self, tag):
+        if tag == "select":
+            # a single select with nothing marked sends its first option
+            if not self._select_multiple and not self._chosen and self._first_option is not None:
+                self._add(self._select, self._first_option)
+            self._select = None
+        elif tag == "textarea" and self._textarea is not None:
+            # browsers drop the one newline that follows <textarea>
+            text = "".join(self._text).replace("\r\n", "\n")
+            self._add(self._textarea, text.removeprefix("\n"))
+            self._textarea = None
+
+    def handle_data(self, data):
+        if self._textarea is not None:
+            self._text.append(data)
+
+
+def form_data(html: str, action: str | None = None) -> dict:
+    """What submitting the page's form with this action (None: the form without one) sends;
+    fields with several values (multiple selects) become lists."""
+    parser = _FormParser()
+    parser.feed(html)
+    for form in parser.forms:
+        if form["action"] == action:
+            data: dict = {}
+            for name, value in form["fields"]:
+                if name in data:
+                    data[name] = (
+                        [*data[name], value]
+                        if isinstance(data[name], list)
+                        else [
+                            data[name],
+                            value,
+                        ]
+                    )
+                else:
+                    data[name] = value
+            return data
+    raise AssertionError(f"no form with action {action!r} on the page")

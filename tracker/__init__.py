@@ -23,6 +23,9 @@ def create_app(config: dict | None = None) -> Flask:
     app.config.update(load_config(config))
     if config:
         app.config.update(config)
+    # Werkzeug refuses a larger request body with 413 before any view reads it; the margin is
+    # for the form's other fields, the evidence service holds the file itself to the limit.
+    app.config["MAX_CONTENT_LENGTH"] = int(app.config["MAX_UPLOAD_MB"] * 1024 * 1024) + 64 * 1024
     Path(app.config["INSTANCE_DIR"]).mkdir(parents=True, exist_ok=True)
     app.instance_path = app.config["INSTANCE_DIR"]
     logging.basicConfig(
@@ -59,14 +62,20 @@ def register_extensions(app: Flask) -> None:
     sessions.init_login_manager(login_manager)
     # core.workdays asks the holidays feature for admin overrides without importing it
     workdays.register_override_loader(load_overrides)
+    # the ledger and the evidence add their conditions to the task workflow (申请办结/办结)
+    from tracker.records import rules
+
+    rules.register()
 
 
 def register_blueprints(app: Flask) -> None:
     from tracker.accounts.views import bp as accounts_bp
     from tracker.audit.views import bp as audit_bp
+    from tracker.evidence.views import bp as evidence_bp
     from tracker.holidays.views import bp as holidays_bp
     from tracker.home.views import bp as home_bp
     from tracker.plans.views import bp as plans_bp
+    from tracker.records.views import bp as records_bp
     from tracker.reminders.views import bp as reminders_bp
     from tracker.tasks.views import bp as tasks_bp
     from tracker.units.views import bp as units_bp
@@ -79,6 +88,8 @@ def register_blueprints(app: Flask) -> None:
         holidays_bp,
         plans_bp,
         tasks_bp,
+        records_bp,
+        evidence_bp,
         reminders_bp,
     ):
         app.register_blueprint(blueprint)
@@ -109,11 +120,21 @@ def register_commands(app: Flask) -> None:
     from tracker.audit.cli import audit_cli
     from tracker.core.cli import serve_command
     from tracker.demo.cli import demo_cli
+    from tracker.evidence.cli import evidence_cli
     from tracker.holidays.cli import workdays_cli
     from tracker.plans.cli import plans_cli
     from tracker.tasks.cli import tasks_cli
     from tracker.units.cli import units_cli
 
-    for group in (users_cli, units_cli, audit_cli, demo_cli, workdays_cli, plans_cli, tasks_cli):
+    for group in (
+        users_cli,
+        units_cli,
+        audit_cli,
+        demo_cli,
+        workdays_cli,
+        plans_cli,
+        tasks_cli,
+        evidence_cli,
+    ):
         app.cli.add_command(group)
     app.cli.add_command(serve_command)

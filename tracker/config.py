@@ -51,6 +51,7 @@ SETTINGS_DOC: list[tuple[str, str, str]] = [
     ),
     ("TRACKER_INSTANCE_DIR", "instance/", "where the SQLite file, dev secret and locks live"),
     ("TRACKER_EVIDENCE_DIR", "instance/evidence/", "where evidence files are stored"),
+    ("TRACKER_MAX_UPLOAD_MB", "50", "largest evidence file accepted, in megabytes"),
     ("TRACKER_TIMEZONE", "Asia/Shanghai", "the bureau's time zone for dates and deadlines"),
     (
         "TRACKER_DEFAULT_LOCALE",
@@ -133,6 +134,7 @@ def load_config(overrides: dict | None = None) -> dict:
         "SQLALCHEMY_DATABASE_URI": database_url,
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
         "EVIDENCE_DIR": os.environ.get("TRACKER_EVIDENCE_DIR") or str(instance_dir / "evidence"),
+        "MAX_UPLOAD_MB": _int("TRACKER_MAX_UPLOAD_MB", 50),
         "TIMEZONE": os.environ.get("TRACKER_TIMEZONE", "Asia/Shanghai"),
         "BABEL_DEFAULT_LOCALE": os.environ.get("TRACKER_DEFAULT_LOCALE", "zh_Hans_CN"),
         "BABEL_DEFAULT_TIMEZONE": os.environ.get("TRACKER_TIMEZONE", "Asia/Shanghai"),
@@ -160,6 +162,5 @@ FIXED = {
     "WTF_CSRF_TIME_LIMIT": None,  # the session's own lifetime bounds the token
     "SQLALCHEMY_TRACK_MODIFICATIONS": False,
     "BABEL_TRANSLATION_DIRECTORIES": "translations",
-    "MAX_CONTENT_LENGTH": 64 * 1024 * 1024,
     "LANGUAGES": {"zh_Hans_CN": "简体中文", "en": "English"},
 }

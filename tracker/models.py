@@ -2,14 +2,39 @@
 
 from tracker.accounts.models import User, UserSession
 from tracker.audit.models import AuditEvent
+from tracker.evidence.models import Evidence, EvidenceLink
 from tracker.holidays.models import CalendarDay
 from tracker.plans.models import Plan, Section
+from tracker.records.models import (
+    Certification,
+    Consultation,
+    Decision,
+    DecisionStep,
+    DocumentReview,
+    Inspection,
+    LegalAdvisor,
+    Metric,
+    Record,
+    StudySession,
+)
 from tracker.reminders.models import Notification
 from tracker.tasks.models import Task, TaskUpdate
 from tracker.units.models import Unit
 
 __all__ = [
     "AuditEvent",
+    "Certification",
+    "Consultation",
+    "Decision",
+    "DecisionStep",
+    "DocumentReview",
+    "Evidence",
+    "EvidenceLink",
+    "Inspection",
+    "LegalAdvisor",
+    "Metric",
+    "Record",
+    "StudySession",
     "CalendarDay",
     "Notification",
     "Plan",

@@ -9,6 +9,7 @@ from tracker.tasks.models import Task
 pytestmark = pytest.mark.e2e
 
 TITLE = "组织执法人员参加执法资格考试并申领执法证"
+PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
 
 
 def current(task_id: int) -> Task:
@@ -50,7 +51,25 @@ def test_chief_reports_progress_and_applies_office_accepts(live_server, browser)
     assert "已组织3名新入职人员报名参加执法资格考试。" in chief.locator(".timeline").inner_text()
     assert "65%" in chief.locator(".progress-bar").first.inner_text()
 
-    # applying for completion needs a result statement
+    # applying for completion needs proof: the chief uploads the sign-up sheet as a PDF
+    chief.click("button[data-bs-target='#action-submit']")
+    chief.fill("#result-submit", "3名执法人员通过执法资格考试并领取执法证。")
+    chief.click("#action-submit button[type=submit]")
+    assert (
+        "evidence" in chief.locator(".alert-danger").inner_text().lower()
+        or "佐证材料" in chief.locator(".alert-danger").inner_text()
+    )
+    assert current(task_id).status == "in_progress"
+    chief.click(".evidence-panel button[data-bs-target$='-add-file']")
+    chief.set_input_files(
+        ".evidence-panel form[action$='/evidence/upload'] input[type=file]",
+        {"name": "执法资格考试报名表.pdf", "mimeType": "application/pdf", "buffer": PDF},
+    )
+    chief.click(".evidence-panel form[action$='/evidence/upload'] button[type=submit]")
+    chief.wait_for_url(f"{live_server}/tasks/{task_id}*")
+    assert "执法资格考试报名表.pdf" in chief.locator(".evidence-panel").inner_text()
+
+    # and a result statement
     chief.click("button[data-bs-target='#action-submit']")
     chief.fill("#result-submit", "")
     chief.click("#action-submit button[type=submit]")
@@ -63,6 +82,15 @@ def test_chief_reports_progress_and_applies_office_accepts(live_server, browser)
     office = browser.new_context().new_page()
     login(office, live_server, "office")
     office.goto(f"{live_server}/tasks/{task_id}")
+    # accepting waits until the evidence is reviewed
+    office.click("button[data-bs-target='#action-accept']")
+    office.click("#action-accept button[type=submit]")
+    assert current(task_id).status == "submitted"
+    office.goto(f"{live_server}/tasks/{task_id}")
+    office.click(".evidence-panel button[data-bs-target*='-review-']")
+    office.select_option(".evidence-panel select[name=verdict]", "verified")
+    office.click(".evidence-panel form[action$='/review'] button[type=submit]")
+    office.wait_for_url(f"{live_server}/tasks/{task_id}*")
     office.click("button[data-bs-target='#action-accept']")
     office.click("#action-accept button[type=submit]")
     office.wait_for_url(f"{live_server}/tasks/{task_id}")

@@ -62,7 +62,9 @@ def _object_ref(obj: Any) -> tuple[str | None, str | None]:
     if isinstance(obj, tuple):
         kind, ident = obj
         return kind, None if ident is None else str(ident)
-    kind = getattr(obj, "__tablename__", type(obj).__name__.lower())
+    mapper = getattr(obj, "__mapper__", None)
+    # the base table of an inheritance hierarchy, so a record's history is one object type
+    kind = mapper.base_mapper.local_table.name if mapper is not None else type(obj).__name__.lower()
     ident = getattr(obj, "id", None)
     return kind, None if ident is None else str(ident)
 

@@ -7,7 +7,7 @@ import logging
 from flask import Flask, jsonify, render_template, request
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
-from werkzeug.exceptions import HTTPException, InternalServerError
+from werkzeug.exceptions import HTTPException, InternalServerError, RequestEntityTooLarge
 
 from tracker.extensions import db
 
@@ -51,6 +51,23 @@ def init_app(app: Flask) -> None:
                 _l(
                     "The form has expired or was not sent from this site. "
                     "Go back, reload the page and try again."
+                )
+            ),
+        )
+
+    @app.errorhandler(RequestEntityTooLarge)
+    def _too_large(error: RequestEntityTooLarge):
+        db.session.rollback()
+        limit = app.config.get("MAX_UPLOAD_MB")
+        log.info("upload refused on %s: larger than %s MB", request.path, limit)
+        return render_error(
+            RequestEntityTooLarge.code,
+            str(
+                _l(
+                    "The file is larger than the limit of %(limit)s MB and was not saved. "
+                    "Go back and choose a smaller file, or split it (for example into several "
+                    "PDF files or a ZIP archive per part).",
+                    limit=limit,
                 )
             ),
         )

@@ -46,11 +46,19 @@ def _units_of(obj) -> list:
         units.append(obj.unit)
     if not units and obj.__class__.__name__ == "Unit":
         units.append(obj)
+    if not units and getattr(obj, "plan", None) is not None:
+        units.append(obj.plan.bureau)  # e.g. a principal duty with no lead unit
     return units
 
 
 def _lead_unit(obj):
     return getattr(obj, "lead_unit", None) or getattr(obj, "unit", None)
+
+
+def _home_unit(obj):
+    """Where an item without a lead unit belongs: its plan's bureau."""
+    plan = getattr(obj, "plan", None) or getattr(getattr(obj, "task", None), "plan", None)
+    return plan.bureau if plan is not None else None
 
 
 # -- rule builders ---------------------------------------------------------------------------
@@ -64,6 +72,16 @@ def roles(*allowed: str) -> Rule:
             return False
         units = _units_of(obj)
         return not units or any(in_scope(user, u) for u in units)
+
+    return rule
+
+
+def bureau_members() -> Rule:
+    """Anyone whose unit lies in the object's bureau (plans are read by every unit they task)."""
+
+    def rule(user, obj) -> bool:
+        unit = getattr(obj, "unit", None) if obj is not None else None
+        return unit is None or unit.contains(user.unit) or in_scope(user, unit)
 
     return rule
 
@@ -92,7 +110,8 @@ def workers(*, coordinator: bool = True, staff: bool = True) -> Rule:
         if user.role == "coordinator":
             # The legal office works its own unit's tasks like a chief; elsewhere it coordinates.
             own_unit = lead is not None and user.unit.contains(lead)
-            return own_unit or (coordinator and (lead is None or in_scope(user, lead)))
+            home = lead if lead is not None else _home_unit(obj)
+            return own_unit or (coordinator and (home is None or in_scope(user, home)))
         if user.role == "chief":
             return lead is not None and in_scope(user, lead)
         if user.role in ("staff", "leader"):
@@ -113,7 +132,7 @@ RULES: dict[str, Rule] = {
     "settings.manage": roles("admin"),
     "audit.read": roles("admin", "coordinator"),
     # plans and tasks
-    "plan.read": roles(*ROLES),
+    "plan.read": bureau_members(),
     "plan.create": roles("coordinator"),
     "plan.edit": roles("coordinator"),
     "plan.publish": roles("coordinator"),
@@ -133,6 +152,7 @@ RULES: dict[str, Rule] = {
     "evidence.read": readers(),
     "evidence.add": workers(),
     "evidence.review": roles("coordinator"),
+    "advisor.manage": roles("coordinator"),
     # reports, exports, dashboards
     "report.read": roles("coordinator", "leader", "viewer"),
     "report.build": roles("coordinator"),

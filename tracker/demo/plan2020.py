@@ -11,7 +11,7 @@ DOCUMENT_NUMBER = "忻民发〔2020〕6号"
 #:   target (count, measure) or None)])
 SECTIONS = [
     (
-        "一",
+        "（一）",
         "加强组织领导，推进法治建设",
         [
             (
@@ -53,7 +53,7 @@ SECTIONS = [
         ],
     ),
     (
-        "二",
+        "（二）",
         "健全体制机制，依法履行职能",
         [
             (
@@ -94,7 +94,7 @@ SECTIONS = [
         ],
     ),
     (
-        "三",
+        "（三）",
         "立足民政职能，开展法治宣传",
         [
             (
@@ -137,7 +137,7 @@ SECTIONS = [
         ],
     ),
     (
-        "四",
+        "（四）",
         "结合民政实际，加强基层民主自治",
         [
             (
@@ -192,7 +192,7 @@ SECTIONS = [
         ],
     ),
     (
-        "五",
+        "（五）",
         "结合民政职能，推进扫黑除恶专项斗争",
         [
             (
@@ -246,7 +246,7 @@ SECTIONS = [
         ],
     ),
     (
-        "六",
+        "（六）",
         "强化社会治理，促进和谐稳定",
         [
             (
@@ -329,8 +329,6 @@ SECTIONS = [
         ],
     ),
 ]
-
-DUTY_SECTION = "党政主要负责人履行推进法治建设第一责任人职责"
 
 #: (title, result statement, kind, due "MM-DD", target (count, measure) or None)
 PRINCIPAL_DUTIES = [

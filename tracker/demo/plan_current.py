@@ -12,7 +12,7 @@ DOCUMENT_NUMBER_TEMPLATE = "忻民发〔{year}〕5号"
 #: owner (username) or None, recurrence, target (count, measure, achieved) or None, progress)
 SECTIONS = [
     (
-        "一",
+        "（一）",
         "加强规范性文件的制定",
         [
             dict(
@@ -54,7 +54,7 @@ SECTIONS = [
         ],
     ),
     (
-        "二",
+        "（二）",
         "强化法治建设业务人员培训",
         [
             dict(
@@ -98,7 +98,7 @@ SECTIONS = [
         ],
     ),
     (
-        "三",
+        "（三）",
         "落实重大决策社会稳定风险评估机制",
         [
             dict(
@@ -127,7 +127,7 @@ SECTIONS = [
         ],
     ),
     (
-        "四",
+        "（四）",
         "做好行政执法责任制相关工作",
         [
             dict(

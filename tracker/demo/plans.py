@@ -10,6 +10,8 @@ import sqlalchemy as sa
 from tracker.accounts.models import User
 from tracker.core import clock, workdays
 from tracker.demo import plan2020, plan_current
+from tracker.demo.evidence import attach_evidence, verify_evidence
+from tracker.demo.ledger import advisor_2020, prove_2020, prove_current
 from tracker.extensions import db
 from tracker.plans import service as plans
 from tracker.plans.models import Plan
@@ -63,12 +65,19 @@ def _work_through(
     submitted: date,
     accepted: date | None,
     result: str,
+    prove=None,
 ) -> None:
+    """签收, enter the proof, 申请办结 and — when `accepted` — review the evidence and 办结."""
     with at(claimed, 9, 30):
         tasks.transition(worker, task, "claim", note="已签收，按计划推进。")
+    with at(workdays.add_workdays(submitted, -2), 15, 0):
+        if prove is None or not prove(task, worker):
+            attach_evidence(task, worker, result)
     with at(submitted, 16, 0):
         tasks.transition(worker, task, "submit", result_statement=result)
     if accepted is not None:
+        with at(accepted, 10, 0):
+            verify_evidence(task, office)
         with at(accepted, 10, 30):
             tasks.transition(office, task, "accept", note="材料齐全，同意办结。")
 
@@ -112,15 +121,12 @@ def load_plan_2020(directory: Directory) -> bool:
                         achieved_count=target[0] if target else None,
                     ),
                 )
-        duties = plans.save_section(
-            office, plan, None, number="", title=plan2020.DUTY_SECTION, parent=None
-        )
         for title, result, kind, due, target in plan2020.PRINCIPAL_DUTIES:
             tasks.create_task(
                 office,
                 plan,
                 tasks.TaskData(
-                    section=duties,
+                    section=None,
                     title=title,
                     text=result,
                     result_statement=result,
@@ -137,6 +143,8 @@ def load_plan_2020(directory: Directory) -> bool:
             )
     with at(date(2020, 2, 20), 15):
         plans.publish_plan(office, plan)
+    with at(date(2020, 1, 6), 10):
+        advisor = advisor_2020(office, directory.bureau)
     for task in db.session.scalars(sa.select(Task).where(Task.plan_id == plan.id)):
         due = task.due_date
         worker = director if task.is_principal_duty else directory.chief(task.lead_unit.name)
@@ -148,6 +156,7 @@ def load_plan_2020(directory: Directory) -> bool:
             submitted=workdays.add_workdays(due, -3),
             accepted=workdays.add_workdays(due, -1),
             result=task.result_statement,
+            prove=lambda t, w: prove_2020(t, w, advisor),
         )
     with at(date(2021, 1, 8), 11):
         plans.close_plan(office, plan)
@@ -215,15 +224,12 @@ def load_current_plan(directory: Directory) -> bool:
                     ),
                 )
                 specs.append((task, item))
-        duties = plans.save_section(
-            office, plan, None, number="", title=plan2020.DUTY_SECTION, parent=None
-        )
         for duty_title, text, target, due in plan_current.PRINCIPAL_DUTIES:
             task = tasks.create_task(
                 office,
                 plan,
                 tasks.TaskData(
-                    section=duties,
+                    section=None,
                     title=duty_title,
                     text=text,
                     kind="study",
@@ -249,13 +255,14 @@ def load_current_plan(directory: Directory) -> bool:
 
 
 def _advance(task: Task, item: dict, directory: Directory, *, claimed: date, today: date) -> None:
+    """Bring one of this year's tasks to the state the demo shows."""
     office = directory.users["office"]
-    worker = (
-        directory.users[item.get("worker") or item.get("owner") or ""]
-        if (item.get("worker") or item.get("owner"))
-        else directory.chief(task.lead_unit.name)
-    )
-    status = item["status"]
+    who = item.get("worker") or item.get("owner")
+    worker = directory.users[who] if who else directory.chief(task.lead_unit.name)
+
+    def prove(target: Task, person: User) -> bool:
+        return prove_current(target, person, today=today, advisor=None)
+
     if task.occurrences:
         for occurrence in task.occurrences:
             if occurrence.due_date < today:
@@ -267,8 +274,10 @@ def _advance(task: Task, item: dict, directory: Directory, *, claimed: date, tod
                     submitted=workdays.add_workdays(occurrence.due_date, -2),
                     accepted=occurrence.due_date,
                     result=f"{occurrence.period_label}工作已按要求完成并报送台账。",
+                    prove=prove,
                 )
         return
+    status = item["status"]
     if status == "assigned":
         return
     if status == "done":
@@ -281,12 +290,15 @@ def _advance(task: Task, item: dict, directory: Directory, *, claimed: date, tod
             submitted=workdays.add_workdays(due, -5),
             accepted=workdays.add_workdays(due, -2),
             result=item["result"],
+            prove=prove,
         )
         return
     with at(claimed, 9, 30):
         tasks.transition(worker, task, "claim", note="已签收。")
+    with at(today - timedelta(days=7), 16):
+        prove(task, worker)
     progress = item.get("progress", 0)
-    if progress:
+    if progress and task.target_count is None:
         with at(today - timedelta(days=6), 17):
             tasks.add_progress(
                 worker,
@@ -299,5 +311,7 @@ def _advance(task: Task, item: dict, directory: Directory, *, claimed: date, tod
                 worker, task, progress=progress, note="按方案推进，阶段性工作已完成。"
             )
     if status == "submitted":
+        with at(today - timedelta(days=1), 11):
+            attach_evidence(task, worker, item["result"])
         with at(today, 9):
             tasks.transition(worker, task, "submit", result_statement=item["result"])

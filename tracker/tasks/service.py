@@ -7,6 +7,7 @@ who may act comes from core.permissions, which state allows what from TRANSITION
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -17,12 +18,13 @@ from tracker.accounts.models import User
 from tracker.audit.service import changes, record
 from tracker.core import clock
 from tracker.core.exceptions import ConflictError, DomainError
+from tracker.core.ordering import move_among
 from tracker.core.permissions import can
 from tracker.extensions import db
 from tracker.plans.models import Plan, Section
 from tracker.reminders.service import notify
 from tracker.tasks.labels import ACTION_LABELS, STATUS_LABELS
-from tracker.tasks.models import RECURRENCES, TASK_KINDS, Task, TaskUpdate
+from tracker.tasks.models import OPEN_STATUSES, RECURRENCES, TASK_KINDS, Task, TaskUpdate
 from tracker.tasks.recurrence import periods
 from tracker.units.models import Unit
 
@@ -55,8 +57,23 @@ TRANSITIONS: dict[str, Transition] = {
 }
 
 
+#: Rules other features add (records, evidence): each returns why a task may not take the
+#: step now, or None. They run inside `transition` before anything changes.
+SUBMIT_CHECKS: list[Callable[[Task], str | None]] = []
+ACCEPT_CHECKS: list[Callable[[Task], str | None]] = []
+
+
+def _run_checks(checks, task: Task) -> None:
+    for check in checks:
+        problem = check(task)
+        if problem:
+            raise DomainError(problem)
+
+
 def allowed_transitions(user, task: Task) -> list[str]:
     """The workflow actions `user` may take on `task` now (for showing buttons)."""
+    if task.plan.status == "closed":
+        return []
     return [
         action
         for action, t in TRANSITIONS.items()
@@ -115,8 +132,8 @@ def task_link(task: Task) -> str:
 
 
 def chiefs_of(unit: Unit | None) -> list[User]:
-    """Who answers for `unit`'s tasks: its active chiefs, or — for the legal office, which
-    has none — its coordinators."""
+    """Who answers for `unit`'s tasks: its active chiefs; for a unit without one (the legal
+    office itself, a small subordinate unit) the coordinators of the unit, else of its bureau."""
     if unit is None:
         return []
     people = list(
@@ -131,7 +148,21 @@ def chiefs_of(unit: Unit | None) -> list[User]:
         )
     )
     chiefs = [u for u in people if u.role == "chief"]
-    return chiefs or people
+    if chiefs or people:
+        return chiefs or people
+    bureau = unit.bureau or unit
+    return list(
+        db.session.scalars(
+            sa.select(User)
+            .join(Unit, User.unit_id == Unit.id)
+            .where(
+                User.role == "coordinator",
+                User.is_disabled.is_(False),
+                Unit.path.startswith(bureau.path),
+            )
+            .order_by(User.id)
+        )
+    )
 
 
 def coordinators_of(plan: Plan) -> list[User]:
@@ -175,6 +206,8 @@ def transition(
     if not can(actor, rule.permission, task):
         raise TransitionDenied(_("You may not %(action)s this task.", action=ACTION_LABELS[action]))
     check_version(task, expected_version)
+    if task.plan.status == "closed":
+        raise TransitionError(_("The plan is closed; its tasks can no longer change."))
     if task.status not in rule.sources:
         raise TransitionError(
             _(
@@ -192,10 +225,13 @@ def transition(
             raise DomainError(
                 _("Describe the result (成效) before applying for completion."), "result_statement"
             )
+        _run_checks(SUBMIT_CHECKS, task)
         task.result_statement = statement
         task.submitted_on = clock.today()
     if action in ("return", "cancel") and not note:
         raise DomainError(_("Give a reason."), "note")
+    if action == "accept":
+        _run_checks(ACCEPT_CHECKS, task)
 
     before = {"status": task.status}
     task.status = rule.target
@@ -222,11 +258,33 @@ def transition(
         after["result_statement"] = task.result_statement
     db.session.flush()
     record(actor, f"task.{action}", task, before=before, after=after)
+    if action == "cancel":
+        _cancel_open_occurrences(actor, task, note)
     _notify_transition(actor, task, action, note)
     if task.parent is not None:
         _roll_up_progress(task.parent)
     log.info("task %s: %s by %s", task.id, action, getattr(actor, "username", "?"))
     return task
+
+
+def _cancel_open_occurrences(actor, task: Task, note: str) -> None:
+    """Cancelling a recurring task cancels the occurrences not yet done."""
+    for occurrence in task.occurrences:
+        if occurrence.status in OPEN_STATUSES:
+            before = occurrence.status
+            occurrence.status = "cancelled"
+            _touch(actor, occurrence)
+            _timeline(
+                actor, occurrence, "cancel", note=note, status_from=before, status_to="cancelled"
+            )
+            db.session.flush()
+            record(
+                actor,
+                "task.cancel",
+                occurrence,
+                before={"status": before},
+                after={"status": "cancelled", "note": note},
+            )
 
 
 def _notify_transition(actor, task: Task, action: str, note: str) -> None:
@@ -261,11 +319,24 @@ def _notify_transition(actor, task: Task, action: str, note: str) -> None:
 
 
 def _roll_up_progress(parent: Task) -> None:
-    """A recurring task's progress is the share of its occurrences that are done."""
+    """A recurring task follows its occurrences: progress is the share done, and it is done
+    itself once every occurrence is done or cancelled (and reopens if one is returned)."""
     live = [o for o in parent.occurrences if o.status != "cancelled"]
     if not live:
         return
     parent.progress = round(100 * sum(o.status == "done" for o in live) / len(live))
+    all_done = all(o.status == "done" for o in live)
+    before = parent.status
+    if all_done and parent.status in OPEN_STATUSES:
+        parent.status = "done"
+        parent.completed_at = max(o.completed_at for o in live if o.completed_at)
+    elif not all_done and parent.status == "done":
+        parent.status = "in_progress"
+        parent.completed_at = None
+    if parent.status != before:
+        db.session.flush()
+        record(None, "task.roll_up", parent, before={"status": before},
+               after={"status": parent.status}, actor_name="system")
 
 
 def add_progress(
@@ -519,13 +590,8 @@ def move_task(actor, task: Task, direction: str) -> None:
             .order_by(Task.position, Task.id)
         )
     )
-    index = siblings.index(task)
-    other = index - 1 if direction == "up" else index + 1
-    if not 0 <= other < len(siblings):
+    if not move_among(siblings, task, direction):
         return
-    siblings[index], siblings[other] = siblings[other], siblings[index]
-    for position, sibling in enumerate(siblings, start=1):
-        sibling.position = position * 10
     _touch(actor, task)
     record(actor, "task.move", task, after={"direction": direction, "position": task.position})
 
@@ -575,7 +641,8 @@ def expand_occurrences(actor, task: Task) -> list[Task]:
             owner=task.owner,
             supervisor=task.supervisor,
             start_date=max(period.start, start),
-            due_date=period.due_date,
+            # the last period may end after the recurring task itself is due
+            due_date=min(period.due_date, task.due_date) if task.due_date else period.due_date,
             deadline_text=period.label,
             recurrence="none",
             period_label=period.label,

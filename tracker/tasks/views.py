@@ -11,11 +11,14 @@ from tracker.accounts.models import User
 from tracker.audit.models import AuditEvent
 from tracker.audit.service import record_denial
 from tracker.core.exceptions import ConflictError, DomainError
-from tracker.core.forms import EmptyForm, choices, show_domain_error
+from tracker.core.forms import EmptyForm, choices, form_status, run_service, show_domain_error
 from tracker.core.permissions import require
 from tracker.extensions import db
 from tracker.plans.models import Plan, Section
 from tracker.plans.service import outline
+from tracker.records.labels import DEFAULT_KIND_FOR_TASK
+from tracker.records.labels import KIND_LABELS as RECORD_KIND_LABELS
+from tracker.records.queries import records_of_task
 from tracker.tasks import service
 from tracker.tasks.forms import NONE, OwnerForm, ProgressForm, TaskForm, TransitionForm
 from tracker.tasks.labels import ACTION_LABELS, KIND_LABELS, RECURRENCE_LABELS, STATUS_LABELS
@@ -159,10 +162,15 @@ def render_task_page(
         [(NONE, _("(not yet named)"))]
         + [(u.id, f"{u.unit.name} · {u.display_name}") for u in _owner_candidates(task)]
     )
+    usual = DEFAULT_KIND_FOR_TASK.get(task.kind)
+    record_kinds = ([usual] if usual else []) + [k for k in RECORD_KIND_LABELS if k != usual]
     return render_template(
         "tasks/show.html",
         task=task,
         light=light_of(task, policy),
+        records=records_of_task(task),
+        record_kinds=record_kinds,
+        record_kind_labels=RECORD_KIND_LABELS,
         days_overdue=days_overdue(task, policy.today),
         actions=service.allowed_transitions(current_user, task),
         timeline=_timeline(task),
@@ -336,18 +344,13 @@ def create(plan_id: int):
     if request.method == "GET" and request.args.get("section", "").isdigit():
         form.section_id.data = int(request.args["section"])
     if form.validate_on_submit():
-        try:
-            task = service.create_task(current_user, plan, _task_data(form, plan))
-        except DomainError as error:
-            db.session.rollback()
-            show_domain_error(form, error)
-        else:
-            db.session.commit()
+        task = run_service(
+            form, lambda: service.create_task(current_user, plan, _task_data(form, plan))
+        )
+        if task:
             flash(_("Task created."), "success")
             return redirect(url_for("tasks.show", task_id=task.id))
-    return render_template("tasks/form.html", form=form, plan=plan, task=None), (
-        422 if form.errors or form.form_errors else 200
-    )
+    return render_template("tasks/form.html", form=form, plan=plan, task=None), form_status(form)
 
 
 @bp.route("/<int:task_id>/edit", methods=["GET", "POST"])
@@ -379,7 +382,7 @@ def edit(task_id: int):
             db.session.commit()
             flash(_("Task saved."), "success")
             return redirect(url_for("tasks.show", task_id=task.id))
-    status = 409 if conflict else (422 if form.errors or form.form_errors else 200)
+    status = 409 if conflict else form_status(form)
     return render_template(
         "tasks/form.html",
         form=form,

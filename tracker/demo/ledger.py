@@ -1,0 +1,252 @@
+"""Enter the demo ledger through the records service, as the units would have."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from decimal import Decimal
+
+from tracker.demo import records2020 as data
+from tracker.records import service as records
+from tracker.records.models import LegalAdvisor
+from tracker.tasks.models import Task
+
+
+def _spread(year: int, count: int) -> list[date]:
+    """`count` dates spread over the year, none on a weekend."""
+    days = []
+    for index in range(count):
+        day = date(year, 1, 10) + timedelta(days=round(index * 340 / max(count, 1)))
+        while day.weekday() >= 5:
+            day += timedelta(days=1)
+        days.append(day)
+    return days
+
+
+def advisor_2020(actor, bureau) -> LegalAdvisor:
+    firm, person, start, end, fee = data.ADVISOR
+    return records.save_advisor(
+        actor,
+        bureau,
+        None,
+        firm=firm,
+        person=person,
+        contract_start=start,
+        contract_end=end,
+        fee=Decimal(fee),
+    )
+
+
+def prove_2020(task: Task, worker, advisor: LegalAdvisor) -> bool:
+    """Enter the records the seed reports for this 2020 task; False when it has none."""
+    section = task.section.number.strip("（）、") if task.section else ""
+    if task.is_principal_duty:
+        for prefix, (kind, topic) in data.STUDY_SESSIONS.items():
+            if task.title.startswith(prefix):
+                for day in _spread(2020, task.target_count or 0):
+                    records.create_record(
+                        worker,
+                        task,
+                        "study_session",
+                        {
+                            "session_kind": kind,
+                            "held_on": day,
+                            "topic": topic,
+                            "chaired_by_id": worker.id,
+                            "chaired_by_name": "",
+                            "attendees": "局党组成员、各科室负责人",
+                            "attendee_count": 15,
+                        },
+                    )
+                return True
+        return False
+    key = (section, task.number)
+    if key == ("一", "三是"):
+        for day, matter, category, advice in data.CONSULTATIONS:
+            records.create_record(
+                worker,
+                task,
+                "consultation",
+                {
+                    "advisor_id": advisor.id,
+                    "consulted_on": day,
+                    "matter": matter,
+                    "category": category,
+                    "advice": advice,
+                    "is_adopted": True,
+                },
+            )
+        return True
+    if key == ("二", "一是"):
+        title, decided_on, steps = data.DECISION
+        decision = records.create_record(
+            worker, task, "decision", {"decision_title": title, "decided_on": decided_on}
+        )
+        for step, (done_on, note) in steps.items():
+            records.save_decision_step(
+                worker, decision, step, done_on=done_on, note=note, not_applicable_reason=""
+            )
+        return True
+    if key == ("二", "二是"):
+        for title, received, reviewed in data.DOCUMENT_REVIEWS:
+            records.create_record(
+                worker,
+                task,
+                "document_review",
+                {
+                    "document_title": title,
+                    "drafting_unit": "忻州市民政局",
+                    "on_behalf_of": "代市委、市政府起草",
+                    "received_on": received,
+                    "reviewed_on": reviewed,
+                    "reviewer": "局办公室",
+                    "conclusion": "lawful",
+                    "opinion": "符合上位法规定，程序合法。",
+                    "published_on": reviewed + timedelta(days=20),
+                    "published_url": "http://www.xinzhou.gov.cn/zwgk/",
+                    "is_filed": True,
+                    "filed_on": reviewed + timedelta(days=25),
+                },
+            )
+        return True
+    if key == ("二", "三是"):
+        for holder, number, field, issued in data.CERTIFICATIONS:
+            records.create_record(
+                worker,
+                task,
+                "certification",
+                {
+                    "holder_name": holder,
+                    "certificate_number": number,
+                    "enforcement_field": field,
+                    "issued_on": issued,
+                    "exam_passed_on": issued - timedelta(days=40),
+                    "expires_on": issued.replace(year=issued.year + 6),
+                    "revoke_reason": "",
+                },
+            )
+        return True
+    if section == "六" and task.number in data.METRICS:
+        if task.number == "四是":
+            for target, done_on, problems, rectified in data.INSPECTIONS:
+                records.create_record(
+                    worker,
+                    task,
+                    "inspection",
+                    {
+                        "target_organisation": target,
+                        "inspection_kind": "joint",
+                        "planned_on": done_on - timedelta(days=14),
+                        "done_on": done_on,
+                        "inspectors": "市民政局、市场监管局、财政局联合检查组",
+                        "findings": "财务管理、年报公示、内部治理情况检查。"
+                        if problems
+                        else "未发现问题。",
+                        "problem_count": problems,
+                        "rectification_due": done_on + timedelta(days=30) if problems else None,
+                        "rectified_on": rectified,
+                    },
+                )
+        for name, measure, value, baseline, baseline_year in data.METRICS[task.number]:
+            records.create_record(
+                worker,
+                task,
+                "metric",
+                {
+                    "name": name,
+                    "measure": measure,
+                    "value": Decimal(str(value)),
+                    "as_of": date(2020, 12, 31),
+                    "baseline_value": Decimal(str(baseline)) if baseline is not None else None,
+                    "baseline_year": baseline_year,
+                },
+            )
+        return True
+    return False
+
+
+def prove_current(task: Task, worker, *, today: date, advisor: LegalAdvisor | None) -> bool:
+    """This year's ledger so far: sessions toward the principal's targets, legality reviews for
+    the finished quarters, a decision still missing two steps, the first half's inspections."""
+    year = today.year
+    if task.target_count and task.kind == "study":
+        if not task.is_principal_duty:
+            kind = "training"
+        else:
+            kind = "center_group" if "学法" in task.title else "party_group_meeting"
+        achieved = task.achieved_count or 0
+        for day in [d for d in _spread(year, task.target_count) if d < today][:achieved]:
+            records.create_record(
+                worker,
+                task,
+                "study_session",
+                {
+                    "session_kind": kind,
+                    "held_on": day,
+                    "topic": task.title,
+                    "chaired_by_id": worker.id,
+                    "chaired_by_name": "",
+                    "attendees": "局党组成员" if task.is_principal_duty else "全体执法人员",
+                    "attendee_count": 9 if task.is_principal_duty else 32,
+                },
+            )
+        return True
+    if task.kind == "normative_review" and task.period_label:
+        records.create_record(
+            worker,
+            task,
+            "document_review",
+            {
+                "document_title": f"{task.period_label}制发规范性文件合法性审查台账",
+                "drafting_unit": "忻州市民政局",
+                "on_behalf_of": "",
+                "received_on": None,
+                "reviewed_on": min(task.due_date, today),
+                "reviewer": "局办公室",
+                "conclusion": "lawful",
+                "opinion": "",
+                "published_on": None,
+                "published_url": "",
+                "is_filed": False,
+                "filed_on": None,
+            },
+        )
+        return True
+    if task.kind == "inspection" and task.period_label:
+        for organisation in ("忻州市养老服务业协会", "忻州市慈善总会"):
+            records.create_record(
+                worker,
+                task,
+                "inspection",
+                {
+                    "target_organisation": organisation,
+                    "inspection_kind": "random",
+                    "planned_on": task.due_date - timedelta(days=30),
+                    "done_on": task.due_date - timedelta(days=20),
+                    "inspectors": "市民政局检查组",
+                    "findings": "年报公示按期完成。",
+                    "problem_count": 0,
+                    "rectification_due": None,
+                    "rectified_on": None,
+                },
+            )
+        return True
+    if task.kind == "major_decision" and task.status == "in_progress":
+        decision = records.create_record(
+            worker,
+            task,
+            "decision",
+            {"decision_title": "调整养老服务设施布局规划", "decided_on": None},
+        )
+        for step, done_on, note in (
+            ("public_participation", date(year, 9, 15), "网上征求意见，收到意见12条。"),
+            ("expert_review", date(year, 10, 20), "组织规划、养老领域专家论证。"),
+            ("legality_review", date(year, 11, 5), "局办公室审查，合法。"),
+        ):
+            if done_on < today:
+                records.save_decision_step(
+                    worker, decision, step, done_on=done_on, note=note, not_applicable_reason=""
+                )
+        return True
+    if task.kind == "legal_counsel" and advisor is not None:
+        return False
+    return False

@@ -1,0 +1,125 @@
+"""Evidence reads: what a task or record shows, what counts, and who may see or change it."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from sqlalchemy.orm import selectinload
+
+from tracker.core.permissions import BUREAU_WIDE_ROLES, can, scope_unit
+from tracker.evidence.models import Evidence, EvidenceLink
+from tracker.extensions import db
+from tracker.plans.models import Plan
+from tracker.records.models import Record
+from tracker.tasks.models import Task
+from tracker.tasks.queries import involves_units_under
+from tracker.units.models import Unit
+
+Target = Task | Record
+
+_CURRENT = (Evidence.withdrawn_at.is_(None), Evidence.superseded_by_id.is_(None))
+
+
+def _linked_to(target: Target):
+    if isinstance(target, Record):
+        return EvidenceLink.record_id == target.id
+    return EvidenceLink.task_id == target.id
+
+
+def evidence_for(target: Target, *, include_hidden: bool = False) -> list[Evidence]:
+    """The evidence attached to a task or record, newest first; withdrawn and superseded
+    evidence only with `include_hidden`."""
+    query = (
+        sa.select(Evidence)
+        .join(EvidenceLink, EvidenceLink.evidence_id == Evidence.id)
+        .where(_linked_to(target))
+        .options(
+            selectinload(Evidence.uploaded_by),
+            selectinload(Evidence.reviewed_by),
+            selectinload(Evidence.links).selectinload(EvidenceLink.task),
+            selectinload(Evidence.links).selectinload(EvidenceLink.record),
+        )
+        .order_by(Evidence.uploaded_at.desc(), Evidence.id.desc())
+    )
+    if not include_hidden:
+        query = query.where(*_CURRENT)
+    return list(db.session.scalars(query))
+
+
+def _task_evidence_ids(task: Task):
+    """Ids of current evidence linked to the task or to one of its records that is not void."""
+    via_record = sa.select(Record.id).where(Record.task_id == task.id, Record.is_void.is_(False))
+    return (
+        sa.select(Evidence.id)
+        .join(EvidenceLink, EvidenceLink.evidence_id == Evidence.id)
+        .where(
+            *_CURRENT,
+            sa.or_(EvidenceLink.task_id == task.id, EvidenceLink.record_id.in_(via_record)),
+        )
+    )
+
+
+def count_for_task(task: Task) -> int:
+    """How many pieces of current evidence prove the task, directly or through its records
+    (each piece counted once, however often it is linked)."""
+    ids = _task_evidence_ids(task).distinct().subquery()
+    return db.session.scalar(sa.select(sa.func.count()).select_from(ids)) or 0
+
+
+def pending_for_task(task: Task) -> int:
+    """Of those, how many still wait for the legal office's review."""
+    ids = _task_evidence_ids(task).where(Evidence.review_status == "pending").distinct()
+    return db.session.scalar(sa.select(sa.func.count()).select_from(ids.subquery())) or 0
+
+
+# -- who may see and change it ---------------------------------------------------------------
+
+
+def readable_target(user, evidence: Evidence) -> Target | None:
+    """A task or record the evidence is linked to that `user` may read, if any."""
+    return next((t for t in evidence.targets if can(user, "evidence.read", t)), None)
+
+
+def may_manage(user, evidence: Evidence) -> bool:
+    """Withdrawing or replacing evidence touches every task and record it proves, so it takes
+    the right to add evidence to all of them."""
+    targets = evidence.targets
+    return bool(targets) and all(can(user, "evidence.add", t) for t in targets)
+
+
+def may_review(user, evidence: Evidence) -> bool:
+    return any(can(user, "evidence.review", t) for t in evidence.targets)
+
+
+def _tasks_in_view(user):
+    """A superset of the tasks `user` may read, as a subquery of ids (refined with can())."""
+    scope = scope_unit(user)
+    query = sa.select(Task.id)
+    if user.role in BUREAU_WIDE_ROLES:
+        bureau_units = sa.select(Unit.id).where(Unit.path.startswith(scope.path))
+        return query.where(
+            Task.plan_id.in_(sa.select(Plan.id).where(Plan.bureau_id.in_(bureau_units)))
+        )
+    return query.where(sa.or_(involves_units_under(scope.path), Task.owner_id == user.id))
+
+
+def reusable_for(user, target: Target, *, limit: int = 100) -> list[Evidence]:
+    """Current evidence `user` may read that is not yet attached to `target`, newest first:
+    the choices for linking existing evidence instead of uploading it again."""
+    tasks = _tasks_in_view(user)
+    records = sa.select(Record.id).where(Record.task_id.in_(tasks))
+    already = sa.select(EvidenceLink.evidence_id).where(_linked_to(target))
+    candidates = sa.select(EvidenceLink.evidence_id).where(
+        sa.or_(EvidenceLink.task_id.in_(tasks), EvidenceLink.record_id.in_(records))
+    )
+    query = (
+        sa.select(Evidence)
+        .where(*_CURRENT, Evidence.id.in_(candidates), Evidence.id.not_in(already))
+        .options(
+            selectinload(Evidence.links).selectinload(EvidenceLink.task),
+            selectinload(Evidence.links).selectinload(EvidenceLink.record),
+        )
+        .order_by(Evidence.uploaded_at.desc(), Evidence.id.desc())
+        .limit(limit * 2)
+    )
+    found = [e for e in db.session.scalars(query) if readable_target(user, e) is not None]
+    return found[:limit]

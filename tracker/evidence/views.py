@@ -1,0 +1,405 @@
+"""Evidence routes: attach, withdraw, replace, review, download and preview; the panel shown on
+task and record pages (`evidence_panel(target)` in templates)."""
+
+from __future__ import annotations
+
+import logging
+
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_login import current_user
+from markupsafe import Markup
+from werkzeug.routing import BuildError
+
+from tracker.accounts.sessions import is_safe_next
+from tracker.audit.service import record_denial
+from tracker.core import storage
+from tracker.core.exceptions import DomainError
+from tracker.core.forms import choices
+from tracker.core.permissions import can, require
+from tracker.evidence import filetypes, queries, service
+from tracker.evidence.forms import (
+    LinkExistingForm,
+    LinkForm,
+    NoteForm,
+    ReviewForm,
+    SupersedeForm,
+    UploadForm,
+    WithdrawForm,
+)
+from tracker.evidence.models import Evidence
+from tracker.extensions import db
+from tracker.records.models import Record
+from tracker.tasks.models import Task
+
+log = logging.getLogger(__name__)
+
+bp = Blueprint("evidence", __name__, url_prefix="/evidence")
+
+#: Downloads and previews may not run or load anything, whatever a browser makes of them.
+DOWNLOAD_CSP = "default-src 'none'"
+
+
+def get_evidence_or_404(evidence_id: int) -> Evidence:
+    return db.get_or_404(Evidence, evidence_id)
+
+
+def _load_target() -> Task | Record:
+    """The task or record named by the form's `task` or `record` field (exactly one)."""
+    task_id = request.form.get("task", "").strip()
+    record_id = request.form.get("record", "").strip()
+    if bool(task_id) == bool(record_id) or not (task_id or record_id).isdigit():
+        abort(400)
+    if task_id:
+        return db.get_or_404(Task, int(task_id))
+    return db.get_or_404(Record, int(record_id))
+
+
+def _require_any(action: str, evidence: Evidence):
+    """Go on only if the user may perform `action` on one of the evidence's tasks or records;
+    return that one."""
+    for target in evidence.targets:
+        if can(current_user, action, target):
+            return target
+    record_denial(current_user, action, evidence)
+    abort(403)
+
+
+def _require_all(action: str, evidence: Evidence) -> None:
+    """Go on only if the user may perform `action` on every task and record it proves."""
+    targets = evidence.targets
+    if not targets:
+        record_denial(current_user, action, evidence)
+        abort(403)
+    for target in targets:
+        require(current_user, action, target)
+
+
+def target_url(target: Task | Record) -> str:
+    """The page that shows the target's evidence panel."""
+    if isinstance(target, Record):
+        try:
+            return url_for("records.show", record_id=target.id)
+        except BuildError:
+            return url_for("tasks.show", task_id=target.task_id)
+    return url_for("tasks.show", task_id=target.id)
+
+
+def _back(target: Task | Record | None):
+    next_url = request.form.get("next", "")
+    if is_safe_next(next_url):
+        return redirect(next_url)
+    if target is None:
+        return redirect(url_for("home.index"))
+    return redirect(target_url(target) + "#evidence")
+
+
+def _refused(form, target):
+    """Flash what is wrong with the form and return to the page it came from."""
+    for name, errors in form.errors.items():
+        field = getattr(form, name, None)
+        label = field.label.text if field is not None and name != "csrf_token" else ""
+        for error in errors:
+            flash(f"{label}: {error}" if label else str(error), "danger")
+    return _back(target)
+
+
+def _failed(error: DomainError, target):
+    db.session.rollback()
+    log.info("evidence change refused for %s: %s", current_user.username, error.message)
+    flash(error.message, "danger")
+    return _back(target)
+
+
+def _upload_too_large():
+    db.session.rollback()
+    abort(413)
+
+
+# -- attaching -------------------------------------------------------------------------------
+
+
+@bp.route("/upload", methods=["POST"])
+def upload():
+    target = _load_target()
+    require(current_user, "evidence.add", target)
+    form = UploadForm()
+    if not form.validate_on_submit():
+        return _refused(form, target)
+    upload_file = form.file.data
+    try:
+        evidence = service.add_file(
+            current_user,
+            target,
+            filename=upload_file.filename,
+            stream=upload_file.stream,
+            title=form.title.data or "",
+        )
+    except service.FileTooLarge:
+        return _upload_too_large()
+    except DomainError as error:
+        return _failed(error, target)
+    db.session.commit()
+    if evidence.reused:
+        flash(_("“%(name)s” is already attached here.", name=evidence.original_name), "info")
+    else:
+        flash(_("“%(name)s” attached.", name=evidence.original_name), "success")
+    return _back(target)
+
+
+@bp.route("/link", methods=["POST"])
+def add_link():
+    target = _load_target()
+    require(current_user, "evidence.add", target)
+    form = LinkForm()
+    if not form.validate_on_submit():
+        return _refused(form, target)
+    try:
+        evidence = service.add_link(
+            current_user, target, url=form.url.data, title=form.title.data or ""
+        )
+    except DomainError as error:
+        return _failed(error, target)
+    db.session.commit()
+    if evidence.reused:
+        flash(_("This address is already attached here."), "info")
+    else:
+        flash(_("Link attached."), "success")
+    return _back(target)
+
+
+@bp.route("/note", methods=["POST"])
+def add_note():
+    target = _load_target()
+    require(current_user, "evidence.add", target)
+    form = NoteForm()
+    if not form.validate_on_submit():
+        return _refused(form, target)
+    try:
+        service.add_note(current_user, target, text=form.text.data, title=form.title.data or "")
+    except DomainError as error:
+        return _failed(error, target)
+    db.session.commit()
+    flash(_("Note attached."), "success")
+    return _back(target)
+
+
+@bp.route("/link-existing", methods=["POST"])
+def link_existing():
+    target = _load_target()
+    require(current_user, "evidence.add", target)
+    form = LinkExistingForm()
+    form.evidence_id.validate_choice = False  # checked below, by permission
+    if not form.validate_on_submit() or not form.evidence_id.data:
+        flash(_("Choose the evidence to attach."), "danger")
+        return _back(target)
+    evidence = get_evidence_or_404(form.evidence_id.data)
+    _require_any("evidence.read", evidence)
+    try:
+        service.link_existing(current_user, evidence, target)
+    except DomainError as error:
+        return _failed(error, target)
+    db.session.commit()
+    flash(_("“%(title)s” is now attached here as well.", title=evidence.title), "success")
+    return _back(target)
+
+
+# -- changing --------------------------------------------------------------------------------
+
+
+@bp.route("/<int:evidence_id>/withdraw", methods=["POST"])
+def withdraw(evidence_id: int):
+    evidence = get_evidence_or_404(evidence_id)
+    _require_all("evidence.add", evidence)
+    target = evidence.targets[0]
+    form = WithdrawForm()
+    if not form.validate_on_submit():
+        return _refused(form, target)
+    try:
+        service.withdraw(current_user, evidence, form.reason.data)
+    except DomainError as error:
+        return _failed(error, target)
+    db.session.commit()
+    flash(_("“%(title)s” withdrawn.", title=evidence.title), "success")
+    return _back(target)
+
+
+@bp.route("/<int:evidence_id>/supersede", methods=["POST"])
+def supersede(evidence_id: int):
+    evidence = get_evidence_or_404(evidence_id)
+    _require_all("evidence.add", evidence)
+    target = evidence.targets[0]
+    form = SupersedeForm()
+    if not form.validate_on_submit():
+        return _refused(form, target)
+    upload_file = form.file.data
+    try:
+        newer = service.supersede(
+            current_user, evidence, filename=upload_file.filename, stream=upload_file.stream
+        )
+    except service.FileTooLarge:
+        return _upload_too_large()
+    except DomainError as error:
+        return _failed(error, target)
+    db.session.commit()
+    flash(_("New version “%(name)s” uploaded.", name=newer.original_name), "success")
+    return _back(target)
+
+
+@bp.route("/<int:evidence_id>/review", methods=["POST"])
+def review(evidence_id: int):
+    evidence = get_evidence_or_404(evidence_id)
+    target = _require_any("evidence.review", evidence)
+    form = ReviewForm()
+    if not form.validate_on_submit():
+        return _refused(form, target)
+    try:
+        service.review(current_user, evidence, form.verdict.data, form.note.data or "")
+    except DomainError as error:
+        return _failed(error, target)
+    db.session.commit()
+    flash(_("Review saved."), "success")
+    return _back(target)
+
+
+# -- reading ---------------------------------------------------------------------------------
+
+
+def _send(evidence: Evidence, *, as_attachment: bool):
+    path = storage.blob_path(evidence.sha256)
+    if not path.is_file():
+        log.error("evidence %s: blob %s is missing", evidence.id, evidence.sha256)
+        abort(404)
+    response = send_file(
+        path,
+        mimetype="application/octet-stream",
+        as_attachment=as_attachment,
+        download_name=evidence.original_name,
+        etag=evidence.sha256,
+        conditional=True,
+        max_age=0,
+    )
+    # As sniffed at upload, charset included (send_file would add a second one to text/*).
+    response.headers["Content-Type"] = evidence.content_type or "application/octet-stream"
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Content-Security-Policy"] = DOWNLOAD_CSP
+    return response
+
+
+@bp.route("/<int:evidence_id>/download")
+def download(evidence_id: int):
+    evidence = get_evidence_or_404(evidence_id)
+    _require_any("evidence.read", evidence)
+    if evidence.kind != "file" or not evidence.sha256:
+        abort(404)
+    return _send(evidence, as_attachment=True)
+
+
+@bp.route("/<int:evidence_id>/preview")
+def preview(evidence_id: int):
+    evidence = get_evidence_or_404(evidence_id)
+    _require_any("evidence.read", evidence)
+    if not evidence.is_image or not evidence.sha256:
+        abort(404)
+    # The type was sniffed at upload; look again, in case the stored bytes were changed since.
+    try:
+        with storage.open_blob(evidence.sha256) as handle:
+            head = handle.read(16)
+    except FileNotFoundError:
+        abort(404)
+    if not head.startswith((filetypes.PNG_SIGNATURE, filetypes.JPEG_SIGNATURE)):
+        log.error("evidence %s: stored image no longer looks like one", evidence.id)
+        abort(404)
+    return _send(evidence, as_attachment=False)
+
+
+# -- the panel -------------------------------------------------------------------------------
+
+
+def human_size(size: int | None) -> str:
+    if size is None:
+        return ""
+    value = float(size)
+    for unit in ("B", "KB", "MB", "GB"):
+        if value < 1024 or unit == "GB":
+            return f"{int(value)} {unit}" if unit == "B" else f"{value:.1f} {unit}"
+        value /= 1024
+    return f"{size} B"  # pragma: no cover
+
+
+def _unique_ids(form, prefix: str):
+    """Give the form's fields page-unique ids (several panels and forms share a page)."""
+    for field in form:
+        field.id = f"{prefix}-{field.name}"
+        field.label.field_id = field.id
+    return form
+
+
+def _is_open(target: Task | Record) -> bool:
+    if isinstance(target, Record) and target.is_void:
+        return False
+    return service.task_of(target).plan.status != "closed"
+
+
+@bp.app_template_global()
+def evidence_panel(target: Task | Record) -> Markup:
+    """The evidence of a task or record with the forms to add to it, as HTML."""
+    if target is None or not can(current_user, "evidence.read", target):
+        return Markup("")
+    field = "record" if isinstance(target, Record) else "task"
+    uid = f"ev-{field}{target.id}"
+    show_hidden = request.args.get("evidence") == "all"
+    items = queries.evidence_for(target, include_hidden=show_hidden)
+    may_add = can(current_user, "evidence.add", target) and _is_open(target)
+    # back to the target's own page: the page may have been rendered by a POST (a refused
+    # workflow step), whose URL does not answer GET
+    page = (
+        url_for("records.show", record_id=target.id)
+        if field == "record"
+        else url_for("tasks.show", task_id=target.id)
+    )
+    next_url = page + "#" + uid
+    hidden = {field: target.id, "next": next_url}
+    reusable = queries.reusable_for(current_user, target) if may_add else []
+    link_existing_form = _unique_ids(LinkExistingForm(formdata=None, **hidden), uid + "-existing")
+    link_existing_form.evidence_id.choices = choices(
+        [(e.id, f"{e.title} · {e.original_name or e.url or _('note')}") for e in reusable]
+    )
+    return Markup(
+        render_template(
+            "evidence/_panel.html",
+            target=target,
+            field=field,
+            uid=uid,
+            items=items,
+            show_hidden=show_hidden,
+            may_add=may_add,
+            may_manage={
+                e.id: _is_open_all(e) and queries.may_manage(current_user, e) for e in items
+            },
+            may_review={e.id: queries.may_review(current_user, e) for e in items},
+            next_url=next_url,
+            upload_form=_unique_ids(UploadForm(formdata=None, **hidden), uid + "-upload"),
+            link_form=_unique_ids(LinkForm(formdata=None, **hidden), uid + "-link"),
+            note_form=_unique_ids(NoteForm(formdata=None, **hidden), uid + "-note"),
+            link_existing_form=link_existing_form,
+            has_reusable=bool(reusable),
+            accept=",".join("." + ext for ext in filetypes.EXTENSIONS),
+            max_upload_mb=current_app.config["MAX_UPLOAD_MB"],
+            human_size=human_size,
+        )
+    )
+
+
+def _is_open_all(evidence: Evidence) -> bool:
+    return all(_is_open(t) for t in evidence.targets)

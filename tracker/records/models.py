@@ -1,0 +1,348 @@
+"""Record kinds of the ledger, as one joined-table hierarchy under `records`.
+
+Every record belongs to a task (and so to its plan, year and unit), carries the one date the
+ledger sorts by (`occurred_on`) and can be voided (作废) with a reason but never deleted.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from tracker.accounts.models import User
+from tracker.core.db import UTCDateTime, utcnow
+from tracker.extensions import db
+from tracker.tasks.models import Task
+from tracker.units.models import Unit
+
+RECORD_KINDS = (
+    "document_review",
+    "certification",
+    "consultation",
+    "inspection",
+    "decision",
+    "study_session",
+    "metric",
+)
+REVIEW_CONCLUSIONS = ("lawful", "lawful_after_revision", "unlawful")
+CONSULTATION_CATEGORIES = (
+    "litigation",
+    "reconsideration",
+    "petition",
+    "document_drafting",
+    "major_decision",
+    "contract",
+    "other",
+)
+INSPECTION_KINDS = ("random", "special", "joint")
+DECISION_STEPS = (
+    "public_participation",
+    "expert_review",
+    "risk_assessment",
+    "legality_review",
+    "collective_discussion",
+)
+STUDY_KINDS = (
+    "center_group",
+    "party_group_meeting",
+    "collective_study",
+    "seminar",
+    "theme_day",
+    "lecture",
+    "training",
+)
+
+
+class Record(db.Model):
+    __tablename__ = "records"
+    __table_args__ = (
+        sa.CheckConstraint(f"kind IN {RECORD_KINDS!r}", name="kind"),
+        sa.Index("ix_records_kind_occurred_on", "kind", "occurred_on"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(sa.String(30), nullable=False)
+    task_id: Mapped[int] = mapped_column(sa.ForeignKey("tasks.id"), nullable=False, index=True)
+    #: The unit whose ledger holds the record (the task's lead unit when it was entered).
+    unit_id: Mapped[int] = mapped_column(sa.ForeignKey("units.id"), nullable=False, index=True)
+    #: The date the ledger sorts and counts by (reviewed on, issued on, held on, …).
+    occurred_on: Mapped[date | None] = mapped_column(sa.Date, nullable=True)
+    #: One line that names the record in lists and in the annual report's sources.
+    summary: Mapped[str] = mapped_column(sa.String(300), nullable=False, default="")
+    is_void: Mapped[bool] = mapped_column(nullable=False, default=False)
+    void_reason: Mapped[str] = mapped_column(sa.String(300), nullable=False, default="")
+    created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"), nullable=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(
+        UTCDateTime, nullable=False, default=utcnow, onupdate=utcnow
+    )
+    updated_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"), nullable=True)
+    version: Mapped[int] = mapped_column(nullable=False, default=1)
+
+    task: Mapped[Task] = relationship()
+    unit: Mapped[Unit] = relationship()
+    created_by: Mapped[User | None] = relationship(foreign_keys=[created_by_id])
+    updated_by: Mapped[User | None] = relationship(foreign_keys=[updated_by_id])
+
+    __mapper_args__ = {"polymorphic_on": kind, "version_id_col": version}
+
+    @property
+    def lead_unit(self) -> Unit:  # permission scope: the record's task
+        return self.task.lead_unit
+
+    @property
+    def co_units(self) -> list[Unit]:
+        return self.task.co_units
+
+    @property
+    def owner_id(self) -> int | None:
+        return self.task.owner_id
+
+    def to_audit(self) -> dict:
+        data = {
+            "kind": self.kind,
+            "task_id": self.task_id,
+            "unit_id": self.unit_id,
+            "summary": self.summary,
+            "is_void": self.is_void,
+        }
+        for column in self.__mapper__.columns:
+            if column.table.name != "records" and column.key != "id":
+                value = getattr(self, column.key)
+                data[column.key] = (
+                    value.isoformat()
+                    if isinstance(value, date)
+                    else (str(value) if isinstance(value, Decimal) else value)
+                )
+        return data
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} {self.id} task={self.task_id} {self.summary[:20]!r}>"
+
+
+def _record_id() -> Mapped[int]:
+    return mapped_column(sa.ForeignKey("records.id", ondelete="CASCADE"), primary_key=True)
+
+
+class DocumentReview(Record):
+    """规范性文件合法性审查: one normative document checked for legality."""
+
+    __tablename__ = "document_reviews"
+    __mapper_args__ = {"polymorphic_identity": "document_review"}
+
+    id: Mapped[int] = _record_id()
+    document_title: Mapped[str] = mapped_column(sa.String(300), nullable=False)
+    drafting_unit: Mapped[str] = mapped_column(sa.String(100), nullable=False, default="")
+    #: On whose behalf it was drafted, e.g. 代市委、市政府起草.
+    on_behalf_of: Mapped[str] = mapped_column(sa.String(100), nullable=False, default="")
+    received_on: Mapped[date | None] = mapped_column(sa.Date, nullable=True)
+    reviewed_on: Mapped[date] = mapped_column(sa.Date, nullable=False)
+    reviewer: Mapped[str] = mapped_column(sa.String(100), nullable=False, default="")
+    conclusion: Mapped[str] = mapped_column(sa.String(30), nullable=False)
+    opinion: Mapped[str] = mapped_column(sa.Text, nullable=False, default="")
+    published_on: Mapped[date | None] = mapped_column(sa.Date, nullable=True)
+    published_url: Mapped[str] = mapped_column(sa.String(500), nullable=False, default="")
+    #: 备案: filed for the record with the higher authority.
+    is_filed: Mapped[bool] = mapped_column(nullable=False, default=False)
+    filed_on: Mapped[date | None] = mapped_column(sa.Date, nullable=True)
+
+    @property
+    def is_published(self) -> bool:
+        return self.published_on is not None or bool(self.published_url)
+
+
+class Certification(Record):
+    """执法证: an enforcement officer's certificate."""
+
+    __tablename__ = "certifications"
+    __mapper_args__ = {"polymorphic_identity": "certification"}
+
+    id: Mapped[int] = _record_id()
+    holder_user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"), nullable=True)
+    holder_name: Mapped[str] = mapped_column(sa.String(100), nullable=False)
+    certificate_number: Mapped[str] = mapped_column(sa.String(50), nullable=False)
+    enforcement_field: Mapped[str] = mapped_column(sa.String(100), nullable=False, default="")
+    exam_passed_on: Mapped[date | None] = mapped_column(sa.Date, nullable=True)
+    issued_on: Mapped[date] = mapped_column(sa.Date, nullable=False)
+    expires_on: Mapped[date | None] = mapped_column(sa.Date, nullable=True)
+    revoked_on: Mapped[date | None] = mapped_column(sa.Date, nullable=True)
+    revoke_reason: Mapped[str] = mapped_column(sa.String(300), nullable=False, default="")
+
+    holder_user: Mapped[User | None] = relationship(foreign_keys=[holder_user_id])
+
+    def status_on(self, day: date) -> str:
+        """valid / expired / revoked, derived from the dates (never stored)."""
+        if self.revoked_on is not None and self.revoked_on <= day:
+            return "revoked"
+        if self.expires_on is not None and self.expires_on < day:
+            return "expired"
+        return "valid"
+
+
+class LegalAdvisor(db.Model):
+    """法律顾问: the bureau's contract with a law firm or lawyer."""
+
+    __tablename__ = "legal_advisors"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    bureau_id: Mapped[int] = mapped_column(sa.ForeignKey("units.id"), nullable=False, index=True)
+    firm: Mapped[str] = mapped_column(sa.String(200), nullable=False)
+    person: Mapped[str] = mapped_column(sa.String(100), nullable=False, default="")
+    contract_start: Mapped[date] = mapped_column(sa.Date, nullable=False)
+    contract_end: Mapped[date] = mapped_column(sa.Date, nullable=False)
+    #: Annual fee in yuan.
+    fee: Mapped[Decimal | None] = mapped_column(sa.Numeric(12, 2), nullable=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, default=utcnow)
+
+    bureau: Mapped[Unit] = relationship()
+
+    @property
+    def unit(self) -> Unit:
+        return self.bureau
+
+    @property
+    def label(self) -> str:
+        return f"{self.firm} {self.person}".strip()
+
+    def to_audit(self) -> dict:
+        return {
+            "firm": self.firm,
+            "person": self.person,
+            "contract_start": self.contract_start.isoformat(),
+            "contract_end": self.contract_end.isoformat(),
+            "fee": str(self.fee) if self.fee is not None else None,
+        }
+
+    def __repr__(self) -> str:
+        return f"<LegalAdvisor {self.id} {self.label!r}>"
+
+
+class Consultation(Record):
+    """咨询: one matter put to the legal advisor."""
+
+    __tablename__ = "consultations"
+    __mapper_args__ = {"polymorphic_identity": "consultation"}
+
+    id: Mapped[int] = _record_id()
+    advisor_id: Mapped[int] = mapped_column(sa.ForeignKey("legal_advisors.id"), nullable=False)
+    consulted_on: Mapped[date] = mapped_column(sa.Date, nullable=False)
+    matter: Mapped[str] = mapped_column(sa.String(300), nullable=False)
+    category: Mapped[str] = mapped_column(sa.String(30), nullable=False, default="other")
+    advice: Mapped[str] = mapped_column(sa.Text, nullable=False, default="")
+    is_adopted: Mapped[bool] = mapped_column(nullable=False, default=True)
+
+    advisor: Mapped[LegalAdvisor] = relationship()
+
+
+class Inspection(Record):
+    """检查 (双随机一公开 / 专项 / 联合) and its rectification."""
+
+    __tablename__ = "inspections"
+    __mapper_args__ = {"polymorphic_identity": "inspection"}
+
+    id: Mapped[int] = _record_id()
+    target_organisation: Mapped[str] = mapped_column(sa.String(200), nullable=False)
+    inspection_kind: Mapped[str] = mapped_column(sa.String(20), nullable=False, default="random")
+    planned_on: Mapped[date | None] = mapped_column(sa.Date, nullable=True)
+    done_on: Mapped[date | None] = mapped_column(sa.Date, nullable=True)
+    inspectors: Mapped[str] = mapped_column(sa.String(300), nullable=False, default="")
+    findings: Mapped[str] = mapped_column(sa.Text, nullable=False, default="")
+    problem_count: Mapped[int] = mapped_column(nullable=False, default=0)
+    rectification_due: Mapped[date | None] = mapped_column(sa.Date, nullable=True)
+    rectified_on: Mapped[date | None] = mapped_column(sa.Date, nullable=True)
+
+
+class Decision(Record):
+    """重大行政决策 and its five statutory steps."""
+
+    __tablename__ = "decisions"
+    __mapper_args__ = {"polymorphic_identity": "decision"}
+
+    id: Mapped[int] = _record_id()
+    decision_title: Mapped[str] = mapped_column(sa.String(300), nullable=False)
+    decided_on: Mapped[date | None] = mapped_column(sa.Date, nullable=True)
+
+    steps: Mapped[list[DecisionStep]] = relationship(
+        back_populates="decision", cascade="all, delete-orphan", order_by="DecisionStep.id"
+    )
+
+    def step(self, name: str) -> DecisionStep | None:
+        return next((s for s in self.steps if s.step == name), None)
+
+    @property
+    def open_steps(self) -> list[str]:
+        """Steps neither done nor excused."""
+        return [
+            name for name in DECISION_STEPS if not (self.step(name) and self.step(name).is_settled)
+        ]
+
+
+class DecisionStep(db.Model):
+    __tablename__ = "decision_steps"
+    __table_args__ = (
+        sa.UniqueConstraint("decision_id", "step", name="uq_decision_steps_decision_id_step"),
+        sa.CheckConstraint(f"step IN {DECISION_STEPS!r}", name="step"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    decision_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("decisions.id", ondelete="CASCADE"), nullable=False
+    )
+    step: Mapped[str] = mapped_column(sa.String(30), nullable=False)
+    done_on: Mapped[date | None] = mapped_column(sa.Date, nullable=True)
+    note: Mapped[str] = mapped_column(sa.Text, nullable=False, default="")
+    #: Why the step does not apply to this decision (recorded instead of a date).
+    not_applicable_reason: Mapped[str] = mapped_column(sa.String(300), nullable=False, default="")
+
+    decision: Mapped[Decision] = relationship(back_populates="steps")
+
+    @property
+    def is_settled(self) -> bool:
+        return self.done_on is not None or bool(self.not_applicable_reason.strip())
+
+
+class StudySession(Record):
+    """学法 / 会议: a study session or meeting, e.g. 党组中心组学法."""
+
+    __tablename__ = "study_sessions"
+    __mapper_args__ = {"polymorphic_identity": "study_session"}
+
+    id: Mapped[int] = _record_id()
+    session_kind: Mapped[str] = mapped_column(sa.String(30), nullable=False)
+    held_on: Mapped[date] = mapped_column(sa.Date, nullable=False)
+    topic: Mapped[str] = mapped_column(sa.String(300), nullable=False)
+    chaired_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"), nullable=True)
+    chaired_by_name: Mapped[str] = mapped_column(sa.String(100), nullable=False, default="")
+    attendees: Mapped[str] = mapped_column(sa.Text, nullable=False, default="")
+    attendee_count: Mapped[int | None] = mapped_column(nullable=True)
+
+    chaired_by: Mapped[User | None] = relationship(foreign_keys=[chaired_by_id])
+
+
+class Metric(Record):
+    """指标: a figure the report cites, with its baseline (e.g. 低保标准 2286→4778 元)."""
+
+    __tablename__ = "metrics"
+    __mapper_args__ = {"polymorphic_identity": "metric"}
+
+    id: Mapped[int] = _record_id()
+    name: Mapped[str] = mapped_column(sa.String(200), nullable=False)
+    measure: Mapped[str] = mapped_column(sa.String(20), nullable=False, default="")
+    value: Mapped[Decimal] = mapped_column(sa.Numeric(18, 4), nullable=False)
+    as_of: Mapped[date] = mapped_column(sa.Date, nullable=False)
+    baseline_value: Mapped[Decimal | None] = mapped_column(sa.Numeric(18, 4), nullable=True)
+    baseline_year: Mapped[int | None] = mapped_column(nullable=True)
+
+
+MODELS: dict[str, type[Record]] = {
+    "document_review": DocumentReview,
+    "certification": Certification,
+    "consultation": Consultation,
+    "inspection": Inspection,
+    "decision": Decision,
+    "study_session": StudySession,
+    "metric": Metric,
+}

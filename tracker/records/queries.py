@@ -1,0 +1,74 @@
+"""Ledger reads: records a user may see, by kind and plan year, with counts."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from sqlalchemy.orm import selectin_polymorphic, selectinload
+
+from tracker.core.permissions import BUREAU_WIDE_ROLES, scope_unit
+from tracker.extensions import db
+from tracker.plans.models import Plan
+from tracker.records.models import MODELS, RECORD_KINDS, Record
+from tracker.tasks.models import Task
+from tracker.tasks.queries import involves_units_under
+from tracker.units.models import Unit
+
+
+def _scoped(query, user):
+    """Records of tasks the user may read: the bureau, or tasks involving the own unit."""
+    scope = scope_unit(user)
+    query = query.join(Task, Task.id == Record.task_id)
+    if user.role in BUREAU_WIDE_ROLES:
+        bureau_ids = sa.select(Unit.id).where(Unit.path.startswith(scope.path))
+        return query.where(
+            Task.plan_id.in_(sa.select(Plan.id).where(Plan.bureau_id.in_(bureau_ids)))
+        )
+    return query.where(sa.or_(involves_units_under(scope.path), Task.owner_id == user.id))
+
+
+def _in_year(query, year: int | None):
+    if year is None:
+        return query
+    return query.where(Task.plan_id.in_(sa.select(Plan.id).where(Plan.year == year)))
+
+
+def ledger(
+    user, kind: str, *, year: int | None, unit: Unit | None = None, include_void: bool = False
+) -> list[Record]:
+    """The records of one kind for a plan year, oldest first."""
+    model = MODELS[kind]
+    query = _in_year(_scoped(sa.select(model), user), year)
+    if unit is not None:
+        query = query.where(
+            Record.unit_id.in_(sa.select(Unit.id).where(Unit.path.startswith(unit.path)))
+        )
+    if not include_void:
+        query = query.where(Record.is_void.is_(False))
+    options = [selectinload(Record.unit), selectinload(Record.task)]
+    if kind == "decision":
+        options.append(selectinload(model.steps))
+    if kind == "consultation":
+        options.append(selectinload(model.advisor))
+    if kind == "study_session":
+        options.append(selectinload(model.chaired_by))
+    query = query.options(*options).order_by(Record.occurred_on, Record.id)
+    return list(db.session.scalars(query))
+
+
+def counts_by_kind(user, *, year: int | None) -> dict[str, int]:
+    """How many live records of each kind the user's ledger holds for the year."""
+    query = sa.select(Record.kind, sa.func.count(Record.id)).where(Record.is_void.is_(False))
+    query = _in_year(_scoped(query, user), year).group_by(Record.kind)
+    counts = dict.fromkeys(RECORD_KINDS, 0)
+    counts.update(dict(db.session.execute(query).all()))
+    return counts
+
+
+def records_of_task(task: Task) -> list[Record]:
+    query = (
+        sa.select(Record)
+        .where(Record.task_id == task.id)
+        .options(selectin_polymorphic(Record, list(MODELS.values())))
+        .order_by(Record.occurred_on, Record.id)
+    )
+    return list(db.session.scalars(query))

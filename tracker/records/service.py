@@ -1,0 +1,305 @@
+"""Ledger writes: records of each kind, decision steps, legal advisors, counting toward targets."""
+
+from __future__ import annotations
+
+import logging
+from datetime import date
+from urllib.parse import urlsplit
+
+import sqlalchemy as sa
+from flask_babel import gettext as _
+
+from tracker.audit.service import changes, record
+from tracker.core import clock
+from tracker.core.exceptions import ConflictError, DomainError
+from tracker.core.permissions import can
+from tracker.extensions import db
+from tracker.records.models import (
+    CONSULTATION_CATEGORIES,
+    DECISION_STEPS,
+    INSPECTION_KINDS,
+    MODELS,
+    REVIEW_CONCLUSIONS,
+    STUDY_KINDS,
+    Decision,
+    DecisionStep,
+    LegalAdvisor,
+    Record,
+)
+from tracker.tasks.labels import STATUS_LABELS
+from tracker.tasks.models import Task
+from tracker.tasks.service import TransitionDenied
+
+log = logging.getLogger(__name__)
+
+#: What each kind's ledger sorts by and how a record is named in lists.
+SUMMARY = {
+    "document_review": lambda r: (r.reviewed_on, r.document_title),
+    "certification": lambda r: (r.issued_on, f"{r.holder_name} {r.certificate_number}"),
+    "consultation": lambda r: (r.consulted_on, r.matter),
+    "inspection": lambda r: (r.done_on or r.planned_on, r.target_organisation),
+    "decision": lambda r: (r.decided_on, r.decision_title),
+    "study_session": lambda r: (r.held_on, r.topic),
+    "metric": lambda r: (r.as_of, r.name),
+}
+CHOICES = {
+    "conclusion": REVIEW_CONCLUSIONS,
+    "category": CONSULTATION_CATEGORIES,
+    "inspection_kind": INSPECTION_KINDS,
+    "session_kind": STUDY_KINDS,
+}
+
+
+def _check_order(data: dict, earlier: str, later: str, message: str) -> None:
+    if data.get(earlier) and data.get(later) and data[later] < data[earlier]:
+        raise DomainError(message, later)
+
+
+def _validate(kind: str, data: dict) -> None:
+    for name, allowed in CHOICES.items():
+        if name in data and data[name] not in allowed:
+            raise DomainError(_("Choose a value from the list."), name)
+    url = data.get("published_url")
+    if url:
+        parts = urlsplit(url)
+        if parts.scheme not in ("http", "https") or not parts.netloc:
+            raise DomainError(
+                _("Enter a web address starting with http:// or https://."), "published_url"
+            )
+    if kind == "document_review":
+        _check_order(
+            data,
+            "received_on",
+            "reviewed_on",
+            _("The review cannot be before the document was received."),
+        )
+        _check_order(
+            data, "reviewed_on", "published_on", _("A document is published after its review.")
+        )
+        if data.get("filed_on") and not data.get("is_filed"):
+            data["is_filed"] = True
+    if kind == "certification":
+        _check_order(
+            data, "issued_on", "expires_on", _("A certificate expires after it was issued.")
+        )
+        _check_order(
+            data,
+            "exam_passed_on",
+            "issued_on",
+            _("A certificate is issued after the exam was passed."),
+        )
+        if data.get("revoke_reason") and not data.get("revoked_on"):
+            raise DomainError(_("Give the date of revocation."), "revoked_on")
+    if kind == "inspection":
+        _check_order(
+            data, "done_on", "rectified_on", _("Rectification comes after the inspection.")
+        )
+        if (data.get("problem_count") or 0) < 0:
+            raise DomainError(_("Counts cannot be negative."), "problem_count")
+    if kind == "metric" and bool(data.get("baseline_value") is not None) != bool(
+        data.get("baseline_year")
+    ):
+        raise DomainError(
+            _("Give both the baseline value and its year, or neither."), "baseline_year"
+        )
+
+
+def _derive(record_: Record) -> None:
+    occurred_on, summary = SUMMARY[record_.kind](record_)
+    record_.occurred_on = occurred_on
+    record_.summary = (summary or "")[:300]
+
+
+def _require_edit(actor, task: Task) -> None:
+    if not can(actor, "record.edit", task):
+        raise TransitionDenied(_("You may not keep records for this task."))
+    if task.status not in ("assigned", "in_progress", "submitted") or task.plan.status == "closed":
+        raise DomainError(
+            _(
+                "Records are kept while a task is open; this one is “%(status)s”. "
+                "A finished task can be returned (退回) first.",
+                status=STATUS_LABELS[task.status],
+            )
+        )
+
+
+def create_record(actor, task: Task, kind: str, data: dict) -> Record:
+    """Add a record of `kind` to `task`'s ledger; counts toward the task's target."""
+    if kind not in MODELS:
+        raise DomainError(_("Unknown record kind."))
+    _require_edit(actor, task)
+    data = dict(data)
+    _validate(kind, data)
+    unit_id = task.lead_unit_id or task.plan.bureau_id
+    record_ = MODELS[kind](
+        task=task,
+        task_id=task.id,
+        unit_id=unit_id,
+        created_by_id=getattr(actor, "id", None),
+        updated_by_id=getattr(actor, "id", None),
+        **data,
+    )
+    _derive(record_)
+    db.session.add(record_)
+    db.session.flush()
+    if kind == "decision":
+        for step in DECISION_STEPS:
+            db.session.add(DecisionStep(decision=record_, step=step))
+        db.session.flush()
+    record(actor, "record.create", record_, after=record_.to_audit())
+    recount(task)
+    return record_
+
+
+def update_record(actor, record_: Record, data: dict, *, expected_version: int | None) -> Record:
+    """Change a record; a stale form is refused like a stale task edit."""
+    _require_edit(actor, record_.task)
+    if expected_version is not None and expected_version != record_.version:
+        who = record_.updated_by.display_name if record_.updated_by else _("someone else")
+        raise ConflictError(
+            _(
+                "This record was changed by %(who)s at %(when)s after you opened "
+                "it. Your input is shown below; save again to replace it.",
+                who=who,
+                when=clock.to_local(record_.updated_at).strftime("%Y-%m-%d %H:%M"),
+            )
+        )
+    data = dict(data)
+    _validate(record_.kind, data)
+    before = record_.to_audit()
+    for name, value in data.items():
+        setattr(record_, name, value)
+    record_.updated_by_id = getattr(actor, "id", None)
+    _derive(record_)
+    db.session.flush()
+    old, new = changes(before, record_.to_audit())
+    if new:
+        record(actor, "record.update", record_, before=old, after=new)
+    return record_
+
+
+def void_record(actor, record_: Record, reason: str) -> None:
+    """作废: the record stays, marked void with the reason, and no longer counts."""
+    _require_edit(actor, record_.task)
+    reason = (reason or "").strip()
+    if not reason:
+        raise DomainError(_("Give a reason."), "reason")
+    if record_.is_void:
+        return
+    record_.is_void = True
+    record_.void_reason = reason[:300]
+    record_.updated_by_id = getattr(actor, "id", None)
+    db.session.flush()
+    record(actor, "record.void", record_, after={"is_void": True, "reason": reason})
+    recount(record_.task)
+
+
+def save_decision_step(
+    actor,
+    decision: Decision,
+    step: str,
+    *,
+    done_on: date | None,
+    note: str,
+    not_applicable_reason: str,
+) -> DecisionStep:
+    """Record a statutory step of a major decision as done (with its date) or not applicable."""
+    _require_edit(actor, decision.task)
+    if step not in DECISION_STEPS:
+        raise DomainError(_("Unknown step."))
+    reason = (not_applicable_reason or "").strip()
+    if done_on is not None and reason:
+        raise DomainError(_("A step is either done or not applicable, not both."), "done_on")
+    entry = decision.step(step)
+    if entry is None:
+        entry = DecisionStep(decision=decision, step=step)
+        db.session.add(entry)
+    before = {
+        "done_on": entry.done_on.isoformat() if entry.done_on else None,
+        "note": entry.note,
+        "not_applicable_reason": entry.not_applicable_reason,
+    }
+    entry.done_on, entry.note, entry.not_applicable_reason = done_on, (note or "").strip(), reason
+    decision.updated_by_id = getattr(actor, "id", None)
+    db.session.flush()
+    after = {
+        "done_on": done_on.isoformat() if done_on else None,
+        "note": entry.note,
+        "not_applicable_reason": reason,
+    }
+    old, new = changes(before, after)
+    if new:
+        record(
+            actor,
+            "decision.step",
+            decision,
+            before={"step": step, **old},
+            after={"step": step, **new},
+        )
+    return entry
+
+
+def open_decision_steps(task: Task) -> list[tuple[Decision, list[str]]]:
+    """Decisions of the task with steps neither done nor excused."""
+    decisions = db.session.scalars(
+        sa.select(Decision).where(Decision.task_id == task.id, Decision.is_void.is_(False))
+    ).all()
+    return [(d, d.open_steps) for d in decisions if d.open_steps]
+
+
+def live_record_count(task: Task) -> int:
+    return (
+        db.session.scalar(
+            sa.select(sa.func.count(Record.id)).where(
+                Record.task_id == task.id, Record.is_void.is_(False)
+            )
+        )
+        or 0
+    )
+
+
+def recount(task: Task) -> None:
+    """A task with a quantitative target counts its records; its progress follows the count."""
+    if task.target_count is None:
+        return
+    achieved = live_record_count(task)
+    before = {"achieved_count": task.achieved_count, "progress": task.progress}
+    task.achieved_count = achieved
+    if task.status in ("assigned", "in_progress") and task.target_count > 0:
+        task.progress = min(100, round(100 * achieved / task.target_count))
+    after = {"achieved_count": task.achieved_count, "progress": task.progress}
+    if after != before:
+        record(None, "task.recount", task, before=before, after=after, actor_name="system")
+
+
+def save_advisor(
+    actor,
+    bureau,
+    advisor: LegalAdvisor | None,
+    *,
+    firm: str,
+    person: str,
+    contract_start: date,
+    contract_end: date,
+    fee,
+) -> LegalAdvisor:
+    """Create or change the legal-advisor contract (法律顾问)."""
+    if not firm.strip():
+        raise DomainError(_("Name the firm."), "firm")
+    if contract_end < contract_start:
+        raise DomainError(_("The contract ends after it starts."), "contract_end")
+    creating = advisor is None
+    if creating:
+        advisor = LegalAdvisor(bureau=bureau, bureau_id=bureau.id)
+        db.session.add(advisor)
+    before = {} if creating else advisor.to_audit()
+    advisor.firm, advisor.person = firm.strip(), person.strip()
+    advisor.contract_start, advisor.contract_end, advisor.fee = contract_start, contract_end, fee
+    db.session.flush()
+    if creating:
+        record(actor, "advisor.create", advisor, after=advisor.to_audit())
+    else:
+        old, new = changes(before, advisor.to_audit())
+        if new:
+            record(actor, "advisor.update", advisor, before=old, after=new)
+    return advisor

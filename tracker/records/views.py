@@ -1,0 +1,339 @@
+"""Ledger pages: per-kind ledgers with CSV, record pages, decision steps, legal advisors."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+import sqlalchemy as sa
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from tracker.accounts.models import User
+from tracker.audit.service import record_denial
+from tracker.core import clock
+from tracker.core.exceptions import ConflictError, DomainError
+from tracker.core.forms import choices, form_status, run_service, show_domain_error
+from tracker.core.permissions import require, scope_unit
+from tracker.extensions import db
+from tracker.records import queries, service
+from tracker.records.forms import FORMS, AdvisorForm, StepForm, VoidForm
+from tracker.records.labels import (
+    CERTIFICATE_STATUS_LABELS,
+    KIND_LABELS,
+    STEP_LABELS,
+)
+from tracker.records.ledger import COLUMNS
+from tracker.records.models import DECISION_STEPS, RECORD_KINDS, LegalAdvisor, Record
+from tracker.tasks.models import Task
+from tracker.tasks.queries import visible_plans
+from tracker.tasks.service import TransitionDenied
+from tracker.units.models import Unit
+from tracker.units.queries import subtree
+
+bp = Blueprint("records", __name__, url_prefix="/records")
+KINDS = "any(" + ", ".join(RECORD_KINDS) + ")"
+NONE = 0
+
+
+def _bureau():
+    return current_user.unit.bureau or scope_unit(current_user)
+
+
+def _year() -> int | None:
+    value = request.args.get("year", "")
+    if value == "all":
+        return None
+    return int(value) if value.isdigit() else clock.today().year
+
+
+def _fill_choices(form, bureau) -> None:
+    if hasattr(form, "advisor_id"):
+        advisors = db.session.scalars(
+            sa.select(LegalAdvisor)
+            .where(LegalAdvisor.bureau_id == bureau.id)
+            .order_by(LegalAdvisor.contract_start.desc())
+        )
+        form.advisor_id.choices = choices([(a.id, a.label) for a in advisors])
+    if hasattr(form, "chaired_by_id"):
+        people = db.session.scalars(
+            sa.select(User)
+            .join(Unit, User.unit_id == Unit.id)
+            .where(Unit.path.startswith(bureau.path), User.is_disabled.is_(False))
+            .order_by(User.is_principal.desc(), User.role != "leader", User.display_name)
+        )
+        form.chaired_by_id.choices = choices(
+            [(NONE, _("(not a user)"))]
+            + [(u.id, f"{u.display_name}（{u.title or u.unit.name}）") for u in people]
+        )
+
+
+def _model_data(form) -> dict:
+    data = form.data_for_model()
+    for name in ("advisor_id", "chaired_by_id"):
+        if name in data and not data[name]:
+            data[name] = None
+    if "advisor_id" in data and data["advisor_id"] is None:
+        raise DomainError(_("Add the legal advisor's contract first."), "advisor_id")
+    return data
+
+
+@bp.route("/")
+def index():
+    require(current_user, "plan.read")
+    year = _year()
+    years = sorted(
+        {p.year for p in visible_plans(current_user)} | {clock.today().year}, reverse=True
+    )
+    return render_template(
+        "records/index.html",
+        year=year,
+        years=years,
+        counts=queries.counts_by_kind(current_user, year=year),
+        kind_labels=KIND_LABELS,
+    )
+
+
+@bp.route(f"/<{KINDS}:kind>/")
+def ledger(kind: str):
+    require(current_user, "plan.read")
+    year = _year()
+    unit = None
+    if request.args.get("unit", "").isdigit():
+        unit = db.session.get(Unit, int(request.args["unit"]))
+    records = queries.ledger(
+        current_user, kind, year=year, unit=unit, include_void=request.args.get("void") == "1"
+    )
+    columns = COLUMNS[kind]
+    if request.args.get("format") == "csv":
+        return _csv(kind, year, records, columns)
+    bureau = _bureau()
+    return render_template(
+        "records/ledger.html",
+        kind=kind,
+        year=year,
+        unit=unit,
+        records=records,
+        columns=columns,
+        kind_labels=KIND_LABELS,
+        units=[u for u in subtree(bureau, active_only=True) if u.id != bureau.id],
+        years=sorted({p.year for p in visible_plans(current_user)}, reverse=True),
+    )
+
+
+def _csv(kind: str, year: int | None, records, columns) -> Response:
+    buffer = io.StringIO()
+    buffer.write("\ufeff")  # Excel opens UTF-8 CSV correctly only with a BOM
+    writer = csv.writer(buffer)
+    writer.writerow(
+        [_("Record"), _("Task"), _("Unit"), *[str(label) for label, _f in columns], _("Void")]
+    )
+    for record_ in records:
+        cells = [
+            record_.id,
+            record_.task.title,
+            record_.unit.name,
+            *[value(record_) for _label, value in columns],
+            record_.void_reason if record_.is_void else "",
+        ]
+        # a cell starting with = + - @ would be run as a formula by spreadsheet programs
+        writer.writerow(
+            ["'" + c if isinstance(c, str) and c[:1] in "=+-@\t\r" else c for c in cells]
+        )
+    filename = f"ledger-{kind}-{year or 'all'}.csv"
+    return Response(
+        buffer.getvalue(),
+        mimetype="text/csv; charset=utf-8",
+        headers={"Content-Disposition": f"attachment; filename={filename}"},
+    )
+
+
+def get_record_or_404(record_id: int) -> Record:
+    return db.get_or_404(Record, record_id)
+
+
+def _denied(error, obj):
+    record_denial(current_user, "record.edit", obj, reason=error.message)
+    abort(403)
+
+
+@bp.route(f"/<{KINDS}:kind>/new", methods=["GET", "POST"])
+def create(kind: str):
+    task_id = request.args.get("task", "")
+    task = db.get_or_404(Task, int(task_id)) if task_id.isdigit() else abort(404)
+    require(current_user, "record.edit", task)
+    form = FORMS[kind]()
+    _fill_choices(form, task.plan.bureau)
+    if (
+        request.method == "GET"
+        and kind == "study_session"
+        and task.is_principal_duty
+        and task.owner_id
+    ):
+        form.chaired_by_id.data = task.owner_id
+    if form.validate_on_submit():
+        try:
+            record_ = service.create_record(current_user, task, kind, _model_data(form))
+        except TransitionDenied as error:
+            _denied(error, task)
+        except DomainError as error:
+            db.session.rollback()
+            show_domain_error(form, error)
+        else:
+            db.session.commit()
+            flash(_("Record saved."), "success")
+            return redirect(url_for("records.show", record_id=record_.id))
+    return render_template(
+        "records/form.html", form=form, kind=kind, task=task, record=None, kind_labels=KIND_LABELS
+    ), form_status(form)
+
+
+@bp.route("/<int:record_id>")
+def show(record_id: int):
+    record_ = get_record_or_404(record_id)
+    require(current_user, "record.read", record_)
+    return render_template(
+        "records/show.html",
+        record=record_,
+        columns=COLUMNS[record_.kind],
+        kind_labels=KIND_LABELS,
+        step_labels=STEP_LABELS,
+        steps=DECISION_STEPS,
+        step_forms={name: StepForm(prefix=name, obj=record_.step(name)) for name in DECISION_STEPS}
+        if record_.kind == "decision"
+        else {},
+        void_form=VoidForm(),
+        certificate_labels=CERTIFICATE_STATUS_LABELS,
+        today=clock.today(),
+    )
+
+
+@bp.route("/<int:record_id>/edit", methods=["GET", "POST"])
+def edit(record_id: int):
+    record_ = get_record_or_404(record_id)
+    require(current_user, "record.edit", record_)
+    form = FORMS[record_.kind](obj=record_)
+    _fill_choices(form, record_.task.plan.bureau)
+    if request.method == "GET":
+        form.version.data = record_.version
+        for name in ("advisor_id", "chaired_by_id"):
+            if hasattr(form, name):
+                getattr(form, name).data = getattr(record_, name) or NONE
+    conflict = None
+    if form.validate_on_submit():
+        version = int(form.version.data) if str(form.version.data).isdigit() else None
+        try:
+            service.update_record(
+                current_user, record_, _model_data(form), expected_version=version
+            )
+        except TransitionDenied as error:
+            _denied(error, record_)
+        except ConflictError as error:
+            db.session.rollback()
+            conflict = error.message
+            form.version.data = record_.version
+        except DomainError as error:
+            db.session.rollback()
+            show_domain_error(form, error)
+        else:
+            db.session.commit()
+            flash(_("Record saved."), "success")
+            return redirect(url_for("records.show", record_id=record_.id))
+    status = 409 if conflict else form_status(form)
+    return render_template(
+        "records/form.html",
+        form=form,
+        kind=record_.kind,
+        task=record_.task,
+        record=record_,
+        conflict=conflict,
+        kind_labels=KIND_LABELS,
+    ), status
+
+
+@bp.route("/<int:record_id>/void", methods=["POST"])
+def void(record_id: int):
+    record_ = get_record_or_404(record_id)
+    require(current_user, "record.edit", record_)
+    form = VoidForm()
+    if form.validate_on_submit():
+        try:
+            service.void_record(current_user, record_, form.reason.data)
+        except DomainError as error:
+            db.session.rollback()
+            flash(error.message, "danger")
+        else:
+            db.session.commit()
+            flash(_("Record voided; it no longer counts."), "success")
+    else:
+        flash(_("Give a reason."), "danger")
+    return redirect(url_for("records.show", record_id=record_id))
+
+
+@bp.route("/<int:record_id>/steps/<any(" + ", ".join(DECISION_STEPS) + "):step>", methods=["POST"])
+def step(record_id: int, step: str):
+    record_ = get_record_or_404(record_id)
+    require(current_user, "record.edit", record_)
+    if record_.kind != "decision":
+        abort(404)
+    form = StepForm(prefix=step)
+    if form.validate_on_submit():
+        try:
+            service.save_decision_step(
+                current_user,
+                record_,
+                step,
+                done_on=form.done_on.data,
+                note=form.note.data,
+                not_applicable_reason=form.not_applicable_reason.data,
+            )
+        except DomainError as error:
+            db.session.rollback()
+            flash(f"{STEP_LABELS[step]}: {error.message}", "danger")
+        else:
+            db.session.commit()
+            flash(_("%(step)s saved.", step=STEP_LABELS[step]), "success")
+    else:
+        flash(_("Enter a valid date."), "danger")
+    return redirect(url_for("records.show", record_id=record_id, _anchor=f"step-{step}"))
+
+
+# -- legal advisors ----------------------------------------------------------------------------
+
+
+@bp.route("/advisors/")
+def advisors():
+    require(current_user, "plan.read")
+    items = db.session.scalars(
+        sa.select(LegalAdvisor)
+        .where(LegalAdvisor.bureau_id == _bureau().id)
+        .order_by(LegalAdvisor.contract_start.desc())
+    )
+    return render_template("records/advisors.html", advisors=list(items), today=clock.today())
+
+
+@bp.route("/advisors/new", methods=["GET", "POST"], defaults={"advisor_id": None})
+@bp.route("/advisors/<int:advisor_id>/edit", methods=["GET", "POST"])
+def advisor_form(advisor_id: int | None):
+    advisor = db.get_or_404(LegalAdvisor, advisor_id) if advisor_id else None
+    require(current_user, "advisor.manage", advisor)
+    form = AdvisorForm(obj=advisor)
+    if form.validate_on_submit() and run_service(
+        form,
+        lambda: service.save_advisor(
+            current_user,
+            _bureau(),
+            advisor,
+            firm=form.firm.data,
+            person=form.person.data or "",
+            contract_start=form.contract_start.data,
+            contract_end=form.contract_end.data,
+            fee=form.fee.data,
+        ),
+    ):
+        flash(_("Legal advisor saved."), "success")
+        return redirect(url_for("records.advisors"))
+    return render_template("records/advisor_form.html", form=form, advisor=advisor), form_status(
+        form
+    )

@@ -287,3 +287,51 @@ def test_submitting_needs_a_record_or_evidence(org):
     )
     tasks.transition(org.users.chief, task, "submit", result_statement="完成。")
     assert task.status == "submitted"
+
+
+def test_each_decision_step_carries_its_own_evidence(org, auth):
+    import io
+
+    from tracker.evidence import service as evidence
+
+    plan = make_plan(org)
+    task = make_task(org, plan, title="调整低保标准", kind="major_decision")
+    other = make_task(org, plan, title="另一项任务")
+    plans.publish_plan(org.users.coordinator, plan)
+    tasks.transition(org.users.chief, task, "claim")
+    decision = service.create_record(
+        org.users.chief, task, "decision", {"decision_title": "调整低保标准"}
+    )
+    minutes = evidence.add_file(
+        org.users.chief,
+        decision,
+        filename="党组会议纪要.txt",
+        stream=io.BytesIO("党组会议纪要".encode()),
+    )
+    elsewhere = evidence.add_file(
+        org.users.chief, other, filename="无关材料.txt", stream=io.BytesIO("无关".encode())
+    )
+    with pytest.raises(DomainError, match="attached to this decision"):
+        service.save_decision_step(
+            org.users.chief,
+            decision,
+            "collective_discussion",
+            done_on=date(2026, 9, 1),
+            note="",
+            not_applicable_reason="",
+            evidence=[elsewhere],
+        )
+    step = service.save_decision_step(
+        org.users.chief,
+        decision,
+        "collective_discussion",
+        done_on=date(2026, 9, 1),
+        note="党组会议审议通过",
+        not_applicable_reason="",
+        evidence=[minutes],
+    )
+    db.session.commit()
+    assert [item.id for item in step.evidence] == [minutes.id]
+    auth.login("chief-relief")
+    page = auth.client.get(f"/records/{decision.id}").text
+    assert "党组会议纪要.txt" in page.split('id="step-collective_discussion"')[1]

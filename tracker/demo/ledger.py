@@ -6,9 +6,17 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from tracker.demo import records2020 as data
+from tracker.demo.evidence import attach_record_evidence, attach_step_evidence
 from tracker.records import service as records
 from tracker.records.models import LegalAdvisor
 from tracker.tasks.models import Task
+
+
+def _enter(worker, task: Task, kind: str, data: dict):
+    """A record as the unit enters it, with its scanned proof (a small generated file)."""
+    record = records.create_record(worker, task, kind, data)
+    attach_record_evidence(record, worker)
+    return record
 
 
 def _spread(year: int, count: int) -> list[date]:
@@ -43,7 +51,7 @@ def prove_2020(task: Task, worker, advisor: LegalAdvisor) -> bool:
         for prefix, (kind, topic) in data.STUDY_SESSIONS.items():
             if task.title.startswith(prefix):
                 for day in _spread(2020, task.target_count or 0):
-                    records.create_record(
+                    _enter(
                         worker,
                         task,
                         "study_session",
@@ -62,7 +70,7 @@ def prove_2020(task: Task, worker, advisor: LegalAdvisor) -> bool:
     key = (section, task.number)
     if key == ("一", "三是"):
         for day, matter, category, advice in data.CONSULTATIONS:
-            records.create_record(
+            _enter(
                 worker,
                 task,
                 "consultation",
@@ -78,17 +86,23 @@ def prove_2020(task: Task, worker, advisor: LegalAdvisor) -> bool:
         return True
     if key == ("二", "一是"):
         title, decided_on, steps = data.DECISION
-        decision = records.create_record(
+        decision = _enter(
             worker, task, "decision", {"decision_title": title, "decided_on": decided_on}
         )
         for step, (done_on, note) in steps.items():
             records.save_decision_step(
-                worker, decision, step, done_on=done_on, note=note, not_applicable_reason=""
+                worker,
+                decision,
+                step,
+                done_on=done_on,
+                note=note,
+                not_applicable_reason="",
+                evidence=[attach_step_evidence(decision, worker, step)],
             )
         return True
     if key == ("二", "二是"):
         for title, received, reviewed in data.DOCUMENT_REVIEWS:
-            records.create_record(
+            _enter(
                 worker,
                 task,
                 "document_review",
@@ -110,7 +124,7 @@ def prove_2020(task: Task, worker, advisor: LegalAdvisor) -> bool:
         return True
     if key == ("二", "三是"):
         for holder, number, field, issued in data.CERTIFICATIONS:
-            records.create_record(
+            _enter(
                 worker,
                 task,
                 "certification",
@@ -128,7 +142,7 @@ def prove_2020(task: Task, worker, advisor: LegalAdvisor) -> bool:
     if section == "六" and task.number in data.METRICS:
         if task.number == "四是":
             for target, done_on, problems, rectified in data.INSPECTIONS:
-                records.create_record(
+                _enter(
                     worker,
                     task,
                     "inspection",
@@ -147,7 +161,7 @@ def prove_2020(task: Task, worker, advisor: LegalAdvisor) -> bool:
                     },
                 )
         for name, measure, value, baseline, baseline_year in data.METRICS[task.number]:
-            records.create_record(
+            _enter(
                 worker,
                 task,
                 "metric",
@@ -164,7 +178,7 @@ def prove_2020(task: Task, worker, advisor: LegalAdvisor) -> bool:
     return False
 
 
-def prove_current(task: Task, worker, *, today: date, advisor: LegalAdvisor | None) -> bool:
+def prove_current(task: Task, worker, *, today: date) -> bool:
     """This year's ledger so far: sessions toward the principal's targets, legality reviews for
     the finished quarters, a decision still missing two steps, the first half's inspections."""
     year = today.year
@@ -175,7 +189,7 @@ def prove_current(task: Task, worker, *, today: date, advisor: LegalAdvisor | No
             kind = "center_group" if "学法" in task.title else "party_group_meeting"
         achieved = task.achieved_count or 0
         for day in [d for d in _spread(year, task.target_count) if d < today][:achieved]:
-            records.create_record(
+            _enter(
                 worker,
                 task,
                 "study_session",
@@ -191,7 +205,7 @@ def prove_current(task: Task, worker, *, today: date, advisor: LegalAdvisor | No
             )
         return True
     if task.kind == "normative_review" and task.period_label:
-        records.create_record(
+        _enter(
             worker,
             task,
             "document_review",
@@ -213,7 +227,7 @@ def prove_current(task: Task, worker, *, today: date, advisor: LegalAdvisor | No
         return True
     if task.kind == "inspection" and task.period_label:
         for organisation in ("忻州市养老服务业协会", "忻州市慈善总会"):
-            records.create_record(
+            _enter(
                 worker,
                 task,
                 "inspection",
@@ -231,7 +245,7 @@ def prove_current(task: Task, worker, *, today: date, advisor: LegalAdvisor | No
             )
         return True
     if task.kind == "major_decision" and task.status == "in_progress":
-        decision = records.create_record(
+        decision = _enter(
             worker,
             task,
             "decision",
@@ -244,9 +258,13 @@ def prove_current(task: Task, worker, *, today: date, advisor: LegalAdvisor | No
         ):
             if done_on < today:
                 records.save_decision_step(
-                    worker, decision, step, done_on=done_on, note=note, not_applicable_reason=""
+                    worker,
+                    decision,
+                    step,
+                    done_on=done_on,
+                    note=note,
+                    not_applicable_reason="",
+                    evidence=[attach_step_evidence(decision, worker, step)],
                 )
         return True
-    if task.kind == "legal_counsel" and advisor is not None:
-        return False
     return False

@@ -261,7 +261,7 @@ def _advance(task: Task, item: dict, directory: Directory, *, claimed: date, tod
     worker = directory.users[who] if who else directory.chief(task.lead_unit.name)
 
     def prove(target: Task, person: User) -> bool:
-        return prove_current(target, person, today=today, advisor=None)
+        return prove_current(target, person, today=today)
 
     if task.occurrences:
         for occurrence in task.occurrences:

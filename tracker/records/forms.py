@@ -9,6 +9,7 @@ from wtforms import (
     HiddenField,
     IntegerField,
     SelectField,
+    SelectMultipleField,
     StringField,
     TextAreaField,
 )
@@ -148,6 +149,9 @@ FORMS = {
 
 class StepForm(FlaskForm):
     done_on = DateField(_l("Done on"), validators=[Optional()])
+    evidence_ids = SelectMultipleField(
+        _l("Evidence for this step"), coerce=int, validators=[Optional()]
+    )
     note = TextAreaField(_l("Note"), validators=[Optional(), Length(max=5000)])
     not_applicable_reason = StringField(
         _l("Not applicable because"), validators=[Optional(), Length(max=300)]

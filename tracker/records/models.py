@@ -280,6 +280,15 @@ class Decision(Record):
         ]
 
 
+#: Which of the decision's evidence proves which statutory step.
+decision_step_evidence = sa.Table(
+    "decision_step_evidence",
+    db.metadata,
+    sa.Column("step_id", sa.ForeignKey("decision_steps.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("evidence_id", sa.ForeignKey("evidence.id"), primary_key=True),
+)
+
+
 class DecisionStep(db.Model):
     __tablename__ = "decision_steps"
     __table_args__ = (
@@ -298,6 +307,9 @@ class DecisionStep(db.Model):
     not_applicable_reason: Mapped[str] = mapped_column(sa.String(300), nullable=False, default="")
 
     decision: Mapped[Decision] = relationship(back_populates="steps")
+    evidence: Mapped[list[Evidence]] = relationship(  # noqa: F821 - tracker.evidence.models
+        "Evidence", secondary=decision_step_evidence, order_by="Evidence.id"
+    )
 
     @property
     def is_settled(self) -> bool:

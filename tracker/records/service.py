@@ -202,14 +202,22 @@ def save_decision_step(
     done_on: date | None,
     note: str,
     not_applicable_reason: str,
+    evidence: list | None = None,
 ) -> DecisionStep:
-    """Record a statutory step of a major decision as done (with its date) or not applicable."""
+    """Record a statutory step of a major decision as done (with its date and the evidence
+    that proves it, chosen among the decision's evidence) or not applicable (with why)."""
     _require_edit(actor, decision.task)
     if step not in DECISION_STEPS:
         raise DomainError(_("Unknown step."))
     reason = (not_applicable_reason or "").strip()
     if done_on is not None and reason:
         raise DomainError(_("A step is either done or not applicable, not both."), "done_on")
+    if evidence:
+        from tracker.evidence.queries import evidence_for
+
+        attached = {item.id for item in evidence_for(decision)}
+        if any(item.id not in attached for item in evidence):
+            raise DomainError(_("Choose evidence attached to this decision."), "evidence_ids")
     entry = decision.step(step)
     if entry is None:
         entry = DecisionStep(decision=decision, step=step)
@@ -218,14 +226,18 @@ def save_decision_step(
         "done_on": entry.done_on.isoformat() if entry.done_on else None,
         "note": entry.note,
         "not_applicable_reason": entry.not_applicable_reason,
+        "evidence_ids": sorted(item.id for item in entry.evidence),
     }
     entry.done_on, entry.note, entry.not_applicable_reason = done_on, (note or "").strip(), reason
+    if evidence is not None:
+        entry.evidence = list(evidence)
     decision.updated_by_id = getattr(actor, "id", None)
     db.session.flush()
     after = {
         "done_on": done_on.isoformat() if done_on else None,
         "note": entry.note,
         "not_applicable_reason": reason,
+        "evidence_ids": sorted(item.id for item in entry.evidence),
     }
     old, new = changes(before, after)
     if new:

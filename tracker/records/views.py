@@ -16,6 +16,8 @@ from tracker.core import clock
 from tracker.core.exceptions import ConflictError, DomainError
 from tracker.core.forms import choices, form_status, run_service, show_domain_error
 from tracker.core.permissions import require, scope_unit
+from tracker.evidence.models import Evidence
+from tracker.evidence.queries import evidence_for
 from tracker.extensions import db
 from tracker.records import queries, service
 from tracker.records.forms import FORMS, AdvisorForm, StepForm, VoidForm
@@ -200,9 +202,7 @@ def show(record_id: int):
         kind_labels=KIND_LABELS,
         step_labels=STEP_LABELS,
         steps=DECISION_STEPS,
-        step_forms={name: StepForm(prefix=name, obj=record_.step(name)) for name in DECISION_STEPS}
-        if record_.kind == "decision"
-        else {},
+        step_forms=_step_forms(record_) if record_.kind == "decision" else {},
         void_form=VoidForm(),
         certificate_labels=CERTIFICATE_STATUS_LABELS,
         today=clock.today(),
@@ -271,6 +271,23 @@ def void(record_id: int):
     return redirect(url_for("records.show", record_id=record_id))
 
 
+def _evidence_choices(decision):
+    return choices(
+        (item.id, item.title or item.original_name or item.url) for item in evidence_for(decision)
+    )
+
+
+def _step_forms(decision) -> dict[str, StepForm]:
+    forms = {}
+    for name in DECISION_STEPS:
+        entry = decision.step(name)
+        form = StepForm(prefix=name, obj=entry, formdata=None)
+        form.evidence_ids.choices = _evidence_choices(decision)
+        form.evidence_ids.data = [item.id for item in entry.evidence] if entry else []
+        forms[name] = form
+    return forms
+
+
 @bp.route("/<int:record_id>/steps/<any(" + ", ".join(DECISION_STEPS) + "):step>", methods=["POST"])
 def step(record_id: int, step: str):
     record_ = get_record_or_404(record_id)
@@ -278,6 +295,7 @@ def step(record_id: int, step: str):
     if record_.kind != "decision":
         abort(404)
     form = StepForm(prefix=step)
+    form.evidence_ids.choices = _evidence_choices(record_)
     if form.validate_on_submit():
         try:
             service.save_decision_step(
@@ -287,6 +305,7 @@ def step(record_id: int, step: str):
                 done_on=form.done_on.data,
                 note=form.note.data,
                 not_applicable_reason=form.not_applicable_reason.data,
+                evidence=[db.session.get(Evidence, i) for i in form.evidence_ids.data or []],
             )
         except DomainError as error:
             db.session.rollback()

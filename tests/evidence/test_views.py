@@ -407,3 +407,27 @@ def test_evidence_on_a_record(org, task, record, chief, db):
     assert link.record_id == record.id and link.task_id is None
     evidence_id = link.evidence_id
     assert fetch(chief.client, f"/evidence/{evidence_id}/download").status_code == 200
+
+
+def test_a_refused_link_keeps_what_was_typed(org, auth):
+    """A bad address is refused with a message; the panel offers the typed values again."""
+    from tests.factories import make_plan
+    from tracker.extensions import db
+    from tracker.plans import service as plans
+
+    plan = make_plan(org)
+    task = make_task(org, plan)
+    plans.publish_plan(org.users.coordinator, plan)
+    db.session.commit()
+    auth.login("chief-relief")
+    page = f"/tasks/{task.id}"
+    response = auth.post(
+        "/evidence/link",
+        {"task": task.id, "url": "ftp://内网/文件", "title": "内网共享目录", "next": page},
+        token_from=page,
+    )
+    assert response.status_code == 302
+    again = auth.client.get(page).text
+    assert 'value="内网共享目录"' in again and "ftp://内网/文件" in again
+    assert "collapse show" in again
+    assert "内网共享目录" not in auth.client.get(page).text  # offered once, not forever

@@ -14,6 +14,7 @@ from flask import (
     render_template,
     request,
     send_file,
+    session,
     url_for,
 )
 from flask_babel import gettext as _
@@ -45,6 +46,9 @@ from tracker.tasks.models import Task
 log = logging.getLogger(__name__)
 
 bp = Blueprint("evidence", __name__, url_prefix="/evidence")
+
+#: Session key for the values of a refused link or note form (see _keep_draft).
+DRAFT_KEY = "evidence_draft"
 
 #: Downloads and previews may not run or load anything, whatever a browser makes of them.
 DOWNLOAD_CSP = "default-src 'none'"
@@ -157,18 +161,29 @@ def upload():
     return _back(target)
 
 
+def _keep_draft(kind: str, target, **values) -> None:
+    """Keep what was typed into a refused form; the panel offers it again, the form open."""
+    session[DRAFT_KEY] = {
+        "kind": kind,
+        "target": f"{type(target).__name__}:{target.id}",
+        **{k: (v or "")[:5000] for k, v in values.items()},
+    }
+
+
 @bp.route("/link", methods=["POST"])
 def add_link():
     target = _load_target()
     require(current_user, "evidence.add", target)
     form = LinkForm()
     if not form.validate_on_submit():
+        _keep_draft("link", target, url=form.url.data, title=form.title.data)
         return _refused(form, target)
     try:
         evidence = service.add_link(
             current_user, target, url=form.url.data, title=form.title.data or ""
         )
     except DomainError as error:
+        _keep_draft("link", target, url=form.url.data, title=form.title.data)
         return _failed(error, target)
     db.session.commit()
     if evidence.reused:
@@ -184,10 +199,12 @@ def add_note():
     require(current_user, "evidence.add", target)
     form = NoteForm()
     if not form.validate_on_submit():
+        _keep_draft("note", target, text=form.text.data, title=form.title.data)
         return _refused(form, target)
     try:
         service.add_note(current_user, target, text=form.text.data, title=form.title.data or "")
     except DomainError as error:
+        _keep_draft("note", target, text=form.text.data, title=form.title.data)
         return _failed(error, target)
     db.session.commit()
     flash(_("Note attached."), "success")
@@ -372,6 +389,11 @@ def evidence_panel(target: Task | Record) -> Markup:
     hidden = {field: target.id, "next": next_url}
     reusable = queries.reusable_for(current_user, target) if may_add else []
     link_existing_form = _unique_ids(LinkExistingForm(formdata=None, **hidden), uid + "-existing")
+    draft = session.get(DRAFT_KEY)
+    if draft and draft.get("target") == f"{type(target).__name__}:{target.id}":
+        session.pop(DRAFT_KEY)
+    else:
+        draft = None
     link_existing_form.evidence_id.choices = choices(
         [(e.id, f"{e.title} · {e.original_name or e.url or _('note')}") for e in reusable]
     )
@@ -390,8 +412,13 @@ def evidence_panel(target: Task | Record) -> Markup:
             may_review={e.id: queries.may_review(current_user, e) for e in items},
             next_url=next_url,
             upload_form=_unique_ids(UploadForm(formdata=None, **hidden), uid + "-upload"),
-            link_form=_unique_ids(LinkForm(formdata=None, **hidden), uid + "-link"),
-            note_form=_unique_ids(NoteForm(formdata=None, **hidden), uid + "-note"),
+            link_form=_unique_ids(
+                LinkForm(formdata=None, **hidden, **_draft_values(draft, "link")), uid + "-link"
+            ),
+            note_form=_unique_ids(
+                NoteForm(formdata=None, **hidden, **_draft_values(draft, "note")), uid + "-note"
+            ),
+            open_form=draft["kind"] if draft else None,
             link_existing_form=link_existing_form,
             has_reusable=bool(reusable),
             accept=",".join("." + ext for ext in filetypes.EXTENSIONS),
@@ -399,6 +426,12 @@ def evidence_panel(target: Task | Record) -> Markup:
             human_size=human_size,
         )
     )
+
+
+def _draft_values(draft: dict | None, kind: str) -> dict:
+    if not draft or draft.get("kind") != kind:
+        return {}
+    return {k: v for k, v in draft.items() if k not in ("kind", "target")}
 
 
 def _is_open_all(evidence: Evidence) -> bool:

@@ -169,6 +169,25 @@ def _discard_unused_blobs(hashes: set[str]) -> None:
 # -- adding ----------------------------------------------------------------------------------
 
 
+def _file_evidence(
+    actor, blob: storage.StoredBlob, verdict: filetypes.Verdict, *, title: str
+) -> Evidence:
+    """The row for a stored, checked file (flushed, not yet linked)."""
+    evidence = Evidence(
+        kind="file",
+        title=title,
+        original_name=verdict.name,
+        size=blob.size,
+        content_type=verdict.content_type,
+        sha256=blob.sha256,
+        uploaded_by_id=getattr(actor, "id", None),
+        uploaded_at=clock.now(),
+    )
+    db.session.add(evidence)
+    db.session.flush()
+    return evidence
+
+
 def _stem(name: str) -> str:
     stem, dot, _extension = name.rpartition(".")
     return stem if dot and stem else name
@@ -185,18 +204,9 @@ def add_file(
     if existing is not None:
         existing.reused = True
         return existing
-    evidence = Evidence(
-        kind="file",
-        title=(title or "").strip()[:300] or _stem(verdict.name)[:300],
-        original_name=verdict.name,
-        size=blob.size,
-        content_type=verdict.content_type,
-        sha256=blob.sha256,
-        uploaded_by_id=getattr(actor, "id", None),
-        uploaded_at=clock.now(),
+    evidence = _file_evidence(
+        actor, blob, verdict, title=(title or "").strip()[:300] or _stem(verdict.name)[:300]
     )
-    db.session.add(evidence)
-    db.session.flush()
     _add_link(actor, evidence, target)
     record(actor, "evidence.add", evidence, after={**evidence.to_audit(), **target_ref(target)})
     log.info("evidence %s (%s) attached to %s", evidence.id, verdict.name, target_ref(target))
@@ -323,18 +333,7 @@ def supersede(actor, evidence: Evidence, *, filename: str | None, stream: Binary
     blob, verdict = _store(filename, stream)
     if evidence.kind == "file" and blob.sha256 == evidence.sha256:
         raise DomainError(_("The new file is identical to the current version."), field="file")
-    newer = Evidence(
-        kind="file",
-        title=evidence.title,
-        original_name=verdict.name,
-        size=blob.size,
-        content_type=verdict.content_type,
-        sha256=blob.sha256,
-        uploaded_by_id=getattr(actor, "id", None),
-        uploaded_at=clock.now(),
-    )
-    db.session.add(newer)
-    db.session.flush()
+    newer = _file_evidence(actor, blob, verdict, title=evidence.title)
     for target in evidence.targets:
         _add_link(actor, newer, target)
     evidence.superseded_by = newer

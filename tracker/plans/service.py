@@ -18,7 +18,7 @@ from tracker.extensions import db
 from tracker.plans.models import Plan, Section
 from tracker.reminders.service import notify
 from tracker.tasks.models import OPEN_STATUSES, Task
-from tracker.tasks.service import assign, chiefs_of
+from tracker.tasks.service import assign, chiefs_of, plan_content
 from tracker.units.models import Unit
 
 log = logging.getLogger(__name__)
@@ -289,28 +289,14 @@ def copy_plan(actor, plan: Plan, *, year: int | None = None, title: str | None =
     published_on = clock.to_local(plan.published_at).date() if plan.published_at else None
     count = 0
     for task in originals:
-        owner = task.owner if task.owner is not None and not task.owner.is_disabled else None
         new = Task(
+            **plan_content(task),
             plan=copy,
             section=section_map.get(task.section_id),
-            number=task.number,
-            title=task.title,
-            text=task.text,
-            kind=task.kind,
-            lead_unit=task.lead_unit,
-            co_units=list(task.co_units),
-            owner=owner,
-            supervisor=task.supervisor,
             start_date=None
             if task.start_date == published_on
             else _shift_year(task.start_date, shift),
             due_date=_shift_year(task.due_date, shift),
-            is_continuous=task.is_continuous,
-            deadline_text=task.deadline_text,
-            recurrence=task.recurrence,
-            target_count=task.target_count,
-            target_measure=task.target_measure,
-            is_principal_duty=task.is_principal_duty,
             status="draft",
             progress=0,
             position=task.position,

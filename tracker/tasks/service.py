@@ -335,8 +335,14 @@ def _roll_up_progress(parent: Task) -> None:
         parent.completed_at = None
     if parent.status != before:
         db.session.flush()
-        record(None, "task.roll_up", parent, before={"status": before},
-               after={"status": parent.status}, actor_name="system")
+        record(
+            None,
+            "task.roll_up",
+            parent,
+            before={"status": before},
+            after={"status": parent.status},
+            actor_name="system",
+        )
 
 
 def add_progress(
@@ -549,26 +555,33 @@ def update_task(actor, task: Task, data: TaskData, *, expected_version: int | No
     return task
 
 
+def plan_content(task: Task) -> dict:
+    """What a copy of a task carries over: what the plan says, not how the work went."""
+    return {
+        "number": task.number,
+        "title": task.title,
+        "text": task.text,
+        "kind": task.kind,
+        "lead_unit": task.lead_unit,
+        "co_units": list(task.co_units),
+        "owner": task.owner if task.owner is not None and not task.owner.is_disabled else None,
+        "supervisor": task.supervisor,
+        "is_continuous": task.is_continuous,
+        "deadline_text": task.deadline_text,
+        "recurrence": task.recurrence,
+        "target_count": task.target_count,
+        "target_measure": task.target_measure,
+        "is_principal_duty": task.is_principal_duty,
+    }
+
+
 def copy_task(actor, task: Task) -> Task:
     """Duplicate a task in the same section, right after it."""
     data = TaskData(
-        title=_("%(title)s (copy)", title=task.title)[:300],
+        **{**plan_content(task), "title": _("%(title)s (copy)", title=task.title)[:300]},
         section=task.section,
-        number=task.number,
-        text=task.text,
-        kind=task.kind,
-        lead_unit=task.lead_unit,
-        co_units=list(task.co_units),
-        owner=task.owner,
-        supervisor=task.supervisor,
         start_date=task.start_date,
         due_date=task.due_date,
-        is_continuous=task.is_continuous,
-        deadline_text=task.deadline_text,
-        recurrence=task.recurrence,
-        target_count=task.target_count,
-        target_measure=task.target_measure,
-        is_principal_duty=task.is_principal_duty,
     )
     copy = create_task(actor, task.plan, data)
     copy.position = task.position + 1

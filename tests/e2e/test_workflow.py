@@ -22,8 +22,21 @@ def login(page, base, username):
     page.goto(f"{base}/login")
     page.fill("#username", username)
     page.fill("#password", "duban-demo")
-    page.click("main button[type=submit]")
-    page.wait_for_url(f"{base}/")
+    with page.expect_navigation():
+        page.click("main button[type=submit]")
+
+
+def open_form(page, toggle: str, form: str):
+    """Click the button that slides a form open, and wait until it is usable."""
+    page.click(toggle)
+    locator = page.locator(form)
+    locator.wait_for(state="visible")
+    return locator
+
+
+def submit(page, form) -> None:
+    with page.expect_navigation():
+        form.locator("button[type=submit]").first.click()
 
 
 def test_chief_reports_progress_and_applies_office_accepts(live_server, browser):
@@ -36,64 +49,68 @@ def test_chief_reports_progress_and_applies_office_accepts(live_server, browser)
     first_row = chief.locator("table.task-table tbody tr").first
     assert TITLE in first_row.inner_text()
     assert "text-bg-danger" in first_row.locator(".light-badge").get_attribute("class")
-
-    first_row.get_by_role("link", name=TITLE).click()
-    chief.wait_for_url(f"{live_server}/tasks/{task_id}")
+    with chief.expect_navigation():
+        first_row.get_by_role("link", name=TITLE).click()
+    assert chief.url == f"{live_server}/tasks/{task_id}"
 
     # a progress report without a note is refused; the number typed is kept
+    progress = chief.locator("form[action$='/progress']")
     chief.fill("#progress", "65")
-    chief.click("form[action$='/progress'] button[type=submit]")
-    assert chief.locator("form[action$='/progress'] .invalid-feedback").count() == 1
+    submit(chief, progress)
+    assert progress.locator(".invalid-feedback").count() == 1
     assert chief.input_value("#progress") == "65"
     chief.fill("#note", "已组织3名新入职人员报名参加执法资格考试。")
-    chief.click("form[action$='/progress'] button[type=submit]")
-    chief.wait_for_url(f"{live_server}/tasks/{task_id}")
+    submit(chief, progress)
     assert "已组织3名新入职人员报名参加执法资格考试。" in chief.locator(".timeline").inner_text()
     assert "65%" in chief.locator(".progress-bar").first.inner_text()
 
-    # applying for completion needs proof: the chief uploads the sign-up sheet as a PDF
-    chief.click("button[data-bs-target='#action-submit']")
+    # applying for completion needs proof
+    apply = open_form(chief, "button[data-bs-target='#action-submit']", "#action-submit form")
     chief.fill("#result-submit", "3名执法人员通过执法资格考试并领取执法证。")
-    chief.click("#action-submit button[type=submit]")
-    assert (
-        "evidence" in chief.locator(".alert-danger").inner_text().lower()
-        or "佐证材料" in chief.locator(".alert-danger").inner_text()
-    )
+    submit(chief, apply)
+    assert "佐证材料" in chief.locator(".alert-danger").inner_text()
     assert current(task_id).status == "in_progress"
-    chief.click(".evidence-panel button[data-bs-target$='-add-file']")
-    chief.set_input_files(
-        ".evidence-panel form[action$='/evidence/upload'] input[type=file]",
-        {"name": "执法资格考试报名表.pdf", "mimeType": "application/pdf", "buffer": PDF},
+
+    # the chief uploads the sign-up sheet as a PDF
+    upload = open_form(
+        chief,
+        ".evidence-panel button[data-bs-target$='-add-file']",
+        ".evidence-panel form[action$='/evidence/upload']",
     )
-    chief.click(".evidence-panel form[action$='/evidence/upload'] button[type=submit]")
-    chief.wait_for_url(f"{live_server}/tasks/{task_id}*")
+    upload.locator("input[type=file]").set_input_files(
+        {"name": "执法资格考试报名表.pdf", "mimeType": "application/pdf", "buffer": PDF}
+    )
+    submit(chief, upload)
     assert "执法资格考试报名表.pdf" in chief.locator(".evidence-panel").inner_text()
 
-    # and a result statement
-    chief.click("button[data-bs-target='#action-submit']")
+    # a result statement is still required, then the application goes through
+    apply = open_form(chief, "button[data-bs-target='#action-submit']", "#action-submit form")
     chief.fill("#result-submit", "")
-    chief.click("#action-submit button[type=submit]")
-    assert chief.locator("#action-submit .invalid-feedback, .alert-danger").count() >= 1
+    submit(chief, apply)
+    assert chief.locator(".invalid-feedback, .alert-danger").count() >= 1
+    apply = open_form(chief, "button[data-bs-target='#action-submit']", "#action-submit form")
     chief.fill("#result-submit", "3名执法人员通过执法资格考试并领取执法证。")
-    chief.click("#action-submit button[type=submit]")
-    chief.wait_for_url(f"{live_server}/tasks/{task_id}")
+    submit(chief, apply)
     assert current(task_id).status == "submitted"
 
     office = browser.new_context().new_page()
     login(office, live_server, "office")
     office.goto(f"{live_server}/tasks/{task_id}")
     # accepting waits until the evidence is reviewed
-    office.click("button[data-bs-target='#action-accept']")
-    office.click("#action-accept button[type=submit]")
+    accept = open_form(office, "button[data-bs-target='#action-accept']", "#action-accept form")
+    submit(office, accept)
+    assert "审核" in office.locator(".alert-danger").inner_text()
     assert current(task_id).status == "submitted"
     office.goto(f"{live_server}/tasks/{task_id}")
-    office.click(".evidence-panel button[data-bs-target*='-review-']")
-    office.select_option(".evidence-panel select[name=verdict]", "verified")
-    office.click(".evidence-panel form[action$='/review'] button[type=submit]")
-    office.wait_for_url(f"{live_server}/tasks/{task_id}*")
-    office.click("button[data-bs-target='#action-accept']")
-    office.click("#action-accept button[type=submit]")
-    office.wait_for_url(f"{live_server}/tasks/{task_id}")
+    review = open_form(
+        office,
+        ".evidence-panel button[data-bs-target*='-review-']",
+        ".evidence-panel form[action$='/review']",
+    )
+    review.locator("select[name=verdict]").select_option("verified")
+    submit(office, review)
+    accept = open_form(office, "button[data-bs-target='#action-accept']", "#action-accept form")
+    submit(office, accept)
     task = current(task_id)
     assert task.status == "done" and task.progress == 100
     assert "text-bg-secondary" in office.locator(".light-badge").first.get_attribute("class")

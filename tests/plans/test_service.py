@@ -145,7 +145,7 @@ def test_publishing_assigns_every_task_and_notifies_each_lead_unit_once(org):
     assert "低保核查" in relief_notice.body and "临时救助" in relief_notice.body
     assert relief_notice.link == f"/plans/{plan.id}?unit={org.relief.id}"
     (elderly_notice,) = notifications_of(org.users.chief_elderly)
-    assert "养老服务科" in elderly_notice.title and "1 tasks" in elderly_notice.title
+    assert "养老服务科" in elderly_notice.title and "1 task led" in elderly_notice.title
     # 办公室 has no chief: the legal office's coordinator hears of its tasks
     (office_notice,) = notifications_of(org.users.coordinator)
     assert "办公室" in office_notice.title and "合法性审查" in office_notice.body

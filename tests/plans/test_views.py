@@ -220,7 +220,7 @@ def test_closing_through_the_page_waits_for_open_tasks(org, auth, draft):
     auth.login("office")
     url = f"/plans/{draft.plan.id}"
     auth.post(f"{url}/close", {}, token_from=url)
-    assert "1 tasks are still open; accept or cancel them first." in auth.client.get(url).text
+    assert "1 task is still open; accept or cancel it first." in auth.client.get(url).text
     assert reload_plan(draft.plan).status == "active"
     walk(org, db.session.get(Task, draft.elderly.id), "cancelled")
     db.session.commit()

@@ -9,6 +9,7 @@ from datetime import date
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
+from flask_babel import ngettext
 
 from tracker.audit.service import changes, record
 from tracker.core import clock
@@ -188,9 +189,10 @@ def publish_plan(actor, plan: Plan) -> int:
     missing = [t for t in tasks if t.lead_unit is None and not t.is_principal_duty]
     if missing:
         raise DomainError(
-            _(
-                "%(n)d tasks have no lead unit yet, e.g. %(title)s.",
-                n=len(missing),
+            ngettext(
+                "%(num)d task has no lead unit yet: %(title)s.",
+                "%(num)d tasks have no lead unit yet, e.g. %(title)s.",
+                len(missing),
                 title=missing[0].title,
             )
         )
@@ -209,10 +211,11 @@ def publish_plan(actor, plan: Plan) -> int:
             notify(
                 chief,
                 "assigned",
-                _(
-                    "%(plan)s was assigned: %(n)d tasks led by %(unit)s",
+                ngettext(
+                    "%(plan)s was assigned: %(num)d task led by %(unit)s",
+                    "%(plan)s was assigned: %(num)d tasks led by %(unit)s",
+                    len(unit_tasks),
                     plan=plan.title,
-                    n=len(unit_tasks),
                     unit=unit.name,
                 ),
                 body="\n".join(f"{t.number} {t.title}".strip() for t in unit_tasks),
@@ -240,7 +243,11 @@ def close_plan(actor, plan: Plan) -> None:
     )
     if still_open:
         raise DomainError(
-            _("%(n)d tasks are still open; accept or cancel them first.", n=still_open)
+            ngettext(
+                "%(num)d task is still open; accept or cancel it first.",
+                "%(num)d tasks are still open; accept or cancel them first.",
+                still_open,
+            )
         )
     plan.status = "closed"
     plan.closed_at = clock.now()

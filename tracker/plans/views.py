@@ -6,6 +6,7 @@ from collections import defaultdict
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 
 from tracker.core.exceptions import DomainError
@@ -157,8 +158,10 @@ def change_status(plan_id: int, action: str):
     try:
         if action == "publish":
             count = service.publish_plan(current_user, plan)
-            message = _(
-                "Plan published: %(n)d tasks assigned and the lead units notified.", n=count
+            message = ngettext(
+                "Plan published: %(num)d task assigned and its lead unit notified.",
+                "Plan published: %(num)d tasks assigned and the lead units notified.",
+                count,
             )
         else:
             service.close_plan(current_user, plan)

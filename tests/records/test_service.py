@@ -335,3 +335,22 @@ def test_each_decision_step_carries_its_own_evidence(org, auth):
     auth.login("chief-relief")
     page = auth.client.get(f"/records/{decision.id}").text
     assert "党组会议纪要.txt" in page.split('id="step-collective_discussion"')[1]
+
+
+def test_rejected_evidence_is_no_proof(org):
+    import io
+
+    from tracker.evidence import service as evidence
+    from tracker.records import rules
+
+    rules.register()
+    plan = make_plan(org)
+    task = make_task(org, plan)
+    plans.publish_plan(org.users.coordinator, plan)
+    tasks.transition(org.users.chief, task, "claim")
+    scan = evidence.add_file(
+        org.users.chief, task, filename="说明.txt", stream=io.BytesIO("情况说明".encode())
+    )
+    evidence.review(org.users.coordinator, scan, "rejected", "内容与任务无关")
+    with pytest.raises(DomainError, match="evidence or a ledger record"):
+        tasks.transition(org.users.chief, task, "submit", result_statement="完成。")

@@ -60,8 +60,8 @@ def _task_evidence_ids(task: Task):
 
 def count_for_task(task: Task) -> int:
     """How many pieces of current evidence prove the task, directly or through its records
-    (each piece counted once, however often it is linked)."""
-    ids = _task_evidence_ids(task).distinct().subquery()
+    (each piece counted once, however often it is linked); rejected evidence proves nothing."""
+    ids = _task_evidence_ids(task).where(Evidence.review_status != "rejected").distinct().subquery()
     return db.session.scalar(sa.select(sa.func.count()).select_from(ids)) or 0
 
 

@@ -522,7 +522,7 @@ def test_each_user_reads_only_their_own_notifications(org, auth, work):
 def test_publishing_shows_up_in_the_chiefs_inbox(org, auth, work):
     auth.login("chief-relief")
     inbox = auth.client.get("/notifications/").text
-    assert re.search(r"2026年法治建设工作要点 was assigned: 1 tasks led by 社会救助科", inbox)
+    assert re.search(r"2026年法治建设工作要点 was assigned: 1 task led by 社会救助科", inbox)
     auth.post("/notifications/read", {}, token_from="/notifications/")
     db.session.expire_all()
     assert count(Notification) == 2  # 社会救助科 and 办公室

@@ -41,3 +41,9 @@ def run_service(form: FlaskForm, work):
 def form_status(*forms: FlaskForm, ok: int = 200) -> int:
     """422 when any form carries errors (the page redisplays with them), else `ok`."""
     return 422 if any(f.errors or f.form_errors for f in forms) else ok
+
+
+def form_version(form: FlaskForm) -> int | None:
+    """The object version a form was loaded with (its hidden `version` field), if any."""
+    value = form.version.data
+    return int(value) if value and str(value).isdigit() else None

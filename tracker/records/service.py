@@ -10,8 +10,7 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 
 from tracker.audit.service import changes, record
-from tracker.core import clock
-from tracker.core.exceptions import ConflictError, DomainError
+from tracker.core.exceptions import DomainError, stale_edit
 from tracker.core.permissions import can
 from tracker.extensions import db
 from tracker.records.models import (
@@ -154,16 +153,14 @@ def create_record(actor, task: Task, kind: str, data: dict) -> Record:
 def update_record(actor, record_: Record, data: dict, *, expected_version: int | None) -> Record:
     """Change a record; a stale form is refused like a stale task edit."""
     _require_edit(actor, record_.task)
-    if expected_version is not None and expected_version != record_.version:
-        who = record_.updated_by.display_name if record_.updated_by else _("someone else")
-        raise ConflictError(
-            _(
-                "This record was changed by %(who)s at %(when)s after you opened "
-                "it. Your input is shown below; save again to replace it.",
-                who=who,
-                when=clock.to_local(record_.updated_at).strftime("%Y-%m-%d %H:%M"),
-            )
-        )
+    stale_edit(
+        record_,
+        expected_version,
+        _(
+            "This record was changed by %(who)s at %(when)s after you opened "
+            "it. Your input is shown below; save again to replace it."
+        ),
+    )
     data = dict(data)
     _validate(record_.kind, data)
     before = record_.to_audit()

@@ -14,7 +14,7 @@ from tracker.accounts.models import User
 from tracker.audit.service import record_denial
 from tracker.core import clock
 from tracker.core.exceptions import ConflictError, DomainError
-from tracker.core.forms import choices, form_status, run_service, show_domain_error
+from tracker.core.forms import choices, form_status, form_version, run_service, show_domain_error
 from tracker.core.permissions import require, scope_unit
 from tracker.evidence.models import Evidence
 from tracker.evidence.queries import evidence_for
@@ -222,10 +222,9 @@ def edit(record_id: int):
                 getattr(form, name).data = getattr(record_, name) or NONE
     conflict = None
     if form.validate_on_submit():
-        version = int(form.version.data) if str(form.version.data).isdigit() else None
         try:
             service.update_record(
-                current_user, record_, _model_data(form), expected_version=version
+                current_user, record_, _model_data(form), expected_version=form_version(form)
             )
         except TransitionDenied as error:
             _denied(error, record_)

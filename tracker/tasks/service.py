@@ -17,7 +17,7 @@ from flask_babel import gettext as _
 from tracker.accounts.models import User
 from tracker.audit.service import changes, record
 from tracker.core import clock
-from tracker.core.exceptions import ConflictError, DomainError
+from tracker.core.exceptions import DomainError, stale_edit
 from tracker.core.ordering import move_among
 from tracker.core.permissions import can
 from tracker.extensions import db
@@ -83,17 +83,13 @@ def allowed_transitions(user, task: Task) -> list[str]:
 
 def check_version(task: Task, expected_version: int | None) -> None:
     """Refuse a change made from a page that shows an older version of the task."""
-    if expected_version is None or expected_version == task.version:
-        return
-    who = task.updated_by.display_name if task.updated_by else _("someone else")
-    when = clock.to_local(task.updated_at).strftime("%Y-%m-%d %H:%M")
-    raise ConflictError(
+    stale_edit(
+        task,
+        expected_version,
         _(
             "This task was changed by %(who)s at %(when)s after you opened it. Your input is "
-            "shown below: compare it with the current task, then save again.",
-            who=who,
-            when=when,
-        )
+            "shown below: compare it with the current task, then save again."
+        ),
     )
 
 

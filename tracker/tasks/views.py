@@ -11,7 +11,14 @@ from tracker.accounts.models import User
 from tracker.audit.models import AuditEvent
 from tracker.audit.service import record_denial
 from tracker.core.exceptions import ConflictError, DomainError
-from tracker.core.forms import EmptyForm, choices, form_status, run_service, show_domain_error
+from tracker.core.forms import (
+    EmptyForm,
+    choices,
+    form_status,
+    form_version,
+    run_service,
+    show_domain_error,
+)
 from tracker.core.permissions import require
 from tracker.extensions import db
 from tracker.plans.models import Plan, Section
@@ -96,11 +103,6 @@ def _task_data(form: TaskForm, plan: Plan) -> service.TaskData:
         is_principal_duty=form.is_principal_duty.data,
         result_statement=form.result_statement.data or "",
     )
-
-
-def _version(form) -> int | None:
-    value = form.version.data
-    return int(value) if value and str(value).isdigit() else None
 
 
 # -- the task page ---------------------------------------------------------------------------
@@ -253,7 +255,7 @@ def progress(task_id: int):
             task,
             note=form.note.data,
             progress=form.progress.data,
-            expected_version=_version(form),
+            expected_version=form_version(form),
         ),
         success=_("Progress report saved."),
         forms={"progress_form": form},
@@ -276,7 +278,7 @@ def act(task_id: int, action: str):
             action,
             note=form.note.data or "",
             result_statement=form.result_statement.data if action == "submit" else None,
-            expected_version=_version(form),
+            expected_version=form_version(form),
         ),
         success=_("Done: %(action)s.", action=ACTION_LABELS[action]),
         forms={"transition_form": form},
@@ -297,7 +299,9 @@ def owner(task_id: int):
     person = db.session.get(User, form.owner_id.data) if form.owner_id.data else None
     return _act(
         task,
-        lambda: service.assign_owner(current_user, task, person, expected_version=_version(form)),
+        lambda: service.assign_owner(
+            current_user, task, person, expected_version=form_version(form)
+        ),
         success=_("Owner saved."),
         forms={"owner_form": form},
         action="owner",
@@ -369,7 +373,7 @@ def edit(task_id: int):
     if form.validate_on_submit():
         try:
             service.update_task(
-                current_user, task, _task_data(form, plan), expected_version=_version(form)
+                current_user, task, _task_data(form, plan), expected_version=form_version(form)
             )
         except ConflictError as error:
             db.session.rollback()

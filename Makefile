@@ -30,6 +30,9 @@ translations: $(VENV)/.installed
 run: install
 	$(TRACKER) db upgrade
 	$(TRACKER) demo load --if-new
+	@echo "Starting the scheduler (reminders, e-mail) beside the web server; Ctrl+C stops both."
+	$(TRACKER) scheduler & SCHEDULER=$$!; \
+	trap 'kill $$SCHEDULER 2>/dev/null' EXIT INT TERM; \
 	$(TRACKER) serve --host $(HOST) --port $(PORT)
 
 lint: $(VENV)/.installed-test

@@ -76,6 +76,7 @@ def register_blueprints(app: Flask) -> None:
     from tracker.home.views import bp as home_bp
     from tracker.plans.views import bp as plans_bp
     from tracker.records.views import bp as records_bp
+    from tracker.reminders.views import admin_bp as reminders_admin_bp
     from tracker.reminders.views import bp as reminders_bp
     from tracker.tasks.views import bp as tasks_bp
     from tracker.units.views import bp as units_bp
@@ -91,6 +92,7 @@ def register_blueprints(app: Flask) -> None:
         records_bp,
         evidence_bp,
         reminders_bp,
+        reminders_admin_bp,
     ):
         app.register_blueprint(blueprint)
 
@@ -123,6 +125,7 @@ def register_commands(app: Flask) -> None:
     from tracker.evidence.cli import evidence_cli
     from tracker.holidays.cli import workdays_cli
     from tracker.plans.cli import plans_cli
+    from tracker.reminders.cli import outbox_cli, reminders_cli, scheduler_command
     from tracker.tasks.cli import tasks_cli
     from tracker.units.cli import units_cli
 
@@ -135,6 +138,9 @@ def register_commands(app: Flask) -> None:
         plans_cli,
         tasks_cli,
         evidence_cli,
+        reminders_cli,
+        outbox_cli,
     ):
         app.cli.add_command(group)
     app.cli.add_command(serve_command)
+    app.cli.add_command(scheduler_command)

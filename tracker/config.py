@@ -86,6 +86,29 @@ SETTINGS_DOC: list[tuple[str, str, str]] = [
         "5",
         "yellow light also when at most this many working days are left",
     ),
+    (
+        "TRACKER_SMTP_HOST",
+        "(empty)",
+        "SMTP server for e-mail; empty: development writes `.eml` files to `instance/mail/`, "
+        "production keeps e-mails pending",
+    ),
+    ("TRACKER_SMTP_PORT", "25", "SMTP port (usually 25, or 587 with STARTTLS)"),
+    ("TRACKER_SMTP_USER", "(empty)", "SMTP login; empty sends without authentication"),
+    ("TRACKER_SMTP_PASSWORD", "(empty)", "SMTP password"),
+    ("TRACKER_SMTP_STARTTLS", "false", "upgrade the SMTP connection with STARTTLS"),
+    ("TRACKER_SMTP_FROM", "督办 <duban@localhost>", "sender of every e-mail"),
+    ("TRACKER_SMTP_TIMEOUT", "10", "seconds before an SMTP connection attempt gives up"),
+    (
+        "TRACKER_MAIL_PICKUP_DIR",
+        "instance/mail/ in development",
+        "with no SMTP host, e-mails are written here as `.eml` files instead of sent",
+    ),
+    ("TRACKER_OUTBOX_MAX_ATTEMPTS", "8", "failed deliveries before an e-mail is marked dead"),
+    (
+        "TRACKER_SCHEDULER_STANDBY_SECONDS",
+        "15",
+        "how often a standby scheduler checks whether the active one has gone",
+    ),
 ]
 
 
@@ -150,6 +173,17 @@ def load_config(overrides: dict | None = None) -> dict:
         "LIGHT_ORANGE_PERCENT": _int("TRACKER_LIGHT_ORANGE_PERCENT", 15),
         "LIGHT_YELLOW_PERCENT": _int("TRACKER_LIGHT_YELLOW_PERCENT", 30),
         "LIGHT_YELLOW_WORKDAYS": _int("TRACKER_LIGHT_YELLOW_WORKDAYS", 5),
+        "SMTP_HOST": os.environ.get("TRACKER_SMTP_HOST", "").strip(),
+        "SMTP_PORT": _int("TRACKER_SMTP_PORT", 25),
+        "SMTP_USER": os.environ.get("TRACKER_SMTP_USER", ""),
+        "SMTP_PASSWORD": os.environ.get("TRACKER_SMTP_PASSWORD", ""),
+        "SMTP_STARTTLS": _bool(os.environ.get("TRACKER_SMTP_STARTTLS"), False),
+        "SMTP_FROM": os.environ.get("TRACKER_SMTP_FROM", "督办 <duban@localhost>"),
+        "SMTP_TIMEOUT": _int("TRACKER_SMTP_TIMEOUT", 10),
+        "MAIL_PICKUP_DIR": os.environ.get("TRACKER_MAIL_PICKUP_DIR")
+        or (str(instance_dir / "mail") if env == "development" else ""),
+        "OUTBOX_MAX_ATTEMPTS": _int("TRACKER_OUTBOX_MAX_ATTEMPTS", 8),
+        "SCHEDULER_STANDBY_SECONDS": _int("TRACKER_SCHEDULER_STANDBY_SECONDS", 15),
     }
 
 

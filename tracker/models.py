@@ -17,7 +17,7 @@ from tracker.records.models import (
     Record,
     StudySession,
 )
-from tracker.reminders.models import Notification
+from tracker.reminders.models import Notification, OutboxEmail, ReminderPolicy
 from tracker.tasks.models import Task, TaskUpdate
 from tracker.units.models import Unit
 
@@ -37,6 +37,8 @@ __all__ = [
     "StudySession",
     "CalendarDay",
     "Notification",
+    "OutboxEmail",
+    "ReminderPolicy",
     "Plan",
     "Section",
     "Task",

@@ -35,6 +35,10 @@ class User(UserMixin, db.Model):
     is_disabled: Mapped[bool] = mapped_column(nullable=False, default=False)
     #: UI language chosen by the user; null means the deployment default.
     locale: Mapped[str | None] = mapped_column(sa.String(20), nullable=True)
+    #: Whether reminder digests are e-mailed to this user (in-app notices always appear).
+    is_email_enabled: Mapped[bool] = mapped_column(nullable=False, default=True)
+    #: When the daily digest goes out: morning (08:30 sweep) or afternoon (14:00 sweep).
+    digest_time: Mapped[str] = mapped_column(sa.String(10), nullable=False, default="morning")
     failed_login_count: Mapped[int] = mapped_column(nullable=False, default=0)
     #: Start of the window in which failed_login_count is counted.
     failed_login_since: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
@@ -59,6 +63,8 @@ class User(UserMixin, db.Model):
             "unit_id": self.unit_id,
             "is_disabled": self.is_disabled,
             "locale": self.locale,
+            "is_email_enabled": self.is_email_enabled,
+            "digest_time": self.digest_time,
         }
 
     def __repr__(self) -> str:

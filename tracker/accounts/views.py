@@ -32,6 +32,7 @@ from tracker.core.exceptions import DomainError
 from tracker.core.forms import EmptyForm, choices, form_status, run_service
 from tracker.core.permissions import require, scope_unit
 from tracker.extensions import db
+from tracker.reminders.forms import EmailPreferencesForm
 from tracker.units.models import Unit
 from tracker.units.queries import unit_choices
 
@@ -123,7 +124,11 @@ def account():
     )
     language_form.locale.choices = choices(current_app.config["LANGUAGES"].items())
     return render_template(
-        "accounts/account.html", form=form, language_form=language_form, role_labels=ROLE_LABELS
+        "accounts/account.html",
+        form=form,
+        language_form=language_form,
+        email_form=EmailPreferencesForm(obj=current_user),
+        role_labels=ROLE_LABELS,
     ), form_status(form)
 
 

@@ -85,5 +85,10 @@ def load_demo() -> LoadReport:
     if load_current_plan(directory):
         report.add("plans")
     db.session.flush()
+    from tracker.demo.reminders import load_reminders
+
+    reminders = load_reminders(bureau)
+    if reminders:
+        report.add("reminders", reminders)
     log.info("%s", report.summary())
     return report

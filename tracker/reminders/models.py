@@ -1,8 +1,9 @@
-"""The in-app Notification."""
+"""Notices (催办): the in-app Notification, the e-mail outbox and each bureau's reminder policy."""
 
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -10,6 +11,13 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from tracker.accounts.models import User
 from tracker.core.db import UTCDateTime, utcnow
 from tracker.extensions import db
+from tracker.units.models import Unit
+
+if TYPE_CHECKING:
+    from tracker.tasks.models import Task
+
+EMAIL_STATUSES = ("pending", "sent", "dead")
+DIGEST_TIMES = ("morning", "afternoon")
 
 
 class Notification(db.Model):
@@ -18,21 +26,138 @@ class Notification(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     recipient_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"), nullable=False)
-    #: assigned, returned, rejected, due_soon, overdue, escalation, …
+    #: assigned, returned, evidence_rejected, due_soon, overdue, escalation, cert_expiry, …
     kind: Mapped[str] = mapped_column(sa.String(30), nullable=False)
     #: Once-only key (recipient, object, kind, step, period); a second write with it is a no-op.
     dedupe_key: Mapped[str | None] = mapped_column(sa.String(200), nullable=True, unique=True)
     task_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("tasks.id", ondelete="CASCADE"), nullable=True, index=True
     )
+    #: The ledger record a notice is about (certificate expiry, rectification due).
+    record_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("records.id", ondelete="CASCADE"), nullable=True, index=True
+    )
+    #: Which step of its kind: due-soon days left (5, 1), overdue period, escalation level.
+    step: Mapped[int | None] = mapped_column(nullable=True)
+    #: The light of the task when the notice was written (red, orange, …), for the digest.
+    light: Mapped[str] = mapped_column(sa.String(10), nullable=False, default="")
     title: Mapped[str] = mapped_column(sa.String(300), nullable=False)
     body: Mapped[str] = mapped_column(sa.Text, nullable=False, default="")
     #: Relative link inside the app (e.g. /tasks/12).
     link: Mapped[str] = mapped_column(sa.String(300), nullable=False, default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, default=utcnow)
     read_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    #: The digest e-mail that carried this notice; set once (the claim that prevents a second).
+    email_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("outbox_emails.id"), nullable=True, index=True
+    )
 
     recipient: Mapped[User] = relationship()
+    task: Mapped[Task | None] = relationship("Task")
 
     def __repr__(self) -> str:
         return f"<Notification {self.id} to={self.recipient_id} {self.kind}>"
+
+
+class OutboxEmail(db.Model):
+    """One e-mail to send; written in the transaction that decided to send it, never deleted."""
+
+    __tablename__ = "outbox_emails"
+    __table_args__ = (
+        sa.CheckConstraint(f"status IN {EMAIL_STATUSES!r}", name="status"),
+        sa.Index("ix_outbox_emails_status_next_attempt_at", "status", "next_attempt_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    recipient_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("users.id"), nullable=True, index=True
+    )
+    to_address: Mapped[str] = mapped_column(sa.String(254), nullable=False)
+    subject: Mapped[str] = mapped_column(sa.String(300), nullable=False)
+    text_body: Mapped[str] = mapped_column(sa.Text, nullable=False)
+    html_body: Mapped[str] = mapped_column(sa.Text, nullable=False, default="")
+    #: RFC 5322 Message-ID, fixed when queued, so a resend after a crash is recognisable.
+    message_id: Mapped[str] = mapped_column(sa.String(200), nullable=False, unique=True)
+    #: Once-only key of what the e-mail is for (e.g. a weekly briefing); null for digests,
+    #: whose notices are claimed one by one instead.
+    dedupe_key: Mapped[str | None] = mapped_column(sa.String(200), nullable=True, unique=True)
+    #: digest, briefing, test
+    kind: Mapped[str] = mapped_column(sa.String(20), nullable=False, default="digest")
+    status: Mapped[str] = mapped_column(sa.String(10), nullable=False, default="pending")
+    attempts: Mapped[int] = mapped_column(nullable=False, default=0)
+    next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, default=utcnow)
+    last_error: Mapped[str] = mapped_column(sa.Text, nullable=False, default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, default=utcnow)
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+
+    recipient: Mapped[User | None] = relationship()
+
+    def to_audit(self) -> dict:
+        return {
+            "to": self.to_address,
+            "subject": self.subject,
+            "status": self.status,
+            "attempts": self.attempts,
+        }
+
+    def __repr__(self) -> str:
+        return f"<OutboxEmail {self.id} to={self.to_address!r} {self.status}>"
+
+
+class ReminderPolicy(db.Model):
+    """A bureau's reminder settings (working days unless named otherwise)."""
+
+    __tablename__ = "reminder_policies"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    bureau_id: Mapped[int] = mapped_column(sa.ForeignKey("units.id"), nullable=False, unique=True)
+    #: Working days before the due date at which the owner and the chief hear, e.g. "5,1".
+    due_soon_days: Mapped[str] = mapped_column(sa.String(50), nullable=False, default="5,1")
+    #: After the first overdue notice, another every this many working days.
+    overdue_repeat_days: Mapped[int] = mapped_column(nullable=False, default=3)
+    #: Working days overdue before the supervisor (分管领导) hears.
+    escalate_supervisor_days: Mapped[int] = mapped_column(nullable=False, default=3)
+    #: Working days overdue before the principal leader (主要负责人) hears.
+    escalate_principal_days: Mapped[int] = mapped_column(nullable=False, default=10)
+    #: Calendar days before a certificate expires at which its holder's chief hears, e.g. "60,30".
+    certificate_expiry_days: Mapped[str] = mapped_column(
+        sa.String(50), nullable=False, default="60,30"
+    )
+    #: Working days before an inspection's rectification is due.
+    rectification_due_days: Mapped[int] = mapped_column(nullable=False, default=5)
+    #: Whether e-mail digests are sent at all for this bureau.
+    is_email_enabled: Mapped[bool] = mapped_column(nullable=False, default=True)
+    updated_at: Mapped[datetime] = mapped_column(
+        UTCDateTime, nullable=False, default=utcnow, onupdate=utcnow
+    )
+    updated_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"), nullable=True)
+
+    bureau: Mapped[Unit] = relationship()
+
+    @staticmethod
+    def parse_days(text: str) -> list[int]:
+        """'5,1' → [5, 1] (descending, unique, positive)."""
+        days = {int(part) for part in text.replace("，", ",").split(",") if part.strip()}
+        return sorted((d for d in days if d > 0), reverse=True)
+
+    @property
+    def due_soon_steps(self) -> list[int]:
+        return self.parse_days(self.due_soon_days)
+
+    @property
+    def certificate_steps(self) -> list[int]:
+        return self.parse_days(self.certificate_expiry_days)
+
+    def to_audit(self) -> dict:
+        return {
+            "due_soon_days": self.due_soon_days,
+            "overdue_repeat_days": self.overdue_repeat_days,
+            "escalate_supervisor_days": self.escalate_supervisor_days,
+            "escalate_principal_days": self.escalate_principal_days,
+            "certificate_expiry_days": self.certificate_expiry_days,
+            "rectification_due_days": self.rectification_due_days,
+            "is_email_enabled": self.is_email_enabled,
+        }
+
+    def __repr__(self) -> str:
+        return f"<ReminderPolicy bureau={self.bureau_id}>"

@@ -1,0 +1,138 @@
+"""The level-triggered sweep: who hears what, when, exactly once, across a holiday."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import sqlalchemy as sa
+
+from tests.factories import walk, workflow_without_other_features_checks
+from tests.reminders.conftest import at, sweep
+from tracker.core import clock
+from tracker.extensions import db
+from tracker.reminders.models import Notification, OutboxEmail
+from tracker.reminders.service import PolicyData, run_reminders, save_policy
+from tracker.tasks import service as tasks
+
+
+def _notices():
+    rows = db.session.execute(
+        sa.select(Notification, sa.literal(0))
+        .where(Notification.dedupe_key.is_not(None))
+        .order_by(Notification.created_at, Notification.id)
+    ).all()
+    return [
+        (clock.to_local(n.created_at).date().isoformat(), n.kind, n.step, n.recipient.username)
+        for n, _ in rows
+    ]
+
+
+def _run_days(first: date, last: date):
+    day = first
+    while day <= last:
+        sweep(day)
+        day += timedelta(days=1)
+
+
+def test_policy_on_a_calendar_that_crosses_national_day(holiday_task):
+    _run_days(date(2024, 9, 20), date(2024, 10, 25))
+    assert _notices() == [
+        # 5 working days before Wed 9 Oct: Thu 26 Sep (27, Sun 29, 30 Sep, 8, 9 Oct follow)
+        ("2024-09-26", "due_soon", 5, "staff-relief"),
+        ("2024-09-26", "due_soon", 5, "chief-relief"),
+        # nothing during the holiday; 1 working day before is Tue 8 Oct
+        ("2024-10-08", "due_soon", 1, "staff-relief"),
+        ("2024-10-08", "due_soon", 1, "chief-relief"),
+        # first working day after the due date
+        ("2024-10-10", "overdue", 1, "staff-relief"),
+        ("2024-10-10", "overdue", 1, "chief-relief"),
+        # Saturday 12 Oct is a make-up working day: 3 working days overdue → the supervisor
+        ("2024-10-12", "escalation", 1, "deputy"),
+        # every 3 working days again: Mon 14 Oct (4th), Thu 17 Oct (7th)
+        ("2024-10-14", "overdue", 2, "staff-relief"),
+        ("2024-10-14", "overdue", 2, "chief-relief"),
+        ("2024-10-17", "overdue", 3, "staff-relief"),
+        ("2024-10-17", "overdue", 3, "chief-relief"),
+        # 10 working days overdue (Tue 22 Oct) → the principal leader
+        ("2024-10-22", "overdue", 4, "staff-relief"),
+        ("2024-10-22", "overdue", 4, "chief-relief"),
+        ("2024-10-22", "escalation", 2, "director"),
+        ("2024-10-25", "overdue", 5, "staff-relief"),
+        ("2024-10-25", "overdue", 5, "chief-relief"),
+    ]
+
+
+def test_nothing_is_sent_on_a_non_working_day(holiday_task):
+    for day in (date(2024, 10, 3), date(2024, 9, 28), date(2024, 10, 13)):  # holiday, Sat, Sun
+        report = sweep(day)
+        assert report.as_dict() == {"notifications": 0, "emails": 0, "by_kind": {}}
+    assert _notices() == []
+
+
+def test_second_run_writes_nothing_new(holiday_task):
+    first = sweep(date(2024, 10, 10))
+    again = sweep(date(2024, 10, 10), hour=14, minute=0)
+    assert first.notifications == 2 and first.by_kind == {"overdue": 2}
+    assert again.notifications == 0 and again.emails == 0
+
+
+def test_missed_sweeps_are_made_up_by_the_next_one(holiday_task):
+    # the scheduler was down from 20 Sep to 14 Oct: the next sweep says where things stand now
+    report = sweep(date(2024, 10, 14))
+    assert report.as_dict()["by_kind"] == {"escalation": 1, "overdue": 2}
+    assert {(k, s) for _, k, s, _ in _notices()} == {("overdue", 2), ("escalation", 1)}
+
+
+def test_no_notice_for_done_cancelled_or_submitted_tasks(holiday_task, reminder_org, monkeypatch):
+    workflow_without_other_features_checks(monkeypatch)
+    with clock.frozen_at(at(date(2024, 9, 3))):
+        walk(reminder_org, holiday_task, "submitted")
+        db.session.commit()
+    assert sweep(date(2024, 10, 10)).notifications == 0
+    with clock.frozen_at(at(date(2024, 10, 10))):
+        tasks.transition(reminder_org.users.coordinator, holiday_task, "accept")
+        db.session.commit()
+    assert sweep(date(2024, 10, 11)).notifications == 0
+
+
+def test_no_notice_for_a_cancelled_task(holiday_task, reminder_org):
+    with clock.frozen_at(at(date(2024, 9, 3))):
+        walk(reminder_org, holiday_task, "cancelled")
+        db.session.commit()
+    assert sweep(date(2024, 10, 10)).notifications == 0
+
+
+def test_the_policy_is_the_bureaus_own(holiday_task, reminder_org):
+    save_policy(
+        reminder_org.users.admin,
+        reminder_org.bureau,
+        PolicyData("10,2", 1, 2, 4, "60,30", 5, True),
+    )
+    db.session.commit()
+    sweep(date(2024, 9, 24))  # 10 Oct is 8 working days away → step 10
+    sweep(date(2024, 10, 11))  # 2 working days overdue: supervisor already (after 2)
+    kinds = [(k, s, u) for _, k, s, u in _notices()]
+    assert ("due_soon", 10, "staff-relief") in kinds
+    assert ("escalation", 1, "deputy") in kinds
+    assert ("overdue", 2, "staff-relief") in kinds  # repeats every working day
+
+
+def test_dry_run_counts_but_writes_nothing(holiday_task):
+    report = run_reminders(at(date(2024, 10, 10)), dry_run=True)
+    db.session.rollback()
+    assert report.notifications == 2 and report.by_kind == {"overdue": 2}
+    assert (
+        db.session.scalar(
+            sa.select(sa.func.count(Notification.id)).where(Notification.dedupe_key.is_not(None))
+        )
+        == 0
+    )
+    assert db.session.scalar(sa.select(sa.func.count(OutboxEmail.id))) == 0
+
+
+def test_task_without_supervisor_escalates_to_the_office(holiday_task, reminder_org):
+    holiday_task.supervisor = None
+    db.session.commit()
+    sweep(date(2024, 10, 12))
+    escalations = [u for _, k, _, u in _notices() if k == "escalation"]
+    assert escalations == ["office"]

@@ -1,0 +1,43 @@
+"""Demo reminders: the bureau's policy and the reminders of the last working-day check."""
+
+from __future__ import annotations
+
+from datetime import datetime, time, timedelta
+
+from tracker.audit.service import SystemActor
+from tracker.core import clock, workdays
+from tracker.reminders import service
+from tracker.units.models import Unit
+
+DEMO_ACTOR = SystemActor(username="demo-loader")
+
+
+def last_sweep_time(now: datetime) -> datetime:
+    """The most recent 08:30 on a working day at or before `now` (bureau time)."""
+    local = clock.to_local(now)
+    day = local.date()
+    if local.time() < time(8, 30):
+        day -= timedelta(days=1)
+    day = workdays.last_workday_on_or_before(day)
+    return datetime.combine(day, time(8, 30), tzinfo=clock.local_timezone())
+
+
+def load_reminders(bureau: Unit) -> int:
+    """Save the default policy (once) and run the sweep the scheduler ran last; return how many
+    notices it wrote (a second load writes none)."""
+    if service.policy_for(bureau) is None:
+        service.save_policy(
+            DEMO_ACTOR,
+            bureau,
+            service.PolicyData(
+                due_soon_days="5,1",
+                overdue_repeat_days=3,
+                escalate_supervisor_days=3,
+                escalate_principal_days=10,
+                certificate_expiry_days="60,30",
+                rectification_due_days=5,
+                is_email_enabled=True,
+            ),
+        )
+    report = service.run_reminders(last_sweep_time(clock.now()))
+    return report.notifications

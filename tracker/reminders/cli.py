@@ -1,0 +1,95 @@
+"""The `tracker reminders` and `tracker outbox` commands."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+
+import click
+import sqlalchemy as sa
+from flask.cli import AppGroup
+
+from tracker.extensions import db
+from tracker.reminders import outbox
+from tracker.reminders.models import OutboxEmail
+from tracker.reminders.service import run_reminders
+
+reminders_cli = AppGroup("reminders", help="Deadline reminders (催办).")
+outbox_cli = AppGroup("outbox", help="The e-mail outbox.")
+
+
+def _parse_now(value: str | None) -> datetime | None:
+    if value is None:
+        return None
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError as exc:
+        raise click.BadParameter(
+            f"{value!r} is not an ISO date-time such as 2026-03-02T08:30", param_hint="--now"
+        ) from exc
+    if moment.tzinfo is None:
+        from tracker.core import clock
+
+        moment = moment.replace(tzinfo=clock.local_timezone())
+    return moment
+
+
+@reminders_cli.command("run")
+@click.option("--now", "now_text", default=None, help="Act as if it were this ISO date-time.")
+@click.option("--dry-run", is_flag=True, help="Count what would be written; write nothing.")
+def run_command(now_text: str | None, dry_run: bool):
+    """Write the reminders due now (each once) and queue the e-mail digests."""
+    now = _parse_now(now_text)
+    report = run_reminders(now, dry_run=dry_run)
+    if dry_run:
+        db.session.rollback()
+    else:
+        db.session.commit()
+    click.echo(json.dumps(report.as_dict(), ensure_ascii=False))
+
+
+@outbox_cli.command("deliver")
+@click.option("--limit", default=200, show_default=True, help="Most e-mails to send in one run.")
+@click.option("--now", "now_text", default=None, help="Act as if it were this ISO date-time.")
+def deliver_command(limit: int, now_text: str | None):
+    """Send the pending e-mails that are due (SMTP, or the pickup folder in development)."""
+    from tracker.core import clock
+
+    now = _parse_now(now_text)
+    if now is None:
+        report = outbox.deliver_pending(limit=limit)
+    else:
+        with clock.frozen_at(now):
+            report = outbox.deliver_pending(limit=limit)
+    click.echo(json.dumps(report.as_dict()))
+
+
+@outbox_cli.command("list")
+@click.option("--status", type=click.Choice(["pending", "sent", "dead", "all"]), default="all")
+@click.option("--limit", default=50, show_default=True)
+def list_command(status: str, limit: int):
+    """List the newest e-mails of the outbox."""
+    query = sa.select(OutboxEmail).order_by(OutboxEmail.id.desc()).limit(limit)
+    if status != "all":
+        query = query.where(OutboxEmail.status == status)
+    for email in db.session.scalars(query):
+        click.echo(
+            f"{email.id:>5}  {email.status:<7} {email.attempts}  {email.to_address:<30} "
+            f"{email.subject}"
+        )
+
+
+@click.command("scheduler")
+def scheduler_command():
+    """Run the job scheduler (reminders, e-mail, housekeeping) in this process."""
+    import logging
+
+    from flask import current_app
+
+    from tracker.scheduler import job_registry, run_scheduler
+
+    logging.getLogger().setLevel(logging.INFO)
+    logging.getLogger("apscheduler").setLevel(logging.INFO)
+    for spec in job_registry():
+        click.echo(f"job {spec.id}: {spec.description}")
+    run_scheduler(current_app._get_current_object())

@@ -1,0 +1,82 @@
+"""The reminder digest e-mail: one per user per sweep, grouped by light, text and HTML."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from flask import current_app, render_template
+from flask_babel import gettext, ngettext
+
+from tracker.core import clock
+from tracker.tasks.lights import LIGHT_LABELS, LightPolicy, light_of
+
+GROUP_ORDER = ("red", "orange", "yellow", "green", "other")
+
+
+@dataclass(frozen=True)
+class DigestItem:
+    title: str
+    body: str
+    url: str
+    created_at: datetime
+
+
+@dataclass(frozen=True)
+class Content:
+    subject: str
+    text: str
+    html: str
+
+
+def _light(notice, policy: LightPolicy) -> str:
+    # A notice from an action (assigned, returned…) carries no light: take the task's own now.
+    light = notice.light or (light_of(notice.task, policy) if notice.task is not None else "")
+    return light if light in GROUP_ORDER else "other"
+
+
+def group_label(light: str) -> str:
+    if light == "other":
+        return gettext("Other notices")
+    return str(LIGHT_LABELS[light])
+
+
+def render(user, notices, now: datetime) -> Content:
+    """The digest for `user` (call inside force_locale for the user's language)."""
+    base = current_app.config["BASE_URL"].rstrip("/")
+    policy = LightPolicy.current(clock.to_local(now).date())
+    groups: dict[str, list[DigestItem]] = {light: [] for light in GROUP_ORDER}
+    for notice in notices:
+        link = notice.link or f"/notifications/{notice.id}"
+        groups[_light(notice, policy)].append(
+            DigestItem(notice.title, notice.body, base + link, notice.created_at)
+        )
+    sections = [
+        (light, group_label(light), groups[light]) for light in GROUP_ORDER if groups[light]
+    ]
+    overdue = len(groups["red"])
+    count = len(notices)
+    if overdue:
+        subject = ngettext(
+            "[Duban] %(num)d reminder for you (%(overdue)d overdue)",
+            "[Duban] %(num)d reminders for you (%(overdue)d overdue)",
+            count,
+            overdue=overdue,
+        )
+    else:
+        subject = ngettext(
+            "[Duban] %(num)d reminder for you", "[Duban] %(num)d reminders for you", count
+        )
+    context = {
+        "user": user,
+        "sections": sections,
+        "count": count,
+        "inbox_url": base + "/notifications/",
+        "settings_url": base + "/account",
+        "local_now": clock.to_local(now),
+    }
+    return Content(
+        subject=subject,
+        text=render_template("reminders/email/digest.txt", **context),
+        html=render_template("reminders/email/digest.html", **context),
+    )

@@ -1,0 +1,48 @@
+"""Forms of the reminders feature: the bureau's policy and a user's e-mail preferences."""
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, IntegerField, SelectField, StringField
+from wtforms.validators import InputRequired, Length, NumberRange
+
+from tracker.core.forms import choices
+
+DIGEST_TIME_LABELS = {
+    "morning": _l("Morning (about 08:30)"),
+    "afternoon": _l("Afternoon (about 14:00)"),
+}
+
+
+class PolicyForm(FlaskForm):
+    due_soon_days = StringField(
+        _l("Due-soon notices, working days before the due date"),
+        validators=[InputRequired(), Length(max=50)],
+    )
+    overdue_repeat_days = IntegerField(
+        _l("Repeat overdue notices every … working days"),
+        validators=[InputRequired(), NumberRange(min=1, max=60)],
+    )
+    escalate_supervisor_days = IntegerField(
+        _l("Escalate to the supervisor after … working days overdue"),
+        validators=[InputRequired(), NumberRange(min=1, max=250)],
+    )
+    escalate_principal_days = IntegerField(
+        _l("Escalate to the principal leader after … working days overdue"),
+        validators=[InputRequired(), NumberRange(min=1, max=250)],
+    )
+    certificate_expiry_days = StringField(
+        _l("Certificate expiry notices, days before expiry"),
+        validators=[InputRequired(), Length(max=50)],
+    )
+    rectification_due_days = IntegerField(
+        _l("Rectification notices, working days before it is due"),
+        validators=[InputRequired(), NumberRange(min=0, max=60)],
+    )
+    is_email_enabled = BooleanField(_l("Send e-mail digests"))
+
+
+class EmailPreferencesForm(FlaskForm):
+    is_email_enabled = BooleanField(_l("E-mail me a digest of my reminders"))
+    digest_time = SelectField(
+        _l("Digest time"), choices=choices(DIGEST_TIME_LABELS.items()), default="morning"
+    )

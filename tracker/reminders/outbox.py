@@ -1,0 +1,258 @@
+"""The e-mail outbox: e-mails are queued inside the deciding transaction and sent after it.
+
+Delivery takes one e-mail at a time in its own transaction: send, then mark it sent. SMTP being
+down only delays an e-mail (exponential backoff); after the configured number of failures it is
+marked dead and stays visible to administrators, who can retry it. Nothing is ever deleted.
+"""
+
+from __future__ import annotations
+
+import logging
+import secrets
+import smtplib
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from email.message import EmailMessage
+from email.utils import format_datetime, parseaddr
+from pathlib import Path
+
+import sqlalchemy as sa
+from flask import current_app
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+from tracker.audit.service import record
+from tracker.core import clock
+from tracker.core.db import begin_write
+from tracker.extensions import db
+from tracker.reminders.models import OutboxEmail
+
+log = logging.getLogger(__name__)
+
+#: First retry after one minute, then 2, 4, 8 … minutes, never more than six hours apart.
+BACKOFF_START = timedelta(minutes=1)
+BACKOFF_LIMIT = timedelta(hours=6)
+
+
+def backoff(attempts: int) -> timedelta:
+    """How long to wait after the `attempts`-th failure."""
+    return min(BACKOFF_START * (2 ** max(attempts - 1, 0)), BACKOFF_LIMIT)
+
+
+def _message_id() -> str:
+    sender = parseaddr(current_app.config["SMTP_FROM"])[1]
+    domain = sender.rpartition("@")[2] or "duban.local"
+    return f"<duban.{secrets.token_hex(12)}@{domain}>"
+
+
+def insert_ignoring_conflict(session, model, values: dict, conflict_column: str) -> int | None:
+    """INSERT … ON CONFLICT (column) DO NOTHING RETURNING id: the new id, or None if the key
+    was already taken (by an earlier run, or a parallel one that committed first)."""
+    dialect = session.get_bind().dialect.name
+    insert = pg_insert if dialect == "postgresql" else sqlite_insert
+    statement = (
+        insert(model.__table__)
+        .values(**values)
+        .on_conflict_do_nothing(index_elements=[conflict_column])
+        .returning(model.__table__.c.id)
+    )
+    return session.execute(statement).scalar()
+
+
+def queue_email(
+    session,
+    *,
+    recipient,
+    subject: str,
+    text: str,
+    html: str = "",
+    dedupe_key: str | None = None,
+    kind: str = "digest",
+    now: datetime | None = None,
+) -> OutboxEmail | None:
+    """Queue one e-mail to `recipient` in the current transaction.
+
+    Returns None when the recipient has no address, or when an e-mail with `dedupe_key` was
+    already queued (a second run of the same job queues nothing). `now` (default: the clock)
+    is when it was queued and becomes due."""
+    if not recipient.email:
+        return None
+    now = now or clock.now()
+    values = {
+        "recipient_id": recipient.id,
+        "to_address": recipient.email,
+        "subject": subject[:300],
+        "text_body": text,
+        "html_body": html,
+        "message_id": _message_id(),
+        "dedupe_key": dedupe_key,
+        "kind": kind,
+        "status": "pending",
+        "attempts": 0,
+        "next_attempt_at": now,
+        "last_error": "",
+        "created_at": now,
+    }
+    if dedupe_key is None:
+        email = OutboxEmail(**values)
+        session.add(email)
+        session.flush()
+        return email
+    new_id = insert_ignoring_conflict(session, OutboxEmail, values, "dedupe_key")
+    return session.get(OutboxEmail, new_id) if new_id is not None else None
+
+
+def build_message(email: OutboxEmail) -> EmailMessage:
+    """The RFC 5322 message for an outbox row (plain text with an HTML alternative)."""
+    message = EmailMessage()
+    message["From"] = current_app.config["SMTP_FROM"]
+    message["To"] = email.to_address
+    message["Subject"] = email.subject
+    message["Message-ID"] = email.message_id
+    message["Date"] = format_datetime(clock.to_local(email.created_at))
+    message["Auto-Submitted"] = "auto-generated"
+    message.set_content(email.text_body)
+    if email.html_body:
+        message.add_alternative(email.html_body, subtype="html")
+    return message
+
+
+class Transport:
+    """Where e-mails go: an SMTP server, or a pickup folder of .eml files in development."""
+
+    def __init__(self, config):
+        self.config = config
+        self.connection: smtplib.SMTP | None = None
+
+    @property
+    def is_configured(self) -> bool:
+        return bool(self.config["SMTP_HOST"] or self.config["MAIL_PICKUP_DIR"])
+
+    def send(self, message: EmailMessage) -> None:
+        if not self.config["SMTP_HOST"]:
+            folder = Path(self.config["MAIL_PICKUP_DIR"])
+            folder.mkdir(parents=True, exist_ok=True)
+            name = message["Message-ID"].strip("<>").replace("/", "_") + ".eml"
+            (folder / name).write_bytes(bytes(message))
+            return
+        if self.connection is None:
+            self.connection = self._connect()
+        self.connection.send_message(message)
+
+    def _connect(self) -> smtplib.SMTP:
+        config = self.config
+        connection = smtplib.SMTP(
+            config["SMTP_HOST"], config["SMTP_PORT"], timeout=config["SMTP_TIMEOUT"]
+        )
+        try:
+            connection.ehlo()
+            if config["SMTP_STARTTLS"]:
+                connection.starttls()
+                connection.ehlo()
+            if config["SMTP_USER"]:
+                connection.login(config["SMTP_USER"], config["SMTP_PASSWORD"])
+        except BaseException:
+            connection.close()
+            raise
+        return connection
+
+    def close(self) -> None:
+        if self.connection is not None:
+            try:
+                self.connection.quit()
+            except (smtplib.SMTPException, OSError):
+                self.connection.close()
+            self.connection = None
+
+
+@dataclass
+class DeliveryReport:
+    sent: int = 0
+    failed: int = 0
+    dead: int = 0
+
+    def as_dict(self) -> dict:
+        return {"sent": self.sent, "failed": self.failed, "dead": self.dead}
+
+
+def _due_ids(now: datetime, limit: int) -> list[int]:
+    return list(
+        db.session.scalars(
+            sa.select(OutboxEmail.id)
+            .where(OutboxEmail.status == "pending", OutboxEmail.next_attempt_at <= now)
+            .order_by(OutboxEmail.next_attempt_at, OutboxEmail.id)
+            .limit(limit)
+        )
+    )
+
+
+def _claim(email_id: int, now: datetime) -> OutboxEmail | None:
+    """Lock one due e-mail for this delivery run (PostgreSQL: skip rows another run holds;
+    SQLite: the write transaction already excludes every other writer)."""
+    query = sa.select(OutboxEmail).where(
+        OutboxEmail.id == email_id,
+        OutboxEmail.status == "pending",
+        OutboxEmail.next_attempt_at <= now,
+    )
+    if db.session.get_bind().dialect.name == "postgresql":
+        query = query.with_for_update(skip_locked=True)
+    return db.session.scalar(query.execution_options(populate_existing=True))
+
+
+def deliver_pending(*, limit: int = 200) -> DeliveryReport:
+    """Send the e-mails that are due, each in its own transaction; commits as it goes."""
+    report = DeliveryReport()
+    config = current_app.config
+    transport = Transport(config)
+    if not transport.is_configured:
+        log.warning("outbox: no TRACKER_SMTP_HOST set; e-mails stay pending")
+        return report
+    max_attempts = config["OUTBOX_MAX_ATTEMPTS"]
+    db.session.rollback()
+    ids = _due_ids(clock.now(), limit)
+    db.session.rollback()
+    try:
+        for email_id in ids:
+            begin_write(db.session)
+            now = clock.now()
+            email = _claim(email_id, now)
+            if email is None:  # sent by a parallel run meanwhile
+                db.session.rollback()
+                continue
+            try:
+                transport.send(build_message(email))
+            except (smtplib.SMTPException, OSError) as exc:  # timeouts are OSErrors
+                transport.close()
+                email.attempts += 1
+                email.last_error = f"{type(exc).__name__}: {exc}"[:2000]
+                if email.attempts >= max_attempts:
+                    email.status = "dead"
+                    report.dead += 1
+                    log.error("outbox: e-mail %s dead after %s attempts", email.id, email.attempts)
+                else:
+                    email.next_attempt_at = now + backoff(email.attempts)
+                    report.failed += 1
+                    log.warning("outbox: e-mail %s failed (%s)", email.id, email.last_error)
+            else:
+                email.status = "sent"
+                email.sent_at = now
+                email.attempts += 1
+                email.last_error = ""
+                report.sent += 1
+            db.session.commit()
+    finally:
+        transport.close()
+        db.session.rollback()
+    return report
+
+
+def retry(actor, email: OutboxEmail) -> OutboxEmail:
+    """Put a dead (or waiting) e-mail back in line for immediate delivery with fresh attempts."""
+    before = email.to_audit()
+    email.status = "pending"
+    email.attempts = 0
+    email.next_attempt_at = clock.now()
+    db.session.flush()
+    record(actor, "outbox.retry", email, before=before, after=email.to_audit())
+    log.info("outbox: e-mail %s put back for delivery by %s", email.id, actor.username)
+    return email

@@ -1,0 +1,192 @@
+"""The scheduler process: one registry of jobs with stable ids, run by exactly one leader.
+
+`tracker scheduler` runs APScheduler's BlockingScheduler in the bureau's time zone. Only the
+process holding the leader lock (a PostgreSQL advisory lock, or a file lock beside the SQLite
+database) runs jobs; another one waits as a standby and takes over when the leader goes. Jobs
+are level-triggered and write under unique keys, so even two leaders would not duplicate a
+notice or an e-mail.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import logging
+import os
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import sqlalchemy as sa
+from apscheduler.schedulers.blocking import BlockingScheduler
+from apscheduler.triggers.cron import CronTrigger
+from apscheduler.triggers.interval import IntervalTrigger
+from flask import Flask
+
+log = logging.getLogger(__name__)
+
+#: pg_try_advisory_lock key of the scheduler leader ("DUBANSCH" as an int64).
+LEADER_LOCK_KEY = 0x4455_4241_4E53_4348
+
+
+@dataclass(frozen=True)
+class JobSpec:
+    id: str
+    func: Callable[[Flask], object]
+    trigger: Callable[[str], object]
+    #: Seconds a run may start late and still run (APScheduler's default, 1 s, skips it).
+    misfire_grace_time: int
+    description: str = ""
+    kwargs: dict = field(default_factory=dict)
+
+
+def job_registry() -> list[JobSpec]:
+    """Every scheduled job of Duban, with the ids operators see in the logs."""
+    from tracker.reminders import jobs as reminder_jobs
+
+    registry = [
+        JobSpec(
+            "reminders.sweep",
+            reminder_jobs.send_due_reminders,
+            # every day; the sweep itself does nothing on a non-working day (调休 Saturdays
+            # are working days, so a Monday–Friday trigger would be wrong)
+            lambda tz: CronTrigger(hour=8, minute=30, timezone=tz),
+            misfire_grace_time=4 * 3600,
+            description="deadline reminders at 08:30",
+        ),
+        JobSpec(
+            "reminders.sweep_afternoon",
+            reminder_jobs.send_due_reminders,
+            lambda tz: CronTrigger(hour=14, minute=0, timezone=tz),
+            misfire_grace_time=4 * 3600,
+            description="deadline reminders at 14:00",
+        ),
+        JobSpec(
+            "outbox.deliver",
+            reminder_jobs.deliver_outbox,
+            lambda tz: IntervalTrigger(minutes=1, timezone=tz),
+            misfire_grace_time=60,
+            description="send pending e-mails every minute",
+        ),
+        JobSpec(
+            "housekeeping.daily",
+            reminder_jobs.housekeeping,
+            lambda tz: CronTrigger(hour=3, minute=15, timezone=tz),
+            misfire_grace_time=12 * 3600,
+            description="daily clean-up",
+        ),
+    ]
+    return registry
+
+
+def build_scheduler(app: Flask) -> BlockingScheduler:
+    """A BlockingScheduler with every registered job (not started)."""
+    timezone = app.config["TIMEZONE"]
+    scheduler = BlockingScheduler(
+        timezone=timezone,
+        job_defaults={"coalesce": True, "max_instances": 1},
+    )
+    for spec in job_registry():
+        scheduler.add_job(
+            spec.func,
+            trigger=spec.trigger(timezone),
+            args=[app],
+            kwargs=spec.kwargs,
+            id=spec.id,
+            name=spec.description or spec.id,
+            misfire_grace_time=spec.misfire_grace_time,
+            coalesce=True,
+            max_instances=1,
+            replace_existing=True,
+        )
+    return scheduler
+
+
+class LeaderLock:
+    """Held by the one scheduler that runs jobs, for as long as its process lives."""
+
+    def __init__(self, app: Flask):
+        self.app = app
+        self._connection = None
+        self._file = None
+
+    @property
+    def backend(self) -> str:
+        with self.app.app_context():
+            from tracker.extensions import db
+
+            return db.engine.dialect.name
+
+    def acquire(self) -> bool:
+        """Try once; True when this process is now the leader."""
+        if self.backend == "postgresql":
+            from tracker.extensions import db
+
+            with self.app.app_context():
+                connection = db.engine.connect()
+            got = connection.execute(
+                sa.select(sa.func.pg_try_advisory_lock(LEADER_LOCK_KEY))
+            ).scalar()
+            connection.commit()  # the session-level lock outlives the transaction
+            if got:
+                self._connection = connection
+                return True
+            connection.close()
+            return False
+        path = Path(self.app.config["INSTANCE_DIR"]) / "scheduler.lock"
+        handle = path.open("a+")
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            handle.close()
+            return False
+        handle.seek(0)
+        handle.truncate()
+        handle.write(f"{os.getpid()}\n")
+        handle.flush()
+        self._file = handle
+        return True
+
+    def release(self) -> None:
+        if self._connection is not None:
+            try:
+                self._connection.execute(sa.select(sa.func.pg_advisory_unlock(LEADER_LOCK_KEY)))
+                self._connection.commit()
+            finally:
+                self._connection.close()
+                self._connection = None
+        if self._file is not None:
+            fcntl.flock(self._file, fcntl.LOCK_UN)
+            self._file.close()
+            self._file = None
+
+    def wait(self, interval: float, sleep=time.sleep) -> None:
+        """Block as a standby until the leader lock is ours."""
+        announced = False
+        while not self.acquire():
+            if not announced:
+                log.info("scheduler: another scheduler is active; waiting as standby")
+                announced = True
+            sleep(interval)
+
+
+def run_scheduler(app: Flask) -> None:
+    """Become the leader (or wait as standby), catch up once, then run jobs until stopped."""
+    lock = LeaderLock(app)
+    lock.wait(app.config["SCHEDULER_STANDBY_SECONDS"])
+    log.info("scheduler: leader (pid %s)", os.getpid())
+    scheduler = build_scheduler(app)
+    # Catch up at once: the sweep is level-triggered, so whatever a downtime missed is due now.
+    from tracker.reminders import jobs as reminder_jobs
+
+    try:
+        reminder_jobs.send_due_reminders(app)
+        reminder_jobs.deliver_outbox(app)
+    except Exception:  # the scheduled runs retry; a failing catch-up must not stop the process
+        log.exception("scheduler: catch-up run failed")
+    try:
+        scheduler.start()
+    except (KeyboardInterrupt, SystemExit):
+        pass
+    finally:
+        lock.release()

@@ -1,6 +1,7 @@
 """The `tracker plans` commands."""
 
 import json
+import os
 
 import click
 import sqlalchemy as sa
@@ -35,3 +36,138 @@ def list_command(fmt: str):
         return
     for row in rows:
         click.echo(f"{row['id']:>4}  {row['year']}  {row['status']:<7} {row['title']}")
+
+
+# -- import ----------------------------------------------------------------------------------------
+
+
+def _outline_lines(parsed) -> list[str]:
+    """A plain-text view of a parsed plan for `--dry-run` without `--format json`."""
+    lines = [
+        f"title: {parsed.title or '-'}",
+        f"year: {parsed.year}",
+        f"document number: {parsed.document_number or '-'}",
+    ]
+
+    def describe(task, indent: str) -> None:
+        due = (
+            task.due_date.isoformat()
+            if task.due_date
+            else ("continuous" if task.continuous else "-")
+        )
+        units = "、".join(task.lead_units) or "-"
+        if task.co_units:
+            units += " / " + "、".join(task.co_units)
+        lines.append(f"{indent}{task.number} {task.title} [{units}] [{due}]")
+        for child in task.children:
+            describe(child, indent + "  ")
+
+    def walk(sections, indent: str) -> None:
+        for section in sections:
+            lines.append(f"{indent}{section.number} {section.title}".rstrip())
+            for task in section.tasks:
+                describe(task, indent + "  - ")
+            walk(section.sections, indent + "  ")
+
+    for task in parsed.tasks:
+        describe(task, "- ")
+    walk(parsed.sections, "")
+    lines.extend(f"warning: {w}" for w in parsed.warnings)
+    return lines
+
+
+@plans_cli.command("import")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=str))
+@click.option("--bureau", "bureau_name", required=True, help="The bureau the plan belongs to.")
+@click.option("--year", type=int, required=True, help="The plan year (dates like 6月底前 use it).")
+@click.option("--title", default=None, help="Plan title (default: the document's own title).")
+@click.option("--dry-run", is_flag=True, help="Only show what would be imported; write nothing.")
+@click.option(
+    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
+)
+def import_command(file, bureau_name, year, title, dry_run, fmt):
+    """Import a plan document (.docx or text) as a draft plan; print the new plan's id.
+
+    With --dry-run --format json it prints the parsed outline (the import contract) instead.
+    """
+    from tracker.audit.service import cli_actor
+    from tracker.core.exceptions import DomainError
+    from tracker.plans import import_service
+    from tracker.plans.importer import UnreadableDocument, parse_bytes
+    from tracker.units.queries import find_by_name
+
+    def fail(message: str) -> None:
+        raise click.ClickException(message)
+
+    try:
+        with open(file, "rb") as handle:
+            data = handle.read()
+    except OSError as error:
+        fail(f"cannot read {file}: {error.strerror or error}")
+    bureau = find_by_name(bureau_name)
+    if bureau is None or bureau.kind != "bureau":
+        fail(f"no bureau named {bureau_name!r} (see `tracker units list`)")
+    if not 2000 <= year <= 2100:
+        fail("the year must be between 2000 and 2100")
+    try:
+        parsed = parse_bytes(
+            data,
+            file,
+            year=year,
+            units=import_service.unit_list(bureau),
+            owner=import_service.owner_names(bureau),
+        )
+    except UnreadableDocument as error:
+        fail(f"cannot import {file}: {error}")
+    if dry_run:
+        if fmt == "json":
+            click.echo(json.dumps(parsed.to_dict(), ensure_ascii=False, indent=2))
+        else:
+            for line in _outline_lines(parsed):
+                click.echo(line)
+        return
+    plan_title = title or parsed.title
+    if not plan_title:
+        # no title line in the document: the file's name is the next best thing
+        plan_title = os.path.splitext(os.path.basename(file))[0].strip() or f"{year}"
+        click.echo(f"warning: no title found in the document; using {plan_title!r}", err=True)
+    from tracker.plans.importer import document_text
+
+    tree = parsed.to_dict()
+    try:
+        plan = import_service.import_plan(
+            cli_actor(),
+            bureau=bureau,
+            year=year,
+            title=plan_title,
+            tree=tree,
+            document_number=parsed.document_number or "",
+            source_text=document_text(data, file),
+            warnings=[str(w) for w in parsed.warnings],
+        )
+    except DomainError as error:
+        db.session.rollback()
+        fail(error.message)
+    db.session.commit()
+    if fmt == "json":
+        click.echo(
+            json.dumps(
+                {
+                    "id": plan.id,
+                    "title": plan.title,
+                    "year": plan.year,
+                    "tasks": import_service.count_tasks(tree),
+                    "warnings": [str(w) for w in parsed.warnings],
+                },
+                ensure_ascii=False,
+            )
+        )
+        return
+    click.echo(plan.id)
+    click.echo(
+        f"created draft plan {plan.id}: {plan.title} "
+        f"({import_service.count_tasks(tree)} tasks); review it, then publish",
+        err=True,
+    )
+    for warning in parsed.warnings:
+        click.echo(f"warning: {warning}", err=True)

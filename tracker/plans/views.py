@@ -281,3 +281,6 @@ def section_action(plan_id: int, section_id: int, action: str):
     else:
         db.session.commit()
     return redirect(url_for("plans.show", plan_id=plan.id))
+
+
+from tracker.plans import import_views  # noqa: E402, F401 - its routes live on this blueprint

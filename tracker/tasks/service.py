@@ -439,7 +439,7 @@ class TaskData:
     result_statement: str = ""
 
 
-def _validate(plan: Plan, data: TaskData) -> None:
+def _validate(plan: Plan, data: TaskData, *, allow_missing_lead: bool = False) -> None:
     if not data.title.strip():
         raise DomainError(_("A task needs a title."), "title")
     if len(data.title.strip()) > 300:
@@ -455,7 +455,7 @@ def _validate(plan: Plan, data: TaskData) -> None:
             raise DomainError(
                 _("%(name)s is not a unit of this bureau.", name=unit.name), "lead_unit_id"
             )
-    if data.lead_unit is None and not data.is_principal_duty:
+    if data.lead_unit is None and not data.is_principal_duty and not allow_missing_lead:
         raise DomainError(_("Choose the lead unit."), "lead_unit_id")
     if data.is_continuous and data.due_date is not None:
         raise DomainError(_("A continuous task (长期坚持) has no due date."), "due_date")
@@ -509,11 +509,16 @@ def _next_position(plan: Plan, section: Section | None) -> int:
     return (db.session.scalar(query) or 0) + 10
 
 
-def create_task(actor, plan: Plan, data: TaskData) -> Task:
-    """Add a task to a plan; in an active plan it is assigned (交办) at once."""
+def create_task(actor, plan: Plan, data: TaskData, *, allow_missing_lead: bool = False) -> Task:
+    """Add a task to a plan; in an active plan it is assigned (交办) at once.
+
+    `allow_missing_lead`: a draft plan may hold a task whose lead unit is still to be chosen
+    (an imported document did not name one); publishing refuses the plan until it is."""
     if plan.status == "closed":
         raise DomainError(_("The plan is closed."))
-    _validate(plan, data)
+    if allow_missing_lead and plan.status != "draft":
+        allow_missing_lead = False
+    _validate(plan, data, allow_missing_lead=allow_missing_lead)
     task = Task(
         plan=plan,
         plan_id=plan.id,

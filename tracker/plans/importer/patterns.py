@@ -1,0 +1,110 @@
+"""Shared character classes and small helpers for reading Chinese government documents."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+CN_NUM = "零〇○一二三四五六七八九十百两"
+CN_VALUES = {
+    "零": 0, "〇": 0, "○": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5,
+    "六": 6, "七": 7, "八": 8, "九": 9,
+}  # fmt: skip
+
+#: Ends a sentence.
+SENTENCE_END = "。！？!?"
+#: Ends a paragraph that is complete (a line ending otherwise continues on the next line).
+PARAGRAPH_END = "。！？!?；;：:…”’」』）)〕】]"
+OPEN_BRACKETS = "（(〔【[［｛{"
+CLOSE_BRACKETS = "）)〕】]］｝}"
+_PAIRS = dict(zip(OPEN_BRACKETS, CLOSE_BRACKETS, strict=True))
+
+_SPACES = re.compile(r"[\s\u3000\u00a0\u2002-\u200b\ufeff]+")
+_INVISIBLE = re.compile(r"[\u200b-\u200f\u2060\ufeff\u00ad]")
+
+
+def cn_to_int(text: str) -> int | None:
+    """一 → 1, 十二 → 12, 二十 → 20, 12 → 12; None when it is not a number."""
+    text = text.strip()
+    if not text:
+        return None
+    if text.isdigit():
+        return int(unicodedata.normalize("NFKC", text))
+    if text.startswith("十"):
+        text = "一" + text
+    total, current = 0, 0
+    for char in text:
+        if char in CN_VALUES:
+            current = CN_VALUES[char]
+        elif char == "十":
+            total += (current or 1) * 10
+            current = 0
+        elif char == "百":
+            total += (current or 1) * 100
+            current = 0
+        else:
+            return None
+    return total + current
+
+
+def clean_line(text: str) -> str:
+    """One line with invisible characters removed and runs of white space made single spaces."""
+    text = _INVISIBLE.sub("", text)
+    return _SPACES.sub(" ", text).strip()
+
+
+def compact(text: str) -> str:
+    """Text for comparisons: NFKC, no white space, no punctuation."""
+    text = unicodedata.normalize("NFKC", text)
+    return re.sub(r"[\s\W_]+", "", text)
+
+
+def display_width(text: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+def has_cjk(text: str) -> bool:
+    return re.search(r"[\u4e00-\u9fff]", text) is not None
+
+
+def split_top_level(text: str, separators: str) -> list[str]:
+    """Split on any of `separators` that is not inside brackets: 各县（市、区）stays whole."""
+    parts, depth, current = [], 0, []
+    for char in text:
+        if char in OPEN_BRACKETS:
+            depth += 1
+        elif char in CLOSE_BRACKETS and depth:
+            depth -= 1
+        if depth == 0 and char in separators:
+            parts.append("".join(current))
+            current = []
+            continue
+        current.append(char)
+    parts.append("".join(current))
+    return parts
+
+
+def bracket_spans(text: str) -> list[tuple[int, int]]:
+    """(start, end) of every outermost bracket group, end exclusive; unclosed groups are ignored."""
+    spans, stack = [], []
+    for index, char in enumerate(text):
+        if char in OPEN_BRACKETS:
+            stack.append((char, index))
+        elif char in CLOSE_BRACKETS and stack:
+            opener, start = stack.pop()
+            if not stack:
+                spans.append((start, index + 1))
+    return spans
+
+
+def mask_titles(text: str) -> str:
+    """Blank out 《…》 titles (same length), so dates inside document names are not deadlines."""
+
+    def blank(match: re.Match) -> str:
+        return "《" + "＿" * (len(match.group(0)) - 2) + "》"
+
+    return re.sub(r"《[^《》]*(?:《[^《》]*》[^《》]*)*》", blank, text)
+
+
+def strip_trailing_punctuation(text: str) -> str:
+    return text.strip().rstrip("。；;，,、：: ").strip()

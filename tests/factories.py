@@ -184,6 +184,37 @@ def task_in_status(org, status: str, *, year: int = 2026, worker=None, **fields)
     return walk(org, task, status, worker=worker)
 
 
+def reporting_task(plan: Plan) -> Task:
+    """The legal office's task "报送并公开{year}年度法治政府建设情况报告" that publishing `plan`
+    added to it (a plan closes only once this task is done or cancelled)."""
+    from tracker.reports.queries import draft_of
+
+    draft = draft_of(plan)
+    assert draft is not None and draft.report_task is not None, "the plan is not published"
+    return draft.report_task
+
+
+def finish_reporting_task(org, plan: Plan, status: str = "done") -> Task:
+    """Bring the plan's reporting task to done or cancelled, so that the plan can be closed.
+
+    Done: the office's coordinator (who owns it) claims it, attaches a note as proof (申请办结
+    needs one when the evidence rules are on), submits it, verifies the note and accepts it."""
+    from tracker.evidence import service as evidence
+
+    assert status in ("done", "cancelled"), status
+    task = reporting_task(plan)
+    if status == "cancelled":
+        return walk(org, task, "cancelled")
+    coordinator = org.users.coordinator
+    tasks.transition(coordinator, task, "claim")
+    proof = evidence.add_note(coordinator, task, text="报告已报送并在门户网站公开。")
+    tasks.transition(coordinator, task, "submit", result_statement="报告已报送并向社会公开。")
+    evidence.review(coordinator, proof, "verified")
+    tasks.transition(coordinator, task, "accept")
+    assert task.status == "done"
+    return task
+
+
 def count(model, *where) -> int:
     query = sa.select(sa.func.count()).select_from(model)
     for condition in where:

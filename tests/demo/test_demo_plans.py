@@ -9,9 +9,10 @@ import pytest
 import sqlalchemy as sa
 import time_machine
 
-from tests.factories import count, standalone_app
+from tests.factories import count, reporting_task, standalone_app
 from tracker.accounts.models import User
 from tracker.audit.models import AuditEvent
+from tracker.core.clock import to_local
 from tracker.extensions import db
 from tracker.plans.models import Plan, Section
 from tracker.reminders.models import Notification
@@ -83,8 +84,12 @@ def test_the_2020_sections_are_labelled_as_in_the_seed(demo):
 def test_the_2020_results_are_the_seeds_sentences(demo):
     plan = plan_titled("2020年法治建设工作要点")
     assert all(t.result_statement for t in tasks_of(plan))
-    # the result is the report's sentence, which the demo also keeps as the task's text
-    assert all(t.result_statement == t.text for t in tasks_of(plan))
+    # the result is the report's sentence, which the demo also keeps as the task's text (all
+    # but the task of reporting on the year, whose result is the report's own submission)
+    report_task = reporting_task(plan)
+    work = [t for t in tasks_of(plan) if t.id != report_task.id]
+    assert len(work) == len(tasks_of(plan)) - 1
+    assert all(t.result_statement == t.text for t in work)
     relief = next(t for t in tasks_of(plan) if "2286元" in t.result_statement)
     assert "从2015年的2286元提高到2020年的4778元" in relief.result_statement
     assert relief.lead_unit.name == "社会救助科" and relief.number == "一是"
@@ -98,6 +103,21 @@ def test_the_2020_results_are_the_seeds_sentences(demo):
         "编密织牢了特殊群体安全保障网",
     ):
         assert any(fragment in t.result_statement for t in tasks_of(plan)), fragment
+
+
+def test_the_2020_report_was_submitted_on_the_seeds_date_and_closed_the_plan(demo):
+    plan = plan_titled("2020年法治建设工作要点")
+    task = reporting_task(plan)
+    assert task.plan_id == plan.id and task.title == "报送并公开2020年度法治政府建设情况报告"
+    assert task.lead_unit.name == "办公室" and task.status == "done"
+    assert task.due_date == date(2021, 3, 31)  # the last working day of March 2021
+    assert task.submitted_on == date(2021, 1, 15)
+    assert to_local(task.completed_at).date() == date(2021, 1, 18)
+    assert "2021年1月15日形成《忻州市民政局2020年度法治政府建设情况报告》" in (
+        task.result_statement
+    )
+    # the plan was closed once its report was done
+    assert plan.status == "closed" and to_local(plan.closed_at).date() == date(2021, 1, 20)
 
 
 def test_the_2020_principal_duties_were_all_met(demo):

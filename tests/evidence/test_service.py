@@ -10,7 +10,14 @@ import sqlalchemy as sa
 
 from tests.evidence import samples
 from tests.evidence.conftest import stored_files
-from tests.factories import audit_actions, count, last_audit_id, make_task, task_in_status
+from tests.factories import (
+    audit_actions,
+    count,
+    finish_reporting_task,
+    last_audit_id,
+    make_task,
+    task_in_status,
+)
 from tracker.core import storage
 from tracker.core.exceptions import DomainError
 from tracker.evidence import queries, service
@@ -257,6 +264,7 @@ def test_a_rejection_notifies_the_chiefs_of_every_linked_task(org, task, db):
 
 def test_the_evidence_of_a_closed_plan_is_frozen(org, db):
     done = task_in_status(org, "cancelled")
+    finish_reporting_task(org, done.plan, "cancelled")  # the plan closes with its report task
     plans.close_plan(org.users.coordinator, done.plan)
     db.session.commit()
     with pytest.raises(DomainError, match="closed"):

@@ -11,10 +11,12 @@ import time_machine
 from tests.factories import (
     audit_actions,
     count,
+    finish_reporting_task,
     last_audit_id,
     make_plan,
     make_section,
     make_task,
+    reporting_task,
     updates_of,
     walk,
 )
@@ -120,16 +122,22 @@ def test_publishing_assigns_every_task_and_notifies_each_lead_unit_once(org):
     db.session.commit()
     since = last_audit_id()
     with time_machine.travel(PUBLISH_DAY, tick=False):
-        assert service.publish_plan(org.users.coordinator, plan) == 4
+        # the four tasks, and the legal office's task of reporting on the year
+        assert service.publish_plan(org.users.coordinator, plan) == 5
     db.session.commit()
 
     assert plan.status == "active"
     assert plan.published_at == PUBLISH_DAY and plan.published_by_id == org.users.coordinator.id
-    all_tasks = [*relief_tasks, elderly, office]
+    report = reporting_task(plan)
+    assert report.plan_id == plan.id and report.lead_unit == org.office
+    assert report.title == "报送并公开2026年度法治政府建设情况报告"
+    all_tasks = [*relief_tasks, elderly, office, report]
+    assert count(Task, Task.plan_id == plan.id) == 5
     assert {t.status for t in all_tasks} == {"assigned"}
     assert [t.start_date for t in all_tasks] == [
         D("2026-02-20"),
         D("2026-03-01"),  # a start date already set is kept
+        D("2026-02-20"),
         D("2026-02-20"),
         D("2026-02-20"),
     ]
@@ -137,7 +145,7 @@ def test_publishing_assigns_every_task_and_notifies_each_lead_unit_once(org):
         (entry,) = updates_of(task)
         assert (entry.kind, entry.status_from, entry.status_to) == ("assign", "draft", "assigned")
     actions = audit_actions(since)
-    assert actions.count("task.assign") == 4 and actions.count("plan.publish") == 1
+    assert actions.count("task.assign") == 5 and actions.count("plan.publish") == 1
 
     (relief_notice,) = notifications_of(org.users.chief)
     assert relief_notice.kind == "assigned"
@@ -146,9 +154,12 @@ def test_publishing_assigns_every_task_and_notifies_each_lead_unit_once(org):
     assert relief_notice.link == f"/plans/{plan.id}?unit={org.relief.id}"
     (elderly_notice,) = notifications_of(org.users.chief_elderly)
     assert "养老服务科" in elderly_notice.title and "1 task led" in elderly_notice.title
-    # 办公室 has no chief: the legal office's coordinator hears of its tasks
+    # 办公室 has no chief: the legal office's coordinator hears of its tasks, the reporting
+    # task among them (one notice for both)
     (office_notice,) = notifications_of(org.users.coordinator)
-    assert "办公室" in office_notice.title and "合法性审查" in office_notice.body
+    assert "办公室" in office_notice.title and "2 tasks" in office_notice.title
+    assert "合法性审查" in office_notice.body
+    assert "报送并公开2026年度法治政府建设情况报告" in office_notice.body
     assert count(Notification) == 3
 
 
@@ -157,8 +168,12 @@ def test_a_lead_unit_without_a_chief_is_reported_to_the_legal_office(org):
     make_task(org, plan, title="低保核对", lead_unit=org.relief_team, owner=None)
     with time_machine.travel(PUBLISH_DAY, tick=False):
         service.publish_plan(org.users.coordinator, plan)
+    # the coordinator hears of 低保核对中心's task, and (as 办公室 has no chief either) of the
+    # reporting task led by the office
     notices = notifications_of(org.users.coordinator)
-    assert len(notices) == 1 and "低保核对中心" in notices[0].title
+    assert len(notices) == 2
+    assert "低保核对中心" in notices[0].title and "低保核对" in notices[0].body
+    assert "办公室" in notices[1].title and "报送并公开" in notices[1].body
 
 
 def test_a_plan_is_published_once(org):
@@ -195,10 +210,17 @@ def test_closing_is_refused_while_tasks_are_open(org):
     walk(org, second, "submitted")
     with pytest.raises(DomainError) as caught:
         service.close_plan(org.users.coordinator, plan)
-    assert "2 tasks are still open" in caught.value.message
+    # the submitted and the assigned task, and the reporting task
+    assert "3 tasks are still open" in caught.value.message
     assert plan.status == "active" and plan.closed_at is None
     tasks.transition(org.users.coordinator, second, "accept")
     tasks.transition(org.users.coordinator, third, "cancel", note="不再执行")
+    # the year's work ends with its report
+    with pytest.raises(DomainError) as caught:
+        service.close_plan(org.users.coordinator, plan)
+    assert "1 task is still open" in caught.value.message
+    assert plan.status == "active"
+    finish_reporting_task(org, plan)
     since = last_audit_id()
     with time_machine.travel(datetime(2027, 1, 8, 3, tzinfo=UTC), tick=False):
         service.close_plan(org.users.coordinator, plan)
@@ -216,6 +238,7 @@ def test_a_plan_whose_recurring_tasks_are_all_done_can_be_closed(org):
     for occurrence in recurring.occurrences:
         walk(org, occurrence, "done")
     assert recurring.progress == 100
+    finish_reporting_task(org, plan)
     service.close_plan(org.users.coordinator, plan)
     assert plan.status == "closed"
 

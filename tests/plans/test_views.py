@@ -11,7 +11,16 @@ import sqlalchemy as sa
 import time_machine
 
 from tests.conftest import count
-from tests.factories import form_data, last_audit_id, make_plan, make_section, make_task, walk
+from tests.factories import (
+    finish_reporting_task,
+    form_data,
+    last_audit_id,
+    make_plan,
+    make_section,
+    make_task,
+    reporting_task,
+    walk,
+)
 from tracker.audit.models import AuditEvent
 from tracker.extensions import db
 from tracker.plans import service
@@ -106,9 +115,14 @@ def test_the_plan_page_filters_by_unit_and_counts_completion(org, auth, draft):
     db.session.commit()
     auth.login("office")
     page = auth.client.get(f"/plans/{draft.plan.id}")
-    assert "1 of 2 done" in page.text and "On track" in page.text and "Closed" in page.text
+    # two tasks and the office's reporting task, one of them done
+    assert "1 of 3 done" in page.text and "On track" in page.text and "Closed" in page.text
     filtered = auth.client.get(f"/plans/{draft.plan.id}?unit={org.elderly.id}")
     assert "养老机构消防检查" in filtered.text and "低保专项治理" not in filtered.text
+    assert "报送并公开2026年度法治政府建设情况报告" not in filtered.text
+    office = auth.client.get(f"/plans/{draft.plan.id}?unit={org.office.id}")
+    assert "报送并公开2026年度法治政府建设情况报告" in office.text
+    assert "低保专项治理" not in office.text
 
 
 def test_a_missing_plan_is_404(org, auth):
@@ -199,12 +213,16 @@ def test_publishing_through_the_page(org, auth, draft):
     response = auth.post(f"{url}/publish", {}, token_from=url)
     assert response.status_code == 302 and response.headers["Location"] == url
     page = auth.client.get(url).text
-    assert "Plan published: 2 tasks assigned and the lead units notified." in page
+    # the two tasks and the office's task of reporting on the year
+    assert "Plan published: 3 tasks assigned and the lead units notified." in page
     plan = reload_plan(draft.plan)
     assert plan.status == "active"
+    assert count(Task) == 3
+    assert reporting_task(plan).title == "报送并公开2026年度法治政府建设情况报告"
     assert {t.status for t in db.session.scalars(sa.select(Task))} == {"assigned"}
     recipients = {n.recipient_id for n in db.session.scalars(sa.select(Notification))}
-    assert recipients == {org.users.chief.id, org.users.chief_elderly.id}
+    # 办公室 has no chief: its coordinator hears of the reporting task
+    assert recipients == {org.users.chief.id, org.users.chief_elderly.id, org.users.coordinator.id}
 
     state = (last_audit_id(), count(Notification))
     again = auth.post(f"{url}/publish", {}, token_from=url)
@@ -220,9 +238,15 @@ def test_closing_through_the_page_waits_for_open_tasks(org, auth, draft):
     auth.login("office")
     url = f"/plans/{draft.plan.id}"
     auth.post(f"{url}/close", {}, token_from=url)
-    assert "1 task is still open; accept or cancel it first." in auth.client.get(url).text
+    assert "2 tasks are still open; accept or cancel them first." in auth.client.get(url).text
     assert reload_plan(draft.plan).status == "active"
     walk(org, db.session.get(Task, draft.elderly.id), "cancelled")
+    db.session.commit()
+    # the reporting task is still open
+    auth.post(f"{url}/close", {}, token_from=url)
+    assert "1 task is still open; accept or cancel it first." in auth.client.get(url).text
+    assert reload_plan(draft.plan).status == "active"
+    finish_reporting_task(org, reload_plan(draft.plan))
     db.session.commit()
     auth.post(f"{url}/close", {}, token_from=url)
     assert "Plan closed." in auth.client.get(url).text

@@ -74,7 +74,12 @@ def test_plans_list_with_no_plans(runner, org):
 def test_tasks_list_json_has_every_field(runner, listed, org):
     with time_machine.travel(NOW, tick=False):
         rows = run_json(runner, "tasks", "list", "--plan", str(listed.id))
-    assert [r["title"] for r in rows] == ["逾期的低保核查", "养老机构检查", "核对中心数据比对"]
+    assert [r["title"] for r in rows] == [
+        "逾期的低保核查",
+        "养老机构检查",
+        "报送并公开2026年度法治政府建设情况报告",  # added when the plan was published
+        "核对中心数据比对",
+    ]
     late = rows[0]
     expected = {
         "number": "一是",
@@ -90,7 +95,7 @@ def test_tasks_list_json_has_every_field(runner, listed, org):
     assert {k: late[k] for k in expected} == expected
     assert sorted(late["co_units"]) == ["养老服务科", "办公室"]
     assert isinstance(late["id"], int)
-    continuous = rows[2]
+    continuous = rows[3]
     assert (continuous["due_date"], continuous["light"], continuous["co_units"]) == (
         None,
         "green",
@@ -111,7 +116,8 @@ def test_tasks_list_filters(runner, listed):
     assert by_alias == relief
     # lead or co-unit
     assert {r["title"] for r in elderly} == {"逾期的低保核查", "养老机构检查"}
-    assert len(everything) == 4  # last year's draft task included
+    # last year's draft task and this year's reporting task included
+    assert len(everything) == 5
 
 
 def test_tasks_list_text(runner, listed):
@@ -119,7 +125,7 @@ def test_tasks_list_text(runner, listed):
         result = runner.invoke(args=["tasks", "list", "--plan", str(listed.id)])
     assert result.exit_code == 0
     lines = result.output.splitlines()
-    assert len(lines) == 3 and "red" in lines[0] and "逾期的低保核查" in lines[0]
+    assert len(lines) == 4 and "red" in lines[0] and "逾期的低保核查" in lines[0]
 
 
 @pytest.mark.parametrize(

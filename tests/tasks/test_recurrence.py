@@ -91,7 +91,8 @@ def test_occurrences_inherit_the_task_and_are_assigned(shared):
     assert third.start_date == day("2026-07-01") and third.plan_id == task.plan_id
     # the container is due with its last occurrence
     assert task.status == "assigned" and task.due_date == day("2026-12-31")
-    assert audit_actions(since).count("task.create") == 1 + 4
+    # the task, its four occurrences, and the plan's reporting task (报送并公开…报告)
+    assert audit_actions(since).count("task.create") == 1 + 4 + 1
 
 
 def test_a_period_ending_in_a_holiday_is_due_before_it():

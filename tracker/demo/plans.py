@@ -15,6 +15,7 @@ from tracker.demo.ledger import advisor_2020, prove_2020, prove_current
 from tracker.extensions import db
 from tracker.plans import service as plans
 from tracker.plans.models import Plan
+from tracker.reports.service import REPORT_TASK_TITLE
 from tracker.tasks import service as tasks
 from tracker.tasks.models import Task
 from tracker.units.models import Unit
@@ -145,7 +146,20 @@ def load_plan_2020(directory: Directory) -> bool:
         plans.publish_plan(office, plan)
     with at(date(2020, 1, 6), 10):
         advisor = advisor_2020(office, directory.bureau)
+    report_title = REPORT_TASK_TITLE.format(year=2020)
     for task in db.session.scalars(sa.select(Task).where(Task.plan_id == plan.id)):
+        if task.title == report_title:
+            # the report itself: submitted on the seed's date, 15 January 2021
+            _work_through(
+                task,
+                office,
+                office,
+                claimed=date(2021, 1, 4),
+                submitted=date(2021, 1, 15),
+                accepted=date(2021, 1, 18),
+                result=plan2020.REPORT_RESULT,
+            )
+            continue
         due = task.due_date
         worker = director if task.is_principal_duty else directory.chief(task.lead_unit.name)
         _work_through(
@@ -158,7 +172,7 @@ def load_plan_2020(directory: Directory) -> bool:
             result=task.result_statement,
             prove=lambda t, w: prove_2020(t, w, advisor),
         )
-    with at(date(2021, 1, 8), 11):
+    with at(date(2021, 1, 20), 11):
         plans.close_plan(office, plan)
     return True
 

@@ -200,6 +200,14 @@ def publish_plan(actor, plan: Plan) -> int:
     plan.status = "active"
     plan.published_at = clock.now()
     plan.published_by_id = getattr(actor, "id", None)
+    # -- annual report hook (tracker.reports): the office's task to submit and publish this
+    # year's report, due the last working day of next March; assigned and notified with the rest
+    from tracker.reports.service import create_report_task
+
+    report_task = create_report_task(actor, plan)
+    if report_task is not None:
+        tasks.append(report_task)
+    # -- end of annual report hook
     by_unit: dict[int, list[Task]] = defaultdict(list)
     for task in tasks:
         assign(actor, task, today=today)
@@ -286,9 +294,14 @@ def copy_plan(actor, plan: Plan, *, year: int | None = None, title: str | None =
         db.session.add(new)
         section_map[section.id] = new
     db.session.flush()
+    # annual report hook (tracker.reports): the reporting task is not copied; publishing the
+    # copy makes the one for its own year
+    from tracker.reports.service import report_task_ids
+
     originals = db.session.scalars(
         sa.select(Task)
         .where(Task.plan_id == plan.id, Task.parent_id.is_(None), Task.status != "cancelled")
+        .where(Task.id.not_in(report_task_ids()))
         .order_by(Task.position, Task.id)
     )
     # start dates that publishing filled in (the publication day) are not the plan's own:

@@ -1,0 +1,31 @@
+"""Forms of the report page: a part's text, the signature, and the revision buttons."""
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import DateField, HiddenField, StringField, TextAreaField
+from wtforms.validators import Length, Optional
+
+
+class PartForm(FlaskForm):
+    text = TextAreaField(_l("Text of the part"), validators=[Length(max=50_000)])
+    note = StringField(_l("What changed (optional)"), validators=[Optional(), Length(max=300)])
+    #: The revision the page showed (0: the generated text), so a later edit is not overwritten.
+    revision = HiddenField()
+
+
+class RevisionForm(FlaskForm):
+    """POST-only buttons (return to the generated text, restore) with the revision shown."""
+
+    revision = HiddenField()
+
+
+class SignatureForm(FlaskForm):
+    signatory = StringField(
+        _l("Signed by (发文机关署名)"), validators=[Optional(), Length(max=200)]
+    )
+    signed_on = DateField(_l("Date (成文日期)"), validators=[Optional()])
+
+
+def revision_id(form) -> int | None:
+    value = form.revision.data
+    return int(value) if value and str(value).isdigit() else None

@@ -1,0 +1,353 @@
+"""Gather a plan's data for the report builder, in a fixed number of queries."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import date
+
+import sqlalchemy as sa
+from sqlalchemy.orm import with_polymorphic
+
+from tracker.accounts.models import User
+from tracker.core import clock
+from tracker.evidence.models import Evidence, EvidenceLink
+from tracker.extensions import db
+from tracker.plans.models import Plan, Section
+from tracker.records.models import (
+    MODELS,
+    Consultation,
+    Decision,
+    DecisionStep,
+    LegalAdvisor,
+    Record,
+    decision_step_evidence,
+)
+from tracker.reports import builder
+from tracker.reports.models import ReportDraft, ReportRevision
+from tracker.tasks.models import Task, TaskUpdate
+from tracker.units.models import Unit
+
+#: The fields of each record kind the builder reads.
+RECORD_FIELDS = {
+    "document_review": (
+        "document_title",
+        "on_behalf_of",
+        "reviewed_on",
+        "conclusion",
+        "is_published",
+        "is_filed",
+    ),
+    "certification": ("holder_name", "issued_on", "expires_on", "revoked_on"),
+    "consultation": ("consulted_on", "matter", "category", "is_adopted"),
+    "inspection": (
+        "target_organisation",
+        "inspection_kind",
+        "done_on",
+        "problem_count",
+        "rectification_due",
+        "rectified_on",
+    ),
+    "decision": ("decision_title", "decided_on", "open_steps"),
+    "study_session": (
+        "session_kind",
+        "held_on",
+        "topic",
+        "chaired_by_id",
+        "chaired_by_name",
+        "attendee_count",
+    ),
+    "metric": ("name", "measure", "value", "as_of", "baseline_value", "baseline_year"),
+}
+
+
+def _local_date(moment) -> date | None:
+    return clock.to_local(moment).date() if moment is not None else None
+
+
+def _sections(plan_id: int) -> list[builder.SectionInfo]:
+    rows = db.session.execute(
+        sa.select(Section.id, Section.parent_id, Section.number, Section.title, Section.position)
+        .where(Section.plan_id == plan_id)
+        .order_by(Section.position, Section.id)
+    ).all()
+    children: dict[int | None, list] = defaultdict(list)
+    for row in rows:
+        children[row.parent_id].append(row)
+    ordered: list[builder.SectionInfo] = []
+
+    def walk(parent_id):
+        for row in children.get(parent_id, []):
+            ordered.append(builder.SectionInfo(row.id, row.title, row.number, row.parent_id))
+            walk(row.id)
+
+    walk(None)
+    return ordered
+
+
+def _reporting_task_ids():
+    return sa.select(ReportDraft.report_task_id).where(ReportDraft.report_task_id.is_not(None))
+
+
+def _tasks(plan_id: int) -> list[builder.TaskInfo]:
+    rows = db.session.execute(
+        sa.select(Task, Unit.name)
+        .outerjoin(Unit, Unit.id == Task.lead_unit_id)
+        .where(Task.plan_id == plan_id)
+        # the task of submitting this very report is not part of what it reports on
+        .where(Task.id.not_in(_reporting_task_ids()))
+        .order_by(Task.position, Task.id)
+    ).all()
+    return [
+        builder.TaskInfo(
+            id=task.id,
+            title=task.title,
+            number=task.number,
+            section_id=task.section_id,
+            parent_id=task.parent_id,
+            status=task.status,
+            kind=task.kind,
+            text=task.text,
+            result_statement=task.result_statement,
+            lead_unit=unit_name or "",
+            due_date=task.due_date,
+            submitted_on=task.submitted_on,
+            completed_on=_local_date(task.completed_at),
+            is_principal_duty=task.is_principal_duty,
+            progress=task.progress,
+            target_count=task.target_count,
+            target_measure=task.target_measure,
+            achieved_count=task.achieved_count,
+            period_label=task.period_label,
+        )
+        for task, unit_name in rows
+    ]
+
+
+def _workflow_notes(plan_id: int, tasks: dict[int, builder.TaskInfo]) -> None:
+    """Returns (退回, with their reasons) and the reason of a cancellation."""
+    rows = db.session.execute(
+        sa.select(TaskUpdate.task_id, TaskUpdate.kind, TaskUpdate.note, TaskUpdate.created_at)
+        .join(Task, Task.id == TaskUpdate.task_id)
+        .where(Task.plan_id == plan_id, TaskUpdate.kind.in_(("return", "cancel")))
+        .order_by(TaskUpdate.id)
+    ).all()
+    for row in rows:
+        task = tasks.get(row.task_id)
+        if task is None:
+            continue
+        if row.kind == "return":
+            task.returns.append(builder.ReturnInfo(_local_date(row.created_at), row.note))
+        else:
+            task.cancel_note = row.note
+
+
+def _records(plan_id: int) -> list[builder.RecordInfo]:
+    every_kind = with_polymorphic(Record, list(MODELS.values()))
+    rows = db.session.scalars(
+        sa.select(every_kind)
+        .join(Task, Task.id == every_kind.task_id)
+        .where(Task.plan_id == plan_id, every_kind.is_void.is_(False))
+        .order_by(every_kind.occurred_on, every_kind.id)
+    ).all()
+    decisions = [r.id for r in rows if isinstance(r, Decision)]
+    steps: dict[int, dict[str, bool]] = defaultdict(dict)
+    if decisions:
+        for step in db.session.scalars(
+            sa.select(DecisionStep).where(DecisionStep.decision_id.in_(decisions))
+        ):
+            steps[step.decision_id][step.step] = step.is_settled
+    advisors = {}
+    consultations = [r for r in rows if isinstance(r, Consultation)]
+    if consultations:
+        advisor_ids = {r.advisor_id for r in consultations}
+        advisors = {
+            a.id: f"{a.firm}{a.person}".strip()
+            for a in db.session.scalars(
+                sa.select(LegalAdvisor).where(LegalAdvisor.id.in_(advisor_ids))
+            )
+        }
+    infos = []
+    for record in rows:
+        attrs = {}
+        for name in RECORD_FIELDS[record.kind]:
+            if name == "open_steps":
+                settled = steps.get(record.id, {})
+                attrs[name] = [s for s in builder.STEP_WORDS if not settled.get(s)]
+            else:
+                attrs[name] = getattr(record, name)
+        if isinstance(record, Consultation):
+            attrs["advisor"] = advisors.get(record.advisor_id, "")
+        infos.append(
+            builder.RecordInfo(
+                id=record.id,
+                kind=record.kind,
+                task_id=record.task_id,
+                occurred_on=record.occurred_on,
+                summary=record.summary,
+                attrs=attrs,
+            )
+        )
+    return infos
+
+
+def _evidence(
+    plan_id: int, tasks: dict[int, builder.TaskInfo], records: dict[int, builder.RecordInfo]
+) -> None:
+    """Current evidence that proves something (not rejected), by task and by record; a
+    decision's step evidence counts for the decision."""
+    usable = (
+        Evidence.withdrawn_at.is_(None),
+        Evidence.superseded_by_id.is_(None),
+        Evidence.review_status != "rejected",
+    )
+    plan_tasks = sa.select(Task.id).where(Task.plan_id == plan_id)
+    plan_records = sa.select(Record.id).where(Record.task_id.in_(plan_tasks))
+    links = sa.select(
+        EvidenceLink.evidence_id.label("evidence_id"),
+        EvidenceLink.task_id.label("task_id"),
+        EvidenceLink.record_id.label("record_id"),
+    ).where(sa.or_(EvidenceLink.task_id.in_(plan_tasks), EvidenceLink.record_id.in_(plan_records)))
+    step_links = (
+        sa.select(
+            decision_step_evidence.c.evidence_id.label("evidence_id"),
+            sa.null().label("task_id"),
+            DecisionStep.decision_id.label("record_id"),
+        )
+        .join(DecisionStep, DecisionStep.id == decision_step_evidence.c.step_id)
+        .where(DecisionStep.decision_id.in_(plan_records))
+    )
+    union = sa.union_all(links, step_links).subquery()
+    rows = db.session.execute(
+        sa.select(union.c.evidence_id, union.c.task_id, union.c.record_id)
+        .join(Evidence, Evidence.id == union.c.evidence_id)
+        .where(*usable)
+        .order_by(union.c.evidence_id)
+    ).all()
+    for row in rows:
+        target = tasks.get(row.task_id) if row.task_id is not None else records.get(row.record_id)
+        if target is not None and row.evidence_id not in target.evidence_ids:
+            target.evidence_ids.append(row.evidence_id)
+
+
+def _principals(bureau: Unit) -> tuple[set[int], set[str]]:
+    rows = db.session.execute(
+        sa.select(User.id, User.display_name)
+        .join(Unit, Unit.id == User.unit_id)
+        .where(User.is_principal.is_(True), Unit.path.startswith(bureau.path))
+    ).all()
+    return {r.id for r in rows}, {r.display_name for r in rows}
+
+
+def _advisors(plan: Plan) -> list[builder.AdvisorInfo]:
+    rows = db.session.scalars(
+        sa.select(LegalAdvisor)
+        .where(
+            LegalAdvisor.bureau_id == plan.bureau_id,
+            LegalAdvisor.contract_start <= plan.end_date,
+            LegalAdvisor.contract_end >= plan.start_date,
+        )
+        .order_by(LegalAdvisor.contract_start, LegalAdvisor.id)
+    )
+    return [builder.AdvisorInfo(a.firm, a.person, a.contract_start, a.contract_end) for a in rows]
+
+
+def next_plan_of(plan: Plan) -> Plan | None:
+    """Next year's plan of the same bureau (active before draft, the newest of each)."""
+    return db.session.scalar(
+        sa.select(Plan)
+        .where(
+            Plan.bureau_id == plan.bureau_id,
+            Plan.year == plan.year + 1,
+            Plan.status.in_(("draft", "active")),
+        )
+        .order_by((Plan.status == "active").desc(), Plan.id.desc())
+        .limit(1)
+    )
+
+
+def _next_plan(plan: Plan) -> builder.NextPlanInfo | None:
+    following = next_plan_of(plan)
+    if following is None:
+        return None
+    return builder.NextPlanInfo(
+        id=following.id,
+        year=following.year,
+        title=following.title,
+        status=following.status,
+        sections=_sections(following.id),
+        tasks=_tasks(following.id),
+    )
+
+
+def draft_of(plan: Plan) -> ReportDraft | None:
+    return db.session.scalar(sa.select(ReportDraft).where(ReportDraft.plan_id == plan.id))
+
+
+def revisions_of(draft: ReportDraft | None) -> list[ReportRevision]:
+    if draft is None:
+        return []
+    return list(
+        db.session.scalars(
+            sa.select(ReportRevision)
+            .where(ReportRevision.draft_id == draft.id)
+            .order_by(ReportRevision.id)
+        )
+    )
+
+
+def _edits(revisions: list[ReportRevision]) -> dict[str, builder.PartEdit]:
+    latest: dict[str, ReportRevision] = {}
+    for revision in revisions:
+        latest[revision.part] = revision
+    return {
+        part: builder.PartEdit(
+            revision_id=r.id,
+            text=r.text,
+            fingerprint=r.base_fingerprint,
+            base_text=r.base_text,
+            author=r.author_name,
+            created_at=r.created_at,
+            note=r.note,
+        )
+        for part, r in latest.items()
+    }
+
+
+def report_input(plan: Plan, *, today: date | None = None, with_edits: bool = True):
+    """Everything the builder needs about `plan`, read in a fixed number of queries."""
+    tasks = _tasks(plan.id)
+    by_id = {t.id: t for t in tasks}
+    _workflow_notes(plan.id, by_id)
+    records = _records(plan.id)
+    _evidence(plan.id, by_id, {r.id: r for r in records})
+    principal_ids, principal_names = _principals(plan.bureau)
+    draft = draft_of(plan)
+    revisions = revisions_of(draft) if with_edits else []
+    return builder.ReportInput(
+        plan_id=plan.id,
+        year=plan.year,
+        bureau=plan.bureau.name,
+        plan_title=plan.title,
+        document_number=plan.document_number,
+        today=today or clock.today(),
+        sections=_sections(plan.id),
+        tasks=tasks,
+        records=records,
+        advisors=_advisors(plan),
+        principal_ids=principal_ids,
+        principal_names=principal_names,
+        next_plan=_next_plan(plan),
+        edits=_edits(revisions),
+        signatory=draft.signatory if draft else "",
+        signed_on=draft.signed_on if draft else None,
+    )
+
+
+def report_for_plan(plan: Plan, *, today: date | None = None) -> builder.Report:
+    """The plan's annual report as it stands: built from its data, with the saved edits."""
+    return builder.build_report(report_input(plan, today=today))
+
+
+def generated_report(plan: Plan, *, today: date | None = None) -> builder.Report:
+    """The report as the data alone writes it (no edits): what an edit is measured against."""
+    return builder.build_report(report_input(plan, today=today, with_edits=False))

@@ -1,0 +1,352 @@
+"""Report pages: the preview with its sources, editing a part, the signature, downloads."""
+
+from __future__ import annotations
+
+import difflib
+import io
+from dataclasses import dataclass, field
+
+import sqlalchemy as sa
+from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from tracker.core.exceptions import ConflictError, DomainError
+from tracker.core.forms import form_status, show_domain_error
+from tracker.core.permissions import require
+from tracker.evidence.models import Evidence
+from tracker.extensions import db
+from tracker.plans.models import Plan
+from tracker.records.labels import KIND_LABELS as RECORD_KIND_LABELS
+from tracker.records.models import Record
+from tracker.reports import layout, queries, service
+from tracker.reports.builder import PART_KEYS, Report
+from tracker.reports.forms import PartForm, RevisionForm, SignatureForm, revision_id
+from tracker.reports.labels import PART_LABELS, warning_message
+from tracker.reports.models import ReportRevision
+from tracker.tasks.labels import STATUS_LABELS
+from tracker.tasks.models import Task
+
+bp = Blueprint("reports", __name__)
+
+FORMATS = {
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "pdf": "application/pdf",
+    "html": "text/html; charset=utf-8",
+    "md": "text/markdown; charset=utf-8",
+}
+
+
+def get_plan_or_404(plan_id: int) -> Plan:
+    return db.get_or_404(Plan, plan_id)
+
+
+def render(report: Report, fmt: str) -> bytes:
+    """The report in one of FORMATS, as bytes."""
+    if fmt == "docx":
+        from tracker.reports.render_docx import render_docx
+
+        return render_docx(report)
+    if fmt == "pdf":
+        from tracker.reports.render_html import render_pdf
+
+        return render_pdf(report)
+    if fmt == "html":
+        from tracker.reports.render_html import render_html
+
+        return render_html(report).encode("utf-8")
+    if fmt == "md":
+        from tracker.reports.render_md import render_md
+
+        return render_md(report).encode("utf-8")
+    raise ValueError(fmt)
+
+
+# -- the preview -------------------------------------------------------------------------------
+
+
+@dataclass
+class SourceEntry:
+    """One numbered entry of the page's list of sources: a run of sentences of a paragraph
+    drawn from the same tasks, records and evidence."""
+
+    ref: int
+    sentences: list = field(default_factory=list)
+
+    @property
+    def first(self):
+        return self.sentences[0]
+
+    @property
+    def figures(self) -> list:
+        return [f for s in self.sentences for f in s.figures]
+
+    @property
+    def unsourced(self) -> list[str]:
+        return [n for s in self.sentences for n in s.unsourced]
+
+
+def _number_sentences(report: Report) -> list[SourceEntry]:
+    """Number the sentences that have sources for the page's list of sources: consecutive
+    sentences of a paragraph drawn from the same sources share one number, written after the
+    last of them."""
+    entries: list[SourceEntry] = []
+    for part in report.all_parts():
+        for paragraph in part.all_paragraphs():
+            run: SourceEntry | None = None
+            for sentence in paragraph.sentences:
+                if not (sentence.has_sources or sentence.figures):
+                    run = None
+                    continue
+                if run is not None and run.first.source_key == sentence.source_key:
+                    run.sentences[-1].show_ref = False
+                else:
+                    run = SourceEntry(len(entries) + 1)
+                    entries.append(run)
+                    sentence.anchor = True
+                run.sentences.append(sentence)
+                sentence.ref = run.ref
+                sentence.show_ref = True
+    return entries
+
+
+def _sources(entries: list[SourceEntry]) -> dict:
+    """Names of the tasks, records and evidence the entries cite (three queries)."""
+    task_ids = {i for e in entries for i in e.first.task_ids}
+    record_ids = {i for e in entries for i in e.first.record_ids}
+    evidence_ids = {i for e in entries for i in e.first.evidence_ids}
+    tasks = {}
+    if task_ids:
+        rows = db.session.execute(
+            sa.select(Task.id, Task.number, Task.title, Task.status).where(Task.id.in_(task_ids))
+        )
+        tasks = {r.id: r for r in rows}
+    records = {}
+    if record_ids:
+        rows = db.session.execute(
+            sa.select(Record.id, Record.kind, Record.summary, Record.occurred_on).where(
+                Record.id.in_(record_ids)
+            )
+        )
+        records = {r.id: r for r in rows}
+    evidence = {}
+    if evidence_ids:
+        rows = db.session.execute(
+            sa.select(
+                Evidence.id,
+                Evidence.kind,
+                Evidence.title,
+                Evidence.original_name,
+                Evidence.url,
+                Evidence.review_status,
+            ).where(Evidence.id.in_(evidence_ids))
+        )
+        evidence = {r.id: r for r in rows}
+    return {"tasks": tasks, "records": records, "evidence": evidence}
+
+
+def _show_page(plan: Plan, signature_form: SignatureForm | None = None, status: int = 200):
+    report = queries.report_for_plan(plan)
+    entries = _number_sentences(report)
+    draft = queries.draft_of(plan)
+    if signature_form is None:
+        signature_form = SignatureForm(
+            signatory=draft.signatory if draft else "",
+            signed_on=draft.signed_on if draft else None,
+        )
+    return render_template(
+        "reports/show.html",
+        plan=plan,
+        report=report,
+        draft=draft,
+        entries=entries,
+        sources=_sources(entries),
+        warnings=[(w, warning_message(w)) for w in report.warnings],
+        part_labels=PART_LABELS,
+        record_kind_labels=RECORD_KIND_LABELS,
+        status_labels=STATUS_LABELS,
+        signature_form=signature_form,
+        indents=layout.signature_indents(report.signatory, report.signed_on_text),
+        formats=list(FORMATS),
+        other_part=report.part("other"),
+    ), status
+
+
+@bp.route("/plans/<int:plan_id>/report")
+def show(plan_id: int):
+    plan = get_plan_or_404(plan_id)
+    require(current_user, "report.view", plan)
+    return _show_page(plan)
+
+
+@bp.route("/plans/<int:plan_id>/report/print")
+def print_view(plan_id: int):
+    plan = get_plan_or_404(plan_id)
+    require(current_user, "report.view", plan)
+    from tracker.reports.render_html import render_html
+
+    return render_html(queries.report_for_plan(plan), inline_css=False)
+
+
+@bp.route("/plans/<int:plan_id>/report.<any(docx, pdf, html, md):fmt>")
+def download(plan_id: int, fmt: str):
+    plan = get_plan_or_404(plan_id)
+    require(current_user, "report.view", plan)
+    report = queries.report_for_plan(plan)
+    response = send_file(
+        io.BytesIO(render(report, fmt)),
+        mimetype=FORMATS[fmt],
+        as_attachment=True,
+        download_name=f"{report.title}.{fmt}",
+        max_age=0,
+    )
+    return response
+
+
+# -- editing -------------------------------------------------------------------------------------
+
+
+def _part_or_404(part: str) -> str:
+    if part not in PART_KEYS:
+        abort(404)
+    return part
+
+
+def _diff(before: str, after: str) -> list[tuple[str, str]]:
+    """Line changes from the generated text the edit was made on to today's: (mark, line)."""
+    rows = []
+    for line in difflib.ndiff(before.splitlines(), after.splitlines()):
+        mark, text = line[:1], line[2:]
+        if mark in ("+", "-"):
+            rows.append((mark, text))
+        elif mark == " ":
+            rows.append(("", text))
+    return rows
+
+
+@bp.route("/plans/<int:plan_id>/report/parts/<part>/edit", methods=["GET", "POST"])
+def edit(plan_id: int, part: str):
+    plan = get_plan_or_404(plan_id)
+    require(current_user, "report.edit", plan)
+    part = _part_or_404(part)
+    report = queries.report_for_plan(plan)
+    shown = report.part(part)
+    draft = queries.draft_of(plan)
+    current = draft.latest(part) if draft else None
+    form = PartForm()
+    conflict = None
+    if request.method == "GET":
+        form.text.data = shown.plain_text()
+        form.revision.data = str(current.id if current else 0)
+    elif form.validate_on_submit():
+        try:
+            saved = service.save_part(
+                current_user,
+                plan,
+                part,
+                form.text.data or "",
+                note=form.note.data or "",
+                expected_revision_id=revision_id(form),
+            )
+        except ConflictError as error:
+            db.session.rollback()
+            conflict = error.message
+            form.revision.data = str(current.id if current else 0)  # saving again overwrites
+        except DomainError as error:
+            db.session.rollback()
+            show_domain_error(form, error)
+        else:
+            db.session.commit()
+            if saved is None:
+                flash(_("Nothing changed."), "info")
+            else:
+                flash(_("Saved: the report now uses your text for this part."), "success")
+            return redirect(url_for("reports.show", plan_id=plan.id, _anchor=f"part-{part}"))
+    revisions = [r for r in queries.revisions_of(draft) if r.part == part]
+    edit_state = shown.edit
+    changes = _diff(edit_state.base_text, shown.generated_text) if edit_state else []
+    status = 409 if conflict else form_status(form)
+    return render_template(
+        "reports/edit.html",
+        plan=plan,
+        report=report,
+        part=shown,
+        part_key=part,
+        part_label=PART_LABELS[part],
+        form=form,
+        revision_form=RevisionForm(revision=str(current.id if current else 0)),
+        revisions=list(reversed(revisions)),
+        current=current,
+        conflict=conflict,
+        changes=changes,
+        warnings=[warning_message(w) for w in report.warnings if w.part_key == part],
+    ), status
+
+
+@bp.route("/plans/<int:plan_id>/report/parts/<part>/reset", methods=["POST"])
+def reset(plan_id: int, part: str):
+    plan = get_plan_or_404(plan_id)
+    require(current_user, "report.edit", plan)
+    part = _part_or_404(part)
+    form = RevisionForm()
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        done = service.reset_part(current_user, plan, part, expected_revision_id=revision_id(form))
+    except DomainError as error:
+        db.session.rollback()
+        flash(error.message, "danger")
+        return redirect(url_for("reports.edit", plan_id=plan.id, part=part))
+    db.session.commit()
+    if done is not None:
+        flash(
+            _("The part uses the generated text again; your text is kept as a revision."),
+            "success",
+        )
+    return redirect(url_for("reports.show", plan_id=plan.id, _anchor=f"part-{part}"))
+
+
+@bp.route("/plans/<int:plan_id>/report/revisions/<int:revision_id>/restore", methods=["POST"])
+def restore(plan_id: int, revision_id: int):
+    plan = get_plan_or_404(plan_id)
+    require(current_user, "report.edit", plan)
+    revision = db.get_or_404(ReportRevision, revision_id)
+    if revision.draft.plan_id != plan.id:
+        abort(404)
+    if not RevisionForm().validate_on_submit():
+        abort(400)
+    try:
+        done = service.restore_revision(current_user, plan, revision)
+    except DomainError as error:
+        db.session.rollback()
+        flash(error.message, "danger")
+    else:
+        db.session.commit()
+        if done is not None:
+            flash(_("Revision restored."), "success")
+        else:
+            flash(_("Nothing changed."), "info")
+    return redirect(url_for("reports.edit", plan_id=plan.id, part=revision.part))
+
+
+@bp.route("/plans/<int:plan_id>/report/signature", methods=["POST"])
+def signature(plan_id: int):
+    plan = get_plan_or_404(plan_id)
+    require(current_user, "report.edit", plan)
+    form = SignatureForm()
+    if form.validate_on_submit():
+        try:
+            service.save_signature(
+                current_user,
+                plan,
+                signatory=form.signatory.data or "",
+                signed_on=form.signed_on.data,
+            )
+        except DomainError as error:
+            db.session.rollback()
+            show_domain_error(form, error)
+        else:
+            db.session.commit()
+            flash(_("Signature saved."), "success")
+            return redirect(url_for("reports.show", plan_id=plan.id, _anchor="signature"))
+    return _show_page(plan, form, form_status(form))

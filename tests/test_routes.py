@@ -23,7 +23,13 @@ def concrete_urls(app):
 
 
 def test_public_endpoints_are_few_and_known():
-    assert PUBLIC_ENDPOINTS == {"accounts.login", "accounts.set_language", "home.healthz", "static"}
+    assert PUBLIC_ENDPOINTS == {
+        "accounts.login",
+        "accounts.set_language",
+        "home.healthz",
+        "static",
+        "exports.calendar_feed",  # calendar programs: the secret address is the credential
+    }
 
 
 def test_anonymous_visitors_are_sent_to_login_everywhere_else(org, app, client):

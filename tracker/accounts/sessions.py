@@ -23,7 +23,16 @@ from tracker.core.request_context import client_ip
 from tracker.extensions import db
 
 #: Endpoints anyone may reach without logging in.
-PUBLIC_ENDPOINTS = frozenset({"accounts.login", "accounts.set_language", "home.healthz", "static"})
+#: (exports.calendar_feed: calendar programs cannot log in; its secret address is the credential.)
+PUBLIC_ENDPOINTS = frozenset(
+    {
+        "accounts.login",
+        "accounts.set_language",
+        "home.healthz",
+        "static",
+        "exports.calendar_feed",
+    }
+)
 #: last_seen_at is written at most this often, to spare the database a write per request.
 TOUCH_INTERVAL = timedelta(seconds=60)
 

@@ -1,0 +1,47 @@
+"""CalendarFeed: a user's secret, revocable ICS address of their task deadlines."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from tracker.accounts.models import User
+from tracker.core.db import UTCDateTime, utcnow
+from tracker.extensions import db
+
+
+class CalendarFeed(db.Model):
+    """One secret feed address. The address carries a random token; only its hash is kept, so
+    the address is shown once, when it is made. A user has at most one feed that is not revoked;
+    rotating revokes the old one and makes a new one."""
+
+    __tablename__ = "calendar_feeds"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"), nullable=False, index=True)
+    #: SHA-256 of the token in the feed's address (the token itself is never stored).
+    token_hash: Mapped[str] = mapped_column(sa.String(64), nullable=False, unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, default=utcnow)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    #: When a calendar program last fetched the feed (written at most once an hour), so the user
+    #: can tell whether the address is in use — and notice a use they did not expect.
+    last_fetched_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+
+    user: Mapped[User] = relationship()
+
+    @property
+    def is_active(self) -> bool:
+        return self.revoked_at is None
+
+    def to_audit(self) -> dict:
+        return {
+            "user_id": self.user_id,
+            "created_at": self.created_at.isoformat() if self.created_at else None,
+            "revoked_at": self.revoked_at.isoformat() if self.revoked_at else None,
+        }
+
+    def __repr__(self) -> str:
+        state = "active" if self.is_active else "revoked"
+        return f"<CalendarFeed {self.id} user={self.user_id} {state}>"

@@ -1,0 +1,200 @@
+"""Export routes: a plan's workbook and evidence archive, one's calendar feed and the feed itself.
+
+Exports are for coordinators, leaders and viewers of the plan's bureau (`export.read`); chiefs
+and staff get 403 — the inspector's package covers the whole bureau, and a unit's slice of it
+would look complete while it is not. Every download is recorded in the audit trail before the
+first byte leaves.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import tempfile
+from urllib.parse import quote
+
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    stream_with_context,
+    url_for,
+)
+from flask_babel import force_locale
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from tracker.core.db import begin_write, write_intent
+from tracker.core.forms import EmptyForm
+from tracker.core.permissions import require
+from tracker.exports import service
+from tracker.exports.archive import ArchiveResult, stream_evidence_archive
+from tracker.exports.calendar import build_calendar, calendar_tasks
+from tracker.exports.models import CalendarFeed
+from tracker.exports.xlsx import write_plan_workbook
+from tracker.extensions import db
+from tracker.plans.models import Plan
+
+bp = Blueprint("exports", __name__)
+
+XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+COPY_BLOCK = 1024 * 1024
+
+
+def get_plan_or_404(plan_id: int) -> Plan:
+    return db.get_or_404(Plan, plan_id)
+
+
+def _audited(plan_id: int, kind: str, details: dict) -> Plan:
+    """Record the export in its own short write transaction and return the plan, reloaded, for
+    the reads that follow (which must not hold the write lock while they stream)."""
+    begin_write(db.session)
+    plan = db.session.get(Plan, plan_id)
+    service.record_export(current_user, plan, kind, details)
+    db.session.commit()
+    write_intent.set(False)
+    return plan
+
+
+def xlsx_name(plan: Plan) -> str:
+    return _("%(plan)s compliance export", plan=plan.title) + ".xlsx"
+
+
+def zip_name(plan: Plan) -> str:
+    return _("%(plan)s evidence", plan=plan.title) + ".zip"
+
+
+def attachment(filename: str, fallback: str) -> str:
+    """A Content-Disposition value with an ASCII fallback and the UTF-8 name (RFC 6266/5987)."""
+    return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(filename, safe='')}"
+
+
+@bp.route("/plans/<int:plan_id>/export.xlsx")
+def plan_workbook(plan_id: int):
+    """The compliance workbook of a plan."""
+    plan = get_plan_or_404(plan_id)
+    require(current_user, "export.read", plan)
+    handle = tempfile.TemporaryFile(suffix=".xlsx")
+    try:
+        exported_by = f"{current_user.display_name} ({current_user.username})"
+        summary = write_plan_workbook(plan, handle, exported_by=exported_by)
+        digest, size = hashlib.sha256(), 0
+        handle.seek(0)
+        while block := handle.read(COPY_BLOCK):
+            digest.update(block)
+            size += len(block)
+        details = {
+            "format": "xlsx",
+            "tasks": summary.tasks,
+            "rows": summary.rows,
+            "cells_cut": summary.warnings,
+            "size": size,
+            "sha256": digest.hexdigest(),
+        }
+        plan = _audited(plan_id, "xlsx", details)
+        handle.seek(0)
+    except BaseException:
+        handle.close()
+        raise
+    return send_file(
+        handle,
+        mimetype=XLSX_MIMETYPE,
+        as_attachment=True,
+        download_name=xlsx_name(plan),
+        max_age=0,
+    )
+
+
+@bp.route("/plans/<int:plan_id>/evidence.zip")
+def plan_evidence(plan_id: int):
+    """The evidence archive of a plan, streamed as it is made."""
+    plan = get_plan_or_404(plan_id)
+    require(current_user, "export.read", plan)
+    plan = _audited(plan_id, "evidence", {"format": "zip"})
+    response = Response(stream_with_context(_archive(plan_id)), mimetype="application/zip")
+    response.headers["Content-Disposition"] = attachment(
+        zip_name(plan), f"plan-{plan.id}-evidence.zip"
+    )
+    # proxies must pass the archive on as it comes instead of collecting it first
+    response.headers["X-Accel-Buffering"] = "no"
+    return response
+
+
+def _archive(plan_id: int):
+    """The archive's bytes. This runs after the view has returned, in a fresh database session
+    (the request's own ended with the view), so it loads the plan again; it only reads."""
+    write_intent.set(False)
+    plan = db.session.get(Plan, plan_id)
+    yield from stream_evidence_archive(plan, result=ArchiveResult())
+
+
+# -- calendar feeds ------------------------------------------------------------------------------
+
+
+def feed_url(token: str) -> str:
+    base = current_app.config["BASE_URL"].rstrip("/")
+    return base + url_for("exports.calendar_feed", token=token)
+
+
+@bp.route("/account/calendar", methods=["GET", "POST"])
+def calendar():
+    """One's calendar feed: make it, replace its address, or revoke it."""
+    require(current_user, "calendar.subscribe")
+    form = EmptyForm()
+    new_url = None
+    if request.method == "POST":
+        if not form.validate_on_submit():
+            abort(400)
+        action = request.form.get("action")
+        if action in ("create", "rotate"):
+            _feed, token = service.create_feed(current_user)
+            db.session.commit()
+            new_url = feed_url(token)
+            flash(
+                _("Your calendar address is ready. Copy it now: it is shown only this once.")
+                if action == "create"
+                else _("Your calendar has a new address; the old one no longer works."),
+                "success",
+            )
+        elif action == "revoke":
+            if service.revoke_feed(current_user):
+                flash(_("Your calendar address no longer works."), "success")
+            db.session.commit()
+            return redirect(url_for("exports.calendar"))
+        else:
+            abort(400)
+    return render_template(
+        "exports/calendar.html",
+        feed=service.active_feed(current_user),
+        new_url=new_url,
+        form=form,
+        task_count=len(calendar_tasks(current_user)),
+    )
+
+
+@bp.route("/calendar/<token>.ics")
+def calendar_feed(token: str):
+    """The feed itself, for calendar programs: the secret address is the only credential."""
+    feed = service.feed_for_token(token)
+    if feed is None:
+        abort(404)
+    user = feed.user
+    # the events are read by their owner, in the language the owner chose
+    with force_locale(user.locale or current_app.config["BABEL_DEFAULT_LOCALE"]):
+        body = build_calendar(user, calendar_tasks(user))
+    feed_id = feed.id
+    begin_write(db.session)
+    feed = db.session.get(CalendarFeed, feed_id)
+    if service.note_fetch(feed):
+        db.session.commit()
+    else:
+        db.session.rollback()
+    response = Response(body, mimetype="text/calendar")
+    response.headers["Content-Type"] = "text/calendar; charset=utf-8"
+    response.headers["Content-Disposition"] = 'inline; filename="duban.ics"'
+    return response

@@ -42,9 +42,10 @@ class JobSpec:
 
 def job_registry() -> list[JobSpec]:
     """Every scheduled job of Duban, with the ids operators see in the logs."""
+    from tracker.dashboard import jobs as dashboard_jobs
     from tracker.reminders import jobs as reminder_jobs
 
-    registry = [
+    return [
         JobSpec(
             "reminders.sweep",
             reminder_jobs.send_due_reminders,
@@ -75,8 +76,14 @@ def job_registry() -> list[JobSpec]:
             misfire_grace_time=12 * 3600,
             description="daily clean-up",
         ),
+        JobSpec(
+            "dashboard.weekly_briefing",
+            dashboard_jobs.weekly_briefings,
+            lambda tz: CronTrigger(day_of_week="mon", hour=8, minute=0, timezone=tz),
+            misfire_grace_time=12 * 3600,
+            description="weekly briefing to leaders, Mondays 08:00",
+        ),
     ]
-    return registry
 
 
 def build_scheduler(app: Flask) -> BlockingScheduler:

@@ -74,6 +74,7 @@ def test_registry_has_stable_ids_and_explicit_misfire_grace(app):
         "reminders.sweep_afternoon",
         "outbox.deliver",
         "housekeeping.daily",
+        "dashboard.weekly_briefing",
     ]
     scheduler = build_scheduler(app)
     jobs = {job.id: job for job in scheduler.get_jobs()}
@@ -88,6 +89,8 @@ def test_registry_has_stable_ids_and_explicit_misfire_grace(app):
     afternoon = jobs["reminders.sweep_afternoon"].trigger.get_next_fire_time(None, now)
     assert (morning.hour, morning.minute) == (8, 30)
     assert (afternoon.hour, afternoon.minute) == (14, 0)
+    briefing = jobs["dashboard.weekly_briefing"].trigger.get_next_fire_time(None, now)
+    assert (briefing.date().isoformat(), briefing.hour) == ("2024-10-14", 8)  # next Monday
 
 
 def test_only_one_scheduler_leads_the_other_waits(app):

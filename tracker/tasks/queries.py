@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
+from datetime import date, timedelta
 
 import sqlalchemy as sa
 from sqlalchemy.orm import joinedload, subqueryload
 
 from tracker.core.permissions import BUREAU_WIDE_ROLES, scope_unit
 from tracker.extensions import db
-from tracker.plans.models import Plan
+from tracker.plans.models import Plan, Section
 from tracker.tasks.lights import LIGHTS, LightPolicy, light_rank_sql, light_sql
 from tracker.tasks.models import CLOSED_STATUSES, TASK_KINDS, TASK_STATUSES, Task, task_co_units
 from tracker.units.models import Unit
@@ -27,6 +29,14 @@ class TaskFilters:
     include_drafts: bool = False
     #: Done and cancelled tasks are listed only when asked for (status, grey light or this).
     include_closed: bool = False
+    # Drill-down from the dashboard (tracker/dashboard): a section with its sub-sections, a unit
+    # as lead unit only or as co-unit only (not its sub-units), the two "due soon" lights,
+    # an age band of overdue tasks in days late ("8-30", "91-").
+    section_id: int | None = None
+    lead_unit_id: int | None = None
+    co_unit_id: int | None = None
+    due_soon: bool = False
+    overdue_band: tuple[int, int | None] | None = None
 
     @classmethod
     def from_args(cls, args) -> TaskFilters:
@@ -42,11 +52,41 @@ class TaskFilters:
             kind=args.get("kind") if args.get("kind") in TASK_KINDS else None,
             unit_id=number("unit"),
             text=args.get("q", "").strip()[:100],
+            section_id=number("section"),
+            lead_unit_id=number("lead"),
+            co_unit_id=number("co"),
+            due_soon=args.get("soon") == "1",
+            overdue_band=_overdue_band(args.get("late", "")),
         )
 
     def without_light(self) -> TaskFilters:
         """The same filters for counting every light, closed tasks included."""
         return TaskFilters(**{**self.__dict__, "light": None, "include_closed": True})
+
+
+def _overdue_band(value: str) -> tuple[int, int | None] | None:
+    match = re.fullmatch(r"(\d{1,5})-(\d{0,5})", value or "")
+    if not match:
+        return None
+    return int(match.group(1)), int(match.group(2)) if match.group(2) else None
+
+
+def section_and_below(section_id: int):
+    """Ids of a section and every section nested under it (a recursive CTE: one statement)."""
+    tree = sa.select(Section.id).where(Section.id == section_id).cte("section_tree", recursive=True)
+    tree = tree.union_all(sa.select(Section.id).where(Section.parent_id == tree.c.id))
+    return sa.select(tree.c.id)
+
+
+def led_by(unit_id: int):
+    """Tasks whose lead unit is exactly this unit (tasks without one belong to the bureau)."""
+    return sa.or_(
+        Task.lead_unit_id == unit_id,
+        sa.and_(
+            Task.lead_unit_id.is_(None),
+            Task.plan_id.in_(sa.select(Plan.id).where(Plan.bureau_id == unit_id)),
+        ),
+    )
 
 
 @dataclass
@@ -81,7 +121,7 @@ def work_scope(query, user):
     return query.where(Task.owner_id == user.id)
 
 
-def _filtered(query, filters: TaskFilters, light):
+def _filtered(query, filters: TaskFilters, light, today: date | None = None):
     if filters.plan_id:
         query = query.where(Task.plan_id == filters.plan_id)
     if filters.year:
@@ -105,6 +145,25 @@ def _filtered(query, filters: TaskFilters, light):
         )
     if filters.light:
         query = query.where(light == filters.light)
+    if filters.section_id:
+        query = query.where(Task.section_id.in_(section_and_below(filters.section_id)))
+    if filters.lead_unit_id:
+        query = query.where(led_by(filters.lead_unit_id))
+    if filters.co_unit_id:
+        query = query.where(
+            Task.id.in_(
+                sa.select(task_co_units.c.task_id).where(
+                    task_co_units.c.unit_id == filters.co_unit_id
+                )
+            )
+        )
+    if filters.due_soon and not filters.light:
+        query = query.where(light.in_(("orange", "yellow")))
+    if filters.overdue_band and today is not None and not filters.light:
+        low, high = filters.overdue_band
+        query = query.where(light == "red", Task.due_date <= today - timedelta(days=low))
+        if high is not None:
+            query = query.where(Task.due_date >= today - timedelta(days=high))
     # A recurring task is worked through its occurrences; list those, not the container.
     return query.where(sa.or_(Task.recurrence == "none", Task.parent_id.is_not(None)))
 
@@ -113,7 +172,7 @@ def light_counts(user, filters: TaskFilters, policy: LightPolicy) -> dict[str, i
     """How many of the user's tasks (ignoring the light filter) have each light: one query."""
     light = light_sql(policy)
     query = sa.select(light.label("light"), sa.func.count(Task.id)).group_by(light)
-    query = _filtered(work_scope(query, user), filters.without_light(), light)
+    query = _filtered(work_scope(query, user), filters.without_light(), light, policy.today)
     counts = dict.fromkeys(LIGHTS, 0)
     counts.update({name: n for name, n in db.session.execute(query)})
     return counts
@@ -125,7 +184,7 @@ def work_list(
     """One page of the user's tasks, overdue first then by due date, with their lights."""
     light = light_sql(policy)
     query = sa.select(Task, light.label("light"))
-    query = _filtered(work_scope(query, user), filters, light)
+    query = _filtered(work_scope(query, user), filters, light, policy.today)
     total = db.session.scalar(
         sa.select(sa.func.count()).select_from(query.with_only_columns(Task.id).subquery())
     )

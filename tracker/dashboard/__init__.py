@@ -1,0 +1,1 @@
+"""The leadership view: dashboard, ranking, duty list, year over year, weekly briefing."""

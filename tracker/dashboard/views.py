@@ -1,0 +1,374 @@
+"""The leadership pages: the dashboard (驾驶舱) with its ranking (通报), the principal leader's
+duty list (第一责任人), year over year, and the weekly briefing."""
+
+from __future__ import annotations
+
+import io
+from decimal import Decimal
+
+import xlsxwriter
+from flask import Blueprint, abort, render_template, request, send_file, url_for
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from tracker.core import clock
+from tracker.core.permissions import require
+from tracker.dashboard import charts
+from tracker.dashboard.briefing import (
+    build_briefing,
+    render_briefing_text,
+    template_context,
+)
+from tracker.dashboard.duties import duty_report
+from tracker.dashboard.queries import (
+    SORT_KEYS,
+    DashboardFilters,
+    DashboardView,
+    UnitTable,
+    bureau_of,
+    default_year,
+    is_plausible_year,
+    ranked,
+    resolve,
+    scope_root,
+    sorted_rows,
+    unit_table,
+)
+from tracker.dashboard.yoy import default_years, year_over_year
+from tracker.extensions import db
+from tracker.plans.service import outline
+from tracker.records.labels import STUDY_KIND_LABELS
+from tracker.tasks.labels import KIND_LABELS, STATUS_LABELS
+from tracker.tasks.lights import LIGHT_CSS, LIGHT_LABELS, LightPolicy
+from tracker.tasks.queries import visible_plans
+from tracker.units.models import Unit
+from tracker.units.queries import subtree
+
+bp = Blueprint("dashboard", __name__)
+
+
+@bp.app_template_filter("yoy_number")
+def yoy_number(value) -> str:
+    """A figure as people write it: thousands grouped, no trailing zeros (4778, 82.61)."""
+    if value is None:
+        return ""
+    number = Decimal(value).normalize()
+    if number == number.to_integral_value():
+        return f"{int(number):,}"
+    return f"{number:,f}"
+
+
+def _year(name: str) -> int | None:
+    value = request.args.get(name, "")
+    year = int(value) if value.isdigit() else None
+    return year if year is not None and is_plausible_year(year) else None
+
+
+def _dashboard_view() -> tuple[DashboardView, LightPolicy]:
+    """Load the filters from the query string and check the unit asked for is in scope."""
+    require(current_user, "dashboard.view")
+    filters = DashboardFilters.from_args(request.args)
+    unit = None
+    if filters.unit_id:
+        unit = db.session.get(Unit, filters.unit_id)
+        if unit is None:
+            abort(404)
+        require(current_user, "dashboard.view", unit)
+    policy = LightPolicy.current()
+    view = resolve(current_user, filters, policy.today, unit=unit)
+    return view, policy
+
+
+def _sections(view: DashboardView) -> list:
+    if view.plan is None:
+        return []
+    sections = outline(view.plan)
+    if view.filters.section_id not in {s.id for s in sections}:
+        view.filters.section_id = None
+    return sections
+
+
+def _task_link(view: DashboardView):
+    """Drill-down: the task list (home page) with the dashboard's filters and some more."""
+    base = view.task_list_args()
+
+    def link(**args) -> str:
+        return url_for("home.index", **{**base, **args})
+
+    return link
+
+
+def _unit_choices() -> list[tuple[int, str]]:
+    """The units of the user's scope for the filter (the bureau itself is "all units")."""
+    root = scope_root(current_user)
+    units = subtree(root, active_only=True)
+    if root.kind == "bureau" and len(units) > 1:
+        units = units[1:]
+    base = min((u.depth for u in units), default=0)
+    return [(u.id, "\u3000" * (u.depth - base) + u.name) for u in units]
+
+
+def _sorting() -> tuple[str, bool]:
+    key = request.args.get("sort", "unit")
+    key = key if key in SORT_KEYS else "unit"
+    return key, request.args.get("order", "desc" if key != "unit" else "asc") == "desc"
+
+
+def _common(view: DashboardView, **extra) -> dict:
+    return {
+        "view": view,
+        "units": _unit_choices(),
+        "kind_labels": KIND_LABELS,
+        "status_labels": STATUS_LABELS,
+        "light_labels": LIGHT_LABELS,
+        "light_css": LIGHT_CSS,
+        **extra,
+    }
+
+
+@bp.route("/dashboard")
+def index():
+    """Where every unit stands: figures per unit, three charts, the ranking."""
+    view, policy = _dashboard_view()
+    sections = _sections(view)
+    table = unit_table(view, policy)
+    unit_ids = list(table.units)
+    link = _task_link(view)
+    sort, descending = _sorting()
+    return render_template(
+        "dashboard/index.html",
+        **_common(
+            view,
+            table=table,
+            rows=sorted_rows(table.rows, sort, descending),
+            sort=sort,
+            descending=descending,
+            sections=sections,
+            link=link,
+            charts={
+                "completion": charts.completion_by_unit(table, link),
+                "progress": charts.progress_over_year(view, unit_ids, link),
+                "age": charts.overdue_by_age(view, policy, unit_ids, link),
+            },
+        ),
+    )
+
+
+@bp.route("/dashboard/ranking")
+def ranking():
+    """The ranking (通报) as a page to print."""
+    view, policy = _dashboard_view()
+    sections = _sections(view)
+    table = unit_table(view, policy)
+    return render_template(
+        "dashboard/ranking.html",
+        **_common(
+            view,
+            table=table,
+            rows=ranked(table.rows),
+            sections=sections,
+            generated=clock.local_now(),
+        ),
+    )
+
+
+@bp.route("/dashboard/ranking.xlsx")
+def ranking_xlsx():
+    """The ranking (通报) as an Excel workbook."""
+    view, policy = _dashboard_view()
+    _sections(view)
+    table = unit_table(view, policy)
+    content = ranking_workbook(table, title=ranking_title(view))
+    return send_file(
+        io.BytesIO(content),
+        mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        as_attachment=True,
+        download_name=f"{_('Ranking')}-{view.bureau.name}-{view.year}.xlsx",
+    )
+
+
+def ranking_title(view: DashboardView) -> str:
+    if view.plan is not None:
+        return _("%(plan)s: completion by unit", plan=view.plan.title)
+    return _("%(bureau)s %(year)d: completion by unit", bureau=view.bureau.name, year=view.year)
+
+
+def _ranking_headers() -> list[str]:
+    # The labels are written out so that gettext extraction finds them.
+    return [
+        _("Place"),
+        _("Unit"),
+        _("Tasks"),
+        _("Done"),
+        _("In progress"),
+        _("Submitted"),
+        _("Overdue"),
+        _("Due soon"),
+        _("Completion rate"),
+        _("On-time rate"),
+        _("Average days overdue"),
+        _("Light"),
+        _("As co-unit"),
+    ]
+
+
+def ranking_workbook(table: UnitTable, *, title: str) -> bytes:
+    """The ranking as .xlsx bytes: every text cell a string (never a formula), rates as
+    percentages, one row per unit in ranking order, totals last."""
+    output = io.BytesIO()
+    workbook = xlsxwriter.Workbook(
+        output,
+        {
+            "in_memory": True,
+            "strings_to_formulas": False,
+            "strings_to_urls": False,
+            "strings_to_numbers": False,
+        },
+    )
+    sheet = workbook.add_worksheet(_("Ranking")[:31])
+    bold = workbook.add_format({"bold": True})
+    heading = workbook.add_format({"bold": True, "font_size": 14})
+    header = workbook.add_format(
+        {"bold": True, "bg_color": "#F2DCDB", "border": 1, "text_wrap": True}
+    )
+    cell = workbook.add_format({"border": 1})
+    percent = workbook.add_format({"border": 1, "num_format": "0.0%"})
+    decimal = workbook.add_format({"border": 1, "num_format": "0.0"})
+    sheet.write_string(0, 0, title, heading)
+    view = table.view
+    generated = clock.local_now().strftime("%Y-%m-%d %H:%M")
+    sheet.write_string(1, 0, _("As of %(date)s", date=generated))
+    headers = _ranking_headers()
+    for column, label in enumerate(headers):
+        sheet.write_string(3, column, label, header)
+
+    def write_row(index: int, row, place: str, fmt_name=None) -> None:
+        values = [
+            place,
+            row.unit.name,
+            row.total,
+            row.done,
+            row.in_progress,
+            row.submitted,
+            row.overdue,
+            row.due_soon,
+            row.completion_rate,
+            row.on_time_rate,
+            row.average_days_overdue,
+            str(LIGHT_LABELS[row.light]),
+            row.co_total,
+        ]
+        for column, value in enumerate(values):
+            style = percent if column in (8, 9) else decimal if column == 10 else cell
+            if fmt_name is not None:
+                style = fmt_name
+            if value is None:
+                sheet.write_blank(index, column, None, style)
+            elif isinstance(value, str):
+                sheet.write_string(index, column, value, style)
+            else:
+                sheet.write_number(index, column, value, style)
+
+    line = 4
+    for row in ranked(table.rows):
+        write_row(line, row, str(row.rank) if row.rank else "—")
+        line += 1
+    totals = table.totals
+    write_row(line, totals, _("Total"))
+    sheet.write_string(
+        line, 1, view.root.name if view.root.id != view.bureau.id else _("All"), bold
+    )
+    sheet.write_string(line, 12, "")
+    sheet.freeze_panes(4, 2)
+    sheet.set_column(0, 0, 6)
+    sheet.set_column(1, 1, 28)
+    sheet.set_column(2, 12, 11)
+    sheet.set_row(3, 30)
+    workbook.close()
+    return output.getvalue()
+
+
+# -- year over year --------------------------------------------------------------------------
+
+
+@bp.route("/dashboard/yoy")
+def yoy():
+    """Each record kind and metric this year against last year (and the baseline year)."""
+    require(current_user, "dashboard.view")
+    year, compare = default_years(current_user, clock.today(), _year("year"), _year("compare"))
+    figures = year_over_year(current_user, year, compare)
+    years = sorted({p.year for p in visible_plans(current_user)} | {year, compare}, reverse=True)
+    return render_template(
+        "dashboard/yoy.html",
+        figures=figures,
+        years=years,
+        chart=_yoy_chart(figures),
+    )
+
+
+def _yoy_chart(figures) -> dict:
+    rows = [*figures.tasks, *figures.kinds]
+    return {
+        "kind": "bar",
+        "horizontal": True,
+        "labels": [r.label for r in rows],
+        "datasets": [
+            {
+                "key": "this",
+                "label": str(figures.year),
+                "color": charts.COLOURS["actual"],
+                "data": [r.this_year for r in rows],
+                "links": [_yoy_link(r.key, figures.year) for r in rows],
+            },
+            {
+                "key": "last",
+                "label": str(figures.compare_year),
+                "color": charts.COLOURS["planned"],
+                "data": [r.last_year for r in rows],
+                "links": [_yoy_link(r.key, figures.compare_year) for r in rows],
+            },
+        ],
+    }
+
+
+def _yoy_link(key: str, year: int) -> str:
+    if key in ("tasks", "done", "on_time"):
+        return url_for("home.index", year=year, status="done" if key != "tasks" else None)
+    return url_for("records.ledger", kind=key, year=year)
+
+
+# -- the principal leader's duties -----------------------------------------------------------
+
+
+@bp.route("/duties")
+def duties():
+    """The principal leader's duty list with the lag rule, printable as the 述法 basis."""
+    require(current_user, "duties.view")
+    bureau = bureau_of(current_user)
+    policy = LightPolicy.current()
+    plans = visible_plans(current_user)
+    year = _year("year") or default_year((p.year for p in plans), policy.today)
+    report = duty_report(bureau, year, policy)
+    return render_template(
+        "dashboard/duties.html",
+        report=report,
+        years=sorted({p.year for p in plans} | {year}, reverse=True),
+        status_labels=STATUS_LABELS,
+        light_labels=LIGHT_LABELS,
+        light_css=LIGHT_CSS,
+        study_kind_labels=STUDY_KIND_LABELS,
+        generated=clock.local_now(),
+    )
+
+
+# -- the weekly briefing ---------------------------------------------------------------------
+
+
+@bp.route("/briefing")
+def briefing():
+    """This week's briefing as the leaders receive it on Monday."""
+    require(current_user, "briefing.view")
+    content = build_briefing(db.session, current_user, clock.now())
+    text = render_briefing_text(content, str(get_locale()), base_url=request.host_url.rstrip("/"))
+    return render_template("dashboard/briefing.html", text=text, **template_context(content, ""))

@@ -84,6 +84,7 @@ def test_catalog_is_complete_and_up_to_date(tmp_path):
     source_ids = {(m.context, m.id) for m in template if m.id}
     catalog_ids = {(m.context, m.id) for m in catalog if m.id}
     missing = source_ids - catalog_ids
-    assert not missing, f"run `make translations-update` and translate: {sorted(missing)[:10]}"
+    first_missing = sorted(missing, key=str)[:10]
+    assert not missing, f"run `make translations-update` and translate: {first_missing}"
     untranslated = [m.id for m in catalog if m.id and (not m.string or m.fuzzy)]
     assert not untranslated, f"untranslated or fuzzy: {untranslated[:10]}"

@@ -71,13 +71,16 @@ def register_extensions(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     from tracker.accounts.views import bp as accounts_bp
     from tracker.audit.views import bp as audit_bp
+    from tracker.dashboard.views import bp as dashboard_bp
     from tracker.evidence.views import bp as evidence_bp
+    from tracker.exports.views import bp as exports_bp
     from tracker.holidays.views import bp as holidays_bp
     from tracker.home.views import bp as home_bp
     from tracker.plans.views import bp as plans_bp
     from tracker.records.views import bp as records_bp
     from tracker.reminders.views import admin_bp as reminders_admin_bp
     from tracker.reminders.views import bp as reminders_bp
+    from tracker.reports.views import bp as reports_bp
     from tracker.tasks.views import bp as tasks_bp
     from tracker.units.views import bp as units_bp
 
@@ -91,8 +94,11 @@ def register_blueprints(app: Flask) -> None:
         tasks_bp,
         records_bp,
         evidence_bp,
+        exports_bp,
         reminders_bp,
         reminders_admin_bp,
+        dashboard_bp,
+        reports_bp,
     ):
         app.register_blueprint(blueprint)
 
@@ -123,9 +129,11 @@ def register_commands(app: Flask) -> None:
     from tracker.core.cli import serve_command
     from tracker.demo.cli import demo_cli
     from tracker.evidence.cli import evidence_cli
+    from tracker.exports.cli import export_cli
     from tracker.holidays.cli import workdays_cli
     from tracker.plans.cli import plans_cli
     from tracker.reminders.cli import outbox_cli, reminders_cli, scheduler_command
+    from tracker.reports.cli import report_cli
     from tracker.tasks.cli import tasks_cli
     from tracker.units.cli import units_cli
 
@@ -138,8 +146,10 @@ def register_commands(app: Flask) -> None:
         plans_cli,
         tasks_cli,
         evidence_cli,
+        export_cli,
         reminders_cli,
         outbox_cli,
+        report_cli,
     ):
         app.cli.add_command(group)
     app.cli.add_command(serve_command)

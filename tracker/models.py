@@ -3,6 +3,7 @@
 from tracker.accounts.models import User, UserSession
 from tracker.audit.models import AuditEvent
 from tracker.evidence.models import Evidence, EvidenceLink
+from tracker.exports.models import CalendarFeed
 from tracker.holidays.models import CalendarDay
 from tracker.plans.models import Plan, Section
 from tracker.records.models import (
@@ -18,11 +19,13 @@ from tracker.records.models import (
     StudySession,
 )
 from tracker.reminders.models import Notification, OutboxEmail, ReminderPolicy
+from tracker.reports.models import ReportDraft, ReportRevision
 from tracker.tasks.models import Task, TaskUpdate
 from tracker.units.models import Unit
 
 __all__ = [
     "AuditEvent",
+    "CalendarFeed",
     "Certification",
     "Consultation",
     "Decision",
@@ -39,6 +42,8 @@ __all__ = [
     "Notification",
     "OutboxEmail",
     "ReminderPolicy",
+    "ReportDraft",
+    "ReportRevision",
     "Plan",
     "Section",
     "Task",

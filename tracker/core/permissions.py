@@ -134,6 +134,7 @@ RULES: dict[str, Rule] = {
     # plans and tasks
     "plan.read": bureau_members(),
     "plan.create": roles("coordinator"),
+    "plan.import": roles("coordinator"),  # 导入计划: like plan.create
     "plan.edit": roles("coordinator"),
     "plan.publish": roles("coordinator"),
     "plan.close": roles("coordinator"),
@@ -154,10 +155,15 @@ RULES: dict[str, Rule] = {
     "evidence.review": roles("coordinator"),
     "advisor.manage": roles("coordinator"),
     # reports, exports, dashboards
-    "report.read": roles("coordinator", "leader", "viewer"),
-    "report.build": roles("coordinator"),
+    "report.view": roles("coordinator", "leader", "viewer", "admin"),  # annual report page
+    "report.edit": roles("coordinator"),  # a part's text, the signature
     "export.read": roles("coordinator", "leader", "viewer"),
-    "dashboard.read": roles("coordinator", "leader", "viewer", "chief"),
+    # one's own secret calendar feed of task deadlines (exports.calendar)
+    "calendar.subscribe": roles(*ROLES),
+    # the leadership view (驾驶舱): a chief sees the own unit's subtree, the others the bureau
+    "dashboard.view": roles("admin", "coordinator", "leader", "viewer", "chief"),
+    "duties.view": roles("admin", "coordinator", "leader", "viewer"),  # 第一责任人职责清单
+    "briefing.view": roles("admin", "coordinator", "leader", "viewer"),  # 每周简报
     "outbox.manage": roles("admin"),
 }
 

@@ -90,5 +90,10 @@ def load_demo() -> LoadReport:
     reminders = load_reminders(bureau)
     if reminders:
         report.add("reminders", reminders)
+    from tracker.reports.demo import load_report_demo
+
+    report_edits = load_report_demo(bureau)
+    if report_edits:
+        report.add("report edits", report_edits)
     log.info("%s", report.summary())
     return report

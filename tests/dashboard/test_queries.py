@@ -7,6 +7,7 @@ import pytest
 from tests.dashboard.conftest import TODAY
 from tracker.dashboard import charts
 from tracker.dashboard.queries import (
+    LEAD_COLUMNS,
     DashboardFilters,
     rank_rows,
     ranked,
@@ -33,28 +34,8 @@ def by_name(table):
 
 
 def figures(row) -> dict:
-    return {
-        name: getattr(row, name)
-        for name in (
-            "total",
-            "assigned",
-            "in_progress",
-            "submitted",
-            "done",
-            "overdue",
-            "orange",
-            "yellow",
-            "green",
-            "done_on_time",
-            "days_overdue_sum",
-            "days_overdue_max",
-            "due_by_today",
-            "due_by_today_done",
-            "co_total",
-            "co_done",
-            "co_overdue",
-        )
-    }
+    names = (*LEAD_COLUMNS, "co_total", "co_done", "co_overdue")
+    return {name: getattr(row, name) for name in names}
 
 
 def test_relief_counts_its_own_tasks_and_shows_co_unit_work_apart(org, fixture_plan):

@@ -278,24 +278,6 @@ class UnitRow:
         self.days_overdue_max = max(self.days_overdue_max, other.days_overdue_max)
 
 
-#: Fields summed into the totals row.
-AGGREGATE_FIELDS = (
-    "total",
-    "assigned",
-    "in_progress",
-    "submitted",
-    "done",
-    "overdue",
-    "orange",
-    "yellow",
-    "green",
-    "done_on_time",
-    "days_overdue_sum",
-    "due_by_today",
-    "due_by_today_done",
-)
-
-
 @dataclass
 class UnitTable:
     view: DashboardView
@@ -322,6 +304,8 @@ LEAD_COLUMNS = (
     "due_by_today",
     "due_by_today_done",
 )
+#: Fields summed into the totals row (a maximum does not add up).
+AGGREGATE_FIELDS = tuple(name for name in LEAD_COLUMNS if name != "days_overdue_max")
 
 
 def _lead_aggregates(view: DashboardView, policy: LightPolicy, unit_ids: list[int]):

@@ -14,11 +14,12 @@ from flask_babel import force_locale
 
 from tracker.audit.service import cli_actor
 from tracker.core import storage
-from tracker.core.db import begin_write, write_intent
+from tracker.core.db import begin_write
 from tracker.exports import service
 from tracker.exports.archive import ArchiveResult, stream_evidence_archive
 from tracker.exports.xlsx import write_plan_workbook
 from tracker.extensions import db
+from tracker.plans.cli import plan_for_reading
 from tracker.plans.models import Plan
 
 export_cli = AppGroup("export", help="The compliance export of a plan (for the inspector).")
@@ -37,17 +38,6 @@ locale_option = click.option(
     default=None,
     help="Language of headings and labels (default: the deployment's).",
 )
-
-
-def _plan(plan_id: int) -> Plan:
-    """Load the plan in a read-only transaction: the export's reads never take SQLite's write
-    lock, so people keep working while it runs."""
-    db.session.rollback()
-    write_intent.set(False)
-    plan = db.session.get(Plan, plan_id)
-    if plan is None:
-        raise click.ClickException(f"no plan with id {plan_id}")
-    return plan
 
 
 @contextlib.contextmanager
@@ -91,7 +81,7 @@ def _locale(locale: str | None) -> str:
 def xlsx_command(plan_id: int, output: Path, locale: str | None):
     """Write the plan's compliance workbook (.xlsx): tasks, timeline, ledger records, evidence
     and the annual report's sources."""
-    plan = _plan(plan_id)
+    plan = plan_for_reading(plan_id)
     actor = cli_actor()
     with force_locale(_locale(locale)), _output(output) as handle:
         summary = write_plan_workbook(plan, handle, exported_by=actor.username)
@@ -123,7 +113,7 @@ def xlsx_command(plan_id: int, output: Path, locale: str | None):
 def evidence_command(plan_id: int, output: Path, locale: str | None):
     """Write the plan's evidence archive (.zip): a folder per section and task, the files under
     their original names, manifest.csv and SHA256SUMS."""
-    plan = _plan(plan_id)
+    plan = plan_for_reading(plan_id)
     actor = cli_actor()
     result = ArchiveResult()
     with force_locale(_locale(locale)), _output(output) as handle:

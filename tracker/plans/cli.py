@@ -13,6 +13,19 @@ from tracker.plans.models import Plan
 plans_cli = AppGroup("plans", help="Work plans (工作要点).")
 
 
+def plan_for_reading(plan_id: int) -> Plan:
+    """Load a plan in a read-only transaction, for commands that only read (reports, exports):
+    they never take SQLite's write lock, so people keep working while they run."""
+    from tracker.core.db import write_intent
+
+    db.session.rollback()
+    write_intent.set(False)
+    plan = db.session.get(Plan, plan_id)
+    if plan is None:
+        raise click.ClickException(f"no plan with id {plan_id}")
+    return plan
+
+
 @plans_cli.command("list")
 @click.option(
     "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True

@@ -10,23 +10,11 @@ from pathlib import Path
 import click
 from flask.cli import AppGroup
 
-from tracker.core.db import write_intent
-from tracker.extensions import db
-from tracker.plans.models import Plan
+from tracker.plans.cli import plan_for_reading
 
 report_cli = AppGroup("report", help="The annual rule-of-law report (法治政府建设情况报告).")
 
 FORMATS = ("docx", "html", "pdf", "md")
-
-
-def _plan(plan_id: int) -> Plan:
-    """Load the plan in a read-only transaction (building the report writes nothing)."""
-    db.session.rollback()
-    write_intent.set(False)
-    plan = db.session.get(Plan, plan_id)
-    if plan is None:
-        raise click.ClickException(f"no plan with id {plan_id}")
-    return plan
 
 
 def _write(path: Path, data: bytes) -> None:
@@ -74,7 +62,7 @@ def build_command(plan_id: int, fmt: str | None, output: Path):
     from tracker.reports.queries import report_for_plan
     from tracker.reports.views import render
 
-    plan = _plan(plan_id)
+    plan = plan_for_reading(plan_id)
     report = report_for_plan(plan)
     _write(output, render(report, fmt))
     if str(output) != "-":
@@ -93,7 +81,7 @@ def figures_command(plan_id: int, fmt: str):
     from tracker.reports.builder import number_text
     from tracker.reports.queries import report_for_plan
 
-    report = report_for_plan(_plan(plan_id))
+    report = report_for_plan(plan_for_reading(plan_id))
     rows = [
         {
             "part": f.part,

@@ -132,8 +132,9 @@ def register_commands(app: Flask) -> None:
     from tracker.exports.cli import export_cli
     from tracker.holidays.cli import workdays_cli
     from tracker.plans.cli import plans_cli
-    from tracker.reminders.cli import outbox_cli, reminders_cli, scheduler_command
+    from tracker.reminders.cli import outbox_cli, reminders_cli
     from tracker.reports.cli import report_cli
+    from tracker.scheduler import scheduler_command
     from tracker.tasks.cli import tasks_cli
     from tracker.units.cli import units_cli
 

@@ -17,6 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import click
 import sqlalchemy as sa
 from apscheduler.schedulers.blocking import BlockingScheduler
 from apscheduler.triggers.cron import CronTrigger
@@ -197,3 +198,17 @@ def run_scheduler(app: Flask) -> None:
         pass
     finally:
         lock.release()
+
+
+@click.command("scheduler")
+def scheduler_command():
+    """Run the job scheduler (reminders, e-mail, housekeeping) in this process."""
+    import logging
+
+    from flask import current_app
+
+    logging.getLogger().setLevel(logging.INFO)
+    logging.getLogger("apscheduler").setLevel(logging.INFO)
+    for spec in job_registry():
+        click.echo(f"job {spec.id}: {spec.description}")
+    run_scheduler(current_app._get_current_object())

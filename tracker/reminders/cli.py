@@ -77,19 +77,3 @@ def list_command(status: str, limit: int):
             f"{email.id:>5}  {email.status:<7} {email.attempts}  {email.to_address:<30} "
             f"{email.subject}"
         )
-
-
-@click.command("scheduler")
-def scheduler_command():
-    """Run the job scheduler (reminders, e-mail, housekeeping) in this process."""
-    import logging
-
-    from flask import current_app
-
-    from tracker.scheduler import job_registry, run_scheduler
-
-    logging.getLogger().setLevel(logging.INFO)
-    logging.getLogger("apscheduler").setLevel(logging.INFO)
-    for spec in job_registry():
-        click.echo(f"job {spec.id}: {spec.description}")
-    run_scheduler(current_app._get_current_object())

@@ -145,3 +145,17 @@ def test_task_page_shows_reminders_sent_and_the_escalation_step(client, auth, ho
     section = page.text[page.text.index('id="reminders-sent"') :]
     assert section.count('class="mb-1 reminder-sent"') == 3
     assert "deputy" in section and "escalation" in section
+
+
+def test_task_lists_say_which_escalation_step_a_task_is_on(client, auth, holiday_task):
+    plan_url = f"/plans/{holiday_task.plan_id}"
+    with clock.frozen_at(at(date(2024, 10, 11), 10)):  # 2 working days late: not escalated
+        auth.login("office")
+        assert "data-escalation" not in client.get(plan_url).text
+    with clock.frozen_at(at(date(2024, 10, 12), 10)):  # make-up Saturday: 3 working days
+        auth.login("office")
+        assert 'data-escalation="1"' in client.get(plan_url).text
+    with clock.frozen_at(at(date(2024, 10, 22), 10)):  # 10 working days: the principal
+        auth.login("office")
+        page = client.get(plan_url).text
+        assert 'data-escalation="2"' in page and "Escalated, step 2: principal leader" in page

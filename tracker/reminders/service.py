@@ -694,16 +694,6 @@ def reminders_for_task(task: Task) -> list[Notification]:
     )
 
 
-def escalation_of(task: Task, today: date) -> int:
-    """Which escalation step an open, overdue task is on today (0 when none)."""
-    if task.status not in ("assigned", "in_progress") or task.due_date is None:
-        return 0
-    if task.due_date >= today:
-        return 0
-    rules = Rules.of(policy_for(task.plan.bureau))
-    return escalation_level(workdays.workdays_between(task.due_date, today), rules)
-
-
 def group_by_light(notices) -> dict[str, list]:
     """Digest order: overdue first, then orange, yellow, green, then everything else."""
     order = ("red", "orange", "yellow", "green", "other")

@@ -4,11 +4,12 @@ and outbox pages."""
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from tracker.accounts.sessions import is_safe_next
+from tracker.core import clock, workdays
 from tracker.core.db import begin_write
 from tracker.core.forms import EmptyForm, form_status, run_service
 from tracker.core.permissions import require
@@ -16,7 +17,7 @@ from tracker.extensions import db
 from tracker.reminders import outbox, service
 from tracker.reminders.forms import EmailPreferencesForm, PolicyForm
 from tracker.reminders.models import EMAIL_STATUSES, Notification, OutboxEmail
-from tracker.reminders.rules import Rules
+from tracker.reminders.rules import Rules, escalation_level
 from tracker.units.models import Unit
 
 bp = Blueprint("reminders", __name__, url_prefix="/notifications")
@@ -31,6 +32,22 @@ def _unread_notifications():
     if not getattr(current_user, "is_authenticated", False):
         return {}
     return {"unread_notifications": service.unread_count(current_user)}
+
+
+@bp.app_template_global()
+def escalation_step(task) -> int:
+    """The escalation step an overdue task is on (0, 1 supervisor, 2 principal), for task
+    lists; one policy lookup per bureau and request."""
+    if task.status not in ("assigned", "in_progress") or task.due_date is None:
+        return 0
+    today = clock.today()
+    if task.due_date >= today:
+        return 0
+    cache = g.setdefault("reminder_rules", {})
+    bureau = task.plan.bureau
+    if bureau.id not in cache:
+        cache[bureau.id] = Rules.of(service.policy_for(bureau))
+    return escalation_level(workdays.workdays_between(task.due_date, today), cache[bureau.id])
 
 
 @bp.route("/")

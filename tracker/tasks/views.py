@@ -26,7 +26,7 @@ from tracker.plans.service import outline
 from tracker.records.labels import DEFAULT_KIND_FOR_TASK
 from tracker.records.labels import KIND_LABELS as RECORD_KIND_LABELS
 from tracker.records.queries import records_of_task
-from tracker.reminders.service import escalation_of, reminders_for_task
+from tracker.reminders.service import reminders_for_task
 from tracker.tasks import service
 from tracker.tasks.forms import NONE, OwnerForm, ProgressForm, TaskForm, TransitionForm
 from tracker.tasks.labels import ACTION_LABELS, KIND_LABELS, RECURRENCE_LABELS, STATUS_LABELS
@@ -175,7 +175,6 @@ def render_task_page(
         record_kinds=record_kinds,
         record_kind_labels=RECORD_KIND_LABELS,
         days_overdue=days_overdue(task, policy.today),
-        escalation=escalation_of(task, policy.today),
         reminders=reminders_for_task(task),
         actions=service.allowed_transitions(current_user, task),
         timeline=_timeline(task),

@@ -136,3 +136,78 @@ def test_task_without_supervisor_escalates_to_the_office(holiday_task, reminder_
     sweep(date(2024, 10, 12))
     escalations = [u for _, k, _, u in _notices() if k == "escalation"]
     assert escalations == ["office"]
+
+
+def _ledger(org, task, kind, data):
+    from tracker.records import service as records
+
+    with clock.frozen_at(at(date(2024, 9, 2))):
+        record = records.create_record(org.users.chief, task, kind, data)
+        db.session.commit()
+    return record
+
+
+def test_certificates_expiring_within_60_and_30_days(holiday_task, reminder_org):
+    org = reminder_org
+    certificate = _ledger(
+        org,
+        holiday_task,
+        "certification",
+        {
+            "holder_name": "张三",
+            "holder_user_id": org.users.staff_other.id,
+            "certificate_number": "晋执140001",
+            "enforcement_field": "社会救助",
+            "issued_on": date(2022, 12, 1),
+            "expires_on": date(2024, 12, 1),
+            "revoke_reason": "",
+        },
+    )
+    sweep(date(2024, 9, 30))  # 62 days left: nothing yet
+    sweep(date(2024, 10, 8))  # 54 days: the 60-day notice
+    sweep(date(2024, 10, 9))  # still the same step: nothing new
+    sweep(date(2024, 11, 1))  # 30 days: the 30-day notice
+    cert = [(d, s, u) for d, k, s, u in _notices() if k == "cert_expiry"]
+    assert cert == [
+        ("2024-10-08", 60, "staff-relief"),
+        ("2024-10-08", 60, "chief-relief"),
+        ("2024-10-08", 60, "staff-relief-2"),  # the holder of the certificate
+        ("2024-11-01", 30, "staff-relief"),
+        ("2024-11-01", 30, "chief-relief"),
+        ("2024-11-01", 30, "staff-relief-2"),
+    ]
+    notice = db.session.scalar(
+        sa.select(Notification).where(Notification.kind == "cert_expiry").limit(1)
+    )
+    assert notice.record_id == certificate.id and notice.link == f"/records/{certificate.id}"
+    assert notice.title == "Enforcement certificate of 张三 expires in 54 days"
+
+
+def test_rectification_due_within_5_working_days_then_overdue(holiday_task, reminder_org):
+    inspection = _ledger(
+        reminder_org,
+        holiday_task,
+        "inspection",
+        {
+            "target_organisation": "某养老院",
+            "inspection_kind": "random",
+            "done_on": date(2024, 9, 3),
+            "findings": "消防通道堵塞",
+            "problem_count": 1,
+            "rectification_due": date(2024, 9, 30),
+        },
+    )
+    sweep(date(2024, 9, 23))  # 6 working days before (24–27, Sun 29, 30 Sep): not yet
+    sweep(date(2024, 9, 24))  # 5 working days: due soon
+    sweep(date(2024, 9, 25))  # the same notice is not written again
+    sweep(date(2024, 10, 8))  # first working day after 30 Sep (holiday between): overdue
+    kinds = [(d, k, s, u) for d, k, s, u in _notices() if k.startswith("rectification")]
+    assert kinds == [
+        ("2024-09-24", "rectification_due", 0, "staff-relief"),
+        ("2024-09-24", "rectification_due", 0, "chief-relief"),
+        ("2024-10-08", "rectification_overdue", 1, "staff-relief"),
+        ("2024-10-08", "rectification_overdue", 1, "chief-relief"),
+    ]
+    inspection.rectified_on = date(2024, 10, 8)
+    db.session.commit()
+    assert sweep(date(2024, 10, 14)).by_kind.get("rectification_overdue") is None

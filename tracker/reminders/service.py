@@ -392,14 +392,6 @@ def _task_candidates(today: date, people: _People, rules_of) -> list[Notice]:
     return notices
 
 
-def _record_people(record, people: _People) -> list[User]:
-    task = record.task
-    found: dict[int, User] = {}
-    for person in people.responsible(task):
-        found.setdefault(person.id, person)
-    return list(found.values())
-
-
 def _record_candidates(today: date, people: _People, rules_of) -> list[Notice]:
     notices: list[Notice] = []
     task_options = (
@@ -426,7 +418,7 @@ def _record_candidates(today: date, people: _People, rules_of) -> list[Notice]:
         step = threshold_step(left, rules.certificate_steps)
         if step is None:
             continue
-        recipients = _record_people(certificate, people)
+        recipients = list(people.responsible(certificate.task))
         holder = certificate.holder_user
         if holder is not None and not holder.is_disabled and holder not in recipients:
             recipients.append(holder)
@@ -489,7 +481,7 @@ def _record_candidates(today: date, people: _People, rules_of) -> list[Notice]:
                 continue
             kind, step, light = "rectification_overdue", period, "red"
             key = f"rectification_overdue:r{inspection.id}:u{{uid}}:{due}:p{period}"
-        for person in _record_people(inspection, people):
+        for person in people.responsible(inspection.task):
             with force_locale(_locale_of(person)):
                 if kind == "rectification_due":
                     title = ngettext(

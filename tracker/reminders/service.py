@@ -262,6 +262,41 @@ class _People:
         return list(people.values())
 
 
+def _addressed(
+    recipients,
+    kind: str,
+    step: int,
+    key: str,
+    texts,
+    *,
+    link: str,
+    light: str,
+    task_id: int | None,
+    record_id: int | None = None,
+) -> list[Notice]:
+    """One notice per recipient: `key` has a `{uid}` slot for the recipient, and `texts()`
+    gives (title, body), called in each recipient's language."""
+    notices = []
+    for person in recipients:
+        with force_locale(_locale_of(person)):
+            title, body = texts()
+        notices.append(
+            Notice(
+                person,
+                kind,
+                step,
+                key.format(uid=person.id),
+                title,
+                body,
+                link,
+                light,
+                task_id=task_id,
+                record_id=record_id,
+            )
+        )
+    return notices
+
+
 def _task_candidates(today: date, people: _People, rules_of) -> list[Notice]:
     tasks = db.session.scalars(
         sa.select(Task)
@@ -293,57 +328,54 @@ def _task_candidates(today: date, people: _People, rules_of) -> list[Notice]:
             step = threshold_step(left, rules.due_soon_steps)
             if step is None:
                 continue
-            for person in people.responsible(task):
-                with force_locale(_locale_of(person)):
+
+            def due_soon_texts(task=task, left=left, due=due):
+                if left == 0:
+                    title = gettext("Due today: %(title)s", title=task.title)
+                else:
                     title = ngettext(
                         "Due in %(num)d working day: %(title)s",
                         "Due in %(num)d working days: %(title)s",
                         left,
                         title=task.title,
                     )
-                    if left == 0:
-                        title = gettext("Due today: %(title)s", title=task.title)
-                    body = gettext("Due date: %(date)s", date=due.isoformat())
-                notices.append(
-                    Notice(
-                        person,
-                        "due_soon",
-                        step,
-                        f"due_soon:t{task.id}:u{person.id}:{due}:s{step}",
-                        title,
-                        body,
-                        link,
-                        light,
-                        task_id=task.id,
-                    )
-                )
+                return title, gettext("Due date: %(date)s", date=due.isoformat())
+
+            notices += _addressed(
+                people.responsible(task),
+                "due_soon",
+                step,
+                f"due_soon:t{task.id}:u{{uid}}:{due}:s{step}",
+                due_soon_texts,
+                link=link,
+                light=light,
+                task_id=task.id,
+            )
             continue
         overdue = workdays.workdays_between(due, today)
         period = overdue_period(overdue, rules.overdue_repeat_days)
         if period is None:  # due on Friday, today is the weekend or a holiday after it
             continue
-        for person in people.responsible(task):
-            with force_locale(_locale_of(person)):
-                title = ngettext(
-                    "Overdue by %(num)d working day: %(title)s",
-                    "Overdue by %(num)d working days: %(title)s",
-                    overdue,
-                    title=task.title,
-                )
-                body = gettext("Due date: %(date)s", date=due.isoformat())
-            notices.append(
-                Notice(
-                    person,
-                    "overdue",
-                    period,
-                    f"overdue:t{task.id}:u{person.id}:{due}:p{period}",
-                    title,
-                    body,
-                    link,
-                    light,
-                    task_id=task.id,
-                )
+
+        def overdue_texts(task=task, overdue=overdue, due=due):
+            title = ngettext(
+                "Overdue by %(num)d working day: %(title)s",
+                "Overdue by %(num)d working days: %(title)s",
+                overdue,
+                title=task.title,
             )
+            return title, gettext("Due date: %(date)s", date=due.isoformat())
+
+        notices += _addressed(
+            people.responsible(task),
+            "overdue",
+            period,
+            f"overdue:t{task.id}:u{{uid}}:{due}:p{period}",
+            overdue_texts,
+            link=link,
+            light=light,
+            task_id=task.id,
+        )
         level = escalation_level(overdue, rules)
         if level == 0:
             continue
@@ -356,51 +388,50 @@ def _task_candidates(today: date, people: _People, rules_of) -> list[Notice]:
             )
         else:
             recipients = people.principals(bureau)
-        for person in recipients:
-            with force_locale(_locale_of(person)):
-                step_name = (
-                    gettext("step 1, supervisor") if level == 1 else gettext("step 2, principal")
-                )
-                title = ngettext(
-                    "Escalated (%(step)s): %(title)s is %(num)d working day overdue",
-                    "Escalated (%(step)s): %(title)s is %(num)d working days overdue",
-                    overdue,
-                    step=step_name,
-                    title=task.title,
-                )
-                owner = task.owner.display_name if task.owner else "—"
-                unit = task.lead_unit.name if task.lead_unit else "—"
-                body = gettext(
-                    "Due date: %(date)s. Lead unit: %(unit)s. Owner: %(owner)s.",
-                    date=due.isoformat(),
-                    unit=unit,
-                    owner=owner,
-                )
-            notices.append(
-                Notice(
-                    person,
-                    "escalation",
-                    level,
-                    f"escalation:t{task.id}:u{person.id}:{due}:l{level}",
-                    title,
-                    body,
-                    link,
-                    light,
-                    task_id=task.id,
-                )
+
+        def escalation_texts(task=task, overdue=overdue, due=due, level=level):
+            step_name = (
+                gettext("step 1, supervisor") if level == 1 else gettext("step 2, principal")
             )
+            title = ngettext(
+                "Escalated (%(step)s): %(title)s is %(num)d working day overdue",
+                "Escalated (%(step)s): %(title)s is %(num)d working days overdue",
+                overdue,
+                step=step_name,
+                title=task.title,
+            )
+            body = gettext(
+                "Due date: %(date)s. Lead unit: %(unit)s. Owner: %(owner)s.",
+                date=due.isoformat(),
+                unit=task.lead_unit.name if task.lead_unit else "—",
+                owner=task.owner.display_name if task.owner else "—",
+            )
+            return title, body
+
+        notices += _addressed(
+            recipients,
+            "escalation",
+            level,
+            f"escalation:t{task.id}:u{{uid}}:{due}:l{level}",
+            escalation_texts,
+            link=link,
+            light=light,
+            task_id=task.id,
+        )
     return notices
 
 
 def _record_candidates(today: date, people: _People, rules_of) -> list[Notice]:
     notices: list[Notice] = []
-    task_options = (
-        joinedload(Certification.task).options(
+
+    def with_task(relationship):
+        # whom to tell and which bureau's policy applies, without a query per record
+        return joinedload(relationship).options(
             joinedload(Task.owner),
             joinedload(Task.lead_unit),
             joinedload(Task.plan).joinedload(Plan.bureau),
-        ),
-    )
+        )
+
     certificates = db.session.scalars(
         sa.select(Certification)
         .where(
@@ -409,7 +440,7 @@ def _record_candidates(today: date, people: _People, rules_of) -> list[Notice]:
             Certification.expires_on.is_not(None),
             Certification.expires_on >= today,
         )
-        .options(*task_options)
+        .options(with_task(Certification.task))
         .order_by(Certification.expires_on, Certification.id)
     ).unique()
     for certificate in certificates:
@@ -422,33 +453,32 @@ def _record_candidates(today: date, people: _People, rules_of) -> list[Notice]:
         holder = certificate.holder_user
         if holder is not None and not holder.is_disabled and holder not in recipients:
             recipients.append(holder)
-        for person in recipients:
-            with force_locale(_locale_of(person)):
-                title = ngettext(
-                    "Enforcement certificate of %(holder)s expires in %(num)d day",
-                    "Enforcement certificate of %(holder)s expires in %(num)d days",
-                    left,
-                    holder=certificate.holder_name,
-                )
-                body = gettext(
-                    "Certificate %(number)s expires on %(date)s.",
-                    number=certificate.certificate_number,
-                    date=certificate.expires_on.isoformat(),
-                )
-            notices.append(
-                Notice(
-                    person,
-                    "cert_expiry",
-                    step,
-                    f"cert_expiry:r{certificate.id}:u{person.id}:{certificate.expires_on}:s{step}",
-                    title,
-                    body,
-                    f"/records/{certificate.id}",
-                    "orange" if step == min(rules.certificate_steps) else "yellow",
-                    task_id=certificate.task_id,
-                    record_id=certificate.id,
-                )
+
+        def certificate_texts(certificate=certificate, left=left):
+            title = ngettext(
+                "Enforcement certificate of %(holder)s expires in %(num)d day",
+                "Enforcement certificate of %(holder)s expires in %(num)d days",
+                left,
+                holder=certificate.holder_name,
             )
+            body = gettext(
+                "Certificate %(number)s expires on %(date)s.",
+                number=certificate.certificate_number,
+                date=certificate.expires_on.isoformat(),
+            )
+            return title, body
+
+        notices += _addressed(
+            recipients,
+            "cert_expiry",
+            step,
+            f"cert_expiry:r{certificate.id}:u{{uid}}:{certificate.expires_on}:s{step}",
+            certificate_texts,
+            link=f"/records/{certificate.id}",
+            light="orange" if step == min(rules.certificate_steps) else "yellow",
+            task_id=certificate.task_id,
+            record_id=certificate.id,
+        )
     inspections = db.session.scalars(
         sa.select(Inspection)
         .where(
@@ -456,62 +486,54 @@ def _record_candidates(today: date, people: _People, rules_of) -> list[Notice]:
             Inspection.rectification_due.is_not(None),
             Inspection.rectified_on.is_(None),
         )
-        .options(
-            joinedload(Inspection.task).options(
-                joinedload(Task.owner),
-                joinedload(Task.lead_unit),
-                joinedload(Task.plan).joinedload(Plan.bureau),
-            )
-        )
+        .options(with_task(Inspection.task))
         .order_by(Inspection.rectification_due, Inspection.id)
     ).unique()
     for inspection in inspections:
         rules = rules_of(inspection.task.plan.bureau)
         due = inspection.rectification_due
         if due >= today:
-            left = workdays.workdays_between(today, due)
-            if left > rules.rectification_due_days:
+            days = workdays.workdays_between(today, due)
+            if days > rules.rectification_due_days:
                 continue
             kind, step, light = "rectification_due", 0, "orange"
             key = f"rectification_due:r{inspection.id}:u{{uid}}:{due}"
         else:
-            overdue = workdays.workdays_between(due, today)
-            period = overdue_period(overdue, rules.overdue_repeat_days)
+            days = workdays.workdays_between(due, today)
+            period = overdue_period(days, rules.overdue_repeat_days)
             if period is None:
                 continue
             kind, step, light = "rectification_overdue", period, "red"
             key = f"rectification_overdue:r{inspection.id}:u{{uid}}:{due}:p{period}"
-        for person in people.responsible(inspection.task):
-            with force_locale(_locale_of(person)):
-                if kind == "rectification_due":
-                    title = ngettext(
-                        "Rectification due in %(num)d working day: %(target)s",
-                        "Rectification due in %(num)d working days: %(target)s",
-                        left,
-                        target=inspection.target_organisation,
-                    )
-                else:
-                    title = ngettext(
-                        "Rectification overdue by %(num)d working day: %(target)s",
-                        "Rectification overdue by %(num)d working days: %(target)s",
-                        overdue,
-                        target=inspection.target_organisation,
-                    )
-                body = gettext("Rectification due: %(date)s", date=due.isoformat())
-            notices.append(
-                Notice(
-                    person,
-                    kind,
-                    step,
-                    key.format(uid=person.id),
-                    title,
-                    body,
-                    f"/records/{inspection.id}",
-                    light,
-                    task_id=inspection.task_id,
-                    record_id=inspection.id,
+
+        def rectification_texts(inspection=inspection, kind=kind, days=days, due=due):
+            if kind == "rectification_due":
+                title = ngettext(
+                    "Rectification due in %(num)d working day: %(target)s",
+                    "Rectification due in %(num)d working days: %(target)s",
+                    days,
+                    target=inspection.target_organisation,
                 )
-            )
+            else:
+                title = ngettext(
+                    "Rectification overdue by %(num)d working day: %(target)s",
+                    "Rectification overdue by %(num)d working days: %(target)s",
+                    days,
+                    target=inspection.target_organisation,
+                )
+            return title, gettext("Rectification due: %(date)s", date=due.isoformat())
+
+        notices += _addressed(
+            people.responsible(inspection.task),
+            kind,
+            step,
+            key,
+            rectification_texts,
+            link=f"/records/{inspection.id}",
+            light=light,
+            task_id=inspection.task_id,
+            record_id=inspection.id,
+        )
     return notices
 
 

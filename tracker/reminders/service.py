@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections import Counter, defaultdict
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
@@ -706,13 +706,3 @@ def reminders_for_task(task: Task) -> list[Notification]:
             .order_by(Notification.created_at.desc(), Notification.id.desc())
         )
     )
-
-
-def group_by_light(notices) -> dict[str, list]:
-    """Digest order: overdue first, then orange, yellow, green, then everything else."""
-    order = ("red", "orange", "yellow", "green", "other")
-    groups: dict[str, list] = defaultdict(list)
-    for notice in notices:
-        light = notice.light if notice.light in order else "other"
-        groups[light].append(notice)
-    return {light: groups[light] for light in order if groups[light]}

@@ -48,22 +48,13 @@ def briefing_recipients() -> list[User]:
     )
 
 
-def _bureau_sends_email(user: User) -> bool:
-    from tracker.reminders.models import ReminderPolicy
-
-    bureau = user.unit.bureau or user.unit
-    enabled = db.session.scalar(
-        sa.select(ReminderPolicy.is_email_enabled).where(ReminderPolicy.bureau_id == bureau.id)
-    )
-    return enabled is not False  # no policy row: the defaults, e-mail on
-
-
 def send_weekly_briefings(now: datetime | None = None) -> int:
     """Queue this week's briefing for every leader (once per leader and week); commit.
 
     Returns how many e-mails were queued now (those already queued this week are skipped)."""
     from tracker.reminders.models import OutboxEmail
     from tracker.reminders.outbox import queue_email
+    from tracker.reminders.service import email_is_on_for
 
     now = now or clock.now()
     default_locale = current_app.config["BABEL_DEFAULT_LOCALE"]
@@ -72,7 +63,7 @@ def send_weekly_briefings(now: datetime | None = None) -> int:
         key = briefing_dedupe_key(leader, now)
         if db.session.scalar(sa.select(OutboxEmail.id).where(OutboxEmail.dedupe_key == key)):
             continue  # already queued this week: the job may run twice
-        if not _bureau_sends_email(leader):
+        if not email_is_on_for(leader):
             continue
         briefing = build_briefing(db.session, leader, now)
         locale = leader.locale or default_locale

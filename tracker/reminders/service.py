@@ -162,6 +162,12 @@ def save_policy(actor, bureau: Unit, data: PolicyData) -> ReminderPolicy:
     return policy
 
 
+def email_is_on_for(user: User) -> bool:
+    """Whether the user's bureau sends e-mail at all (no policy saved yet: the default, on)."""
+    policy = policy_for(user.unit.bureau or user.unit)
+    return policy is None or policy.is_email_enabled
+
+
 def set_email_preferences(actor, user: User, *, is_email_enabled: bool, digest_time: str) -> None:
     """A user's choice of e-mail digests (on/off, morning or afternoon)."""
     if digest_time not in DIGEST_TIMES:

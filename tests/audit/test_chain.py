@@ -7,7 +7,7 @@ import sqlalchemy as sa
 
 from tests.conftest import count
 from tracker.audit.models import AuditEvent
-from tracker.audit.service import SystemActor, record, verify_chain
+from tracker.audit.service import SystemActor, log_event, verify_chain
 from tracker.extensions import db
 
 ACTOR = SystemActor(username="tester")
@@ -15,7 +15,7 @@ ACTOR = SystemActor(username="tester")
 
 def add_events(n: int) -> None:
     for i in range(n):
-        record(ACTOR, "test.event", ("thing", i), after={"n": i, "text": "中文内容"})
+        log_event(ACTOR, "test.event", ("thing", i), after={"n": i, "text": "中文内容"})
     db.session.commit()
 
 
@@ -113,7 +113,7 @@ def test_concurrent_writers_keep_one_valid_chain(app):
             with app.app_context():
                 barrier.wait()
                 for i in range(per_thread):
-                    record(ACTOR, "test.concurrent", ("thing", f"{k}-{i}"))
+                    log_event(ACTOR, "test.concurrent", ("thing", f"{k}-{i}"))
                     db.session.commit()
         except BaseException as error:  # noqa: BLE001 - collected and asserted below
             errors.append(error)

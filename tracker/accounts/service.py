@@ -13,7 +13,7 @@ from flask_babel import gettext as _
 
 from tracker.accounts.models import User, UserSession
 from tracker.accounts.passwords import hash_password, password_problem, verify_password
-from tracker.audit.service import changes, record
+from tracker.audit.service import changes, log_event
 from tracker.core import clock
 from tracker.core.exceptions import DomainError
 from tracker.core.permissions import ROLES
@@ -72,7 +72,7 @@ def _clear_other_principals(actor, user: User) -> None:
     ).all()
     for other in others:
         other.is_principal = False
-        record(
+        log_event(
             actor,
             "user.update",
             other,
@@ -116,7 +116,7 @@ def create_user(
     db.session.flush()
     if is_principal:
         _clear_other_principals(actor, user)
-    record(actor, "user.create", user, after=user.to_audit())
+    log_event(actor, "user.create", user, after=user.to_audit())
     return user
 
 
@@ -146,7 +146,7 @@ def update_user(
         _clear_other_principals(actor, user)
     old, new = changes(before, user.to_audit())
     if new:
-        record(actor, "user.update", user, before=old, after=new)
+        log_event(actor, "user.update", user, before=old, after=new)
     return user
 
 
@@ -158,7 +158,7 @@ def set_password(actor, user: User, password: str, *, keep_session_id: int | Non
     user.failed_login_count = 0
     user.locked_until = None
     end_sessions(user, "password_changed", except_id=keep_session_id)
-    record(actor, "user.password_change" if actor is user else "user.password_reset", user)
+    log_event(actor, "user.password_change" if actor is user else "user.password_reset", user)
 
 
 def change_own_password(user: User, current: str, new: str, *, session_id: int | None) -> None:
@@ -177,7 +177,7 @@ def set_disabled(actor, user: User, disabled: bool) -> None:
     user.is_disabled = disabled
     if disabled:
         end_sessions(user, "disabled")
-    record(
+    log_event(
         actor,
         "user.disable" if disabled else "user.enable",
         user,
@@ -194,7 +194,7 @@ def set_locale(actor, user: User, locale: str | None) -> None:
         return
     before = {"locale": user.locale}
     user.locale = locale
-    record(actor, "user.update", user, before=before, after={"locale": locale})
+    log_event(actor, "user.update", user, before=before, after={"locale": locale})
 
 
 # -- login and sessions ----------------------------------------------------------------------
@@ -226,12 +226,12 @@ def attempt_login(username: str, password: str, *, user_agent: str | None = None
     generic = _("Invalid username or password.")
 
     if user is not None and user.locked_until is not None and user.locked_until > now:
-        record(user, "auth.login_refused_locked", user, outcome="denied")
+        log_event(user, "auth.login_refused_locked", user, outcome="denied")
         return LoginResult(error=_lock_message(user))
 
     if not verify_password(user.password_hash if user else None, password):
         if user is None:
-            record(
+            log_event(
                 None,
                 "auth.login_failed",
                 ("user", None),
@@ -245,7 +245,7 @@ def attempt_login(username: str, password: str, *, user_agent: str | None = None
             user.failed_login_since = now
             user.failed_login_count = 0
         user.failed_login_count += 1
-        record(
+        log_event(
             user,
             "auth.login_failed",
             user,
@@ -256,7 +256,7 @@ def attempt_login(username: str, password: str, *, user_agent: str | None = None
             user.locked_until = now + config["LOCKOUT_DURATION"]
             user.failed_login_count = 0
             user.failed_login_since = None
-            record(
+            log_event(
                 user,
                 "auth.lockout",
                 user,
@@ -267,7 +267,7 @@ def attempt_login(username: str, password: str, *, user_agent: str | None = None
         return LoginResult(error=generic)
 
     if user.is_disabled:
-        record(user, "auth.login_refused_disabled", user, outcome="denied")
+        log_event(user, "auth.login_refused_disabled", user, outcome="denied")
         return LoginResult(error=_("This account is disabled. Contact your administrator."))
 
     user.failed_login_count = 0
@@ -285,7 +285,7 @@ def attempt_login(username: str, password: str, *, user_agent: str | None = None
     )
     db.session.add(login_session)
     db.session.flush()
-    record(user, "auth.login", user, after={"session_id": login_session.id})
+    log_event(user, "auth.login", user, after={"session_id": login_session.id})
     return LoginResult(user=user, token=token, session=login_session)
 
 
@@ -306,6 +306,6 @@ def logout(user: User, login_session: UserSession | None) -> None:
     if login_session is not None and login_session.ended_at is None:
         login_session.ended_at = clock.now()
         login_session.end_reason = "logout"
-    record(
+    log_event(
         user, "auth.logout", user, after={"session_id": login_session.id if login_session else None}
     )

@@ -69,7 +69,7 @@ def _object_ref(obj: Any) -> tuple[str | None, str | None]:
     return kind, None if ident is None else str(ident)
 
 
-def record(
+def log_event(
     actor,
     action: str,
     obj: Any = None,
@@ -121,7 +121,7 @@ def record_denial(
     after = {"permission": action}
     if reason:
         after["reason"] = reason
-    record(real_actor, event, obj, after=after, outcome="denied")
+    log_event(real_actor, event, obj, after=after, outcome="denied")
     db.session.commit()
 
 

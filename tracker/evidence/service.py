@@ -17,7 +17,7 @@ from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy.orm import Session
 
-from tracker.audit.service import record
+from tracker.audit.service import log_event
 from tracker.core import clock, storage
 from tracker.core.db import write_intent
 from tracker.core.exceptions import DomainError
@@ -208,7 +208,7 @@ def add_file(
         actor, blob, verdict, title=(title or "").strip()[:300] or _stem(verdict.name)[:300]
     )
     _add_link(actor, evidence, target)
-    record(actor, "evidence.add", evidence, after={**evidence.to_audit(), **target_ref(target)})
+    log_event(actor, "evidence.add", evidence, after={**evidence.to_audit(), **target_ref(target)})
     log.info("evidence %s (%s) attached to %s", evidence.id, verdict.name, target_ref(target))
     return evidence
 
@@ -252,7 +252,7 @@ def add_link(actor, target: Target, *, url: str, title: str = "") -> Evidence:
     db.session.add(evidence)
     db.session.flush()
     _add_link(actor, evidence, target)
-    record(actor, "evidence.add", evidence, after={**evidence.to_audit(), **target_ref(target)})
+    log_event(actor, "evidence.add", evidence, after={**evidence.to_audit(), **target_ref(target)})
     return evidence
 
 
@@ -276,7 +276,7 @@ def add_note(actor, target: Target, *, text: str, title: str = "") -> Evidence:
     db.session.add(evidence)
     db.session.flush()
     _add_link(actor, evidence, target)
-    record(actor, "evidence.add", evidence, after={**evidence.to_audit(), **target_ref(target)})
+    log_event(actor, "evidence.add", evidence, after={**evidence.to_audit(), **target_ref(target)})
     return evidence
 
 
@@ -288,7 +288,7 @@ def link_existing(actor, evidence: Evidence, target: Target) -> EvidenceLink:
     if _link_of(evidence, target) is not None:
         raise DomainError(_("This evidence is already attached here."))
     link = _add_link(actor, evidence, target)
-    record(actor, "evidence.link", evidence, after=link.to_audit())
+    log_event(actor, "evidence.link", evidence, after=link.to_audit())
     return link
 
 
@@ -313,7 +313,7 @@ def withdraw(actor, evidence: Evidence, reason: str) -> Evidence:
     evidence.withdrawn_by_id = getattr(actor, "id", None)
     evidence.withdraw_reason = reason
     db.session.flush()
-    record(
+    log_event(
         actor,
         "evidence.withdraw",
         evidence,
@@ -338,8 +338,8 @@ def supersede(actor, evidence: Evidence, *, filename: str | None, stream: Binary
         _add_link(actor, newer, target)
     evidence.superseded_by = newer
     db.session.flush()
-    record(actor, "evidence.add", newer, after={**newer.to_audit(), "supersedes": evidence.id})
-    record(
+    log_event(actor, "evidence.add", newer, after={**newer.to_audit(), "supersedes": evidence.id})
+    log_event(
         actor,
         "evidence.supersede",
         evidence,
@@ -369,7 +369,7 @@ def review(actor, evidence: Evidence, verdict: str, note: str = "") -> Evidence:
     evidence.reviewed_by_id = getattr(actor, "id", None)
     evidence.reviewed_at = clock.now()
     db.session.flush()
-    record(
+    log_event(
         actor,
         "evidence.review",
         evidence,

@@ -350,8 +350,8 @@ def records_of_kind(
     try:
         for partition in result.partitions():
             counts = record_evidence_counts([r.id for r in partition])
-            for record_ in partition:
-                yield record_, counts.get(record_.id, 0)
+            for record in partition:
+                yield record, counts.get(record.id, 0)
     finally:
         result.close()
 

@@ -10,7 +10,7 @@ from datetime import timedelta
 import sqlalchemy as sa
 
 from tracker.accounts.service import token_hash
-from tracker.audit.service import record
+from tracker.audit.service import log_event
 from tracker.core import clock
 from tracker.exports.models import CalendarFeed
 from tracker.extensions import db
@@ -26,7 +26,7 @@ _TOKEN_RE = re.compile(r"[A-Za-z0-9_-]{20,100}")
 
 def record_export(actor, plan: Plan, kind: str, details: dict) -> None:
     """An export hands data out of Duban: say who took what (kind: xlsx, evidence)."""
-    record(actor, f"export.{kind}", plan, after={"plan": plan.title, **details})
+    log_event(actor, f"export.{kind}", plan, after={"plan": plan.title, **details})
     log.info("export %s of plan %s by %s", kind, plan.id, getattr(actor, "username", actor))
 
 
@@ -64,7 +64,7 @@ def create_feed(actor) -> tuple[CalendarFeed, str]:
     db.session.add(feed)
     db.session.flush()
     action = "calendar.rotate" if revoked else "calendar.create"
-    record(
+    log_event(
         actor,
         action,
         feed,
@@ -79,7 +79,7 @@ def revoke_feed(actor) -> bool:
     revoked = _revoke_all(actor)
     db.session.flush()
     for feed in revoked:
-        record(actor, "calendar.revoke", feed, after=feed.to_audit())
+        log_event(actor, "calendar.revoke", feed, after=feed.to_audit())
     return bool(revoked)
 
 

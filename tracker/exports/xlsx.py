@@ -523,24 +523,24 @@ def write_records(
         Column(_("Entered at"), DATETIME),
     ]
     sheet = writer.sheet(record_sheet_names()[kind], columns)
-    for record_, evidence_count in queries.records_of_kind(plan, kind, chunk_size=chunk_size):
-        task = record_.task
+    for record, evidence_count in queries.records_of_kind(plan, kind, chunk_size=chunk_size):
+        task = record.task
         sheet.append(
             [
-                record_.id,
+                record.id,
                 task.id,
                 f"{task.number} {task.title}".strip(),
-                record_.unit.name if record_.unit else "",
-                record_.occurred_on,
-                record_.summary,
-                *[getter(record_) for _column, getter in own],
+                record.unit.name if record.unit else "",
+                record.occurred_on,
+                record.summary,
+                *[getter(record) for _column, getter in own],
                 evidence_count,
-                record_.is_void,
-                record_.void_reason,
-                record_.created_by.display_name if record_.created_by else "",
-                record_.created_at,
+                record.is_void,
+                record.void_reason,
+                record.created_by.display_name if record.created_by else "",
+                record.created_at,
             ],
-            ref=_("record %(id)d", id=record_.id),
+            ref=_("record %(id)d", id=record.id),
         )
     sheet.close()
     return sheet

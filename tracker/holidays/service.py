@@ -8,7 +8,7 @@ from datetime import date, datetime
 import sqlalchemy as sa
 from flask_babel import gettext as _
 
-from tracker.audit.service import changes, record
+from tracker.audit.service import changes, log_event
 from tracker.core import workdays
 from tracker.core.exceptions import DomainError
 from tracker.extensions import db
@@ -67,7 +67,7 @@ def set_day(actor, day: date, is_workday: bool, note: str = "") -> CalendarDay:
         )
         db.session.add(calendar_day)
         db.session.flush()
-        record(actor, "calendar.set", calendar_day, after=calendar_day.to_audit())
+        log_event(actor, "calendar.set", calendar_day, after=calendar_day.to_audit())
     else:
         before = calendar_day.to_audit()
         calendar_day.is_workday, calendar_day.note = bool(is_workday), note
@@ -77,7 +77,7 @@ def set_day(actor, day: date, is_workday: bool, note: str = "") -> CalendarDay:
             return calendar_day
         # keep the date in both halves: after a later removal the id alone says nothing
         when = {"day": day.isoformat()}
-        record(actor, "calendar.set", calendar_day, before=when | old, after=when | new)
+        log_event(actor, "calendar.set", calendar_day, before=when | old, after=when | new)
     workdays.invalidate_cache()
     log.info("calendar override %s set to workday=%s", day, calendar_day.is_workday)
     return calendar_day
@@ -85,7 +85,7 @@ def set_day(actor, day: date, is_workday: bool, note: str = "") -> CalendarDay:
 
 def remove_day(actor, calendar_day: CalendarDay) -> None:
     """Delete an override, so the statutory calendar (or Monday–Friday) applies again."""
-    record(actor, "calendar.remove", calendar_day, before=calendar_day.to_audit())
+    log_event(actor, "calendar.remove", calendar_day, before=calendar_day.to_audit())
     db.session.delete(calendar_day)
     db.session.flush()
     workdays.invalidate_cache()

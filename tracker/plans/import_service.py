@@ -13,7 +13,7 @@ from datetime import date
 
 from flask_babel import gettext as _
 
-from tracker.audit.service import record
+from tracker.audit.service import log_event
 from tracker.core.exceptions import DomainError
 from tracker.plans import service as plans
 from tracker.plans.importer import UnitMatcher
@@ -198,7 +198,7 @@ def import_plan(
         importer.task(task, None)
     for section in tree.get("sections", []):
         importer.section(section, None, 0)
-    record(
+    log_event(
         actor,
         "plan.import",
         plan,

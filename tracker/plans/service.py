@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 from flask_babel import ngettext
 
-from tracker.audit.service import changes, record
+from tracker.audit.service import changes, log_event
 from tracker.core import clock
 from tracker.core.exceptions import DomainError
 from tracker.core.ordering import move_among
@@ -65,7 +65,7 @@ def create_plan(
     )
     db.session.add(plan)
     db.session.flush()
-    record(actor, "plan.create", plan, after=plan.to_audit())
+    log_event(actor, "plan.create", plan, after=plan.to_audit())
     return plan
 
 
@@ -82,7 +82,7 @@ def update_plan(actor, plan: Plan, *, year: int, title: str, document_number: st
     db.session.flush()
     old, new = changes(before, plan.to_audit())
     if new:
-        record(actor, "plan.update", plan, before=old, after=new)
+        log_event(actor, "plan.update", plan, before=old, after=new)
     return plan
 
 
@@ -136,11 +136,11 @@ def save_section(
     section.parent = parent
     db.session.flush()
     if creating:
-        record(actor, "section.create", section, after=section.to_audit())
+        log_event(actor, "section.create", section, after=section.to_audit())
     else:
         old, new = changes(before, section.to_audit())
         if new:
-            record(actor, "section.update", section, before=old, after=new)
+            log_event(actor, "section.update", section, before=old, after=new)
     return section
 
 
@@ -151,7 +151,7 @@ def move_section(actor, section: Section, direction: str) -> None:
         key=lambda s: (s.position, s.id),
     )
     if move_among(siblings, section, direction):
-        record(actor, "section.move", section, after={"direction": direction})
+        log_event(actor, "section.move", section, after={"direction": direction})
 
 
 def delete_section(actor, section: Section) -> None:
@@ -163,7 +163,7 @@ def delete_section(actor, section: Section) -> None:
         raise DomainError(
             _("Move or delete the tasks and sub-sections of %(title)s first.", title=section.title)
         )
-    record(actor, "section.delete", section, before=section.to_audit())
+    log_event(actor, "section.delete", section, before=section.to_audit())
     section.plan.sections.remove(section)
     db.session.delete(section)
 
@@ -229,7 +229,7 @@ def publish_plan(actor, plan: Plan) -> int:
                 body="\n".join(f"{t.number} {t.title}".strip() for t in unit_tasks),
                 link=f"/plans/{plan.id}?unit={unit.id}",
             )
-    record(
+    log_event(
         actor,
         "plan.publish",
         plan,
@@ -259,7 +259,7 @@ def close_plan(actor, plan: Plan) -> None:
         )
     plan.status = "closed"
     plan.closed_at = clock.now()
-    record(actor, "plan.close", plan, before={"status": "active"}, after={"status": "closed"})
+    log_event(actor, "plan.close", plan, before={"status": "active"}, after={"status": "closed"})
 
 
 def _shift_year(day: date | None, years: int) -> date | None:
@@ -325,7 +325,7 @@ def copy_plan(actor, plan: Plan, *, year: int | None = None, title: str | None =
         db.session.add(new)
         count += 1
     db.session.flush()
-    record(
+    log_event(
         actor,
         "plan.copy",
         copy,

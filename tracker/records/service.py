@@ -9,7 +9,7 @@ from urllib.parse import urlsplit
 import sqlalchemy as sa
 from flask_babel import gettext as _
 
-from tracker.audit.service import changes, record
+from tracker.audit.service import changes, log_event
 from tracker.core.exceptions import DomainError, stale_edit
 from tracker.core.permissions import can
 from tracker.extensions import db
@@ -103,10 +103,10 @@ def _validate(kind: str, data: dict) -> None:
         )
 
 
-def _derive(record_: Record) -> None:
-    occurred_on, summary = SUMMARY[record_.kind](record_)
-    record_.occurred_on = occurred_on
-    record_.summary = (summary or "")[:300]
+def _derive(record: Record) -> None:
+    occurred_on, summary = SUMMARY[record.kind](record)
+    record.occurred_on = occurred_on
+    record.summary = (summary or "")[:300]
 
 
 def _require_edit(actor, task: Task) -> None:
@@ -130,7 +130,7 @@ def create_record(actor, task: Task, kind: str, data: dict) -> Record:
     data = dict(data)
     _validate(kind, data)
     unit_id = task.lead_unit_id or task.plan.bureau_id
-    record_ = MODELS[kind](
+    record = MODELS[kind](
         task=task,
         task_id=task.id,
         unit_id=unit_id,
@@ -138,23 +138,23 @@ def create_record(actor, task: Task, kind: str, data: dict) -> Record:
         updated_by_id=getattr(actor, "id", None),
         **data,
     )
-    _derive(record_)
-    db.session.add(record_)
+    _derive(record)
+    db.session.add(record)
     db.session.flush()
     if kind == "decision":
         for step in DECISION_STEPS:
-            db.session.add(DecisionStep(decision=record_, step=step))
+            db.session.add(DecisionStep(decision=record, step=step))
         db.session.flush()
-    record(actor, "record.create", record_, after=record_.to_audit())
+    log_event(actor, "record.create", record, after=record.to_audit())
     recount(task)
-    return record_
+    return record
 
 
-def update_record(actor, record_: Record, data: dict, *, expected_version: int | None) -> Record:
+def update_record(actor, record: Record, data: dict, *, expected_version: int | None) -> Record:
     """Change a record; a stale form is refused like a stale task edit."""
-    _require_edit(actor, record_.task)
+    _require_edit(actor, record.task)
     stale_edit(
-        record_,
+        record,
         expected_version,
         _(
             "This record was changed by %(who)s at %(when)s after you opened "
@@ -162,33 +162,33 @@ def update_record(actor, record_: Record, data: dict, *, expected_version: int |
         ),
     )
     data = dict(data)
-    _validate(record_.kind, data)
-    before = record_.to_audit()
+    _validate(record.kind, data)
+    before = record.to_audit()
     for name, value in data.items():
-        setattr(record_, name, value)
-    record_.updated_by_id = getattr(actor, "id", None)
-    _derive(record_)
+        setattr(record, name, value)
+    record.updated_by_id = getattr(actor, "id", None)
+    _derive(record)
     db.session.flush()
-    old, new = changes(before, record_.to_audit())
+    old, new = changes(before, record.to_audit())
     if new:
-        record(actor, "record.update", record_, before=old, after=new)
-    return record_
+        log_event(actor, "record.update", record, before=old, after=new)
+    return record
 
 
-def void_record(actor, record_: Record, reason: str) -> None:
+def void_record(actor, record: Record, reason: str) -> None:
     """作废: the record stays, marked void with the reason, and no longer counts."""
-    _require_edit(actor, record_.task)
+    _require_edit(actor, record.task)
     reason = (reason or "").strip()
     if not reason:
         raise DomainError(_("Give a reason."), "reason")
-    if record_.is_void:
+    if record.is_void:
         return
-    record_.is_void = True
-    record_.void_reason = reason[:300]
-    record_.updated_by_id = getattr(actor, "id", None)
+    record.is_void = True
+    record.void_reason = reason[:300]
+    record.updated_by_id = getattr(actor, "id", None)
     db.session.flush()
-    record(actor, "record.void", record_, after={"is_void": True, "reason": reason})
-    recount(record_.task)
+    log_event(actor, "record.void", record, after={"is_void": True, "reason": reason})
+    recount(record.task)
 
 
 def save_decision_step(
@@ -238,7 +238,7 @@ def save_decision_step(
     }
     old, new = changes(before, after)
     if new:
-        record(
+        log_event(
             actor,
             "decision.step",
             decision,
@@ -278,7 +278,7 @@ def recount(task: Task) -> None:
         task.progress = min(100, round(100 * achieved / task.target_count))
     after = {"achieved_count": task.achieved_count, "progress": task.progress}
     if after != before:
-        record(None, "task.recount", task, before=before, after=after, actor_name="system")
+        log_event(None, "task.recount", task, before=before, after=after, actor_name="system")
 
 
 def save_advisor(
@@ -306,9 +306,9 @@ def save_advisor(
     advisor.contract_start, advisor.contract_end, advisor.fee = contract_start, contract_end, fee
     db.session.flush()
     if creating:
-        record(actor, "advisor.create", advisor, after=advisor.to_audit())
+        log_event(actor, "advisor.create", advisor, after=advisor.to_audit())
     else:
         old, new = changes(before, advisor.to_audit())
         if new:
-            record(actor, "advisor.update", advisor, before=old, after=new)
+            log_event(actor, "advisor.update", advisor, before=old, after=new)
     return advisor

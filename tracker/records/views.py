@@ -131,13 +131,13 @@ def _csv(kind: str, year: int | None, records, columns) -> Response:
     writer.writerow(
         [_("Record"), _("Task"), _("Unit"), *[str(label) for label, _f in columns], _("Void")]
     )
-    for record_ in records:
+    for record in records:
         cells = [
-            record_.id,
-            record_.task.title,
-            record_.unit.name,
-            *[value(record_) for _label, value in columns],
-            record_.void_reason if record_.is_void else "",
+            record.id,
+            record.task.title,
+            record.unit.name,
+            *[value(record) for _label, value in columns],
+            record.void_reason if record.is_void else "",
         ]
         # a cell starting with = + - @ would be run as a formula by spreadsheet programs
         writer.writerow(
@@ -176,7 +176,7 @@ def create(kind: str):
         form.chaired_by_id.data = task.owner_id
     if form.validate_on_submit():
         try:
-            record_ = service.create_record(current_user, task, kind, _model_data(form))
+            record = service.create_record(current_user, task, kind, _model_data(form))
         except TransitionDenied as error:
             _denied(error, task)
         except DomainError as error:
@@ -185,7 +185,7 @@ def create(kind: str):
         else:
             db.session.commit()
             flash(_("Record saved."), "success")
-            return redirect(url_for("records.show", record_id=record_.id))
+            return redirect(url_for("records.show", record_id=record.id))
     return render_template(
         "records/form.html", form=form, kind=kind, task=task, record=None, kind_labels=KIND_LABELS
     ), form_status(form)
@@ -193,16 +193,16 @@ def create(kind: str):
 
 @bp.route("/<int:record_id>")
 def show(record_id: int):
-    record_ = get_record_or_404(record_id)
-    require(current_user, "record.read", record_)
+    record = get_record_or_404(record_id)
+    require(current_user, "record.read", record)
     return render_template(
         "records/show.html",
-        record=record_,
-        columns=COLUMNS[record_.kind],
+        record=record,
+        columns=COLUMNS[record.kind],
         kind_labels=KIND_LABELS,
         step_labels=STEP_LABELS,
         steps=DECISION_STEPS,
-        step_forms=_step_forms(record_) if record_.kind == "decision" else {},
+        step_forms=_step_forms(record) if record.kind == "decision" else {},
         void_form=VoidForm(),
         certificate_labels=CERTIFICATE_STATUS_LABELS,
         today=clock.today(),
@@ -211,41 +211,41 @@ def show(record_id: int):
 
 @bp.route("/<int:record_id>/edit", methods=["GET", "POST"])
 def edit(record_id: int):
-    record_ = get_record_or_404(record_id)
-    require(current_user, "record.edit", record_)
-    form = FORMS[record_.kind](obj=record_)
-    _fill_choices(form, record_.task.plan.bureau)
+    record = get_record_or_404(record_id)
+    require(current_user, "record.edit", record)
+    form = FORMS[record.kind](obj=record)
+    _fill_choices(form, record.task.plan.bureau)
     if request.method == "GET":
-        form.version.data = record_.version
+        form.version.data = record.version
         for name in ("advisor_id", "chaired_by_id"):
             if hasattr(form, name):
-                getattr(form, name).data = getattr(record_, name) or NONE
+                getattr(form, name).data = getattr(record, name) or NONE
     conflict = None
     if form.validate_on_submit():
         try:
             service.update_record(
-                current_user, record_, _model_data(form), expected_version=form_version(form)
+                current_user, record, _model_data(form), expected_version=form_version(form)
             )
         except TransitionDenied as error:
-            _denied(error, record_)
+            _denied(error, record)
         except ConflictError as error:
             db.session.rollback()
             conflict = error.message
-            form.version.data = record_.version
+            form.version.data = record.version
         except DomainError as error:
             db.session.rollback()
             show_domain_error(form, error)
         else:
             db.session.commit()
             flash(_("Record saved."), "success")
-            return redirect(url_for("records.show", record_id=record_.id))
+            return redirect(url_for("records.show", record_id=record.id))
     status = 409 if conflict else form_status(form)
     return render_template(
         "records/form.html",
         form=form,
-        kind=record_.kind,
-        task=record_.task,
-        record=record_,
+        kind=record.kind,
+        task=record.task,
+        record=record,
         conflict=conflict,
         kind_labels=KIND_LABELS,
     ), status
@@ -253,12 +253,12 @@ def edit(record_id: int):
 
 @bp.route("/<int:record_id>/void", methods=["POST"])
 def void(record_id: int):
-    record_ = get_record_or_404(record_id)
-    require(current_user, "record.edit", record_)
+    record = get_record_or_404(record_id)
+    require(current_user, "record.edit", record)
     form = VoidForm()
     if form.validate_on_submit():
         try:
-            service.void_record(current_user, record_, form.reason.data)
+            service.void_record(current_user, record, form.reason.data)
         except DomainError as error:
             db.session.rollback()
             flash(error.message, "danger")
@@ -289,17 +289,17 @@ def _step_forms(decision) -> dict[str, StepForm]:
 
 @bp.route("/<int:record_id>/steps/<any(" + ", ".join(DECISION_STEPS) + "):step>", methods=["POST"])
 def step(record_id: int, step: str):
-    record_ = get_record_or_404(record_id)
-    require(current_user, "record.edit", record_)
-    if record_.kind != "decision":
+    record = get_record_or_404(record_id)
+    require(current_user, "record.edit", record)
+    if record.kind != "decision":
         abort(404)
     form = StepForm(prefix=step)
-    form.evidence_ids.choices = _evidence_choices(record_)
+    form.evidence_ids.choices = _evidence_choices(record)
     if form.validate_on_submit():
         try:
             service.save_decision_step(
                 current_user,
-                record_,
+                record,
                 step,
                 done_on=form.done_on.data,
                 note=form.note.data,

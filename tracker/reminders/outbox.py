@@ -21,7 +21,7 @@ from flask import current_app
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
-from tracker.audit.service import record
+from tracker.audit.service import log_event
 from tracker.core import clock
 from tracker.core.db import begin_write
 from tracker.extensions import db
@@ -253,6 +253,6 @@ def retry(actor, email: OutboxEmail) -> OutboxEmail:
     email.attempts = 0
     email.next_attempt_at = clock.now()
     db.session.flush()
-    record(actor, "outbox.retry", email, before=before, after=email.to_audit())
+    log_event(actor, "outbox.retry", email, before=before, after=email.to_audit())
     log.info("outbox: e-mail %s put back for delivery by %s", email.id, actor.username)
     return email

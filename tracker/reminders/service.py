@@ -13,7 +13,7 @@ from flask_babel import force_locale, gettext, ngettext
 from sqlalchemy.orm import joinedload, selectinload
 
 from tracker.accounts.models import User
-from tracker.audit.service import SystemActor, record
+from tracker.audit.service import SystemActor, log_event
 from tracker.core import clock, workdays
 from tracker.core.exceptions import DomainError
 from tracker.extensions import db
@@ -88,7 +88,7 @@ def mark_read(user, notification_ids: list[int] | None = None) -> int:
         query = query.where(Notification.id.in_(notification_ids))
     marked = db.session.execute(query.values(read_at=clock.now())).rowcount or 0
     if marked:
-        record(
+        log_event(
             user,
             "notification.read",
             ("user", user.id),
@@ -158,7 +158,7 @@ def save_policy(actor, bureau: Unit, data: PolicyData) -> ReminderPolicy:
     policy.updated_by_id = getattr(actor, "id", None)
     policy.updated_at = clock.now()
     db.session.flush()
-    record(actor, "reminders.policy", policy, before=before, after=policy.to_audit())
+    log_event(actor, "reminders.policy", policy, before=before, after=policy.to_audit())
     return policy
 
 
@@ -176,7 +176,7 @@ def set_email_preferences(actor, user: User, *, is_email_enabled: bool, digest_t
     user.is_email_enabled = is_email_enabled
     user.digest_time = digest_time
     db.session.flush()
-    record(
+    log_event(
         actor,
         "user.email_preferences",
         user,
@@ -697,7 +697,7 @@ def run_reminders(now: datetime | None = None, *, dry_run: bool = False) -> Swee
             report.by_kind[notice.kind] += 1
     report.emails = queue_digests(now)
     if report.notifications or report.emails:
-        record(SWEEPER, "reminders.sweep", None, after=report.as_dict())
+        log_event(SWEEPER, "reminders.sweep", None, after=report.as_dict())
         log.info("reminders: %s", report.as_dict())
     return report
 

@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 
 from tracker.accounts.models import User
-from tracker.audit.service import record
+from tracker.audit.service import log_event
 from tracker.core import clock, workdays
 from tracker.core.exceptions import ConflictError, DomainError
 from tracker.extensions import db
@@ -39,7 +39,7 @@ def ensure_draft(actor, plan: Plan) -> ReportDraft:
         draft = ReportDraft(plan=plan, plan_id=plan.id, updated_by_id=getattr(actor, "id", None))
         db.session.add(draft)
         db.session.flush()
-        record(actor, "report.create", draft, after=draft.to_audit())
+        log_event(actor, "report.create", draft, after=draft.to_audit())
     return draft
 
 
@@ -123,7 +123,7 @@ def save_part(
     elif text == current_text:
         return None
     revision = _add_revision(actor, plan, part, text, note)
-    record(
+    log_event(
         actor,
         "report.edit",
         draft,
@@ -145,7 +145,7 @@ def reset_part(
     if current is None or current.text is None:
         return None
     revision = _add_revision(actor, plan, part, None, "")
-    record(
+    log_event(
         actor,
         "report.reset",
         draft,
@@ -171,7 +171,7 @@ def restore_revision(actor, plan: Plan, revision: ReportRevision) -> ReportRevis
         revision.text,
         _("Restored revision %(id)d", id=revision.id)[:300],
     )
-    record(
+    log_event(
         actor,
         "report.restore",
         revision.draft,
@@ -204,7 +204,7 @@ def save_signature(actor, plan: Plan, *, signatory: str, signed_on: date | None)
     db.session.flush()
     after = draft.to_audit()
     if after != before:
-        record(actor, "report.signature", draft, before=before, after=after)
+        log_event(actor, "report.signature", draft, before=before, after=after)
     return draft
 
 
@@ -298,5 +298,5 @@ def create_report_task(actor, plan: Plan) -> Task | None:
     draft.report_task = task
     draft.report_task_id = task.id
     db.session.flush()
-    record(actor, "report.task", draft, before=before, after=draft.to_audit())
+    log_event(actor, "report.task", draft, before=before, after=draft.to_audit())
     return task

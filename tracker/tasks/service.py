@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 
 from tracker.accounts.models import User
-from tracker.audit.service import changes, record
+from tracker.audit.service import changes, log_event
 from tracker.core import clock
 from tracker.core.exceptions import DomainError, stale_edit
 from tracker.core.ordering import move_among
@@ -253,7 +253,7 @@ def transition(
     if action == "submit":
         after["result_statement"] = task.result_statement
     db.session.flush()
-    record(actor, f"task.{action}", task, before=before, after=after)
+    log_event(actor, f"task.{action}", task, before=before, after=after)
     if action == "cancel":
         _cancel_open_occurrences(actor, task, note)
     _notify_transition(actor, task, action, note)
@@ -274,7 +274,7 @@ def _cancel_open_occurrences(actor, task: Task, note: str) -> None:
                 actor, occurrence, "cancel", note=note, status_from=before, status_to="cancelled"
             )
             db.session.flush()
-            record(
+            log_event(
                 actor,
                 "task.cancel",
                 occurrence,
@@ -331,7 +331,7 @@ def _roll_up_progress(parent: Task) -> None:
         parent.completed_at = None
     if parent.status != before:
         db.session.flush()
-        record(
+        log_event(
             None,
             "task.roll_up",
             parent,
@@ -365,7 +365,9 @@ def add_progress(
     _touch(actor, task)
     entry = _timeline(actor, task, "progress", note=note, progress=progress)
     db.session.flush()
-    record(actor, "task.progress", task, before=before, after={"progress": progress, "note": note})
+    log_event(
+        actor, "task.progress", task, before=before, after={"progress": progress, "note": note}
+    )
     return entry
 
 
@@ -386,7 +388,7 @@ def assign_owner(
     _touch(actor, task)
     _timeline(actor, task, "owner", note=owner.display_name if owner else "")
     db.session.flush()
-    record(actor, "task.assign_owner", task, before=before, after={"owner_id": task.owner_id})
+    log_event(actor, "task.assign_owner", task, before=before, after={"owner_id": task.owner_id})
     if owner is not None and owner.id != getattr(actor, "id", None) and task.status != "draft":
         notify(
             owner,
@@ -530,7 +532,7 @@ def create_task(actor, plan: Plan, data: TaskData, *, allow_missing_lead: bool =
     _touch(actor, task)
     db.session.add(task)
     db.session.flush()
-    record(actor, "task.create", task, after=task.to_audit())
+    log_event(actor, "task.create", task, after=task.to_audit())
     if plan.status == "active":
         assign(actor, task, today=clock.today())
     return task
@@ -550,7 +552,7 @@ def update_task(actor, task: Task, data: TaskData, *, expected_version: int | No
     db.session.flush()
     old, new = changes(before, task.to_audit())
     if new:
-        record(actor, "task.update", task, before=old, after=new)
+        log_event(actor, "task.update", task, before=old, after=new)
     if task.status != "draft" and task.recurrence != "none" and not task.occurrences:
         expand_occurrences(actor, task)
     return task
@@ -607,14 +609,14 @@ def move_task(actor, task: Task, direction: str) -> None:
     if not move_among(siblings, task, direction):
         return
     _touch(actor, task)
-    record(actor, "task.move", task, after={"direction": direction, "position": task.position})
+    log_event(actor, "task.move", task, after={"direction": direction, "position": task.position})
 
 
 def delete_task(actor, task: Task) -> None:
     """Delete a task of a draft plan (in an active plan, cancel it instead)."""
     if task.plan.status != "draft":
         raise DomainError(_("Tasks of a published plan are cancelled (撤销), not deleted."))
-    record(actor, "task.delete", task, before=task.to_audit())
+    log_event(actor, "task.delete", task, before=task.to_audit())
     db.session.delete(task)
 
 
@@ -628,7 +630,7 @@ def assign(actor, task: Task, *, today: date) -> None:
     _touch(actor, task)
     _timeline(actor, task, "assign", status_from="draft", status_to="assigned")
     db.session.flush()
-    record(actor, "task.assign", task, before={"status": "draft"}, after={"status": "assigned"})
+    log_event(actor, "task.assign", task, before={"status": "draft"}, after={"status": "assigned"})
     if task.recurrence != "none":
         expand_occurrences(actor, task)
 
@@ -672,5 +674,5 @@ def expand_occurrences(actor, task: Task) -> list[Task]:
         task.due_date = created[-1].due_date
     db.session.flush()
     for occurrence in created:
-        record(actor, "task.create", occurrence, after=occurrence.to_audit())
+        log_event(actor, "task.create", occurrence, after=occurrence.to_audit())
     return created

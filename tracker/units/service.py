@@ -6,7 +6,7 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 
 from tracker.accounts.models import User
-from tracker.audit.service import changes, record
+from tracker.audit.service import changes, log_event
 from tracker.core.exceptions import DomainError
 from tracker.extensions import db
 from tracker.units.models import UNIT_KINDS, Unit
@@ -82,7 +82,7 @@ def create_unit(
     unit.path = f"{parent.path if parent else '/'}{unit.id}/"
     unit.bureau_id = _nearest_bureau_id(unit)
     db.session.flush()
-    record(actor, "unit.create", unit, after=unit.to_audit())
+    log_event(actor, "unit.create", unit, after=unit.to_audit())
     return unit
 
 
@@ -107,7 +107,7 @@ def update_unit(
         _refresh_subtree(unit, old_path)
     old, new = changes(before, unit.to_audit())
     if new:
-        record(actor, "unit.update", unit, before=old, after=new)
+        log_event(actor, "unit.update", unit, before=old, after=new)
     return unit
 
 
@@ -134,7 +134,7 @@ def set_active(actor, unit: Unit, active: bool) -> None:
     elif unit.parent is not None and not unit.parent.is_active:
         raise DomainError(_("Reactivate the parent unit first."))
     unit.is_active = active
-    record(
+    log_event(
         actor,
         "unit.activate" if active else "unit.deactivate",
         unit,

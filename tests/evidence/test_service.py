@@ -89,7 +89,7 @@ def test_a_failure_after_the_file_was_written_removes_it(org, task, app, db, mon
     def broken_audit(*args, **kwargs):
         raise RuntimeError("audit table unavailable")
 
-    monkeypatch.setattr(service, "record", broken_audit)
+    monkeypatch.setattr(service, "log_event", broken_audit)
     with pytest.raises(RuntimeError):
         add_pdf(org, task)
     assert len(stored_files(app)) == 1  # written, not yet committed …
@@ -103,7 +103,7 @@ def test_an_abandoned_blob_that_another_row_uses_is_kept(org, task, app, db, mon
     kept = add_pdf(org, other)
     db.session.commit()
     blob = storage.blob_path(kept.sha256)
-    monkeypatch.setattr(service, "record", lambda *a, **k: (_ for _ in ()).throw(RuntimeError))
+    monkeypatch.setattr(service, "log_event", lambda *a, **k: (_ for _ in ()).throw(RuntimeError))
     with pytest.raises(RuntimeError):
         add_pdf(org, task)
     db.session.rollback()

@@ -172,7 +172,7 @@ def test_no_orphan_file_when_a_step_after_the_write_fails(org, task, chief, app,
     def broken_audit(*args, **kwargs):
         raise RuntimeError("audit chain locked")
 
-    monkeypatch.setattr(service, "record", broken_audit)
+    monkeypatch.setattr(service, "log_event", broken_audit)
     response = upload(chief, task, CHINESE_NAME, samples.pdf())
     assert response.status_code == 500
     assert count(Evidence) == 0 and stored_files(app) == []

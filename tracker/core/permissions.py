@@ -11,7 +11,7 @@ Objects describe themselves through a few optional attributes:
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from typing import Any
 
 ROLES = ("admin", "coordinator", "leader", "chief", "staff", "viewer")
@@ -189,8 +189,3 @@ def require(user, action: str, obj: Any = None) -> None:
 
     record_denial(user, action, obj)
     abort(403)
-
-
-def allowed_actions(user, actions: Iterable[str], obj: Any = None) -> set[str]:
-    """The subset of `actions` that `user` may perform on `obj` (for showing buttons)."""
-    return {a for a in actions if can(user, a, obj)}

@@ -148,10 +148,6 @@ class Briefing:
     def overdue_count(self) -> int:
         return self.totals.overdue
 
-    @property
-    def newly_overdue(self) -> list[TaskLine]:
-        return [t for group in self.overdue_by_unit for t in group.tasks if t.is_new]
-
 
 def iso_week_label(day: date) -> str:
     year, week, _weekday = day.isocalendar()

@@ -99,12 +99,6 @@ class YearOverYear:
     #: tasks counted / done / done on time, per year
     tasks: list[CountRow] = field(default_factory=list)
 
-    @property
-    def has_data(self) -> bool:
-        return any(r.this_year or r.last_year for r in self.kinds + self.tasks) or bool(
-            self.metrics
-        )
-
 
 def default_years(user, today: date, year: int | None, compare: int | None) -> tuple[int, int]:
     """The year shown (this year by default) and the year it is compared with: the one asked

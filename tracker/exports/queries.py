@@ -33,11 +33,6 @@ CHUNK_SIZE = 500
 _CURRENT = (Evidence.withdrawn_at.is_(None), Evidence.superseded_by_id.is_(None))
 
 
-def _chunks(ids: list[int], size: int = CHUNK_SIZE) -> Iterator[list[int]]:
-    for start in range(0, len(ids), size):
-        yield ids[start : start + size]
-
-
 # -- sections ----------------------------------------------------------------------------------
 
 

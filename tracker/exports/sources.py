@@ -6,7 +6,6 @@ the tasks, records and evidence it was drawn from.
 
 from __future__ import annotations
 
-import importlib
 import logging
 from collections.abc import Iterable
 from typing import Any
@@ -15,31 +14,15 @@ from flask_babel import gettext as _
 
 from tracker.extensions import db
 from tracker.plans.models import Plan
+from tracker.reports.queries import report_for_plan
 
 log = logging.getLogger(__name__)
-
-#: Where report_for_plan may live, first match wins.
-BUILDER_MODULES = ("tracker.reports", "tracker.reports.queries")
-
-
-def _builder():
-    for name in BUILDER_MODULES:
-        try:
-            module = importlib.import_module(name)
-        except ImportError:
-            continue
-        if hasattr(module, "report_for_plan"):
-            return module.report_for_plan
-    return None
 
 
 def report_figures(plan: Plan) -> tuple[Iterable[Any], str | None]:
     """The figures of the plan's annual report (each with .part .label .value .text
     .record_ids .task_ids .evidence_ids, and where the builder gives them .section .unit
     .baseline_value .baseline_year), or none and the reason they are missing."""
-    report_for_plan = _builder()
-    if report_for_plan is None:
-        return [], _("The annual report is not available in this installation.")
     # in a savepoint: should the builder's reads fail, the export's transaction stays usable
     savepoint = db.session.begin_nested()
     try:

@@ -321,10 +321,6 @@ class Part:
     def heading(self) -> str:
         return f"{self.number}{self.title}"
 
-    @property
-    def is_edited(self) -> bool:
-        return self.edit is not None
-
     def all_paragraphs(self) -> Iterator[Paragraph]:
         yield from self.paragraphs
         for section in self.sections:

@@ -100,10 +100,6 @@ class ReportRevision(db.Model):
     draft: Mapped[ReportDraft] = relationship(back_populates="revisions")
     author: Mapped[User | None] = relationship()
 
-    @property
-    def is_reset(self) -> bool:
-        return self.text is None
-
     def to_audit(self) -> dict:
         return {
             "plan_id": self.draft.plan_id if self.draft else None,

@@ -127,10 +127,6 @@ class Task(db.Model):
         return self.status in OPEN_STATUSES
 
     @property
-    def display_number(self) -> str:
-        return self.number or ""
-
-    @property
     def target_text(self) -> str:
         if self.target_count is None:
             return ""

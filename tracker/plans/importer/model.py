@@ -133,11 +133,3 @@ class ParsedPlan:
             yield from task.walk()
         for section in self.sections:
             yield from section.all_tasks()
-
-    def all_sections(self):
-        def walk(sections):
-            for section in sections:
-                yield section
-                yield from walk(section.sections)
-
-        yield from walk(self.sections)

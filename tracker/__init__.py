@@ -8,13 +8,14 @@ from pathlib import Path
 from flask import Flask
 
 from tracker.config import FIXED, load_config
+from tracker.core.transactions import App, wrap_commands
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 
 def create_app(config: dict | None = None) -> Flask:
     """Create the Flask application; `config` overrides settings (tests pass a mapping)."""
-    app = Flask(
+    app = App(
         __name__,
         template_folder=str(PROJECT_ROOT / "templates"),
         static_folder="static",
@@ -152,6 +153,7 @@ def register_commands(app: Flask) -> None:
         outbox_cli,
         report_cli,
     ):
+        wrap_commands(group)
         app.cli.add_command(group)
     app.cli.add_command(serve_command)
     app.cli.add_command(scheduler_command)

@@ -38,8 +38,10 @@ def test_leaders_receive_the_briefing_once_in_their_language(
     controller.start()
     try:
         send_weekly_briefings(NOW)
+        db.session.commit()  # as the job's boundary does
         assert deliver_pending().as_dict() == {"sent": 2, "failed": 0, "dead": 0}
         send_weekly_briefings(NOW)  # the job runs again the same week: nothing new to send
+        db.session.commit()
         assert deliver_pending().as_dict() == {"sent": 0, "failed": 0, "dead": 0}
     finally:
         controller.stop()

@@ -56,9 +56,7 @@ def create_command(username, role, unit_name, principal, display_name, email, ti
             is_principal=principal,
         )
     except DomainError as error:
-        db.session.rollback()
         _fail(error.message)
-    db.session.commit()
     click.echo(f"created user {user.username} (id {user.id}, {user.role}, {unit.name})")
 
 

@@ -41,6 +41,11 @@ def current_login_session() -> UserSession | None:
     return g.get("login_session")
 
 
+# _end and _touch commit by themselves: one of the documented exceptions to the one-commit
+# boundary (tracker/core/transactions.py). They run when the user is loaded, before the view,
+# and must hold whatever the view's own outcome is (an idle session stays ended).
+
+
 def _end(login_session: UserSession, reason: str) -> None:
     session_id = login_session.id
     begin_write(db.session)

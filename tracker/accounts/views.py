@@ -28,9 +28,9 @@ from tracker.accounts.forms import (
 )
 from tracker.accounts.models import User
 from tracker.accounts.sessions import current_login_session, is_safe_next
-from tracker.core.exceptions import DomainError
-from tracker.core.forms import EmptyForm, choices, form_status, run_service
+from tracker.core.forms import EmptyForm, choices, form_status, refusal_caught
 from tracker.core.permissions import require, scope_unit
+from tracker.core.transactions import keep_refusal_record
 from tracker.extensions import db
 from tracker.reminders.forms import EmailPreferencesForm
 from tracker.units.models import Unit
@@ -55,8 +55,8 @@ def login():
         result = service.attempt_login(
             form.username.data, form.password.data, user_agent=request.user_agent.string
         )
-        db.session.commit()
         if result.error:
+            keep_refusal_record()  # the failure count and its audit row outlive the 422
             form.form_errors.append(result.error)
         else:
             # Rotate: nothing from the anonymous session survives into the logged-in one.
@@ -78,7 +78,6 @@ def logout():
     if form.validate_on_submit():
         locale = current_user.locale or session.get("locale")
         service.logout(current_user._get_current_object(), current_login_session())
-        db.session.commit()
         logout_user()
         session.clear()
         if locale:  # the login page stays in the language this person chose
@@ -94,7 +93,6 @@ def set_language():
     if form.validate_on_submit():
         if current_user.is_authenticated:
             service.set_locale(current_user, current_user, form.locale.data)
-            db.session.commit()
         session["locale"] = form.locale.data
     target = form.next.data if is_safe_next(form.next.data) else url_for("home.index")
     return redirect(target)
@@ -108,15 +106,14 @@ def account():
     form = ChangePasswordForm()
     if form.validate_on_submit():
         login_session = current_login_session()
-        if run_service(
-            form,
-            lambda: service.change_own_password(
+        with refusal_caught(form) as refusal:
+            service.change_own_password(
                 current_user,
                 form.current_password.data,
                 form.password.data,
                 session_id=login_session.id if login_session else None,
-            ),
-        ):
+            )
+        if not refusal:
             flash(_("Your password was changed. Your other sessions were ended."), "success")
             return redirect(url_for("accounts.account"))
     language_form = LanguageForm(
@@ -181,9 +178,8 @@ def user_create():
     form = UserCreateForm()
     _fill_unit_choices(form)
     if form.validate_on_submit() and (unit := _unit_or_error(form, form.unit_id.data)):
-        user = run_service(
-            form,
-            lambda: service.create_user(
+        with refusal_caught(form) as refusal:
+            user = service.create_user(
                 current_user,
                 username=form.username.data,
                 display_name=form.display_name.data,
@@ -193,9 +189,8 @@ def user_create():
                 email=form.email.data,
                 title=form.title.data,
                 is_principal=form.is_principal.data,
-            ),
-        )
-        if user:
+            )
+        if not refusal:
             flash(_("User %(name)s created.", name=user.username), "success")
             return redirect(url_for("accounts.users"))
     return render_template("accounts/user_form.html", form=form, user=None), form_status(form)
@@ -209,9 +204,8 @@ def user_edit(user_id: int):
     _fill_unit_choices(form)
     reset_form = PasswordResetForm(prefix="reset")
     if form.validate_on_submit() and (unit := _unit_or_error(form, form.unit_id.data)):
-        saved = run_service(
-            form,
-            lambda: service.update_user(
+        with refusal_caught(form) as refusal:
+            service.update_user(
                 current_user,
                 user,
                 display_name=form.display_name.data,
@@ -220,9 +214,8 @@ def user_edit(user_id: int):
                 email=form.email.data,
                 title=form.title.data,
                 is_principal=form.is_principal.data,
-            ),
-        )
-        if saved:
+            )
+        if not refusal:
             flash(_("User %(name)s saved.", name=user.username), "success")
             return redirect(url_for("accounts.users"))
     return render_template(
@@ -239,14 +232,18 @@ def user_reset_password(user_id: int):
     user = db.get_or_404(User, user_id)
     require(current_user, "user.manage", user)
     reset_form = PasswordResetForm(prefix="reset")
-    if reset_form.validate_on_submit() and run_service(
-        reset_form, lambda: service.set_password(current_user, user, reset_form.password.data)
-    ):
-        flash(
-            _("The password of %(name)s was reset and their sessions ended.", name=user.username),
-            "success",
-        )
-        return redirect(url_for("accounts.user_edit", user_id=user.id))
+    if reset_form.validate_on_submit():
+        with refusal_caught(reset_form) as refusal:
+            service.set_password(current_user, user, reset_form.password.data)
+        if not refusal:
+            flash(
+                _(
+                    "The password of %(name)s was reset and their sessions ended.",
+                    name=user.username,
+                ),
+                "success",
+            )
+            return redirect(url_for("accounts.user_edit", user_id=user.id))
     form = UserEditForm(obj=user)
     _fill_unit_choices(form)
     return render_template(
@@ -263,13 +260,11 @@ def user_set_disabled(user_id: int, action: str):
     user = db.get_or_404(User, user_id)
     require(current_user, "user.manage", user)
     if EmptyForm().validate_on_submit():
-        try:
+        with refusal_caught() as refusal:
             service.set_disabled(current_user, user, action == "disable")
-        except DomainError as error:
-            db.session.rollback()
-            flash(error.message, "danger")
+        if refusal:
+            flash(refusal.message, "danger")
         else:
-            db.session.commit()
             flash(
                 _("User %(name)s disabled.", name=user.username)
                 if action == "disable"

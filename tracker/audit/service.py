@@ -115,7 +115,10 @@ def record_denial(
     actor, action: str, obj: Any = None, *, reason: str | None = None, event: str = "access.denied"
 ) -> None:
     """Record a refused access or action in its own transaction, so it survives the error
-    page that follows (anything pending in the session is rolled back first)."""
+    page that follows (anything pending in the session is rolled back first).
+
+    One of the documented exceptions to the one-commit boundary (tracker/core/transactions.py):
+    the request it refuses is rolled back, its record must not be."""
     begin_write(db.session)
     real_actor = actor if getattr(actor, "is_authenticated", False) else None
     after = {"permission": action}

@@ -71,6 +71,13 @@ def configure_engine(engine: Engine) -> None:
         connection.exec_driver_sql("BEGIN IMMEDIATE" if write_intent.get() else "BEGIN")
 
 
+def begin_read(session) -> None:
+    """End the current transaction so the next one starts as a read-only one (SQLite: deferred),
+    for commands that only read: they never take the write lock while they run."""
+    session.rollback()
+    write_intent.set(False)
+
+
 def begin_write(session) -> None:
     """End the current (read) transaction so the next one starts as a writing transaction.
 

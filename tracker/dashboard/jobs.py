@@ -1,8 +1,8 @@
 """Scheduled job of the dashboard: the weekly briefing e-mail to every leader (Mondays 08:00).
 
-`send_weekly_briefings(now)` does the work inside an app context and commits;
-`weekly_briefings(app)` is the thin wrapper for the scheduler's registry, in the style of
-tracker/reminders/jobs.py."""
+`send_weekly_briefings(now)` does the work (flushes; the caller commits);
+`weekly_briefings(app)` is the thin wrapper for the scheduler's registry, which runs it inside
+the job's boundary (tracker/core/transactions.py: run_job)."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from flask import current_app
 
 from tracker.accounts.models import User
 from tracker.core import clock
+from tracker.core.transactions import run_job
 from tracker.dashboard.briefing import (
     briefing_subject,
     build_briefing,
@@ -49,7 +50,7 @@ def briefing_recipients() -> list[User]:
 
 
 def send_weekly_briefings(now: datetime | None = None) -> int:
-    """Queue this week's briefing for every leader (once per leader and week); commit.
+    """Queue this week's briefing for every leader (once per leader and week).
 
     Returns how many e-mails were queued now (those already queued this week are skipped)."""
     from tracker.reminders.models import OutboxEmail
@@ -79,16 +80,11 @@ def send_weekly_briefings(now: datetime | None = None) -> int:
         if email is not None:
             queued += 1
             log.info("weekly briefing %s queued for %s", briefing.week_label, leader.username)
-    db.session.commit()
     return queued
 
 
 def weekly_briefings(app) -> dict:
     """The scheduler's job: open an app context, queue the week's briefings."""
-    with app.app_context():
-        try:
-            queued = send_weekly_briefings(clock.now())
-        finally:
-            db.session.remove()
+    queued = run_job(app, lambda: send_weekly_briefings(clock.now()))
     log.info("job weekly_briefings: %d queued", queued)
     return {"queued": queued}

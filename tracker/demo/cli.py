@@ -4,7 +4,6 @@ import click
 from flask.cli import AppGroup
 
 from tracker.demo.service import database_is_new, load_demo
-from tracker.extensions import db
 
 demo_cli = AppGroup("demo", help="The demo bureau (忻州市民政局).")
 
@@ -17,5 +16,4 @@ def load_command(if_new: bool):
         click.echo("database already has data; demo not loaded")
         return
     report = load_demo()
-    db.session.commit()
     click.echo(report.summary())

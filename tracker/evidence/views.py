@@ -20,13 +20,11 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user
 from markupsafe import Markup
-from werkzeug.routing import BuildError
 
 from tracker.accounts.sessions import is_safe_next
 from tracker.audit.service import record_denial
 from tracker.core import storage
-from tracker.core.exceptions import DomainError
-from tracker.core.forms import choices
+from tracker.core.forms import Refusal, choices, refusal_caught
 from tracker.core.permissions import can, require
 from tracker.evidence import filetypes, queries, service
 from tracker.evidence.forms import (
@@ -92,10 +90,7 @@ def _require_all(action: str, evidence: Evidence) -> None:
 def target_url(target: Task | Record) -> str:
     """The page that shows the target's evidence panel."""
     if isinstance(target, Record):
-        try:
-            return url_for("records.show", record_id=target.id)
-        except BuildError:
-            return url_for("tasks.show", task_id=target.task_id)
+        return url_for("records.show", record_id=target.id)
     return url_for("tasks.show", task_id=target.id)
 
 
@@ -118,16 +113,13 @@ def _refused(form, target):
     return _back(target)
 
 
-def _failed(error: DomainError, target):
-    db.session.rollback()
-    log.info("evidence change refused for %s: %s", current_user.username, error.message)
-    flash(error.message, "danger")
+def _failed(refusal: Refusal, target):
+    """Say why the service refused the change (413 for a file over the limit)."""
+    if isinstance(refusal.error, service.FileTooLarge):
+        abort(413)
+    log.info("evidence change refused for %s: %s", current_user.username, refusal.message)
+    flash(refusal.message, "danger")
     return _back(target)
-
-
-def _upload_too_large():
-    db.session.rollback()
-    abort(413)
 
 
 # -- attaching -------------------------------------------------------------------------------
@@ -141,7 +133,7 @@ def upload():
     if not form.validate_on_submit():
         return _refused(form, target)
     upload_file = form.file.data
-    try:
+    with refusal_caught() as refusal:
         evidence = service.add_file(
             current_user,
             target,
@@ -149,11 +141,8 @@ def upload():
             stream=upload_file.stream,
             title=form.title.data or "",
         )
-    except service.FileTooLarge:
-        return _upload_too_large()
-    except DomainError as error:
-        return _failed(error, target)
-    db.session.commit()
+    if refusal:
+        return _failed(refusal, target)
     if evidence.reused:
         flash(_("“%(name)s” is already attached here.", name=evidence.original_name), "info")
     else:
@@ -178,14 +167,13 @@ def add_link():
     if not form.validate_on_submit():
         _keep_draft("link", target, url=form.url.data, title=form.title.data)
         return _refused(form, target)
-    try:
+    with refusal_caught() as refusal:
         evidence = service.add_link(
             current_user, target, url=form.url.data, title=form.title.data or ""
         )
-    except DomainError as error:
+    if refusal:
         _keep_draft("link", target, url=form.url.data, title=form.title.data)
-        return _failed(error, target)
-    db.session.commit()
+        return _failed(refusal, target)
     if evidence.reused:
         flash(_("This address is already attached here."), "info")
     else:
@@ -201,12 +189,11 @@ def add_note():
     if not form.validate_on_submit():
         _keep_draft("note", target, text=form.text.data, title=form.title.data)
         return _refused(form, target)
-    try:
+    with refusal_caught() as refusal:
         service.add_note(current_user, target, text=form.text.data, title=form.title.data or "")
-    except DomainError as error:
+    if refusal:
         _keep_draft("note", target, text=form.text.data, title=form.title.data)
-        return _failed(error, target)
-    db.session.commit()
+        return _failed(refusal, target)
     flash(_("Note attached."), "success")
     return _back(target)
 
@@ -222,11 +209,10 @@ def link_existing():
         return _back(target)
     evidence = get_evidence_or_404(form.evidence_id.data)
     _require_any("evidence.read", evidence)
-    try:
+    with refusal_caught() as refusal:
         service.link_existing(current_user, evidence, target)
-    except DomainError as error:
-        return _failed(error, target)
-    db.session.commit()
+    if refusal:
+        return _failed(refusal, target)
     flash(_("“%(title)s” is now attached here as well.", title=evidence.title), "success")
     return _back(target)
 
@@ -242,11 +228,10 @@ def withdraw(evidence_id: int):
     form = WithdrawForm()
     if not form.validate_on_submit():
         return _refused(form, target)
-    try:
+    with refusal_caught() as refusal:
         service.withdraw(current_user, evidence, form.reason.data)
-    except DomainError as error:
-        return _failed(error, target)
-    db.session.commit()
+    if refusal:
+        return _failed(refusal, target)
     flash(_("“%(title)s” withdrawn.", title=evidence.title), "success")
     return _back(target)
 
@@ -260,15 +245,12 @@ def supersede(evidence_id: int):
     if not form.validate_on_submit():
         return _refused(form, target)
     upload_file = form.file.data
-    try:
+    with refusal_caught() as refusal:
         newer = service.supersede(
             current_user, evidence, filename=upload_file.filename, stream=upload_file.stream
         )
-    except service.FileTooLarge:
-        return _upload_too_large()
-    except DomainError as error:
-        return _failed(error, target)
-    db.session.commit()
+    if refusal:
+        return _failed(refusal, target)
     flash(_("New version “%(name)s” uploaded.", name=newer.original_name), "success")
     return _back(target)
 
@@ -280,11 +262,10 @@ def review(evidence_id: int):
     form = ReviewForm()
     if not form.validate_on_submit():
         return _refused(form, target)
-    try:
+    with refusal_caught() as refusal:
         service.review(current_user, evidence, form.verdict.data, form.note.data or "")
-    except DomainError as error:
-        return _failed(error, target)
-    db.session.commit()
+    if refusal:
+        return _failed(refusal, target)
     flash(_("Review saved."), "success")
     return _back(target)
 

@@ -67,7 +67,6 @@ def _output(path: Path):
 def _record(actor, plan_id: int, kind: str, details: dict) -> None:
     begin_write(db.session)
     service.record_export(actor, db.session.get(Plan, plan_id), kind, details)
-    db.session.commit()
 
 
 def _locale(locale: str | None) -> str:

@@ -51,13 +51,11 @@ def get_plan_or_404(plan_id: int) -> Plan:
 
 
 def _audited(plan_id: int, kind: str, details: dict) -> Plan:
-    """Record the export in its own short write transaction and return the plan, reloaded, for
-    the reads that follow (which must not hold the write lock while they stream)."""
+    """Record the export in a short write transaction, which the request's boundary commits
+    before the response streams, and return the plan, reloaded."""
     begin_write(db.session)
     plan = db.session.get(Plan, plan_id)
     service.record_export(current_user, plan, kind, details)
-    db.session.commit()
-    write_intent.set(False)
     return plan
 
 
@@ -126,8 +124,8 @@ def plan_evidence(plan_id: int):
 
 
 def _archive(plan_id: int):
-    """The archive's bytes. This runs after the view has returned, in a fresh database session
-    (the request's own ended with the view), so it loads the plan again; it only reads."""
+    """The archive's bytes. This runs after the view has returned and the request's transaction
+    has committed, so it loads the plan again in a new, read-only transaction."""
     write_intent.set(False)
     plan = db.session.get(Plan, plan_id)
     yield from stream_evidence_archive(plan, result=ArchiveResult())
@@ -153,7 +151,6 @@ def calendar():
         action = request.form.get("action")
         if action in ("create", "rotate"):
             _feed, token = service.create_feed(current_user)
-            db.session.commit()
             new_url = feed_url(token)
             flash(
                 _("Your calendar address is ready. Copy it now: it is shown only this once.")
@@ -164,7 +161,6 @@ def calendar():
         elif action == "revoke":
             if service.revoke_feed(current_user):
                 flash(_("Your calendar address no longer works."), "success")
-            db.session.commit()
             return redirect(url_for("exports.calendar"))
         else:
             abort(400)
@@ -189,11 +185,7 @@ def calendar_feed(token: str):
         body = build_calendar(user, calendar_tasks(user))
     feed_id = feed.id
     begin_write(db.session)
-    feed = db.session.get(CalendarFeed, feed_id)
-    if service.note_fetch(feed):
-        db.session.commit()
-    else:
-        db.session.rollback()
+    service.note_fetch(db.session.get(CalendarFeed, feed_id))
     response = Response(body, mimetype="text/calendar")
     response.headers["Content-Type"] = "text/calendar; charset=utf-8"
     response.headers["Content-Disposition"] = 'inline; filename="duban.ics"'

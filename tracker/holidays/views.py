@@ -10,8 +10,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from tracker.core import clock, workdays
-from tracker.core.exceptions import DomainError
-from tracker.core.forms import EmptyForm, show_domain_error
+from tracker.core.forms import EmptyForm, refusal_caught
 from tracker.core.permissions import require
 from tracker.extensions import db
 from tracker.holidays import service
@@ -89,15 +88,11 @@ def save():
     require(current_user, "settings.manage")
     form = CalendarDayForm()
     if form.validate_on_submit():
-        try:
+        with refusal_caught(form) as refusal:
             calendar_day = service.set_day(
                 current_user, form.day.data, form.is_workday, form.note.data or ""
             )
-        except DomainError as error:
-            db.session.rollback()
-            show_domain_error(form, error)
-        else:
-            db.session.commit()
+        if not refusal:
             flash(
                 _("%(day)s is now a working day.", day=calendar_day.day.isoformat())
                 if calendar_day.is_workday
@@ -118,6 +113,5 @@ def remove(calendar_day_id: int):
     if EmptyForm().validate_on_submit():
         day = calendar_day.day.isoformat()
         service.remove_day(current_user, calendar_day)
-        db.session.commit()
         flash(_("The override for %(day)s was removed.", day=day), "success")
     return redirect(url_for("holidays.index", year=year))

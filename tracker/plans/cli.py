@@ -7,6 +7,7 @@ import click
 import sqlalchemy as sa
 from flask.cli import AppGroup
 
+from tracker.core.db import begin_read
 from tracker.extensions import db
 from tracker.plans.models import Plan
 
@@ -16,10 +17,7 @@ plans_cli = AppGroup("plans", help="Work plans (工作要点).")
 def plan_for_reading(plan_id: int) -> Plan:
     """Load a plan in a read-only transaction, for commands that only read (reports, exports):
     they never take SQLite's write lock, so people keep working while they run."""
-    from tracker.core.db import write_intent
-
-    db.session.rollback()
-    write_intent.set(False)
+    begin_read(db.session)
     plan = db.session.get(Plan, plan_id)
     if plan is None:
         raise click.ClickException(f"no plan with id {plan_id}")
@@ -159,9 +157,7 @@ def import_command(file, bureau_name, year, title, dry_run, fmt):
             warnings=[str(w) for w in parsed.warnings],
         )
     except DomainError as error:
-        db.session.rollback()
         fail(error.message)
-    db.session.commit()
     if fmt == "json":
         click.echo(
             json.dumps(

@@ -16,7 +16,7 @@ from wtforms import HiddenField, IntegerField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from tracker.core import clock
-from tracker.core.forms import form_status, run_service
+from tracker.core.forms import form_status, refusal_caught
 from tracker.core.permissions import require
 from tracker.plans import import_service
 from tracker.plans.importer import UnreadableDocument, document_text, parse_bytes, parse_text
@@ -285,9 +285,8 @@ def import_preview():
         warnings = [_warning_text(c, a) or c for c, a in json.loads(form.warnings.data or "[]")]
     except ValueError:
         warnings = []
-    plan = run_service(
-        form,
-        lambda: import_service.import_plan(
+    with refusal_caught(form) as refusal:
+        plan = import_service.import_plan(
             current_user,
             bureau=bureau,
             year=form.year.data,
@@ -296,9 +295,8 @@ def import_preview():
             document_number=form.document_number.data or "",
             source_text=form.source_text.data or None,
             warnings=warnings,
-        ),
-    )
-    if not plan:
+        )
+    if refusal:
         return _render_preview(form, rows, bureau, 422)
     flash(
         _(

@@ -9,8 +9,7 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
 
-from tracker.core.exceptions import DomainError
-from tracker.core.forms import EmptyForm, choices, form_status, run_service
+from tracker.core.forms import EmptyForm, choices, form_status, refusal_caught
 from tracker.core.permissions import require, scope_unit
 from tracker.extensions import db
 from tracker.plans import service
@@ -113,17 +112,15 @@ def create():
     require(current_user, "plan.create")
     form = PlanForm()
     if form.validate_on_submit():
-        plan = run_service(
-            form,
-            lambda: service.create_plan(
+        with refusal_caught(form) as refusal:
+            plan = service.create_plan(
                 current_user,
                 bureau=_bureau_of_user(),
                 year=form.year.data,
                 title=form.title.data,
                 document_number=form.document_number.data or "",
-            ),
-        )
-        if plan:
+            )
+        if not refusal:
             flash(_("Plan created. Add its sections and tasks, then publish it."), "success")
             return redirect(url_for("plans.show", plan_id=plan.id))
     return render_template("plans/form.html", form=form, plan=None), form_status(form)
@@ -134,18 +131,18 @@ def edit(plan_id: int):
     plan = get_plan_or_404(plan_id)
     require(current_user, "plan.edit", plan)
     form = PlanForm(obj=plan)
-    if form.validate_on_submit() and run_service(
-        form,
-        lambda: service.update_plan(
-            current_user,
-            plan,
-            year=form.year.data,
-            title=form.title.data,
-            document_number=form.document_number.data or "",
-        ),
-    ):
-        flash(_("Plan saved."), "success")
-        return redirect(url_for("plans.show", plan_id=plan.id))
+    if form.validate_on_submit():
+        with refusal_caught(form) as refusal:
+            service.update_plan(
+                current_user,
+                plan,
+                year=form.year.data,
+                title=form.title.data,
+                document_number=form.document_number.data or "",
+            )
+        if not refusal:
+            flash(_("Plan saved."), "success")
+            return redirect(url_for("plans.show", plan_id=plan.id))
     return render_template("plans/form.html", form=form, plan=plan), form_status(form)
 
 
@@ -155,7 +152,7 @@ def change_status(plan_id: int, action: str):
     require(current_user, f"plan.{action}", plan)
     if not EmptyForm().validate_on_submit():
         abort(400)
-    try:
+    with refusal_caught() as refusal:
         if action == "publish":
             count = service.publish_plan(current_user, plan)
             message = ngettext(
@@ -166,11 +163,9 @@ def change_status(plan_id: int, action: str):
         else:
             service.close_plan(current_user, plan)
             message = _("Plan closed.")
-    except DomainError as error:
-        db.session.rollback()
-        flash(error.message, "danger")
+    if refusal:
+        flash(refusal.message, "danger")
     else:
-        db.session.commit()
         flash(message, "success")
     return redirect(url_for("plans.show", plan_id=plan.id))
 
@@ -184,13 +179,11 @@ def copy(plan_id: int):
         form.year.data = plan.year + 1
         form.title.data = plan.title.replace(str(plan.year), str(plan.year + 1), 1)
     if form.validate_on_submit():
-        new_plan = run_service(
-            form,
-            lambda: service.copy_plan(
+        with refusal_caught(form) as refusal:
+            new_plan = service.copy_plan(
                 current_user, plan, year=form.year.data, title=form.title.data
-            ),
-        )
-        if new_plan:
+            )
+        if not refusal:
             flash(
                 _(
                     "Draft copied from %(title)s; dates were moved to %(year)d.",
@@ -226,17 +219,16 @@ def _save_section(plan: Plan, section: Section | None):
     form = _section_form(plan, section)
     if form.validate_on_submit():
         parent = db.session.get(Section, form.parent_id.data) if form.parent_id.data else None
-        if run_service(
-            form,
-            lambda: service.save_section(
+        with refusal_caught(form) as refusal:
+            service.save_section(
                 current_user,
                 plan,
                 section,
                 number=form.number.data or "",
                 title=form.title.data,
                 parent=parent,
-            ),
-        ):
+            )
+        if not refusal:
             flash(_("Section saved."), "success")
             return redirect(url_for("plans.show", plan_id=plan.id))
     return render_template(
@@ -270,16 +262,13 @@ def section_action(plan_id: int, section_id: int, action: str):
     section = db.get_or_404(Section, section_id)
     if section.plan_id != plan.id or not EmptyForm().validate_on_submit():
         abort(404 if section.plan_id != plan.id else 400)
-    try:
+    with refusal_caught() as refusal:
         if action == "delete":
             service.delete_section(current_user, section)
         else:
             service.move_section(current_user, section, action)
-    except DomainError as error:
-        db.session.rollback()
-        flash(error.message, "danger")
-    else:
-        db.session.commit()
+    if refusal:
+        flash(refusal.message, "danger")
     return redirect(url_for("plans.show", plan_id=plan.id))
 
 

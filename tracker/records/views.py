@@ -13,8 +13,14 @@ from flask_login import current_user
 from tracker.accounts.models import User
 from tracker.audit.service import record_denial
 from tracker.core import clock
-from tracker.core.exceptions import ConflictError, DomainError
-from tracker.core.forms import choices, form_status, form_version, run_service, show_domain_error
+from tracker.core.exceptions import DomainError
+from tracker.core.forms import (
+    choices,
+    form_status,
+    form_version,
+    refusal_caught,
+    show_domain_error,
+)
 from tracker.core.permissions import require, scope_unit
 from tracker.evidence.models import Evidence
 from tracker.evidence.queries import evidence_for
@@ -175,17 +181,14 @@ def create(kind: str):
     ):
         form.chaired_by_id.data = task.owner_id
     if form.validate_on_submit():
-        try:
+        with refusal_caught() as refusal:
             record = service.create_record(current_user, task, kind, _model_data(form))
-        except TransitionDenied as error:
-            _denied(error, task)
-        except DomainError as error:
-            db.session.rollback()
-            show_domain_error(form, error)
-        else:
-            db.session.commit()
+        if not refusal:
             flash(_("Record saved."), "success")
             return redirect(url_for("records.show", record_id=record.id))
+        if isinstance(refusal.error, TransitionDenied):
+            _denied(refusal.error, task)
+        show_domain_error(form, refusal.error)
     return render_template(
         "records/form.html", form=form, kind=kind, task=task, record=None, kind_labels=KIND_LABELS
     ), form_status(form)
@@ -222,23 +225,20 @@ def edit(record_id: int):
                 getattr(form, name).data = getattr(record, name) or NONE
     conflict = None
     if form.validate_on_submit():
-        try:
+        with refusal_caught() as refusal:
             service.update_record(
                 current_user, record, _model_data(form), expected_version=form_version(form)
             )
-        except TransitionDenied as error:
-            _denied(error, record)
-        except ConflictError as error:
-            db.session.rollback()
-            conflict = error.message
-            form.version.data = record.version
-        except DomainError as error:
-            db.session.rollback()
-            show_domain_error(form, error)
-        else:
-            db.session.commit()
+        if not refusal:
             flash(_("Record saved."), "success")
             return redirect(url_for("records.show", record_id=record.id))
+        if isinstance(refusal.error, TransitionDenied):
+            _denied(refusal.error, record)
+        if refusal.is_conflict:
+            conflict = refusal.message
+            form.version.data = record.version
+        else:
+            show_domain_error(form, refusal.error)
     status = 409 if conflict else form_status(form)
     return render_template(
         "records/form.html",
@@ -257,13 +257,11 @@ def void(record_id: int):
     require(current_user, "record.edit", record)
     form = VoidForm()
     if form.validate_on_submit():
-        try:
+        with refusal_caught() as refusal:
             service.void_record(current_user, record, form.reason.data)
-        except DomainError as error:
-            db.session.rollback()
-            flash(error.message, "danger")
+        if refusal:
+            flash(refusal.message, "danger")
         else:
-            db.session.commit()
             flash(_("Record voided; it no longer counts."), "success")
     else:
         flash(_("Give a reason."), "danger")
@@ -296,7 +294,7 @@ def step(record_id: int, step: str):
     form = StepForm(prefix=step)
     form.evidence_ids.choices = _evidence_choices(record)
     if form.validate_on_submit():
-        try:
+        with refusal_caught() as refusal:
             service.save_decision_step(
                 current_user,
                 record,
@@ -306,11 +304,9 @@ def step(record_id: int, step: str):
                 not_applicable_reason=form.not_applicable_reason.data,
                 evidence=[db.session.get(Evidence, i) for i in form.evidence_ids.data or []],
             )
-        except DomainError as error:
-            db.session.rollback()
-            flash(f"{STEP_LABELS[step]}: {error.message}", "danger")
+        if refusal:
+            flash(f"{STEP_LABELS[step]}: {refusal.message}", "danger")
         else:
-            db.session.commit()
             flash(_("%(step)s saved.", step=STEP_LABELS[step]), "success")
     else:
         flash(_("Enter a valid date."), "danger")
@@ -337,21 +333,21 @@ def advisor_form(advisor_id: int | None):
     advisor = db.get_or_404(LegalAdvisor, advisor_id) if advisor_id else None
     require(current_user, "advisor.manage", advisor)
     form = AdvisorForm(obj=advisor)
-    if form.validate_on_submit() and run_service(
-        form,
-        lambda: service.save_advisor(
-            current_user,
-            _bureau(),
-            advisor,
-            firm=form.firm.data,
-            person=form.person.data or "",
-            contract_start=form.contract_start.data,
-            contract_end=form.contract_end.data,
-            fee=form.fee.data,
-        ),
-    ):
-        flash(_("Legal advisor saved."), "success")
-        return redirect(url_for("records.advisors"))
+    if form.validate_on_submit():
+        with refusal_caught(form) as refusal:
+            service.save_advisor(
+                current_user,
+                _bureau(),
+                advisor,
+                firm=form.firm.data,
+                person=form.person.data or "",
+                contract_start=form.contract_start.data,
+                contract_end=form.contract_end.data,
+                fee=form.fee.data,
+            )
+        if not refusal:
+            flash(_("Legal advisor saved."), "success")
+            return redirect(url_for("records.advisors"))
     return render_template("records/advisor_form.html", form=form, advisor=advisor), form_status(
         form
     )

@@ -40,11 +40,7 @@ def _parse_now(value: str | None) -> datetime | None:
 def run_command(now_text: str | None, dry_run: bool):
     """Write the reminders due now (each once) and queue the e-mail digests."""
     now = _parse_now(now_text)
-    report = run_reminders(now, dry_run=dry_run)
-    if dry_run:
-        db.session.rollback()
-    else:
-        db.session.commit()
+    report = run_reminders(now, dry_run=dry_run)  # a dry run only reads
     click.echo(json.dumps(report.as_dict(), ensure_ascii=False))
 
 

@@ -1,12 +1,12 @@
-"""Scheduled jobs of the reminders feature: thin wrappers that open an app context and call
-a service, then commit."""
+"""Scheduled jobs of the reminders feature: thin wrappers that call a service inside the job's
+boundary (an app context, one commit; tracker/core/transactions.py: run_job)."""
 
 from __future__ import annotations
 
 import logging
 
 from tracker.core import clock, storage
-from tracker.extensions import db
+from tracker.core.transactions import run_job
 
 log = logging.getLogger(__name__)
 
@@ -15,12 +15,7 @@ def send_due_reminders(app) -> dict:
     """The reminder sweep (08:30 and 14:00; nothing happens on a non-working day)."""
     from tracker.reminders.service import run_reminders
 
-    with app.app_context():
-        try:
-            report = run_reminders(clock.now())
-            db.session.commit()
-        finally:
-            db.session.remove()
+    report = run_job(app, lambda: run_reminders(clock.now()))
     log.info("job send_due_reminders: %s", report.as_dict())
     return report.as_dict()
 
@@ -29,11 +24,8 @@ def deliver_outbox(app) -> dict:
     """Send the e-mails that are due."""
     from tracker.reminders.outbox import deliver_pending
 
-    with app.app_context():
-        try:
-            report = deliver_pending()
-        finally:
-            db.session.remove()
+    # each e-mail is committed as it is sent (see outbox.deliver_pending)
+    report = run_job(app, deliver_pending)
     if report.sent or report.failed or report.dead:
         log.info("job deliver_outbox: %s", report.as_dict())
     return report.as_dict()
@@ -41,8 +33,6 @@ def deliver_outbox(app) -> dict:
 
 def housekeeping(app) -> dict:
     """Daily: remove the temporary files of interrupted evidence uploads."""
-    with app.app_context():
-        removed = storage.remove_temp_files()
-        db.session.remove()
+    removed = run_job(app, storage.remove_temp_files)
     log.info("job housekeeping: %s temp files removed", removed)
     return {"temp_files_removed": removed}

@@ -200,7 +200,10 @@ def _claim(email_id: int, now: datetime) -> OutboxEmail | None:
 
 
 def deliver_pending(*, limit: int = 200) -> DeliveryReport:
-    """Send the e-mails that are due, each in its own transaction; commits as it goes."""
+    """Send the e-mails that are due, each in its own transaction; commits as it goes.
+
+    One of the documented exceptions to the one-commit boundary (tracker/core/transactions.py):
+    an e-mail that went out must be marked sent even when the next one fails."""
     report = DeliveryReport()
     config = current_app.config
     transport = Transport(config)

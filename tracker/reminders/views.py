@@ -11,7 +11,7 @@ from flask_login import current_user
 from tracker.accounts.sessions import is_safe_next
 from tracker.core import clock, workdays
 from tracker.core.db import begin_write
-from tracker.core.forms import EmptyForm, form_status, run_service
+from tracker.core.forms import EmptyForm, form_status, refusal_caught
 from tracker.core.permissions import require
 from tracker.extensions import db
 from tracker.reminders import outbox, service
@@ -72,7 +72,6 @@ def open_notification(notification_id: int):
         # a GET that writes: marking read is what opening a notice means
         begin_write(db.session)
         service.mark_read(current_user, [notification_id])
-        db.session.commit()
     return redirect(notification.link or url_for("reminders.inbox"))
 
 
@@ -81,7 +80,6 @@ def read_all():
     if EmptyForm().validate_on_submit():
         ids = [int(i) for i in request.form.getlist("id") if i.isdigit()] or None
         service.mark_read(current_user, ids)
-        db.session.commit()
     target = url_for("reminders.inbox", show="all") if request.form.get("show") == "all" else None
     return redirect(target or url_for("reminders.inbox"))
 
@@ -91,16 +89,14 @@ def preferences():
     """E-mail on/off and digest time, from the account page."""
     form = EmailPreferencesForm()
     if form.validate_on_submit():
-        saved = run_service(
-            form,
-            lambda: service.set_email_preferences(
+        with refusal_caught(form) as refusal:
+            service.set_email_preferences(
                 current_user,
                 current_user,
                 is_email_enabled=form.is_email_enabled.data,
                 digest_time=form.digest_time.data,
-            ),
-        )
-        if saved:
+            )
+        if not refusal:
             flash(_("Your e-mail settings were saved."), "success")
             return redirect(url_for("accounts.account"))
     for errors in form.errors.values():
@@ -154,7 +150,9 @@ def policy():
             rectification_due_days=form.rectification_due_days.data,
             is_email_enabled=form.is_email_enabled.data,
         )
-        if run_service(form, lambda: service.save_policy(current_user, bureau, data)):
+        with refusal_caught(form) as refusal:
+            service.save_policy(current_user, bureau, data)
+        if not refusal:
             flash(_("The reminder policy was saved."), "success")
             return redirect(url_for("reminders_admin.policy", bureau=bureau.id))
     return render_template(
@@ -201,7 +199,6 @@ def outbox_retry(email_id: int):
             flash(_("This e-mail was already sent."), "warning")
         else:
             outbox.retry(current_user, email)
-            db.session.commit()
             flash(_("The e-mail will be sent again within a minute."), "success")
     target = request.form.get("next")
     return redirect(target if is_safe_next(target) else url_for("reminders_admin.outbox_index"))

@@ -11,8 +11,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, s
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from tracker.core.exceptions import ConflictError, DomainError
-from tracker.core.forms import form_status, show_domain_error
+from tracker.core.forms import form_status, refusal_caught, show_domain_error
 from tracker.core.permissions import require
 from tracker.evidence.models import Evidence
 from tracker.extensions import db
@@ -239,7 +238,7 @@ def edit(plan_id: int, part: str):
         form.text.data = shown.plain_text()
         form.revision.data = str(current.id if current else 0)
     elif form.validate_on_submit():
-        try:
+        with refusal_caught() as refusal:
             saved = service.save_part(
                 current_user,
                 plan,
@@ -248,20 +247,17 @@ def edit(plan_id: int, part: str):
                 note=form.note.data or "",
                 expected_revision_id=revision_id(form),
             )
-        except ConflictError as error:
-            db.session.rollback()
-            conflict = error.message
-            form.revision.data = str(current.id if current else 0)  # saving again overwrites
-        except DomainError as error:
-            db.session.rollback()
-            show_domain_error(form, error)
-        else:
-            db.session.commit()
+        if not refusal:
             if saved is None:
                 flash(_("Nothing changed."), "info")
             else:
                 flash(_("Saved: the report now uses your text for this part."), "success")
             return redirect(url_for("reports.show", plan_id=plan.id, _anchor=f"part-{part}"))
+        if refusal.is_conflict:
+            conflict = refusal.message
+            form.revision.data = str(current.id if current else 0)  # saving again overwrites
+        else:
+            show_domain_error(form, refusal.error)
     revisions = [r for r in queries.revisions_of(draft) if r.part == part]
     edit_state = shown.edit
     changes = _diff(edit_state.base_text, shown.generated_text) if edit_state else []
@@ -291,13 +287,11 @@ def reset(plan_id: int, part: str):
     form = RevisionForm()
     if not form.validate_on_submit():
         abort(400)
-    try:
+    with refusal_caught() as refusal:
         done = service.reset_part(current_user, plan, part, expected_revision_id=revision_id(form))
-    except DomainError as error:
-        db.session.rollback()
-        flash(error.message, "danger")
+    if refusal:
+        flash(refusal.message, "danger")
         return redirect(url_for("reports.edit", plan_id=plan.id, part=part))
-    db.session.commit()
     if done is not None:
         flash(
             _("The part uses the generated text again; your text is kept as a revision."),
@@ -315,13 +309,11 @@ def restore(plan_id: int, revision_id: int):
         abort(404)
     if not RevisionForm().validate_on_submit():
         abort(400)
-    try:
+    with refusal_caught() as refusal:
         done = service.restore_revision(current_user, plan, revision)
-    except DomainError as error:
-        db.session.rollback()
-        flash(error.message, "danger")
+    if refusal:
+        flash(refusal.message, "danger")
     else:
-        db.session.commit()
         if done is not None:
             flash(_("Revision restored."), "success")
         else:
@@ -335,18 +327,14 @@ def signature(plan_id: int):
     require(current_user, "report.edit", plan)
     form = SignatureForm()
     if form.validate_on_submit():
-        try:
+        with refusal_caught(form) as refusal:
             service.save_signature(
                 current_user,
                 plan,
                 signatory=form.signatory.data or "",
                 signed_on=form.signed_on.data,
             )
-        except DomainError as error:
-            db.session.rollback()
-            show_domain_error(form, error)
-        else:
-            db.session.commit()
+        if not refusal:
             flash(_("Signature saved."), "success")
             return redirect(url_for("reports.show", plan_id=plan.id, _anchor="signature"))
     return _show_page(plan, form, form_status(form))

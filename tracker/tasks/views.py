@@ -10,13 +10,12 @@ from flask_login import current_user
 from tracker.accounts.models import User
 from tracker.audit.models import AuditEvent
 from tracker.audit.service import record_denial
-from tracker.core.exceptions import ConflictError, DomainError
 from tracker.core.forms import (
     EmptyForm,
     choices,
     form_status,
     form_version,
-    run_service,
+    refusal_caught,
     show_domain_error,
 )
 from tracker.core.permissions import require
@@ -212,35 +211,32 @@ def show(task_id: int):
 
 
 def _act(task: Task, work, *, success: str, forms: dict, action: str | None = None):
-    """Run a service call and answer: commit and redirect, or show why nothing changed."""
-    try:
+    """Run a workflow call and answer: redirect when it went through, or show why nothing
+    changed."""
+    with refusal_caught() as refusal:
         work()
-    except service.TransitionDenied as error:
+    if not refusal:
+        flash(success, "success")
+        return redirect(url_for("tasks.show", task_id=task.id))
+    error = refusal.error
+    if isinstance(error, service.TransitionDenied):
         record_denial(current_user, action or "task", task, reason=error.message)
         abort(403)
-    except service.TransitionError as error:
+    if isinstance(error, service.TransitionError):
         record_denial(
             current_user, action or "task", task, reason=error.message, event="task.refused"
         )
         flash(error.message, "danger")
         db.session.refresh(task)
         return render_task_page(task, status=409, **forms)
-    except ConflictError as error:
-        db.session.rollback()
+    if refusal.is_conflict:
         for form in forms.values():  # confirming again now acts on the task as it is
             form.version.data = task.version
         return render_task_page(
             task, status=409, conflict=error.message, open_action=action, **forms
         )
-    except DomainError as error:
-        db.session.rollback()
-        for form in forms.values():
-            show_domain_error(form, error)
-            break
-        return render_task_page(task, status=422, open_action=action, **forms)
-    db.session.commit()
-    flash(success, "success")
-    return redirect(url_for("tasks.show", task_id=task.id))
+    show_domain_error(next(iter(forms.values())), error)
+    return render_task_page(task, status=422, open_action=action, **forms)
 
 
 @bp.route("/<int:task_id>/progress", methods=["POST"])
@@ -350,10 +346,9 @@ def create(plan_id: int):
     if request.method == "GET" and request.args.get("section", "").isdigit():
         form.section_id.data = int(request.args["section"])
     if form.validate_on_submit():
-        task = run_service(
-            form, lambda: service.create_task(current_user, plan, _task_data(form, plan))
-        )
-        if task:
+        with refusal_caught(form) as refusal:
+            task = service.create_task(current_user, plan, _task_data(form, plan))
+        if not refusal:
             flash(_("Task created."), "success")
             return redirect(url_for("tasks.show", task_id=task.id))
     return render_template("tasks/form.html", form=form, plan=plan, task=None), form_status(form)
@@ -373,21 +368,18 @@ def edit(task_id: int):
             getattr(form, name).data = getattr(task, name) or NONE
     conflict, details = None, {}
     if form.validate_on_submit():
-        try:
+        with refusal_caught() as refusal:
             service.update_task(
                 current_user, task, _task_data(form, plan), expected_version=form_version(form)
             )
-        except ConflictError as error:
-            db.session.rollback()
-            conflict, details = error.message, _conflict_details(form, task)
-            form.version.data = task.version  # saving again now overwrites, knowingly
-        except DomainError as error:
-            db.session.rollback()
-            show_domain_error(form, error)
-        else:
-            db.session.commit()
+        if not refusal:
             flash(_("Task saved."), "success")
             return redirect(url_for("tasks.show", task_id=task.id))
+        if refusal.is_conflict:
+            conflict, details = refusal.message, _conflict_details(form, task)
+            form.version.data = task.version  # saving again now overwrites, knowingly
+        else:
+            show_domain_error(form, refusal.error)
     status = 409 if conflict else form_status(form)
     return render_template(
         "tasks/form.html",
@@ -405,13 +397,11 @@ def copy(task_id: int):
     require(current_user, "task.edit", task)
     if not EmptyForm().validate_on_submit():
         abort(400)
-    try:
+    with refusal_caught() as refusal:
         duplicate = service.copy_task(current_user, task)
-    except DomainError as error:
-        db.session.rollback()
-        flash(error.message, "danger")
+    if refusal:
+        flash(refusal.message, "danger")
         return redirect(url_for("tasks.show", task_id=task.id))
-    db.session.commit()
     flash(_("Task copied; adjust the copy."), "success")
     return redirect(url_for("tasks.edit", task_id=duplicate.id))
 
@@ -422,7 +412,6 @@ def move(task_id: int, direction: str):
     require(current_user, "task.edit", task)
     if EmptyForm().validate_on_submit():
         service.move_task(current_user, task, direction)
-        db.session.commit()
     return redirect(url_for("plans.show", plan_id=task.plan_id, _anchor=f"task-{task.id}"))
 
 
@@ -432,12 +421,10 @@ def delete(task_id: int):
     require(current_user, "task.edit", task)
     plan_id = task.plan_id
     if EmptyForm().validate_on_submit():
-        try:
+        with refusal_caught() as refusal:
             service.delete_task(current_user, task)
-        except DomainError as error:
-            db.session.rollback()
-            flash(error.message, "danger")
+        if refusal:
+            flash(refusal.message, "danger")
             return redirect(url_for("tasks.show", task_id=task_id))
-        db.session.commit()
         flash(_("Task deleted."), "success")
     return redirect(url_for("plans.show", plan_id=plan_id))

@@ -6,8 +6,7 @@ from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from tracker.core.exceptions import DomainError
-from tracker.core.forms import EmptyForm, form_status, run_service
+from tracker.core.forms import EmptyForm, form_status, refusal_caught
 from tracker.core.forms import choices as select_choices
 from tracker.core.permissions import require, scope_unit
 from tracker.extensions import db
@@ -60,18 +59,16 @@ def create():
     form = UnitForm()
     _parent_choices(form)
     if form.validate_on_submit():
-        unit = run_service(
-            form,
-            lambda: service.create_unit(
+        with refusal_caught(form) as refusal:
+            unit = service.create_unit(
                 current_user,
                 name=form.name.data,
                 kind=form.kind.data,
                 parent=_parent_from(form),
                 aliases=form.aliases.data or "",
                 sort_order=form.sort_order.data,
-            ),
-        )
-        if unit:
+            )
+        if not refusal:
             flash(_("Unit %(name)s created.", name=unit.name), "success")
             return redirect(url_for("units.index"))
     return render_template("units/form.html", form=form, unit=None), form_status(form)
@@ -85,20 +82,20 @@ def edit(unit_id: int):
     _parent_choices(form, editing=unit)
     if not form.is_submitted():
         form.parent_id.data = unit.parent_id or TOP_LEVEL
-    if form.validate_on_submit() and run_service(
-        form,
-        lambda: service.update_unit(
-            current_user,
-            unit,
-            name=form.name.data,
-            kind=form.kind.data,
-            parent=_parent_from(form),
-            aliases=form.aliases.data or "",
-            sort_order=form.sort_order.data or 0,
-        ),
-    ):
-        flash(_("Unit %(name)s saved.", name=unit.name), "success")
-        return redirect(url_for("units.index"))
+    if form.validate_on_submit():
+        with refusal_caught(form) as refusal:
+            service.update_unit(
+                current_user,
+                unit,
+                name=form.name.data,
+                kind=form.kind.data,
+                parent=_parent_from(form),
+                aliases=form.aliases.data or "",
+                sort_order=form.sort_order.data or 0,
+            )
+        if not refusal:
+            flash(_("Unit %(name)s saved.", name=unit.name), "success")
+            return redirect(url_for("units.index"))
     return render_template("units/form.html", form=form, unit=unit), form_status(form)
 
 
@@ -107,13 +104,11 @@ def set_active(unit_id: int, action: str):
     unit = db.get_or_404(Unit, unit_id)
     require(current_user, "unit.manage", unit)
     if EmptyForm().validate_on_submit():
-        try:
+        with refusal_caught() as refusal:
             service.set_active(current_user, unit, action == "activate")
-        except DomainError as error:
-            db.session.rollback()
-            flash(error.message, "danger")
+        if refusal:
+            flash(refusal.message, "danger")
         else:
-            db.session.commit()
             flash(
                 _("Unit %(name)s reactivated.", name=unit.name)
                 if action == "activate"

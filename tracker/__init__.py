@@ -35,6 +35,7 @@ def create_app(config: dict | None = None) -> Flask:
     logging.getLogger("alembic").setLevel(logging.WARNING)
 
     register_extensions(app)
+    register_input_guard(app)
     register_blueprints(app)
     register_request_hooks(app)
     register_errorhandlers(app)
@@ -67,6 +68,14 @@ def register_extensions(app: Flask) -> None:
     from tracker.records import rules
 
     rules.register()
+
+
+def register_input_guard(app: Flask) -> None:
+    """Bounded ids in paths and no control characters in input; before the blueprints (their
+    rules use the converter) and before every other request hook (they read the input)."""
+    from tracker.core import input_guard
+
+    input_guard.init_app(app)
 
 
 def register_blueprints(app: Flask) -> None:

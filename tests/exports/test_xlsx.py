@@ -370,7 +370,7 @@ def test_a_failing_report_builder_leaves_the_rest_of_the_workbook_whole(app, wor
     def broken(plan):
         raise RuntimeError("builder bug")
 
-    monkeypatch.setattr(sources, "_builder", lambda: broken)
+    monkeypatch.setattr(sources, "report_for_plan", broken)
     book = load_workbook(export(work.plan))
     rows = rows_by_header(book["Report sources"])
     assert [text(r["Figure"]) for r in rows] == ["Report not available"]

@@ -194,7 +194,7 @@ def test_an_action_the_state_refuses_is_409_explained_and_recorded(
     user = getattr(org.users, role)
     auth.login(user.username)
     url = f"/tasks/{task.id}"
-    data = {"note": "理由", "result_statement": "成效", "progress": "60", "version": ""}
+    data = {"note": "理由", "result_statement": "成效", "progress": "60", "version": task.version}
     response = auth.post(f"{url}/{action}", data, token_from=url)
     assert response.status_code == 409
     assert shown in response.text

@@ -11,6 +11,9 @@ from sqlalchemy.engine import Engine
 from tracker.core import clock
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000
+#: The largest id (and any other integer a user may send) the database stores: PostgreSQL's
+#: `integer`. Anything larger names nothing.
+MAX_ID = 2**31 - 1
 
 #: Whether the next transaction will write. Commands and jobs write (the default); the web layer
 #: clears it for GET/HEAD requests so long reads (reports, exports) never hold the write lock.
@@ -39,6 +42,12 @@ class UTCDateTime(sa.types.TypeDecorator):
         if value.tzinfo is None:
             return value.replace(tzinfo=UTC)
         return value.astimezone(UTC)
+
+
+def is_concurrency_failure(error: Exception) -> bool:
+    """Whether a database error means "another transaction got there first" (PostgreSQL's
+    serialization failure or deadlock), so the user may simply try again."""
+    return getattr(getattr(error, "orig", None), "sqlstate", None) in {"40001", "40P01"}
 
 
 def utcnow() -> datetime:

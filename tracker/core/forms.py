@@ -6,10 +6,14 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
+from flask_babel import gettext as _
 from flask_wtf import FlaskForm
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm.exc import StaleDataError
 from wtforms import SelectChoice
 
-from tracker.core.exceptions import ConflictError, DomainError
+from tracker.core.db import MAX_ID, is_concurrency_failure
+from tracker.core.exceptions import VERSION_MISSING, ConflictError, DomainError
 from tracker.extensions import db
 
 
@@ -27,10 +31,21 @@ def form_status(*forms: FlaskForm, ok: int = 200) -> int:
     return 422 if any(f.errors or f.form_errors for f in forms) else ok
 
 
-def form_version(form: FlaskForm) -> int | None:
-    """The object version a form was loaded with (its hidden `version` field), if any."""
-    value = form.version.data
-    return int(value) if value and str(value).isdigit() else None
+def as_id(value) -> int | None:
+    """An id (or version) sent in a form or an address: ASCII digits within the database's
+    range, else None (so a hostile value names nothing instead of overflowing a query)."""
+    text = str(value).strip() if value is not None else ""
+    if not text or not text.isascii() or not text.isdigit():
+        return None
+    number = int(text)
+    return number if number <= MAX_ID else None
+
+
+def form_version(form: FlaskForm) -> int:
+    """The object version a form was loaded with (its hidden `version` field); VERSION_MISSING
+    when the field is empty or not a number, which the service refuses as a conflict."""
+    version = as_id(form.version.data)
+    return VERSION_MISSING if version is None else version
 
 
 @dataclass
@@ -70,8 +85,20 @@ def refusal_caught(form=None) -> Iterator[Refusal]:
         # The session may hold half of the refused change; later reads must not see it.
         db.session.rollback()
         refusal.error = error
-        if form is not None:
-            show_domain_error(form, error)
+    except (StaleDataError, OperationalError) as error:
+        # Two saves of the same row at the same moment that the row lock did not order (or
+        # PostgreSQL broke a deadlock): the same conflict as a stale form, never a 500.
+        if isinstance(error, OperationalError) and not is_concurrency_failure(error):
+            raise
+        db.session.rollback()
+        refusal.error = ConflictError(
+            _(
+                "Someone else saved this at the same moment. Your input is shown below: "
+                "check it against the current state, then save again."
+            )
+        )
+    if refusal and form is not None:
+        show_domain_error(form, refusal.error)
 
 
 def show_domain_error(form, error: DomainError) -> None:

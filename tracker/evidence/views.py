@@ -24,7 +24,7 @@ from markupsafe import Markup
 from tracker.accounts.sessions import is_safe_next
 from tracker.audit.service import record_denial
 from tracker.core import storage
-from tracker.core.forms import Refusal, choices, refusal_caught
+from tracker.core.forms import Refusal, as_id, choices, refusal_caught
 from tracker.core.permissions import can, require
 from tracker.evidence import filetypes, queries, service
 from tracker.evidence.forms import (
@@ -60,11 +60,11 @@ def _load_target() -> Task | Record:
     """The task or record named by the form's `task` or `record` field (exactly one)."""
     task_id = request.form.get("task", "").strip()
     record_id = request.form.get("record", "").strip()
-    if bool(task_id) == bool(record_id) or not (task_id or record_id).isdigit():
+    if bool(task_id) == bool(record_id) or as_id(task_id or record_id) is None:
         abort(400)
     if task_id:
-        return db.get_or_404(Task, int(task_id))
-    return db.get_or_404(Record, int(record_id))
+        return db.get_or_404(Task, as_id(task_id))
+    return db.get_or_404(Record, as_id(record_id))
 
 
 def _require_any(action: str, evidence: Evidence):
@@ -204,10 +204,11 @@ def link_existing():
     require(current_user, "evidence.add", target)
     form = LinkExistingForm()
     form.evidence_id.validate_choice = False  # checked below, by permission
-    if not form.validate_on_submit() or not form.evidence_id.data:
+    evidence_id = as_id(form.evidence_id.data) if form.validate_on_submit() else None
+    if not evidence_id:
         flash(_("Choose the evidence to attach."), "danger")
         return _back(target)
-    evidence = get_evidence_or_404(form.evidence_id.data)
+    evidence = get_evidence_or_404(evidence_id)
     _require_any("evidence.read", evidence)
     with refusal_caught() as refusal:
         service.link_existing(current_user, evidence, target)

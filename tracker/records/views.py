@@ -235,6 +235,9 @@ def edit(record_id: int):
         if isinstance(refusal.error, TransitionDenied):
             _denied(refusal.error, record)
         if refusal.is_conflict:
+            record_denial(
+                current_user, "record.edit", record, reason=refusal.message, event="record.conflict"
+            )
             conflict = refusal.message
             form.version.data = record.version
         else:

@@ -11,7 +11,7 @@ from flask_login import current_user
 from tracker.accounts.sessions import is_safe_next
 from tracker.core import clock, workdays
 from tracker.core.db import begin_write
-from tracker.core.forms import EmptyForm, form_status, refusal_caught
+from tracker.core.forms import EmptyForm, as_id, form_status, refusal_caught
 from tracker.core.permissions import require
 from tracker.extensions import db
 from tracker.reminders import outbox, service
@@ -78,7 +78,7 @@ def open_notification(notification_id: int):
 @bp.route("/read", methods=["POST"])
 def read_all():
     if EmptyForm().validate_on_submit():
-        ids = [int(i) for i in request.form.getlist("id") if i.isdigit()] or None
+        ids = [i for i in map(as_id, request.form.getlist("id")) if i is not None] or None
         service.mark_read(current_user, ids)
     target = url_for("reminders.inbox", show="all") if request.form.get("show") == "all" else None
     return redirect(target or url_for("reminders.inbox"))

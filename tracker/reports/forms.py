@@ -5,6 +5,8 @@ from flask_wtf import FlaskForm
 from wtforms import DateField, HiddenField, StringField, TextAreaField
 from wtforms.validators import Length, Optional
 
+from tracker.core.forms import as_id
+
 
 class PartForm(FlaskForm):
     text = TextAreaField(_l("Text of the part"), validators=[Length(max=50_000)])
@@ -27,5 +29,4 @@ class SignatureForm(FlaskForm):
 
 
 def revision_id(form) -> int | None:
-    value = form.revision.data
-    return int(value) if value and str(value).isdigit() else None
+    return as_id(form.revision.data)

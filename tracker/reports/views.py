@@ -11,6 +11,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, s
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from tracker.audit.service import record_denial
 from tracker.core.forms import form_status, refusal_caught, show_domain_error
 from tracker.core.permissions import require
 from tracker.evidence.models import Evidence
@@ -254,6 +255,9 @@ def edit(plan_id: int, part: str):
                 flash(_("Saved: the report now uses your text for this part."), "success")
             return redirect(url_for("reports.show", plan_id=plan.id, _anchor=f"part-{part}"))
         if refusal.is_conflict:
+            record_denial(
+                current_user, "report.edit", plan, reason=refusal.message, event="report.conflict"
+            )
             conflict = refusal.message
             form.revision.data = str(current.id if current else 0)  # saving again overwrites
         else:

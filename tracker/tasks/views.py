@@ -230,6 +230,9 @@ def _act(task: Task, work, *, success: str, forms: dict, action: str | None = No
         db.session.refresh(task)
         return render_task_page(task, status=409, **forms)
     if refusal.is_conflict:
+        record_denial(
+            current_user, action or "task", task, reason=error.message, event="task.conflict"
+        )
         for form in forms.values():  # confirming again now acts on the task as it is
             form.version.data = task.version
         return render_task_page(
@@ -376,6 +379,9 @@ def edit(task_id: int):
             flash(_("Task saved."), "success")
             return redirect(url_for("tasks.show", task_id=task.id))
         if refusal.is_conflict:
+            record_denial(
+                current_user, "task.edit", task, reason=refusal.message, event="task.conflict"
+            )
             conflict, details = refusal.message, _conflict_details(form, task)
             form.version.data = task.version  # saving again now overwrites, knowingly
         else:

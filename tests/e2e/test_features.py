@@ -15,7 +15,8 @@ from tracker.core import clock
 from tracker.core.db import write_intent
 from tracker.extensions import db
 from tracker.plans.models import Plan
-from tracker.reminders import service as reminders
+from tracker.reminders.inbox import unread_count
+from tracker.reminders.sweep import run_reminders
 from tracker.tasks import service as tasks
 from tracker.tasks.models import Task
 from tracker.units.models import Unit
@@ -242,9 +243,9 @@ def test_staff_reads_reminders_after_the_sweep(live_server, browser):
                 ("核对特困人员供养名单", date(2026, 11, 23)),  # due next working day
             ]
         ]
-        before = reminders.unread_count(staff)
-        reminders.run_reminders(NOW)
-        return overdue.id, before, reminders.unread_count(staff)
+        before = unread_count(staff)
+        run_reminders(NOW)
+        return overdue.id, before, unread_count(staff)
 
     overdue_id, before, unread = write(add_tasks_and_sweep)
     assert unread == before + 2  # one overdue, one due soon

@@ -11,7 +11,7 @@ from tests.factories import make_plan, make_task
 from tracker.core import clock
 from tracker.extensions import db
 from tracker.plans import service as plans
-from tracker.reminders.service import run_reminders
+from tracker.reminders.sweep import run_reminders
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 

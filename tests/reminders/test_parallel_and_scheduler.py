@@ -11,7 +11,7 @@ from tests.reminders.conftest import at
 from tracker.core import clock
 from tracker.extensions import db
 from tracker.reminders.models import Notification, OutboxEmail
-from tracker.reminders.service import run_reminders
+from tracker.reminders.sweep import run_reminders
 from tracker.scheduler import LeaderLock, build_scheduler, job_registry
 
 

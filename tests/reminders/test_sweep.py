@@ -11,7 +11,8 @@ from tests.reminders.conftest import at, sweep
 from tracker.core import clock
 from tracker.extensions import db
 from tracker.reminders.models import Notification, OutboxEmail
-from tracker.reminders.service import PolicyData, run_reminders, save_policy
+from tracker.reminders.policy import PolicyData, save_policy
+from tracker.reminders.sweep import run_reminders
 from tracker.tasks import service as tasks
 
 

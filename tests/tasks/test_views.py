@@ -23,8 +23,8 @@ from tests.factories import (
 from tracker.audit.models import AuditEvent
 from tracker.extensions import db
 from tracker.plans import service as plans
+from tracker.reminders.inbox import notify
 from tracker.reminders.models import Notification
-from tracker.reminders.service import notify
 from tracker.tasks.models import Task, TaskUpdate
 
 PUBLISHED = datetime(2026, 2, 20, 2, 0, tzinfo=UTC)

@@ -55,7 +55,7 @@ def send_weekly_briefings(now: datetime | None = None) -> int:
     Returns how many e-mails were queued now (those already queued this week are skipped)."""
     from tracker.reminders.models import OutboxEmail
     from tracker.reminders.outbox import queue_email
-    from tracker.reminders.service import email_is_on_for
+    from tracker.reminders.policy import email_is_on_for
 
     now = now or clock.now()
     default_locale = current_app.config["BABEL_DEFAULT_LOCALE"]

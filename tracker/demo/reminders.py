@@ -6,7 +6,8 @@ from datetime import datetime, time, timedelta
 
 from tracker.audit.service import SystemActor
 from tracker.core import clock, workdays
-from tracker.reminders import service
+from tracker.reminders.policy import PolicyData, policy_for, save_policy
+from tracker.reminders.sweep import run_reminders
 from tracker.units.models import Unit
 
 DEMO_ACTOR = SystemActor(username="demo-loader")
@@ -25,11 +26,11 @@ def last_sweep_time(now: datetime) -> datetime:
 def load_reminders(bureau: Unit) -> int:
     """Save the default policy (once) and run the sweep the scheduler ran last; return how many
     notices it wrote (a second load writes none)."""
-    if service.policy_for(bureau) is None:
-        service.save_policy(
+    if policy_for(bureau) is None:
+        save_policy(
             DEMO_ACTOR,
             bureau,
-            service.PolicyData(
+            PolicyData(
                 due_soon_days="5,1",
                 overdue_repeat_days=3,
                 escalate_supervisor_days=3,
@@ -39,5 +40,5 @@ def load_reminders(bureau: Unit) -> int:
                 is_email_enabled=True,
             ),
         )
-    report = service.run_reminders(last_sweep_time(clock.now()))
+    report = run_reminders(last_sweep_time(clock.now()))
     return report.notifications

@@ -25,7 +25,7 @@ from tracker.evidence import filetypes
 from tracker.evidence.models import Evidence, EvidenceLink
 from tracker.extensions import db
 from tracker.records.models import Record
-from tracker.reminders.service import notify
+from tracker.reminders.inbox import notify
 from tracker.tasks.models import Task
 from tracker.tasks.service import chiefs_of, task_link
 

@@ -17,7 +17,7 @@ from tracker.core.exceptions import DomainError
 from tracker.core.ordering import move_among
 from tracker.extensions import db
 from tracker.plans.models import Plan, Section
-from tracker.reminders.service import notify
+from tracker.reminders.inbox import notify
 from tracker.tasks.models import OPEN_STATUSES, Task
 from tracker.tasks.service import assign, chiefs_of, plan_content
 from tracker.units.models import Unit

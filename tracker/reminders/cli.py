@@ -12,7 +12,7 @@ from flask.cli import AppGroup
 from tracker.extensions import db
 from tracker.reminders import outbox
 from tracker.reminders.models import OutboxEmail
-from tracker.reminders.service import run_reminders
+from tracker.reminders.sweep import run_reminders
 
 reminders_cli = AppGroup("reminders", help="Deadline reminders (催办).")
 outbox_cli = AppGroup("outbox", help="The e-mail outbox.")

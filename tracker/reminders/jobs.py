@@ -13,7 +13,7 @@ log = logging.getLogger(__name__)
 
 def send_due_reminders(app) -> dict:
     """The reminder sweep (08:30 and 14:00; nothing happens on a non-working day)."""
-    from tracker.reminders.service import run_reminders
+    from tracker.reminders.sweep import run_reminders
 
     report = run_job(app, lambda: run_reminders(clock.now()))
     log.info("job send_due_reminders: %s", report.as_dict())

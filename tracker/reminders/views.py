@@ -14,9 +14,11 @@ from tracker.core.db import begin_write
 from tracker.core.forms import EmptyForm, as_id, form_status, refusal_caught
 from tracker.core.permissions import require
 from tracker.extensions import db
-from tracker.reminders import outbox, service
+from tracker.reminders import outbox
 from tracker.reminders.forms import EmailPreferencesForm, PolicyForm
+from tracker.reminders.inbox import mark_read, unread_count
 from tracker.reminders.models import EMAIL_STATUSES, Notification, OutboxEmail
+from tracker.reminders.policy import PolicyData, policy_for, save_policy, set_email_preferences
 from tracker.reminders.rules import Rules, escalation_level
 from tracker.units.models import Unit
 
@@ -31,7 +33,7 @@ def _unread_notifications():
     """The bell's count in the navigation, for logged-in users."""
     if not getattr(current_user, "is_authenticated", False):
         return {}
-    return {"unread_notifications": service.unread_count(current_user)}
+    return {"unread_notifications": unread_count(current_user)}
 
 
 @bp.app_template_global()
@@ -46,7 +48,7 @@ def escalation_step(task) -> int:
     cache = g.setdefault("reminder_rules", {})
     bureau = task.plan.bureau
     if bureau.id not in cache:
-        cache[bureau.id] = Rules.of(service.policy_for(bureau))
+        cache[bureau.id] = Rules.of(policy_for(bureau))
     return escalation_level(workdays.workdays_between(task.due_date, today), cache[bureau.id])
 
 
@@ -71,7 +73,7 @@ def open_notification(notification_id: int):
     if notification.read_at is None:
         # a GET that writes: marking read is what opening a notice means
         begin_write(db.session)
-        service.mark_read(current_user, [notification_id])
+        mark_read(current_user, [notification_id])
     return redirect(notification.link or url_for("reminders.inbox"))
 
 
@@ -79,7 +81,7 @@ def open_notification(notification_id: int):
 def read_all():
     if EmptyForm().validate_on_submit():
         ids = [i for i in map(as_id, request.form.getlist("id")) if i is not None] or None
-        service.mark_read(current_user, ids)
+        mark_read(current_user, ids)
     target = url_for("reminders.inbox", show="all") if request.form.get("show") == "all" else None
     return redirect(target or url_for("reminders.inbox"))
 
@@ -90,7 +92,7 @@ def preferences():
     form = EmailPreferencesForm()
     if form.validate_on_submit():
         with refusal_caught(form) as refusal:
-            service.set_email_preferences(
+            set_email_preferences(
                 current_user,
                 current_user,
                 is_email_enabled=form.is_email_enabled.data,
@@ -124,7 +126,7 @@ def policy():
     bureau = next((b for b in bureaus if b.id == bureau_id), None)
     if bureau is None:
         abort(404)
-    current = service.policy_for(bureau)
+    current = policy_for(bureau)
     defaults = Rules()
     form = PolicyForm(
         obj=current,
@@ -141,7 +143,7 @@ def policy():
         },
     )
     if form.validate_on_submit():
-        data = service.PolicyData(
+        data = PolicyData(
             due_soon_days=form.due_soon_days.data,
             overdue_repeat_days=form.overdue_repeat_days.data,
             escalate_supervisor_days=form.escalate_supervisor_days.data,
@@ -151,7 +153,7 @@ def policy():
             is_email_enabled=form.is_email_enabled.data,
         )
         with refusal_caught(form) as refusal:
-            service.save_policy(current_user, bureau, data)
+            save_policy(current_user, bureau, data)
         if not refusal:
             flash(_("The reminder policy was saved."), "success")
             return redirect(url_for("reminders_admin.policy", bureau=bureau.id))

@@ -22,7 +22,7 @@ from tracker.core.ordering import move_among
 from tracker.core.permissions import can
 from tracker.extensions import db
 from tracker.plans.models import Plan, Section
-from tracker.reminders.service import notify
+from tracker.reminders.inbox import notify
 from tracker.tasks.labels import ACTION_LABELS, STATUS_LABELS
 from tracker.tasks.models import OPEN_STATUSES, RECURRENCES, TASK_KINDS, Task, TaskUpdate
 from tracker.tasks.recurrence import periods

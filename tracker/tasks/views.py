@@ -25,7 +25,7 @@ from tracker.plans.service import outline
 from tracker.records.labels import DEFAULT_KIND_FOR_TASK
 from tracker.records.labels import KIND_LABELS as RECORD_KIND_LABELS
 from tracker.records.queries import records_of_task
-from tracker.reminders.service import reminders_for_task
+from tracker.reminders.sweep import reminders_for_task
 from tracker.tasks import service
 from tracker.tasks.forms import NONE, OwnerForm, ProgressForm, TaskForm, TransitionForm
 from tracker.tasks.labels import ACTION_LABELS, KIND_LABELS, RECURRENCE_LABELS, STATUS_LABELS

@@ -1,191 +1,25 @@
-"""Notices (催办): in-app notifications, the level-triggered reminder sweep and its digests."""
+"""The notices the reminder policy calls for at a moment: whom to tell about which deadline."""
 
 from __future__ import annotations
 
-import logging
-from collections import Counter
-from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from dataclasses import dataclass
+from datetime import date, datetime
 
 import sqlalchemy as sa
 from flask import current_app
 from flask_babel import force_locale, gettext, ngettext
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import joinedload
 
 from tracker.accounts.models import User
-from tracker.audit.service import SystemActor, log_event
 from tracker.core import clock, workdays
-from tracker.core.exceptions import DomainError
 from tracker.extensions import db
 from tracker.plans.models import Plan
 from tracker.records.models import Certification, Inspection
-from tracker.reminders import digest
-from tracker.reminders.models import DIGEST_TIMES, Notification, ReminderPolicy
-from tracker.reminders.outbox import insert_ignoring_conflict, queue_email
+from tracker.reminders.policy import policy_for
 from tracker.reminders.rules import Rules, escalation_level, overdue_period, threshold_step
 from tracker.tasks.lights import LightPolicy, light_of
 from tracker.tasks.models import Task
 from tracker.units.models import Unit
-
-log = logging.getLogger(__name__)
-
-#: Notices the sweep writes (the others — assigned, returned, evidence_rejected, … — are
-#: written by the action that caused them).
-SWEEP_KINDS = (
-    "due_soon",
-    "overdue",
-    "escalation",
-    "cert_expiry",
-    "rectification_due",
-    "rectification_overdue",
-)
-#: A digest carries unread notices up to this old; older ones stay in the app only.
-DIGEST_WINDOW = timedelta(days=7)
-SWEEPER = SystemActor(username="scheduler:reminders")
-
-
-def notify(
-    recipient,
-    kind: str,
-    title: str,
-    *,
-    body: str = "",
-    link: str = "",
-    task=None,
-    dedupe_key: str | None = None,
-) -> Notification | None:
-    """Add a notification for `recipient` (in the current transaction).
-
-    With `dedupe_key`, a notification already written under that key is not written again.
-    """
-    if dedupe_key is not None:
-        exists = db.session.scalar(
-            sa.select(Notification.id).where(Notification.dedupe_key == dedupe_key)
-        )
-        if exists:
-            return None
-    notification = Notification(
-        recipient_id=recipient.id,
-        kind=kind,
-        title=title[:300],
-        body=body,
-        link=link,
-        task_id=getattr(task, "id", None),
-        dedupe_key=dedupe_key,
-        created_at=clock.now(),
-    )
-    db.session.add(notification)
-    log.info("notify %s: %s (%s)", recipient.username, kind, title)
-    return notification
-
-
-def mark_read(user, notification_ids: list[int] | None = None) -> int:
-    """Mark the user's notifications read (all of them when ids is None); return how many."""
-    query = sa.update(Notification).where(
-        Notification.recipient_id == user.id, Notification.read_at.is_(None)
-    )
-    if notification_ids is not None:
-        query = query.where(Notification.id.in_(notification_ids))
-    marked = db.session.execute(query.values(read_at=clock.now())).rowcount or 0
-    if marked:
-        log_event(
-            user,
-            "notification.read",
-            ("user", user.id),
-            after={"count": marked, "ids": notification_ids},
-        )
-    return marked
-
-
-def unread_count(user) -> int:
-    return (
-        db.session.scalar(
-            sa.select(sa.func.count(Notification.id)).where(
-                Notification.recipient_id == user.id, Notification.read_at.is_(None)
-            )
-        )
-        or 0
-    )
-
-
-# -- the policy -------------------------------------------------------------------------------
-
-
-def policy_for(bureau: Unit | None) -> ReminderPolicy | None:
-    if bureau is None:
-        return None
-    return db.session.scalar(sa.select(ReminderPolicy).where(ReminderPolicy.bureau_id == bureau.id))
-
-
-@dataclass
-class PolicyData:
-    due_soon_days: str
-    overdue_repeat_days: int
-    escalate_supervisor_days: int
-    escalate_principal_days: int
-    certificate_expiry_days: str
-    rectification_due_days: int
-    is_email_enabled: bool
-
-
-def save_policy(actor, bureau: Unit, data: PolicyData) -> ReminderPolicy:
-    """Create or change a bureau's reminder policy."""
-    for name in ("due_soon_days", "certificate_expiry_days"):
-        text = getattr(data, name)
-        try:
-            steps = ReminderPolicy.parse_days(text)
-        except ValueError:
-            steps = []
-        if not steps:
-            raise DomainError(
-                gettext("Enter whole numbers of days separated by commas, e.g. 5,1."), name
-            )
-        setattr(data, name, ",".join(str(s) for s in steps))
-    if data.overdue_repeat_days < 1:
-        raise DomainError(gettext("Repeat at least every working day."), "overdue_repeat_days")
-    if data.escalate_principal_days <= data.escalate_supervisor_days:
-        raise DomainError(
-            gettext("The principal leader hears after the supervisor: enter a larger number."),
-            "escalate_principal_days",
-        )
-    policy = policy_for(bureau)
-    before = policy.to_audit() if policy else None
-    if policy is None:
-        policy = ReminderPolicy(bureau_id=bureau.id)
-        db.session.add(policy)
-    for name, value in vars(data).items():
-        setattr(policy, name, value)
-    policy.updated_by_id = getattr(actor, "id", None)
-    policy.updated_at = clock.now()
-    db.session.flush()
-    log_event(actor, "reminders.policy", policy, before=before, after=policy.to_audit())
-    return policy
-
-
-def email_is_on_for(user: User) -> bool:
-    """Whether the user's bureau sends e-mail at all (no policy saved yet: the default, on)."""
-    policy = policy_for(user.unit.bureau or user.unit)
-    return policy is None or policy.is_email_enabled
-
-
-def set_email_preferences(actor, user: User, *, is_email_enabled: bool, digest_time: str) -> None:
-    """A user's choice of e-mail digests (on/off, morning or afternoon)."""
-    if digest_time not in DIGEST_TIMES:
-        raise DomainError(gettext("Choose morning or afternoon."), "digest_time")
-    before = {"is_email_enabled": user.is_email_enabled, "digest_time": user.digest_time}
-    user.is_email_enabled = is_email_enabled
-    user.digest_time = digest_time
-    db.session.flush()
-    log_event(
-        actor,
-        "user.email_preferences",
-        user,
-        before=before,
-        after={"is_email_enabled": is_email_enabled, "digest_time": digest_time},
-    )
-
-
-# -- the sweep --------------------------------------------------------------------------------
 
 
 @dataclass
@@ -202,22 +36,7 @@ class Notice:
     record_id: int | None = None
 
 
-@dataclass
-class SweepReport:
-    notifications: int = 0
-    emails: int = 0
-    by_kind: Counter = field(default_factory=Counter)
-    is_working_day: bool = True
-
-    def as_dict(self) -> dict:
-        return {
-            "notifications": self.notifications,
-            "emails": self.emails,
-            "by_kind": dict(sorted(self.by_kind.items())),
-        }
-
-
-def _locale_of(user: User) -> str:
+def locale_of(user: User) -> str:
     return user.locale or current_app.config["BABEL_DEFAULT_LOCALE"]
 
 
@@ -284,7 +103,7 @@ def _addressed(
     gives (title, body), called in each recipient's language."""
     notices = []
     for person in recipients:
-        with force_locale(_locale_of(person)):
+        with force_locale(locale_of(person)):
             title, body = texts()
         notices.append(
             Notice(
@@ -557,158 +376,3 @@ def due_notices(now: datetime) -> list[Notice]:
         return rules_cache[bureau.id]
 
     return _task_candidates(today, people, rules_of) + _record_candidates(today, people, rules_of)
-
-
-def _write_notice(notice: Notice, now: datetime) -> int | None:
-    return insert_ignoring_conflict(
-        db.session,
-        Notification,
-        {
-            "recipient_id": notice.recipient.id,
-            "kind": notice.kind,
-            "dedupe_key": notice.key,
-            "task_id": notice.task_id,
-            "record_id": notice.record_id,
-            "step": notice.step,
-            "light": notice.light,
-            "title": notice.title[:300],
-            "body": notice.body,
-            "link": notice.link,
-            "created_at": now,
-        },
-        "dedupe_key",
-    )
-
-
-def _digest_slot(now: datetime) -> str:
-    return "morning" if clock.to_local(now).hour < 12 else "afternoon"
-
-
-def _email_bureaus_off() -> set[int]:
-    return set(
-        db.session.scalars(
-            sa.select(ReminderPolicy.bureau_id).where(ReminderPolicy.is_email_enabled.is_(False))
-        )
-    )
-
-
-def queue_digests(now: datetime) -> int:
-    """Queue one digest e-mail per user with unread notices not yet e-mailed, for the users
-    whose digest time is now; each notice is claimed by exactly one digest."""
-    slot = _digest_slot(now)
-    cutoff = now - DIGEST_WINDOW
-    waiting = (
-        sa.select(Notification.recipient_id)
-        .where(
-            Notification.email_id.is_(None),
-            Notification.read_at.is_(None),
-            Notification.created_at >= cutoff,
-        )
-        .distinct()
-    )
-    users = db.session.scalars(
-        sa.select(User)
-        .where(
-            User.id.in_(waiting),
-            User.is_disabled.is_(False),
-            User.is_email_enabled.is_(True),
-            User.email.is_not(None),
-            User.email != "",
-            User.digest_time == slot,
-        )
-        .order_by(User.id)
-    ).all()
-    bureaus_off = _email_bureaus_off()
-    queued = 0
-    for user in users:
-        bureau_id = user.unit.bureau_id or user.unit_id
-        if bureau_id in bureaus_off:
-            continue
-        email = queue_email(db.session, recipient=user, subject="…", text="…", now=now)
-        claimed = list(
-            db.session.scalars(
-                sa.update(Notification)
-                .where(
-                    Notification.recipient_id == user.id,
-                    Notification.email_id.is_(None),
-                    Notification.read_at.is_(None),
-                    Notification.created_at >= cutoff,
-                )
-                .values(email_id=email.id)
-                .returning(Notification.id)
-            )
-        )
-        if not claimed:  # a parallel sweep claimed them first
-            db.session.delete(email)
-            db.session.flush()
-            continue
-        notices = db.session.scalars(
-            sa.select(Notification)
-            .where(Notification.id.in_(claimed))
-            .options(selectinload(Notification.task))
-            .order_by(Notification.id)
-        ).all()
-        with force_locale(_locale_of(user)):
-            content = digest.render(user, notices, now)
-        email.subject = content.subject[:300]
-        email.text_body = content.text
-        email.html_body = content.html
-        queued += 1
-    db.session.flush()
-    return queued
-
-
-def run_reminders(now: datetime | None = None, *, dry_run: bool = False) -> SweepReport:
-    """The sweep: write every notice due at `now` once, then queue the digests (flushes; the
-    caller commits). A second or parallel run writes nothing new; a missed run is made up."""
-    now = now or clock.now()
-    report = SweepReport()
-    today = clock.to_local(now).date()
-    if not workdays.is_workday(today):
-        report.is_working_day = False
-        return report
-    notices = due_notices(now)
-    if dry_run:
-        keys = [n.key for n in notices]
-        taken = set()
-        for start in range(0, len(keys), 500):
-            taken.update(
-                db.session.scalars(
-                    sa.select(Notification.dedupe_key).where(
-                        Notification.dedupe_key.in_(keys[start : start + 500])
-                    )
-                )
-            )
-        fresh = [n for n in notices if n.key not in taken]
-        report.notifications = len(fresh)
-        report.by_kind.update(n.kind for n in fresh)
-        recipients = {
-            n.recipient.id
-            for n in fresh
-            if n.recipient.email
-            and n.recipient.is_email_enabled
-            and n.recipient.digest_time == _digest_slot(now)
-        }
-        report.emails = len(recipients)
-        return report
-    for notice in notices:
-        if _write_notice(notice, now) is not None:
-            report.notifications += 1
-            report.by_kind[notice.kind] += 1
-    report.emails = queue_digests(now)
-    if report.notifications or report.emails:
-        log_event(SWEEPER, "reminders.sweep", None, after=report.as_dict())
-        log.info("reminders: %s", report.as_dict())
-    return report
-
-
-def reminders_for_task(task: Task) -> list[Notification]:
-    """The reminders written about a task (newest first), for its page."""
-    return list(
-        db.session.scalars(
-            sa.select(Notification)
-            .where(Notification.task_id == task.id, Notification.kind.in_(SWEEP_KINDS))
-            .options(joinedload(Notification.recipient))
-            .order_by(Notification.created_at.desc(), Notification.id.desc())
-        )
-    )

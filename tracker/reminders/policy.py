@@ -1,0 +1,90 @@
+"""The reminder policy of a bureau and a user's e-mail preferences."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+from flask_babel import gettext
+
+from tracker.accounts.models import User
+from tracker.audit.service import log_event
+from tracker.core import clock
+from tracker.core.exceptions import DomainError
+from tracker.extensions import db
+from tracker.reminders.models import DIGEST_TIMES, ReminderPolicy
+from tracker.units.models import Unit
+
+
+def policy_for(bureau: Unit | None) -> ReminderPolicy | None:
+    if bureau is None:
+        return None
+    return db.session.scalar(sa.select(ReminderPolicy).where(ReminderPolicy.bureau_id == bureau.id))
+
+
+@dataclass
+class PolicyData:
+    due_soon_days: str
+    overdue_repeat_days: int
+    escalate_supervisor_days: int
+    escalate_principal_days: int
+    certificate_expiry_days: str
+    rectification_due_days: int
+    is_email_enabled: bool
+
+
+def save_policy(actor, bureau: Unit, data: PolicyData) -> ReminderPolicy:
+    """Create or change a bureau's reminder policy."""
+    for name in ("due_soon_days", "certificate_expiry_days"):
+        text = getattr(data, name)
+        try:
+            steps = ReminderPolicy.parse_days(text)
+        except ValueError:
+            steps = []
+        if not steps:
+            raise DomainError(
+                gettext("Enter whole numbers of days separated by commas, e.g. 5,1."), name
+            )
+        setattr(data, name, ",".join(str(s) for s in steps))
+    if data.overdue_repeat_days < 1:
+        raise DomainError(gettext("Repeat at least every working day."), "overdue_repeat_days")
+    if data.escalate_principal_days <= data.escalate_supervisor_days:
+        raise DomainError(
+            gettext("The principal leader hears after the supervisor: enter a larger number."),
+            "escalate_principal_days",
+        )
+    policy = policy_for(bureau)
+    before = policy.to_audit() if policy else None
+    if policy is None:
+        policy = ReminderPolicy(bureau_id=bureau.id)
+        db.session.add(policy)
+    for name, value in vars(data).items():
+        setattr(policy, name, value)
+    policy.updated_by_id = getattr(actor, "id", None)
+    policy.updated_at = clock.now()
+    db.session.flush()
+    log_event(actor, "reminders.policy", policy, before=before, after=policy.to_audit())
+    return policy
+
+
+def email_is_on_for(user: User) -> bool:
+    """Whether the user's bureau sends e-mail at all (no policy saved yet: the default, on)."""
+    policy = policy_for(user.unit.bureau or user.unit)
+    return policy is None or policy.is_email_enabled
+
+
+def set_email_preferences(actor, user: User, *, is_email_enabled: bool, digest_time: str) -> None:
+    """A user's choice of e-mail digests (on/off, morning or afternoon)."""
+    if digest_time not in DIGEST_TIMES:
+        raise DomainError(gettext("Choose morning or afternoon."), "digest_time")
+    before = {"is_email_enabled": user.is_email_enabled, "digest_time": user.digest_time}
+    user.is_email_enabled = is_email_enabled
+    user.digest_time = digest_time
+    db.session.flush()
+    log_event(
+        actor,
+        "user.email_preferences",
+        user,
+        before=before,
+        after={"is_email_enabled": is_email_enabled, "digest_time": digest_time},
+    )

@@ -1,0 +1,208 @@
+"""The level-triggered reminder sweep (催办): due notices, their digests, and what it wrote."""
+
+from __future__ import annotations
+
+import logging
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+import sqlalchemy as sa
+from flask_babel import force_locale
+from sqlalchemy.orm import joinedload, selectinload
+
+from tracker.accounts.models import User
+from tracker.audit.service import SystemActor, log_event
+from tracker.core import clock, workdays
+from tracker.extensions import db
+from tracker.reminders import digest
+from tracker.reminders.models import Notification, ReminderPolicy
+from tracker.reminders.notices import Notice, due_notices, locale_of
+from tracker.reminders.outbox import insert_ignoring_conflict, queue_email
+from tracker.tasks.models import Task
+
+log = logging.getLogger(__name__)
+
+#: Notices the sweep writes (the others — assigned, returned, evidence_rejected, … — are
+#: written by the action that caused them).
+SWEEP_KINDS = (
+    "due_soon",
+    "overdue",
+    "escalation",
+    "cert_expiry",
+    "rectification_due",
+    "rectification_overdue",
+)
+#: A digest carries unread notices up to this old; older ones stay in the app only.
+DIGEST_WINDOW = timedelta(days=7)
+SWEEPER = SystemActor(username="scheduler:reminders")
+
+
+@dataclass
+class SweepReport:
+    notifications: int = 0
+    emails: int = 0
+    by_kind: Counter = field(default_factory=Counter)
+    is_working_day: bool = True
+
+    def as_dict(self) -> dict:
+        return {
+            "notifications": self.notifications,
+            "emails": self.emails,
+            "by_kind": dict(sorted(self.by_kind.items())),
+        }
+
+
+def _write_notice(notice: Notice, now: datetime) -> int | None:
+    return insert_ignoring_conflict(
+        db.session,
+        Notification,
+        {
+            "recipient_id": notice.recipient.id,
+            "kind": notice.kind,
+            "dedupe_key": notice.key,
+            "task_id": notice.task_id,
+            "record_id": notice.record_id,
+            "step": notice.step,
+            "light": notice.light,
+            "title": notice.title[:300],
+            "body": notice.body,
+            "link": notice.link,
+            "created_at": now,
+        },
+        "dedupe_key",
+    )
+
+
+def _digest_slot(now: datetime) -> str:
+    return "morning" if clock.to_local(now).hour < 12 else "afternoon"
+
+
+def _email_bureaus_off() -> set[int]:
+    return set(
+        db.session.scalars(
+            sa.select(ReminderPolicy.bureau_id).where(ReminderPolicy.is_email_enabled.is_(False))
+        )
+    )
+
+
+def queue_digests(now: datetime) -> int:
+    """Queue one digest e-mail per user with unread notices not yet e-mailed, for the users
+    whose digest time is now; each notice is claimed by exactly one digest."""
+    slot = _digest_slot(now)
+    cutoff = now - DIGEST_WINDOW
+    waiting = (
+        sa.select(Notification.recipient_id)
+        .where(
+            Notification.email_id.is_(None),
+            Notification.read_at.is_(None),
+            Notification.created_at >= cutoff,
+        )
+        .distinct()
+    )
+    users = db.session.scalars(
+        sa.select(User)
+        .where(
+            User.id.in_(waiting),
+            User.is_disabled.is_(False),
+            User.is_email_enabled.is_(True),
+            User.email.is_not(None),
+            User.email != "",
+            User.digest_time == slot,
+        )
+        .order_by(User.id)
+    ).all()
+    bureaus_off = _email_bureaus_off()
+    queued = 0
+    for user in users:
+        bureau_id = user.unit.bureau_id or user.unit_id
+        if bureau_id in bureaus_off:
+            continue
+        email = queue_email(db.session, recipient=user, subject="…", text="…", now=now)
+        claimed = list(
+            db.session.scalars(
+                sa.update(Notification)
+                .where(
+                    Notification.recipient_id == user.id,
+                    Notification.email_id.is_(None),
+                    Notification.read_at.is_(None),
+                    Notification.created_at >= cutoff,
+                )
+                .values(email_id=email.id)
+                .returning(Notification.id)
+            )
+        )
+        if not claimed:  # a parallel sweep claimed them first
+            db.session.delete(email)
+            db.session.flush()
+            continue
+        notices = db.session.scalars(
+            sa.select(Notification)
+            .where(Notification.id.in_(claimed))
+            .options(selectinload(Notification.task))
+            .order_by(Notification.id)
+        ).all()
+        with force_locale(locale_of(user)):
+            content = digest.render(user, notices, now)
+        email.subject = content.subject[:300]
+        email.text_body = content.text
+        email.html_body = content.html
+        queued += 1
+    db.session.flush()
+    return queued
+
+
+def run_reminders(now: datetime | None = None, *, dry_run: bool = False) -> SweepReport:
+    """The sweep: write every notice due at `now` once, then queue the digests (flushes; the
+    caller commits). A second or parallel run writes nothing new; a missed run is made up."""
+    now = now or clock.now()
+    report = SweepReport()
+    today = clock.to_local(now).date()
+    if not workdays.is_workday(today):
+        report.is_working_day = False
+        return report
+    notices = due_notices(now)
+    if dry_run:
+        keys = [n.key for n in notices]
+        taken = set()
+        for start in range(0, len(keys), 500):
+            taken.update(
+                db.session.scalars(
+                    sa.select(Notification.dedupe_key).where(
+                        Notification.dedupe_key.in_(keys[start : start + 500])
+                    )
+                )
+            )
+        fresh = [n for n in notices if n.key not in taken]
+        report.notifications = len(fresh)
+        report.by_kind.update(n.kind for n in fresh)
+        recipients = {
+            n.recipient.id
+            for n in fresh
+            if n.recipient.email
+            and n.recipient.is_email_enabled
+            and n.recipient.digest_time == _digest_slot(now)
+        }
+        report.emails = len(recipients)
+        return report
+    for notice in notices:
+        if _write_notice(notice, now) is not None:
+            report.notifications += 1
+            report.by_kind[notice.kind] += 1
+    report.emails = queue_digests(now)
+    if report.notifications or report.emails:
+        log_event(SWEEPER, "reminders.sweep", None, after=report.as_dict())
+        log.info("reminders: %s", report.as_dict())
+    return report
+
+
+def reminders_for_task(task: Task) -> list[Notification]:
+    """The reminders written about a task (newest first), for its page."""
+    return list(
+        db.session.scalars(
+            sa.select(Notification)
+            .where(Notification.task_id == task.id, Notification.kind.in_(SWEEP_KINDS))
+            .options(joinedload(Notification.recipient))
+            .order_by(Notification.created_at.desc(), Notification.id.desc())
+        )
+    )

@@ -20,6 +20,7 @@ from tracker.extensions import db
 from tracker.plans import service as plans
 from tracker.plans.models import Plan, Section
 from tracker.tasks import service as tasks
+from tracker.tasks import workflow
 from tracker.tasks.models import Task, TaskUpdate
 from tracker.units.service import create_unit
 
@@ -48,13 +49,13 @@ def standalone_app(tmp_path):
 
 def workflow_without_other_features_checks(monkeypatch) -> None:
     """Run the workflow with only its own rules: other features (records, evidence) hook extra
-    checks into submit and accept (tasks.service SUBMIT_CHECKS / ACCEPT_CHECKS, registered once
+    checks into submit and accept (tasks.workflow SUBMIT_CHECKS / ACCEPT_CHECKS, registered once
     per process); those are tested with their features, these tests test the workflow itself."""
     from tracker.records import rules
 
     monkeypatch.setattr(rules, "register", lambda: None)  # for apps created after this
-    monkeypatch.setattr(tasks, "SUBMIT_CHECKS", [])
-    monkeypatch.setattr(tasks, "ACCEPT_CHECKS", [])
+    monkeypatch.setattr(workflow, "SUBMIT_CHECKS", [])
+    monkeypatch.setattr(workflow, "ACCEPT_CHECKS", [])
 
 
 def build_org() -> SimpleNamespace:
@@ -164,7 +165,7 @@ def walk(org, task: Task, status: str, *, worker=None) -> Task:
     worker = worker or org.users.chief
     for action in PATH_TO[status]:
         actor = worker if action in ("claim", "submit") else org.users.coordinator
-        tasks.transition(
+        workflow.transition(
             actor,
             task,
             action,
@@ -206,11 +207,11 @@ def finish_reporting_task(org, plan: Plan, status: str = "done") -> Task:
     if status == "cancelled":
         return walk(org, task, "cancelled")
     coordinator = org.users.coordinator
-    tasks.transition(coordinator, task, "claim")
+    workflow.transition(coordinator, task, "claim")
     proof = evidence.add_note(coordinator, task, text="报告已报送并在门户网站公开。")
-    tasks.transition(coordinator, task, "submit", result_statement="报告已报送并向社会公开。")
+    workflow.transition(coordinator, task, "submit", result_statement="报告已报送并向社会公开。")
     evidence.review(coordinator, proof, "verified")
-    tasks.transition(coordinator, task, "accept")
+    workflow.transition(coordinator, task, "accept")
     assert task.status == "done"
     return task
 

@@ -43,6 +43,7 @@ from tests.factories import make_plan, make_section, make_task, reporting_task, 
 from tracker.extensions import db
 from tracker.plans import service as plans
 from tracker.tasks import service as tasks
+from tracker.tasks import workflow
 from tracker.tasks.models import Task
 from tracker.units.service import create_unit
 
@@ -129,7 +130,7 @@ def build_fixture(org) -> Fixture:
     walk(org, t["T1"], "in_progress")
     walk(org, t["E1"], "in_progress", worker=org.users.chief_elderly)
     walk(org, t["E3"], "submitted", worker=org.users.chief_elderly)
-    tasks.transition(org.users.principal, t["D1"], "claim")
+    workflow.transition(org.users.principal, t["D1"], "claim")
     h1, h2 = sorted(t["H"].occurrences, key=lambda o: o.due_date)
     t["H1"], t["H2"] = h1, h2
 

@@ -19,6 +19,7 @@ from tracker.dashboard.briefing import (
 from tracker.dashboard.jobs import briefing_dedupe_key, send_weekly_briefings
 from tracker.extensions import db
 from tracker.tasks import service as tasks
+from tracker.tasks import workflow
 
 
 @pytest.fixture
@@ -26,9 +27,9 @@ def week(org, fixture_plan):
     """The fixture plan (all of its steps taken today) plus a few things from other days."""
     t = fixture_plan.tasks
     with time_machine.travel(datetime(2026, 5, 20, 2, tzinfo=UTC), tick=False):
-        tasks.add_progress(org.users.chief_elderly, t["E1"], note="五月的进展", progress=20)
+        workflow.add_progress(org.users.chief_elderly, t["E1"], note="五月的进展", progress=20)
     with time_machine.travel(datetime(2026, 6, 5, 2, tzinfo=UTC), tick=False):
-        tasks.add_progress(org.users.chief_elderly, t["E1"], note="六月的进展", progress=40)
+        workflow.add_progress(org.users.chief_elderly, t["E1"], note="六月的进展", progress=40)
         data = tasks.TaskData(
             **tasks.plan_content(t["E2"]),
             section=t["E2"].section,

@@ -14,7 +14,7 @@ from tracker.dashboard.duties import assess, duty_report, elapsed_share, expecte
 from tracker.extensions import db
 from tracker.plans import service as plans
 from tracker.records import service as records
-from tracker.tasks import service as tasks
+from tracker.tasks import workflow
 from tracker.tasks.lights import LightPolicy
 
 YEAR_START, YEAR_END = date(2026, 1, 1), date(2026, 12, 31)
@@ -128,8 +128,8 @@ def duties(org):
     )
     make_task(org, plan, title="不是职责", start_date=YEAR_START, due_date=YEAR_END)
     plans.publish_plan(org.users.coordinator, plan)
-    tasks.transition(org.users.principal, study, "claim")
-    tasks.transition(org.users.principal, report, "claim")
+    workflow.transition(org.users.principal, study, "claim")
+    workflow.transition(org.users.principal, report, "claim")
     for month in range(1, 5):  # four sessions chaired by the principal
         records.create_record(
             org.users.principal,

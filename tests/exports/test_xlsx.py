@@ -14,7 +14,7 @@ from tracker.evidence.queries import count_for_task
 from tracker.exports import xlsx
 from tracker.exports.xlsx import MAX_CELL_CHARS, write_plan_workbook
 from tracker.extensions import db
-from tracker.tasks import service as tasks
+from tracker.tasks import workflow
 from tracker.tasks.lights import LightPolicy
 
 HOSTILE = [
@@ -242,7 +242,7 @@ def hostile(app, org, work):
         task.title = value  # exactly as typed: the form would strip outer whitespace
         made[task.id] = value
     db.session.flush()
-    note = tasks.add_progress(org.users.staff, work.review_task, note="x", progress=40)
+    note = workflow.add_progress(org.users.staff, work.review_task, note="x", progress=40)
     note.note = "=cmd|'/C calc'!A0"
     work.review_task.result_statement = "长" * 40_000
     db.session.commit()

@@ -26,7 +26,7 @@ from tracker.extensions import db
 from tracker.plans import service
 from tracker.plans.models import Plan, Section
 from tracker.reminders.models import Notification
-from tracker.tasks import service as tasks
+from tracker.tasks import workflow
 from tracker.tasks.models import Task, TaskUpdate
 
 D = date.fromisoformat
@@ -213,8 +213,8 @@ def test_closing_is_refused_while_tasks_are_open(org):
     # the submitted and the assigned task, and the reporting task
     assert "3 tasks are still open" in caught.value.message
     assert plan.status == "active" and plan.closed_at is None
-    tasks.transition(org.users.coordinator, second, "accept")
-    tasks.transition(org.users.coordinator, third, "cancel", note="不再执行")
+    workflow.transition(org.users.coordinator, second, "accept")
+    workflow.transition(org.users.coordinator, third, "cancel", note="不再执行")
     # the year's work ends with its report
     with pytest.raises(DomainError) as caught:
         service.close_plan(org.users.coordinator, plan)
@@ -278,7 +278,7 @@ def _last_years_plan(org) -> Plan:
     with time_machine.travel(datetime(2024, 6, 3, 2, tzinfo=UTC), tick=False):
         done.achieved_count = 5
         walk(org, done, "done")
-        tasks.transition(org.users.coordinator, cancelled, "cancel", note="上级取消")
+        workflow.transition(org.users.coordinator, cancelled, "cancel", note="上级取消")
     db.session.commit()
     return plan
 

@@ -13,8 +13,8 @@ from tracker.extensions import db
 from tracker.plans import service as plans
 from tracker.records import service
 from tracker.records.models import Certification, Record
-from tracker.tasks import service as tasks
-from tracker.tasks.service import TransitionDenied
+from tracker.tasks import workflow
+from tracker.tasks.workflow import TransitionDenied
 
 
 @pytest.fixture
@@ -32,7 +32,7 @@ def study_task(org):
         target_measure="次",
     )
     plans.publish_plan(org.users.coordinator, plan)
-    tasks.transition(org.users.principal, task, "claim")
+    workflow.transition(org.users.principal, task, "claim")
     return task
 
 
@@ -220,7 +220,7 @@ def test_a_decision_task_cannot_be_submitted_while_a_step_is_open(org):
     plan = make_plan(org)
     task = make_task(org, plan, title="调整养老服务设施布局规划", kind="major_decision")
     plans.publish_plan(org.users.coordinator, plan)
-    tasks.transition(org.users.chief, task, "claim")
+    workflow.transition(org.users.chief, task, "claim")
     decision = service.create_record(
         org.users.chief, task, "decision", {"decision_title": "调整养老服务设施布局规划"}
     )
@@ -239,7 +239,7 @@ def test_a_decision_task_cannot_be_submitted_while_a_step_is_open(org):
             not_applicable_reason="",
         )
     with pytest.raises(DomainError, match="Risk assessment"):
-        tasks.transition(org.users.chief, task, "submit", result_statement="已完成。")
+        workflow.transition(org.users.chief, task, "submit", result_statement="已完成。")
     assert task.status == "in_progress"
     with pytest.raises(DomainError):  # done and excused at once
         service.save_decision_step(
@@ -258,7 +258,7 @@ def test_a_decision_task_cannot_be_submitted_while_a_step_is_open(org):
         note="",
         not_applicable_reason="不涉及社会稳定风险",
     )
-    tasks.transition(org.users.chief, task, "submit", result_statement="已完成。")
+    workflow.transition(org.users.chief, task, "submit", result_statement="已完成。")
     assert task.status == "submitted"
 
 
@@ -269,9 +269,9 @@ def test_submitting_needs_a_record_or_evidence(org):
     plan = make_plan(org)
     task = make_task(org, plan)
     plans.publish_plan(org.users.coordinator, plan)
-    tasks.transition(org.users.chief, task, "claim")
+    workflow.transition(org.users.chief, task, "claim")
     with pytest.raises(DomainError, match="evidence or a ledger record"):
-        tasks.transition(org.users.chief, task, "submit", result_statement="完成。")
+        workflow.transition(org.users.chief, task, "submit", result_statement="完成。")
     service.create_record(
         org.users.chief,
         task,
@@ -285,7 +285,7 @@ def test_submitting_needs_a_record_or_evidence(org):
             "baseline_year": 2015,
         },
     )
-    tasks.transition(org.users.chief, task, "submit", result_statement="完成。")
+    workflow.transition(org.users.chief, task, "submit", result_statement="完成。")
     assert task.status == "submitted"
 
 
@@ -298,7 +298,7 @@ def test_each_decision_step_carries_its_own_evidence(org, auth):
     task = make_task(org, plan, title="调整低保标准", kind="major_decision")
     other = make_task(org, plan, title="另一项任务")
     plans.publish_plan(org.users.coordinator, plan)
-    tasks.transition(org.users.chief, task, "claim")
+    workflow.transition(org.users.chief, task, "claim")
     decision = service.create_record(
         org.users.chief, task, "decision", {"decision_title": "调整低保标准"}
     )
@@ -347,10 +347,10 @@ def test_rejected_evidence_is_no_proof(org):
     plan = make_plan(org)
     task = make_task(org, plan)
     plans.publish_plan(org.users.coordinator, plan)
-    tasks.transition(org.users.chief, task, "claim")
+    workflow.transition(org.users.chief, task, "claim")
     scan = evidence.add_file(
         org.users.chief, task, filename="说明.txt", stream=io.BytesIO("情况说明".encode())
     )
     evidence.review(org.users.coordinator, scan, "rejected", "内容与任务无关")
     with pytest.raises(DomainError, match="evidence or a ledger record"):
-        tasks.transition(org.users.chief, task, "submit", result_statement="完成。")
+        workflow.transition(org.users.chief, task, "submit", result_statement="完成。")

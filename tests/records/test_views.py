@@ -189,9 +189,9 @@ def test_viewer_reads_but_cannot_edit(org, auth, task):
 
 
 def test_decision_steps_through_the_page(org, auth, task):
-    from tracker.tasks import service as tasks
+    from tracker.tasks import workflow
 
-    tasks.transition(org.users.chief, task, "claim")
+    workflow.transition(org.users.chief, task, "claim")
     decision = service.create_record(
         org.users.chief, task, "decision", {"decision_title": "调整低保标准"}
     )

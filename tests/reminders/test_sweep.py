@@ -13,7 +13,7 @@ from tracker.extensions import db
 from tracker.reminders.models import Notification, OutboxEmail
 from tracker.reminders.policy import PolicyData, save_policy
 from tracker.reminders.sweep import run_reminders
-from tracker.tasks import service as tasks
+from tracker.tasks import workflow
 
 
 def _notices():
@@ -91,7 +91,7 @@ def test_no_notice_for_done_cancelled_or_submitted_tasks(holiday_task, reminder_
         db.session.commit()
     assert sweep(date(2024, 10, 10)).notifications == 0
     with clock.frozen_at(at(date(2024, 10, 10))):
-        tasks.transition(reminder_org.users.coordinator, holiday_task, "accept")
+        workflow.transition(reminder_org.users.coordinator, holiday_task, "accept")
         db.session.commit()
     assert sweep(date(2024, 10, 11)).notifications == 0
 

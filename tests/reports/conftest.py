@@ -15,7 +15,7 @@ from tracker.extensions import db
 from tracker.plans import service as plans
 from tracker.records import service as records
 from tracker.records.models import Record
-from tracker.tasks import service as tasks
+from tracker.tasks import workflow
 
 #: 2026-01-20 10:00 in Shanghai: the report on 2025 is being written.
 NOW = datetime(2026, 1, 20, 2, 0, tzinfo=UTC)
@@ -88,27 +88,27 @@ def build_finished_plan(org) -> SimpleNamespace:
         )
         plans.publish_plan(org.users.coordinator, plan)
     with time_machine.travel(datetime(2025, 6, 2, 2, tzinfo=UTC), tick=False):
-        tasks.transition(org.users.coordinator, reviews, "claim")
+        workflow.transition(org.users.coordinator, reviews, "claim")
         for n in (1, 2, 3):
             records.create_record(org.users.coordinator, reviews, "document_review", review_data(n))
-        tasks.transition(org.users.principal, duty, "claim")
+        workflow.transition(org.users.principal, duty, "claim")
         for n in (2, 4, 6, 8):
             records.create_record(
                 org.users.principal, duty, "study_session", session_data(n, org.users.principal)
             )
-        tasks.transition(org.users.chief, late, "claim")
+        workflow.transition(org.users.chief, late, "claim")
     with time_machine.travel(datetime(2025, 11, 20, 2, tzinfo=UTC), tick=False):
-        tasks.transition(
+        workflow.transition(
             org.users.coordinator,
             reviews,
             "submit",
             result_statement="对3份规范性文件进行了合法性审查，均通过网络公开。",
         )
-        tasks.transition(org.users.coordinator, reviews, "accept")
-        tasks.transition(
+        workflow.transition(org.users.coordinator, reviews, "accept")
+        workflow.transition(
             org.users.principal, duty, "submit", result_statement="年内主持4次党组中心组学习会。"
         )
-        tasks.transition(org.users.coordinator, duty, "accept")
+        workflow.transition(org.users.coordinator, duty, "accept")
     db.session.commit()
     review_record_ids = sorted(
         db.session.scalars(sa.select(Record.id).where(Record.task_id == reviews.id))

@@ -27,7 +27,7 @@ from tracker.records import service as records
 from tracker.reports import service
 from tracker.reports.models import ReportDraft, ReportRevision
 from tracker.reports.queries import draft_of, report_for_plan
-from tracker.tasks import service as tasks
+from tracker.tasks import workflow
 from tracker.tasks.models import Task
 
 
@@ -88,15 +88,15 @@ def test_edits_survive_rebuilding_and_say_when_the_data_changed(org, finished, n
     # the data changes: the task is returned, a fourth review entered, the task accepted again
     with time_machine.travel(datetime(2026, 1, 21, 2, tzinfo=UTC), tick=False):
         task = db.session.get(Task, finished.reviews.id)
-        tasks.transition(org.users.coordinator, task, "return", note="补录一份文件")
+        workflow.transition(org.users.coordinator, task, "return", note="补录一份文件")
         records.create_record(org.users.coordinator, task, "document_review", review_data(4))
-        tasks.transition(
+        workflow.transition(
             org.users.coordinator,
             task,
             "submit",
             result_statement="对4份规范性文件进行了合法性审查。",
         )
-        tasks.transition(org.users.coordinator, task, "accept")
+        workflow.transition(org.users.coordinator, task, "accept")
         db.session.commit()
         rebuilt = report_for_plan(finished.plan)
     part = rebuilt.part("measures")
@@ -292,7 +292,7 @@ def test_a_cancelled_reporting_task_is_made_again(org):
 def test_a_plan_closes_only_with_its_reporting_task(org, finished, now):
     plan = finished.plan
     task = reporting_task(plan)
-    tasks.transition(org.users.coordinator, finished.late, "cancel", note="并入明年任务")
+    workflow.transition(org.users.coordinator, finished.late, "cancel", note="并入明年任务")
     # every task of the plan's work is done or cancelled, but the report is not submitted yet
     with pytest.raises(DomainError) as caught:
         plans.close_plan(org.users.coordinator, plan)
@@ -305,7 +305,7 @@ def test_a_plan_closes_only_with_its_reporting_task(org, finished, now):
 
 
 def test_a_cancelled_reporting_task_lets_the_plan_close(org, finished, now):
-    tasks.transition(org.users.coordinator, finished.late, "cancel", note="并入明年任务")
+    workflow.transition(org.users.coordinator, finished.late, "cancel", note="并入明年任务")
     finish_reporting_task(org, finished.plan, "cancelled")
     plans.close_plan(org.users.coordinator, finished.plan)
     assert finished.plan.status == "closed"
@@ -362,13 +362,13 @@ def test_the_report_reads_in_a_fixed_number_of_queries(org, finished, now):
             )
         plans.publish_plan(org.users.coordinator, more)
         for task in db.session.scalars(sa.select(Task).where(Task.plan_id == more.id)):
-            tasks.transition(org.users.coordinator, task, "claim")
+            workflow.transition(org.users.coordinator, task, "claim")
             for n in (1, 2, 3):
                 records.create_record(
                     org.users.coordinator, task, "document_review", review_data(n)
                 )
-            tasks.transition(org.users.coordinator, task, "submit", result_statement="完成3份。")
-            tasks.transition(org.users.coordinator, task, "accept")
+            workflow.transition(org.users.coordinator, task, "submit", result_statement="完成3份。")
+            workflow.transition(org.users.coordinator, task, "accept")
         db.session.commit()
     assert db.session.scalar(sa.select(sa.func.count(ReportRevision.id))) == 0
     large = _statements(more)

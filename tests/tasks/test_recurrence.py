@@ -11,7 +11,7 @@ import time_machine
 from tests.factories import audit_actions, last_audit_id, make_plan, make_task
 from tracker.extensions import db
 from tracker.plans import service as plans
-from tracker.tasks import service
+from tracker.tasks import workflow
 from tracker.tasks.models import Task
 from tracker.tasks.recurrence import periods
 
@@ -174,11 +174,11 @@ def test_the_recurring_task_progress_is_the_share_of_done_occurrences(shared):
         task = published_with(org, 2026, quarterly={})["quarterly"]
     first, second, third, _fourth = occurrences_of(task)
     for occurrence in (first, second):
-        service.transition(org.users.chief, occurrence, "claim")
-        service.transition(org.users.chief, occurrence, "submit", result_statement="已报送。")
-        service.transition(org.users.coordinator, occurrence, "accept")
+        workflow.transition(org.users.chief, occurrence, "claim")
+        workflow.transition(org.users.chief, occurrence, "submit", result_statement="已报送。")
+        workflow.transition(org.users.coordinator, occurrence, "accept")
     assert task.progress == 50
-    service.transition(org.users.coordinator, third, "cancel", note="本季度不再报送")
+    workflow.transition(org.users.coordinator, third, "cancel", note="本季度不再报送")
     assert task.progress == 67  # 2 of the 3 that still count
 
 
@@ -205,10 +205,10 @@ def test_cancelling_a_recurring_task_cancels_its_open_occurrences(shared):
         task = published_with(org, 2026, quarterly={})["quarterly"]
     first = occurrences_of(task)[0]
     with time_machine.travel(datetime(2026, 4, 7, 2, tzinfo=UTC), tick=False):
-        service.transition(org.users.chief, first, "claim")
-        service.transition(org.users.chief, first, "submit", result_statement="已报送。")
-        service.transition(org.users.coordinator, first, "accept")
-        service.transition(org.users.coordinator, task, "cancel", note="制度调整，不再按季度报送")
+        workflow.transition(org.users.chief, first, "claim")
+        workflow.transition(org.users.chief, first, "submit", result_statement="已报送。")
+        workflow.transition(org.users.coordinator, first, "accept")
+        workflow.transition(org.users.coordinator, task, "cancel", note="制度调整，不再按季度报送")
     assert task.status == "cancelled"
     assert [o.status for o in occurrences_of(task)] == [
         "done",

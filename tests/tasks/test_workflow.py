@@ -26,9 +26,9 @@ from tracker.core.permissions import can
 from tracker.extensions import db
 from tracker.plans import service as plans
 from tracker.reminders.models import Notification
-from tracker.tasks import service
+from tracker.tasks import workflow
 from tracker.tasks.models import TASK_STATUSES, Task, TaskUpdate
-from tracker.tasks.service import TransitionDenied, TransitionError
+from tracker.tasks.workflow import TransitionDenied, TransitionError
 
 #: Roles of the matrix, by attribute of the organisation's users. The task is led by 社会救助科
 #: and owned by staff-relief; staff_other is a colleague in the same unit who does not own it.
@@ -86,10 +86,10 @@ def expected(role: str, action: str, status: str):
 
 def act(user, task: Task, action: str, **kw):
     if action == "progress":
-        return service.add_progress(
+        return workflow.add_progress(
             user, task, note=kw.get("note", "已完成初审。"), progress=kw.get("progress", 40)
         )
-    return service.transition(
+    return workflow.transition(
         user,
         task,
         action,
@@ -158,7 +158,7 @@ def test_transition_table(shared, role, action, status):
 def test_buttons_offered_match_the_table(shared, role, status):
     task = task_in_status(shared, status)
     user = getattr(shared.users, role)
-    offered = set(service.allowed_transitions(user, task))
+    offered = set(workflow.allowed_transitions(user, task))
     assert offered == {
         a for a in ACTIONS if a != "progress" and isinstance(expected(role, a, status), str)
     }
@@ -171,10 +171,10 @@ def test_coordinator_works_the_legal_offices_own_tasks_like_a_chief(shared):
     org = shared
     task = task_in_status(org, "assigned", lead_unit=org.office)
     coordinator = org.users.coordinator
-    service.transition(coordinator, task, "claim")
-    service.add_progress(coordinator, task, note="已起草。", progress=50)
-    service.transition(coordinator, task, "submit", result_statement=RESULT)
-    service.transition(coordinator, task, "accept")
+    workflow.transition(coordinator, task, "claim")
+    workflow.add_progress(coordinator, task, note="已起草。", progress=50)
+    workflow.transition(coordinator, task, "submit", result_statement=RESULT)
+    workflow.transition(coordinator, task, "accept")
     assert task.status == "done" and task.progress == 100
     for user in (org.users.chief, org.users.staff):
         assert not can(user, "task.claim", task)
@@ -184,9 +184,9 @@ def test_chief_works_the_tasks_of_a_sub_unit(shared):
     org = shared
     task = task_in_status(org, "assigned", lead_unit=org.relief_team)
     with pytest.raises(TransitionDenied):
-        service.transition(org.users.chief_elderly, task, "claim")
-    service.transition(org.users.chief, task, "claim")
-    service.transition(org.users.chief, task, "submit", result_statement=RESULT)
+        workflow.transition(org.users.chief_elderly, task, "claim")
+    workflow.transition(org.users.chief, task, "claim")
+    workflow.transition(org.users.chief, task, "submit", result_statement=RESULT)
     assert task.status == "submitted"
 
 
@@ -197,14 +197,14 @@ def test_chief_of_a_co_unit_reads_but_does_not_work_the_task(shared):
     assert can(chief, "task.read", task)
     before = state(task)
     with pytest.raises(TransitionDenied):
-        service.transition(chief, task, "claim")
+        workflow.transition(chief, task, "claim")
     assert state(task) == before
-    service.transition(org.users.chief, task, "claim")
+    workflow.transition(org.users.chief, task, "claim")
     before = state(task)
     with pytest.raises(TransitionDenied):
-        service.add_progress(chief, task, note="x", progress=10)
+        workflow.add_progress(chief, task, note="x", progress=10)
     with pytest.raises(TransitionDenied):
-        service.transition(chief, task, "submit", result_statement=RESULT)
+        workflow.transition(chief, task, "submit", result_statement=RESULT)
     assert state(task) == before
 
 
@@ -215,22 +215,22 @@ def test_principal_leader_works_the_duties_he_owns(shared):
         org, "assigned", lead_unit=org.leaders, owner=director, is_principal_duty=True
     )
     with pytest.raises(TransitionDenied):
-        service.transition(deputy, task, "claim")
-    service.transition(director, task, "claim")
-    service.add_progress(director, task, note="主持学法8次。", progress=60)
-    service.transition(director, task, "submit", result_statement="主持党组中心组学法12次。")
+        workflow.transition(deputy, task, "claim")
+    workflow.transition(director, task, "claim")
+    workflow.add_progress(director, task, note="主持学法8次。", progress=60)
+    workflow.transition(director, task, "submit", result_statement="主持党组中心组学法12次。")
     assert task.status == "submitted"
     with pytest.raises(TransitionDenied):
-        service.transition(director, task, "accept")
+        workflow.transition(director, task, "accept")
 
 
 def test_a_leader_works_a_task_of_another_unit_they_own(shared):
     org = shared
     task = task_in_status(org, "assigned", owner=org.users.leader)
-    service.transition(org.users.leader, task, "claim")
+    workflow.transition(org.users.leader, task, "claim")
     assert task.status == "in_progress"
     with pytest.raises(TransitionDenied):
-        service.add_progress(org.users.staff, task, note="x", progress=10)
+        workflow.add_progress(org.users.staff, task, note="x", progress=10)
 
 
 def test_a_coordinator_of_another_bureau_cannot_act(shared):
@@ -257,12 +257,12 @@ def test_a_coordinator_of_another_bureau_cannot_cancel_a_principal_duty_without_
     )
     before = state(task)
     with pytest.raises(TransitionDenied):
-        service.transition(org.users.outsider, task, "cancel", note="跨局撤销")
+        workflow.transition(org.users.outsider, task, "cancel", note="跨局撤销")
     with pytest.raises(TransitionDenied):
-        service.add_progress(org.users.outsider, task, note="跨局反馈", progress=10)
+        workflow.add_progress(org.users.outsider, task, note="跨局反馈", progress=10)
     assert state(task) == before
     # the bureau's own legal office still can
-    service.transition(org.users.coordinator, task, "cancel", note="职责调整")
+    workflow.transition(org.users.coordinator, task, "cancel", note="职责调整")
     assert task.status == "cancelled"
 
 
@@ -272,7 +272,7 @@ def test_a_disabled_owner_can_no_longer_act(shared):
     org.users.staff.is_disabled = True
     db.session.flush()
     with pytest.raises(TransitionDenied):
-        service.transition(org.users.staff, task, "claim")
+        workflow.transition(org.users.staff, task, "claim")
 
 
 # -- what each step requires and does -----------------------------------------------------------
@@ -283,7 +283,7 @@ def test_submit_requires_a_result_statement(shared):
     before = state(task)
     for empty in ("", "   "):
         with pytest.raises(DomainError) as caught:
-            service.transition(shared.users.chief, task, "submit", result_statement=empty)
+            workflow.transition(shared.users.chief, task, "submit", result_statement=empty)
         assert type(caught.value) is DomainError
         assert caught.value.field == "result_statement"
         assert "result" in caught.value.message
@@ -293,7 +293,7 @@ def test_submit_requires_a_result_statement(shared):
 def test_submit_keeps_a_result_statement_already_written(shared):
     org = shared
     task = task_in_status(org, "in_progress", result_statement="已写好的成效。")
-    service.transition(org.users.chief, task, "submit")
+    workflow.transition(org.users.chief, task, "submit")
     assert task.status == "submitted" and task.result_statement == "已写好的成效。"
 
 
@@ -302,7 +302,7 @@ def test_return_and_cancel_require_a_reason(shared, action, status):
     task = task_in_status(shared, status)
     before = state(task)
     with pytest.raises(DomainError) as caught:
-        service.transition(shared.users.coordinator, task, action, note="  ")
+        workflow.transition(shared.users.coordinator, task, action, note="  ")
     assert type(caught.value) is DomainError and caught.value.field == "note"
     assert state(task) == before
 
@@ -311,11 +311,11 @@ def test_progress_requires_a_note_and_a_percentage(shared):
     task = task_in_status(shared, "in_progress")
     before = state(task)
     with pytest.raises(DomainError) as caught:
-        service.add_progress(shared.users.staff, task, note=" ", progress=20)
+        workflow.add_progress(shared.users.staff, task, note=" ", progress=20)
     assert caught.value.field == "note"
     for bad in (-1, 101):
         with pytest.raises(DomainError) as caught:
-            service.add_progress(shared.users.staff, task, note="推进中", progress=bad)
+            workflow.add_progress(shared.users.staff, task, note="推进中", progress=bad)
         assert caught.value.field == "progress"
     assert state(task) == before
 
@@ -324,13 +324,13 @@ def test_a_stale_page_changes_nothing(shared):
     org = shared
     task = task_in_status(org, "in_progress")
     seen = task.version
-    service.add_progress(org.users.chief, task, note="第一次反馈", progress=30)
+    workflow.add_progress(org.users.chief, task, note="第一次反馈", progress=30)
     before = state(task)
     with pytest.raises(ConflictError) as caught:
         act(org.users.staff, task, "submit", expected_version=seen)
     assert "chief-relief" in caught.value.message
     with pytest.raises(ConflictError):
-        service.add_progress(
+        workflow.add_progress(
             org.users.staff, task, note="第二次", progress=50, expected_version=seen
         )
     assert state(task) == before
@@ -341,11 +341,11 @@ def test_a_stale_page_changes_nothing(shared):
 def test_submit_accept_and_return_keep_dates_and_progress_straight(shared):
     org = shared
     task = task_in_status(org, "in_progress")
-    service.transition(org.users.staff, task, "submit", result_statement=RESULT)
+    workflow.transition(org.users.staff, task, "submit", result_statement=RESULT)
     assert task.submitted_on is not None and task.result_statement == RESULT
-    service.transition(org.users.coordinator, task, "accept", note="同意办结")
+    workflow.transition(org.users.coordinator, task, "accept", note="同意办结")
     assert task.progress == 100 and task.completed_at is not None
-    service.transition(org.users.coordinator, task, "return", note="佐证材料不全")
+    workflow.transition(org.users.coordinator, task, "return", note="佐证材料不全")
     assert task.status == "in_progress"
     assert task.completed_at is None and task.submitted_on is None
     entry = updates_of(task)[-1]
@@ -356,7 +356,7 @@ def test_the_audit_row_says_what_changed(shared):
     org = shared
     task = task_in_status(org, "in_progress")
     since = last_audit_id()
-    service.transition(org.users.staff, task, "submit", result_statement=RESULT)
+    workflow.transition(org.users.staff, task, "submit", result_statement=RESULT)
     from tracker.audit.models import AuditEvent
 
     event = db.session.scalar(sa.select(AuditEvent).where(AuditEvent.id > since))
@@ -369,10 +369,10 @@ def test_steps_notify_the_people_concerned(shared):
     org = shared
     task = task_in_status(org, "in_progress")
     before = count(Notification)
-    service.transition(org.users.staff, task, "submit", result_statement=RESULT)
+    workflow.transition(org.users.staff, task, "submit", result_statement=RESULT)
     submitted = db.session.scalars(sa.select(Notification).where(Notification.kind == "submitted"))
     assert [n.recipient_id for n in submitted] == [org.users.coordinator.id]
-    service.transition(org.users.coordinator, task, "return", note="请补充台账")
+    workflow.transition(org.users.coordinator, task, "return", note="请补充台账")
     returned = list(
         db.session.scalars(sa.select(Notification).where(Notification.kind == "returned"))
     )

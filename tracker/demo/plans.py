@@ -17,6 +17,7 @@ from tracker.plans import service as plans
 from tracker.plans.models import Plan
 from tracker.reports.service import REPORT_TASK_TITLE
 from tracker.tasks import service as tasks
+from tracker.tasks import workflow
 from tracker.tasks.models import Task
 from tracker.units.models import Unit
 
@@ -70,17 +71,17 @@ def _work_through(
 ) -> None:
     """签收, enter the proof, 申请办结 and — when `accepted` — review the evidence and 办结."""
     with at(claimed, 9, 30):
-        tasks.transition(worker, task, "claim", note="已签收，按计划推进。")
+        workflow.transition(worker, task, "claim", note="已签收，按计划推进。")
     with at(workdays.add_workdays(submitted, -2), 15, 0):
         if prove is None or not prove(task, worker):
             attach_evidence(task, worker, result)
     with at(submitted, 16, 0):
-        tasks.transition(worker, task, "submit", result_statement=result)
+        workflow.transition(worker, task, "submit", result_statement=result)
     if accepted is not None:
         with at(accepted, 10, 0):
             verify_evidence(task, office)
         with at(accepted, 10, 30):
-            tasks.transition(office, task, "accept", note="材料齐全，同意办结。")
+            workflow.transition(office, task, "accept", note="材料齐全，同意办结。")
 
 
 def load_plan_2020(directory: Directory) -> bool:
@@ -308,24 +309,24 @@ def _advance(task: Task, item: dict, directory: Directory, *, claimed: date, tod
         )
         return
     with at(claimed, 9, 30):
-        tasks.transition(worker, task, "claim", note="已签收。")
+        workflow.transition(worker, task, "claim", note="已签收。")
     with at(today - timedelta(days=7), 16):
         prove(task, worker)
     progress = item.get("progress", 0)
     if progress and task.target_count is None:
         with at(today - timedelta(days=6), 17):
-            tasks.add_progress(
+            workflow.add_progress(
                 worker,
                 task,
                 progress=max(progress - 20, 10),
                 note="已制定工作方案，明确责任人和时间节点。",
             )
         with at(today - timedelta(days=1), 17):
-            tasks.add_progress(
+            workflow.add_progress(
                 worker, task, progress=progress, note="按方案推进，阶段性工作已完成。"
             )
     if status == "submitted":
         with at(today - timedelta(days=1), 11):
             attach_evidence(task, worker, item["result"])
         with at(today, 9):
-            tasks.transition(worker, task, "submit", result_statement=item["result"])
+            workflow.transition(worker, task, "submit", result_statement=item["result"])

@@ -27,7 +27,7 @@ from tracker.extensions import db
 from tracker.records.models import Record
 from tracker.reminders.inbox import notify
 from tracker.tasks.models import Task
-from tracker.tasks.service import chiefs_of, task_link
+from tracker.tasks.workflow import chiefs_of, task_link
 
 log = logging.getLogger(__name__)
 

@@ -23,7 +23,7 @@ from tracker.extensions import db
 from tracker.tasks.labels import STATUS_LABELS
 from tracker.tasks.models import OPEN_STATUSES, Task
 from tracker.tasks.queries import work_scope
-from tracker.tasks.service import task_link
+from tracker.tasks.workflow import task_link
 
 PRODUCT_ID = "-//Duban//Task deadlines//ZH"
 #: The reminder fires this long before the (all-day) event starts: 09:00 the day before.

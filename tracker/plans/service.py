@@ -19,7 +19,8 @@ from tracker.extensions import db
 from tracker.plans.models import Plan, Section
 from tracker.reminders.inbox import notify
 from tracker.tasks.models import OPEN_STATUSES, Task
-from tracker.tasks.service import assign, chiefs_of, plan_content
+from tracker.tasks.service import assign, plan_content
+from tracker.tasks.workflow import chiefs_of
 from tracker.units.models import Unit
 
 log = logging.getLogger(__name__)

@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 from tracker.evidence.queries import count_for_task, pending_for_task
 from tracker.records.labels import STEP_LABELS
 from tracker.records.service import live_record_count, open_decision_steps
-from tracker.tasks import service as task_service
+from tracker.tasks import workflow
 from tracker.tasks.models import Task
 
 
@@ -43,7 +43,7 @@ def acceptance_problem(task: Task) -> str | None:
 
 def register() -> None:
     """Add the rules to the task workflow (once per process)."""
-    if submission_problem not in task_service.SUBMIT_CHECKS:
-        task_service.SUBMIT_CHECKS.append(submission_problem)
-    if acceptance_problem not in task_service.ACCEPT_CHECKS:
-        task_service.ACCEPT_CHECKS.append(acceptance_problem)
+    if submission_problem not in workflow.SUBMIT_CHECKS:
+        workflow.SUBMIT_CHECKS.append(submission_problem)
+    if acceptance_problem not in workflow.ACCEPT_CHECKS:
+        workflow.ACCEPT_CHECKS.append(acceptance_problem)

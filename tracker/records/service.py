@@ -27,7 +27,7 @@ from tracker.records.models import (
 )
 from tracker.tasks.labels import STATUS_LABELS
 from tracker.tasks.models import Task
-from tracker.tasks.service import TransitionDenied
+from tracker.tasks.workflow import TransitionDenied
 
 log = logging.getLogger(__name__)
 

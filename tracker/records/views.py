@@ -36,7 +36,7 @@ from tracker.records.ledger import COLUMNS
 from tracker.records.models import DECISION_STEPS, RECORD_KINDS, LegalAdvisor, Record
 from tracker.tasks.models import Task
 from tracker.tasks.queries import visible_plans
-from tracker.tasks.service import TransitionDenied
+from tracker.tasks.workflow import TransitionDenied
 from tracker.units.models import Unit
 from tracker.units.queries import subtree
 

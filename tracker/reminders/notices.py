@@ -49,7 +49,7 @@ class _People:
         self._coordinators: dict[int, list[User]] = {}
 
     def chiefs(self, unit: Unit | None) -> list[User]:
-        from tracker.tasks.service import chiefs_of
+        from tracker.tasks.workflow import chiefs_of
 
         if unit is None:
             return []

@@ -256,7 +256,7 @@ def create_report_task(actor, plan: Plan) -> Task | None:
     published (the task is done). Nothing is made when the plan's report already has a task that
     was not cancelled, or another plan of the bureau's year has one."""
     from tracker.tasks import service as tasks
-    from tracker.tasks.service import chiefs_of
+    from tracker.tasks.workflow import chiefs_of
 
     draft = ensure_draft(actor, plan)
     # one reporting task per bureau and year, even when the bureau publishes a second plan of

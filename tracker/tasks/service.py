@@ -1,13 +1,8 @@
-"""Task writes: create, edit, copy, reorder, progress reports and the workflow.
-
-The workflow (交办 → 签收 → 办理 → 申请办结 → 办结, 退回, 撤销) is enforced here and only here:
-who may act comes from core.permissions, which state allows what from TRANSITIONS below.
-"""
+"""Task writes: create, edit, copy, reorder and delete tasks, assign them (交办) and expand the
+occurrences of a recurring task; the helpers the workflow shares (version check, timeline)."""
 
 from __future__ import annotations
 
-import logging
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -19,66 +14,11 @@ from tracker.audit.service import changes, log_event
 from tracker.core import clock
 from tracker.core.exceptions import DomainError, stale_edit
 from tracker.core.ordering import move_among
-from tracker.core.permissions import can
 from tracker.extensions import db
 from tracker.plans.models import Plan, Section
-from tracker.reminders.inbox import notify
-from tracker.tasks.labels import ACTION_LABELS, STATUS_LABELS
-from tracker.tasks.models import OPEN_STATUSES, RECURRENCES, TASK_KINDS, Task, TaskUpdate
+from tracker.tasks.models import RECURRENCES, TASK_KINDS, Task, TaskUpdate
 from tracker.tasks.recurrence import periods
 from tracker.units.models import Unit
-
-log = logging.getLogger(__name__)
-
-
-class TransitionError(DomainError):
-    """The task's state does not allow the action (HTTP 409)."""
-
-
-class TransitionDenied(DomainError):
-    """The user may not perform the action on this task (HTTP 403)."""
-
-
-@dataclass(frozen=True)
-class Transition:
-    permission: str
-    sources: frozenset[str]
-    target: str
-
-
-TRANSITIONS: dict[str, Transition] = {
-    "claim": Transition("task.claim", frozenset({"assigned"}), "in_progress"),
-    "submit": Transition("task.submit", frozenset({"in_progress"}), "submitted"),
-    "accept": Transition("task.accept", frozenset({"submitted"}), "done"),
-    "return": Transition("task.return", frozenset({"submitted", "done"}), "in_progress"),
-    "cancel": Transition(
-        "task.cancel", frozenset({"assigned", "in_progress", "submitted"}), "cancelled"
-    ),
-}
-
-
-#: Rules other features add (records, evidence): each returns why a task may not take the
-#: step now, or None. They run inside `transition` before anything changes.
-SUBMIT_CHECKS: list[Callable[[Task], str | None]] = []
-ACCEPT_CHECKS: list[Callable[[Task], str | None]] = []
-
-
-def _run_checks(checks, task: Task) -> None:
-    for check in checks:
-        problem = check(task)
-        if problem:
-            raise DomainError(problem)
-
-
-def allowed_transitions(user, task: Task) -> list[str]:
-    """The workflow actions `user` may take on `task` now (for showing buttons)."""
-    if task.plan.status == "closed":
-        return []
-    return [
-        action
-        for action, t in TRANSITIONS.items()
-        if task.status in t.sources and can(user, t.permission, task)
-    ]
 
 
 def check_version(task: Task, expected_version: int | None) -> None:
@@ -93,7 +33,7 @@ def check_version(task: Task, expected_version: int | None) -> None:
     )
 
 
-def _timeline(
+def add_timeline_entry(
     actor,
     task: Task,
     kind: str,
@@ -103,6 +43,7 @@ def _timeline(
     status_from: str | None = None,
     status_to: str | None = None,
 ) -> TaskUpdate:
+    """Append an entry to the task's timeline (in the current transaction)."""
     entry = TaskUpdate(
         task=task,
         kind=kind,
@@ -118,289 +59,14 @@ def _timeline(
     return entry
 
 
-def _touch(actor, task: Task) -> None:
+def touch(actor, task: Task) -> None:
+    """Stamp who changed the task and when."""
     task.updated_by_id = getattr(actor, "id", None)
     task.updated_at = clock.now()
 
 
-def task_link(task: Task) -> str:
-    return f"/tasks/{task.id}"
-
-
-def chiefs_of(unit: Unit | None) -> list[User]:
-    """Who answers for `unit`'s tasks: its active chiefs; for a unit without one (the legal
-    office itself, a small subordinate unit) the coordinators of the unit, else of its bureau."""
-    if unit is None:
-        return []
-    people = list(
-        db.session.scalars(
-            sa.select(User)
-            .where(
-                User.unit_id == unit.id,
-                User.role.in_(["chief", "coordinator"]),
-                User.is_disabled.is_(False),
-            )
-            .order_by(User.id)
-        )
-    )
-    chiefs = [u for u in people if u.role == "chief"]
-    if chiefs or people:
-        return chiefs or people
-    bureau = unit.bureau or unit
-    return list(
-        db.session.scalars(
-            sa.select(User)
-            .join(Unit, User.unit_id == Unit.id)
-            .where(
-                User.role == "coordinator",
-                User.is_disabled.is_(False),
-                Unit.path.startswith(bureau.path),
-            )
-            .order_by(User.id)
-        )
-    )
-
-
-def coordinators_of(plan: Plan) -> list[User]:
-    return list(
-        db.session.scalars(
-            sa.select(User)
-            .join(Unit, User.unit_id == Unit.id)
-            .where(
-                User.role == "coordinator",
-                User.is_disabled.is_(False),
-                Unit.path.startswith(plan.bureau.path),
-            )
-            .order_by(User.id)
-        )
-    )
-
-
-def _people_responsible(task: Task) -> list[User]:
-    people = {u.id: u for u in chiefs_of(task.lead_unit)}
-    if task.owner is not None and not task.owner.is_disabled:
-        people[task.owner.id] = task.owner
-    return list(people.values())
-
-
-# -- the workflow ----------------------------------------------------------------------------
-
-
-def transition(
-    actor,
-    task: Task,
-    action: str,
-    *,
-    note: str = "",
-    result_statement: str | None = None,
-    expected_version: int | None = None,
-) -> Task:
-    """Move `task` through the workflow; raise TransitionDenied / TransitionError / Conflict."""
-    rule = TRANSITIONS.get(action)
-    if rule is None:
-        raise TransitionError(_("Unknown action."))
-    if not can(actor, rule.permission, task):
-        raise TransitionDenied(_("You may not %(action)s this task.", action=ACTION_LABELS[action]))
-    check_version(task, expected_version)
-    if task.plan.status == "closed":
-        raise TransitionError(_("The plan is closed; its tasks can no longer change."))
-    if task.status not in rule.sources:
-        raise TransitionError(
-            _(
-                "The task is “%(status)s”; “%(action)s” is not possible now.",
-                status=STATUS_LABELS[task.status],
-                action=ACTION_LABELS[action],
-            )
-        )
-    note = (note or "").strip()
-    if action == "submit":
-        statement = (
-            result_statement if result_statement is not None else task.result_statement
-        ).strip()
-        if not statement:
-            raise DomainError(
-                _("Describe the result (成效) before applying for completion."), "result_statement"
-            )
-        _run_checks(SUBMIT_CHECKS, task)
-        task.result_statement = statement
-        task.submitted_on = clock.today()
-    if action in ("return", "cancel") and not note:
-        raise DomainError(_("Give a reason."), "note")
-    if action == "accept":
-        _run_checks(ACCEPT_CHECKS, task)
-
-    before = {"status": task.status}
-    task.status = rule.target
-    if action == "accept":
-        task.completed_at = clock.now()
-        task.progress = 100
-    if action == "return":
-        task.completed_at = None
-        task.submitted_on = None
-    _touch(actor, task)
-    _timeline(
-        actor,
-        task,
-        action,
-        note=note,
-        status_from=before["status"],
-        status_to=task.status,
-        progress=task.progress if action == "accept" else None,
-    )
-    after = {"status": task.status}
-    if note:
-        after["note"] = note
-    if action == "submit":
-        after["result_statement"] = task.result_statement
-    db.session.flush()
-    log_event(actor, f"task.{action}", task, before=before, after=after)
-    if action == "cancel":
-        _cancel_open_occurrences(actor, task, note)
-    _notify_transition(actor, task, action, note)
-    if task.parent is not None:
-        _roll_up_progress(task.parent)
-    log.info("task %s: %s by %s", task.id, action, getattr(actor, "username", "?"))
-    return task
-
-
-def _cancel_open_occurrences(actor, task: Task, note: str) -> None:
-    """Cancelling a recurring task cancels the occurrences not yet done."""
-    for occurrence in task.occurrences:
-        if occurrence.status in OPEN_STATUSES:
-            before = occurrence.status
-            occurrence.status = "cancelled"
-            _touch(actor, occurrence)
-            _timeline(
-                actor, occurrence, "cancel", note=note, status_from=before, status_to="cancelled"
-            )
-            db.session.flush()
-            log_event(
-                actor,
-                "task.cancel",
-                occurrence,
-                before={"status": before},
-                after={"status": "cancelled", "note": note},
-            )
-
-
-def _notify_transition(actor, task: Task, action: str, note: str) -> None:
-    link = task_link(task)
-    if action == "submit":
-        for coordinator in coordinators_of(task.plan):
-            notify(
-                coordinator,
-                "submitted",
-                _("Submitted for acceptance: %(title)s", title=task.title),
-                link=link,
-                task=task,
-            )
-        return
-    titles = {
-        "return": _("Returned: %(title)s", title=task.title),
-        "accept": _("Accepted as done: %(title)s", title=task.title),
-        "cancel": _("Cancelled: %(title)s", title=task.title),
-    }
-    if action not in titles:
-        return
-    for person in _people_responsible(task):
-        if person.id != getattr(actor, "id", None):
-            notify(
-                person,
-                {"return": "returned"}.get(action, action),
-                titles[action],
-                body=note,
-                link=link,
-                task=task,
-            )
-
-
-def _roll_up_progress(parent: Task) -> None:
-    """A recurring task follows its occurrences: progress is the share done, and it is done
-    itself once every occurrence is done or cancelled (and reopens if one is returned)."""
-    live = [o for o in parent.occurrences if o.status != "cancelled"]
-    if not live:
-        return
-    parent.progress = round(100 * sum(o.status == "done" for o in live) / len(live))
-    all_done = all(o.status == "done" for o in live)
-    before = parent.status
-    if all_done and parent.status in OPEN_STATUSES:
-        parent.status = "done"
-        parent.completed_at = max(o.completed_at for o in live if o.completed_at)
-    elif not all_done and parent.status == "done":
-        parent.status = "in_progress"
-        parent.completed_at = None
-    if parent.status != before:
-        db.session.flush()
-        log_event(
-            None,
-            "task.roll_up",
-            parent,
-            before={"status": before},
-            after={"status": parent.status},
-            actor_name="system",
-        )
-
-
-def add_progress(
-    actor, task: Task, *, note: str, progress: int, expected_version: int | None = None
-) -> TaskUpdate:
-    """Append a progress report (进展反馈) and set the task's progress."""
-    if not can(actor, "task.update", task):
-        raise TransitionDenied(_("You may not report progress on this task."))
-    check_version(task, expected_version)
-    if task.status != "in_progress":
-        raise TransitionError(
-            _(
-                "Progress can be reported while a task is in progress; this one is “%(status)s”.",
-                status=STATUS_LABELS[task.status],
-            )
-        )
-    note = (note or "").strip()
-    if not note:
-        raise DomainError(_("Describe what was done."), "note")
-    if not 0 <= progress <= 100:
-        raise DomainError(_("Progress is a percentage from 0 to 100."), "progress")
-    before = {"progress": task.progress}
-    task.progress = progress
-    _touch(actor, task)
-    entry = _timeline(actor, task, "progress", note=note, progress=progress)
-    db.session.flush()
-    log_event(
-        actor, "task.progress", task, before=before, after={"progress": progress, "note": note}
-    )
-    return entry
-
-
-def assign_owner(
-    actor, task: Task, owner: User | None, *, expected_version: int | None = None
-) -> Task:
-    """Name the person responsible (责任人) within the lead unit."""
-    if not can(actor, "task.assign_owner", task):
-        raise TransitionDenied(_("You may not assign this task."))
-    check_version(task, expected_version)
-    if owner is not None:
-        _check_owner(owner, task.lead_unit)
-    if task.owner_id == (owner.id if owner else None):
-        return task
-    before = {"owner_id": task.owner_id}
-    task.owner = owner
-    task.owner_id = owner.id if owner else None
-    _touch(actor, task)
-    _timeline(actor, task, "owner", note=owner.display_name if owner else "")
-    db.session.flush()
-    log_event(actor, "task.assign_owner", task, before=before, after={"owner_id": task.owner_id})
-    if owner is not None and owner.id != getattr(actor, "id", None) and task.status != "draft":
-        notify(
-            owner,
-            "assigned",
-            _("Assigned to you: %(title)s", title=task.title),
-            link=task_link(task),
-            task=task,
-        )
-    return task
-
-
-def _check_owner(owner: User, lead_unit: Unit | None) -> None:
+def check_owner(owner: User, lead_unit: Unit | None) -> None:
+    """Refuse an owner who is disabled or outside the lead unit."""
     if owner.is_disabled:
         raise DomainError(_("%(name)s's account is disabled.", name=owner.display_name), "owner_id")
     if (
@@ -473,7 +139,7 @@ def _validate(plan: Plan, data: TaskData, *, allow_missing_lead: bool = False) -
         if value is not None and value < 0:
             raise DomainError(_("Counts cannot be negative."), name)
     if data.owner is not None:
-        _check_owner(data.owner, data.lead_unit)
+        check_owner(data.owner, data.lead_unit)
     if data.supervisor is not None and data.supervisor.role != "leader":
         raise DomainError(_("The supervisor must be a leader."), "supervisor_id")
 
@@ -529,7 +195,7 @@ def create_task(actor, plan: Plan, data: TaskData, *, allow_missing_lead: bool =
         position=_next_position(plan, data.section),
     )
     _apply(task, data)
-    _touch(actor, task)
+    touch(actor, task)
     db.session.add(task)
     db.session.flush()
     log_event(actor, "task.create", task, after=task.to_audit())
@@ -548,7 +214,7 @@ def update_task(actor, task: Task, data: TaskData, *, expected_version: int | No
     if data.section is not task.section:
         task.position = _next_position(task.plan, data.section)
     _apply(task, data)
-    _touch(actor, task)
+    touch(actor, task)
     db.session.flush()
     old, new = changes(before, task.to_audit())
     if new:
@@ -608,7 +274,7 @@ def move_task(actor, task: Task, direction: str) -> None:
     )
     if not move_among(siblings, task, direction):
         return
-    _touch(actor, task)
+    touch(actor, task)
     log_event(actor, "task.move", task, after={"direction": direction, "position": task.position})
 
 
@@ -627,8 +293,8 @@ def assign(actor, task: Task, *, today: date) -> None:
     task.status = "assigned"
     if task.start_date is None:
         task.start_date = today
-    _touch(actor, task)
-    _timeline(actor, task, "assign", status_from="draft", status_to="assigned")
+    touch(actor, task)
+    add_timeline_entry(actor, task, "assign", status_from="draft", status_to="assigned")
     db.session.flush()
     log_event(actor, "task.assign", task, before={"status": "draft"}, after={"status": "assigned"})
     if task.recurrence != "none":
@@ -667,7 +333,7 @@ def expand_occurrences(actor, task: Task) -> list[Task]:
             position=task.position,
             progress=0,
         )
-        _touch(actor, occurrence)
+        touch(actor, occurrence)
         db.session.add(occurrence)
         created.append(occurrence)
     if task.due_date is None and created:

@@ -26,7 +26,7 @@ from tracker.records.labels import DEFAULT_KIND_FOR_TASK
 from tracker.records.labels import KIND_LABELS as RECORD_KIND_LABELS
 from tracker.records.queries import records_of_task
 from tracker.reminders.sweep import reminders_for_task
-from tracker.tasks import service
+from tracker.tasks import service, workflow
 from tracker.tasks.forms import NONE, OwnerForm, ProgressForm, TaskForm, TransitionForm
 from tracker.tasks.labels import ACTION_LABELS, KIND_LABELS, RECURRENCE_LABELS, STATUS_LABELS
 from tracker.tasks.lights import LIGHT_CSS, LIGHT_LABELS, LightPolicy, days_overdue, light_of
@@ -175,7 +175,7 @@ def render_task_page(
         record_kind_labels=RECORD_KIND_LABELS,
         days_overdue=days_overdue(task, policy.today),
         reminders=reminders_for_task(task),
-        actions=service.allowed_transitions(current_user, task),
+        actions=workflow.allowed_transitions(current_user, task),
         timeline=_timeline(task),
         progress_form=progress_form,
         transition_form=transition_form,
@@ -219,10 +219,10 @@ def _act(task: Task, work, *, success: str, forms: dict, action: str | None = No
         flash(success, "success")
         return redirect(url_for("tasks.show", task_id=task.id))
     error = refusal.error
-    if isinstance(error, service.TransitionDenied):
+    if isinstance(error, workflow.TransitionDenied):
         record_denial(current_user, action or "task", task, reason=error.message)
         abort(403)
-    if isinstance(error, service.TransitionError):
+    if isinstance(error, workflow.TransitionError):
         record_denial(
             current_user, action or "task", task, reason=error.message, event="task.refused"
         )
@@ -251,7 +251,7 @@ def progress(task_id: int):
         return render_task_page(task, status=422, progress_form=form, open_action="progress")
     return _act(
         task,
-        lambda: service.add_progress(
+        lambda: workflow.add_progress(
             current_user,
             task,
             note=form.note.data,
@@ -267,13 +267,13 @@ def progress(task_id: int):
 @bp.route("/<int:task_id>/<any(claim, submit, accept, return, cancel):action>", methods=["POST"])
 def act(task_id: int, action: str):
     task = get_task_or_404(task_id)
-    require(current_user, service.TRANSITIONS[action].permission, task)
+    require(current_user, workflow.TRANSITIONS[action].permission, task)
     form = TransitionForm()
     if not form.validate_on_submit():
         return render_task_page(task, status=422, transition_form=form, open_action=action)
     return _act(
         task,
-        lambda: service.transition(
+        lambda: workflow.transition(
             current_user,
             task,
             action,
@@ -300,7 +300,7 @@ def owner(task_id: int):
     person = db.session.get(User, form.owner_id.data) if form.owner_id.data else None
     return _act(
         task,
-        lambda: service.assign_owner(
+        lambda: workflow.assign_owner(
             current_user, task, person, expected_version=form_version(form)
         ),
         success=_("Owner saved."),

@@ -10,9 +10,10 @@ import pytest
 
 from tests.exports.conftest import TODAY, load_workbook, rows_by_header, sheet_xml, text
 from tests.factories import make_task, reporting_task
+from tracker.core import spreadsheets
+from tracker.core.spreadsheets import MAX_CELL_CHARS
 from tracker.evidence.queries import count_for_task
-from tracker.exports import xlsx
-from tracker.exports.xlsx import MAX_CELL_CHARS, write_plan_workbook
+from tracker.exports.xlsx import write_plan_workbook
 from tracker.extensions import db
 from tracker.tasks import workflow
 from tracker.tasks.lights import LightPolicy
@@ -302,10 +303,10 @@ def test_control_characters_and_non_characters_do_not_break_the_file(app, org, w
 
 
 def test_what_no_cell_can_hold_is_dropped_or_replaced_and_the_rest_kept(app):
-    assert xlsx.clean_text("a\x00b\ud800c\ufffe") == "ab\ufffdc\ufffd"
+    assert spreadsheets.clean_text("a\x00b\ud800c\ufffe") == "ab\ufffdc\ufffd"
     buffer = io.BytesIO()
-    writer = xlsx.WorkbookWriter(buffer)
-    sheet = writer.sheet("S", [xlsx.Column("Text")])
+    writer = spreadsheets.WorkbookWriter(buffer)
+    sheet = writer.sheet("S", [spreadsheets.Column("Text")])
     sheet.append(["nul\x00 and \udfff lone surrogate"])
     sheet.close()
     writer.close()
@@ -315,20 +316,20 @@ def test_what_no_cell_can_hold_is_dropped_or_replaced_and_the_rest_kept(app):
 
 def test_cutting_never_splits_a_character_outside_the_basic_plane():
     emoji = "😀" * 20_000  # two UTF-16 units each
-    cut = xlsx.cut_to(emoji, 101)
+    cut = spreadsheets.cut_to(emoji, 101)
     assert cut == "😀" * 50
-    assert xlsx.utf16_length(emoji) == 40_000
+    assert spreadsheets.utf16_length(emoji) == 40_000
 
 
 def test_sheet_names_are_valid_and_unique(app):
-    writer = xlsx.WorkbookWriter(io.BytesIO())
+    writer = spreadsheets.WorkbookWriter(io.BytesIO())
     names = [writer.sheet_name(n) for n in ("a/b:c", "A/B:C", "x" * 40, "x" * 40, "'q'")]
     writer.close()
     assert names == ["a_b_c", "A_B_C (2)", "x" * 31, "x" * 27 + " (2)", "q"]
 
 
 def test_the_workbook_is_written_in_constant_memory_mode(app, work):
-    writer = xlsx.WorkbookWriter(io.BytesIO())
+    writer = spreadsheets.WorkbookWriter(io.BytesIO())
     assert writer.book.constant_memory
     assert not writer.book.strings_to_formulas
     assert not writer.book.strings_to_numbers

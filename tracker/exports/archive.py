@@ -24,8 +24,8 @@ from datetime import datetime
 from flask_babel import gettext as _
 
 from tracker.core import clock, storage
+from tracker.core.spreadsheets import clean_text
 from tracker.exports import queries
-from tracker.exports.xlsx import clean_text
 from tracker.plans.models import Plan
 
 log = logging.getLogger(__name__)

@@ -1,0 +1,248 @@
+"""A streaming .xlsx writer: typed columns, safe text cells, and a list of the cells it had to cut.
+
+Streaming: xlsxwriter's `constant_memory` mode writes each row out as soon as the next one
+begins, so memory stays flat however many rows a sheet has when the rows come from chunked
+queries.
+
+Cells hold values, never formulas. Every text goes through `write_string` (and the workbook
+turns formula, number and URL guessing off), so text beginning with `= + - @`, a tab or a
+carriage return is stored as typed; such cells also carry Excel's quote prefix, so editing the
+cell later does not turn it into a formula either. Control characters are written as the OOXML
+escapes `_xHHHH_` that Excel reads back as the original characters; only NUL (which no cell can
+hold) is dropped, and broken surrogates become U+FFFD. Text longer than a cell allows is cut
+with a visible marker and kept in the writer's warnings.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any, BinaryIO
+
+import xlsxwriter
+from flask_babel import gettext as _
+from xlsxwriter.utility import xl_rowcol_to_cell
+
+from tracker.core import clock
+
+#: The most characters a cell holds (Excel counts UTF-16 code units).
+MAX_CELL_CHARS = 32_767
+#: Warnings beyond this many are counted, not listed.
+MAX_LISTED_WARNINGS = 10_000
+#: Text that spreadsheet programs would read as the start of a formula.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+_BROKEN = re.compile("[\ud800-\udfff\ufffe\uffff]")
+
+TEXT, LONG, DATE, DATETIME, INT, NUMBER, PERCENT, FLAG, AUTO = (
+    "text",
+    "long",
+    "date",
+    "datetime",
+    "int",
+    "number",
+    "percent",
+    "flag",
+    "auto",
+)
+WIDTHS = {
+    TEXT: 18,
+    LONG: 50,
+    DATE: 12,
+    DATETIME: 17,
+    INT: 9,
+    NUMBER: 12,
+    PERCENT: 9,
+    FLAG: 8,
+    AUTO: 14,
+}
+
+
+# -- cell values -------------------------------------------------------------------------------
+
+
+def clean_text(value: str) -> str:
+    """The text as a cell can hold it: NUL dropped, broken surrogates and the non-characters
+    U+FFFE/U+FFFF replaced with U+FFFD; everything visible is kept."""
+    if "\x00" in value:
+        value = value.replace("\x00", "")
+    return _BROKEN.sub("\ufffd", value)
+
+
+def utf16_length(text: str) -> int:
+    return len(text.encode("utf-16-le", "surrogatepass")) // 2
+
+
+def cut_to(text: str, units: int) -> str:
+    """The longest start of `text` of at most `units` UTF-16 code units (no pair split)."""
+    return text.encode("utf-16-le")[: units * 2].decode("utf-16-le", "ignore")
+
+
+def truncation_marker(length: int) -> str:
+    return _(" …[cut here: %(length)d characters in all; see the Warnings sheet]", length=length)
+
+
+def local_naive(moment: datetime) -> datetime:
+    """A stored UTC moment as the bureau's wall-clock time (cells have no time zone)."""
+    return clock.to_local(moment).replace(tzinfo=None)
+
+
+def yes_no(value: bool) -> str:
+    return _("yes") if value else _("no")
+
+
+def label(labels: dict, key: str | None) -> str:
+    if key is None:
+        return ""
+    return str(labels[key]) if key in labels else key
+
+
+# -- writing -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Column:
+    header: str
+    kind: str = TEXT
+    width: float | None = None
+
+
+@dataclass
+class CutCell:
+    """A text cut to fit its cell, for the Warnings sheet."""
+
+    sheet: str
+    cell: str
+    row_ref: str
+    column: str
+    length: int
+
+
+_SHEET_NAME_BAD = re.compile(r"[\[\]:*?/\\]")
+
+
+class Sheet:
+    """One worksheet written row by row: header frozen, widths set, filter over the rows."""
+
+    def __init__(self, writer: WorkbookWriter, name: str, columns: Sequence[Column]):
+        self.writer = writer
+        self.name = name
+        self.columns = list(columns)
+        self.worksheet = writer.book.add_worksheet(name)
+        self.row = 0
+        for index, column in enumerate(self.columns):
+            self.worksheet.set_column(index, index, column.width or WIDTHS[column.kind])
+        for index, column in enumerate(self.columns):
+            self.worksheet.write_string(0, index, clean_text(column.header), writer.header_format)
+        self.worksheet.freeze_panes(1, 0)
+
+    @property
+    def data_rows(self) -> int:
+        return self.row
+
+    def append(self, values: Sequence[Any], ref: str = "") -> None:
+        """Write the next row; `ref` names it in warnings (e.g. "task 12")."""
+        self.row += 1
+        for index, (column, value) in enumerate(zip(self.columns, values, strict=True)):
+            self._write(self.row, index, column, value, ref)
+
+    def _write(self, row: int, col: int, column: Column, value: Any, ref: str) -> None:
+        if value is None or value == "":
+            return
+        formats = self.writer.formats
+        kind = column.kind
+        if kind == AUTO:
+            is_number = isinstance(value, int | float | Decimal) and not isinstance(value, bool)
+            kind = NUMBER if is_number else TEXT
+        if kind == DATE and isinstance(value, date):
+            if isinstance(value, datetime):
+                value = local_naive(value).date()
+            self.worksheet.write_datetime(row, col, value, formats["date"])
+        elif kind == DATETIME and isinstance(value, datetime):
+            self.worksheet.write_datetime(row, col, local_naive(value), formats["datetime"])
+        elif kind in (INT, NUMBER) and isinstance(value, int | float | Decimal):
+            fmt = formats["int"] if kind == INT else formats["number"]
+            self.worksheet.write_number(row, col, float(value), fmt)
+        elif kind == PERCENT and isinstance(value, int | float | Decimal):
+            self.worksheet.write_number(row, col, float(value) / 100, formats["percent"])
+        elif kind == FLAG:
+            self.worksheet.write_string(row, col, yes_no(bool(value)), formats["text"])
+        else:
+            self._write_text(row, col, column, str(value), ref)
+
+    def _write_text(self, row: int, col: int, column: Column, text: str, ref: str) -> None:
+        text = clean_text(text)
+        length = utf16_length(text)
+        if length > MAX_CELL_CHARS:
+            marker = truncation_marker(length)
+            text = cut_to(text, MAX_CELL_CHARS - utf16_length(marker)) + marker
+            self.writer.warn(
+                CutCell(self.name, xl_rowcol_to_cell(row, col), ref, column.header, length)
+            )
+        risky = text.startswith(FORMULA_STARTS)
+        fmt = self.writer.formats["quoted" if risky else "text"]
+        self.worksheet.write_string(row, col, text, fmt)
+
+    def close(self) -> None:
+        self.worksheet.autofilter(0, 0, self.row, len(self.columns) - 1)
+
+
+class WorkbookWriter:
+    """An xlsxwriter workbook in constant-memory mode, with the formats and warnings shared by
+    its sheets."""
+
+    def __init__(self, target: str | BinaryIO, *, title: str = "", author: str = ""):
+        self.book = xlsxwriter.Workbook(
+            target,
+            {
+                "constant_memory": True,
+                "strings_to_formulas": False,
+                "strings_to_numbers": False,
+                "strings_to_urls": False,
+                "remove_timezone": True,
+            },
+        )
+        created = local_naive(clock.now())
+        self.book.set_properties(
+            {"title": clean_text(title), "author": clean_text(author), "created": created}
+        )
+        base = {"valign": "top"}
+        self.header_format = self.book.add_format(
+            {**base, "bold": True, "bg_color": "#E7EEF7", "bottom": 1, "text_wrap": True}
+        )
+        self.formats = {
+            "text": self.book.add_format(base),
+            "quoted": self.book.add_format({**base, "quote_prefix": True}),
+            "date": self.book.add_format({**base, "num_format": "yyyy-mm-dd"}),
+            "datetime": self.book.add_format({**base, "num_format": "yyyy-mm-dd hh:mm"}),
+            "int": self.book.add_format({**base, "num_format": "0"}),
+            "number": self.book.add_format({**base, "num_format": "General"}),
+            "percent": self.book.add_format({**base, "num_format": "0%"}),
+        }
+        self.warnings: list[CutCell] = []
+        self.warning_count = 0
+        self._names: set[str] = set()
+
+    def sheet_name(self, wanted: str) -> str:
+        """A valid, unique sheet name: no []:*?/\\, at most 31 characters."""
+        name = _SHEET_NAME_BAD.sub("_", clean_text(wanted)).strip("'") or "Sheet"
+        name = name[:31]
+        candidate, n = name, 2
+        while candidate.lower() in self._names:
+            suffix = f" ({n})"
+            candidate, n = name[: 31 - len(suffix)] + suffix, n + 1
+        self._names.add(candidate.lower())
+        return candidate
+
+    def sheet(self, name: str, columns: Sequence[Column]) -> Sheet:
+        return Sheet(self, self.sheet_name(name), columns)
+
+    def warn(self, warning: CutCell) -> None:
+        self.warning_count += 1
+        if len(self.warnings) < MAX_LISTED_WARNINGS:
+            self.warnings.append(warning)
+
+    def close(self) -> None:
+        self.book.close()

@@ -1,0 +1,447 @@
+"""The data sheets of a plan's compliance workbook: tasks, timeline, ledger, evidence and report
+sources, each written row by row from chunked queries (tracker.exports.queries)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from typing import Any
+
+from flask_babel import gettext as _
+
+from tracker.core.spreadsheets import (
+    AUTO,
+    DATE,
+    DATETIME,
+    FLAG,
+    INT,
+    LONG,
+    NUMBER,
+    PERCENT,
+    TEXT,
+    Column,
+    Sheet,
+    WorkbookWriter,
+    label,
+)
+from tracker.evidence.models import Evidence
+from tracker.exports import queries
+from tracker.exports.sources import report_figures
+from tracker.plans.models import Plan
+from tracker.records.labels import (
+    CATEGORY_LABELS,
+    CERTIFICATE_STATUS_LABELS,
+    CONCLUSION_LABELS,
+    INSPECTION_KIND_LABELS,
+    STEP_LABELS,
+    STUDY_KIND_LABELS,
+)
+from tracker.records.models import DECISION_STEPS
+from tracker.tasks.labels import ACTION_LABELS, KIND_LABELS, STATUS_LABELS
+from tracker.tasks.lights import LIGHT_LABELS, LightPolicy
+
+
+def _task_columns() -> list[Column]:
+    return [
+        Column(_("Task ID"), INT),
+        Column(_("Plan section"), TEXT, 30),
+        Column(_("Number"), TEXT, 8),
+        Column(_("Title"), LONG, 45),
+        Column(_("Period"), TEXT, 12),
+        Column(_("Kind"), TEXT),
+        Column(_("Lead unit"), TEXT, 14),
+        Column(_("Co-units"), TEXT, 20),
+        Column(_("Owner"), TEXT, 12),
+        Column(_("Supervisor"), TEXT, 12),
+        Column(_("Principal duty"), FLAG),
+        Column(_("Deadline as written"), TEXT, 14),
+        Column(_("Due date"), DATE),
+        Column(_("Status"), TEXT, 12),
+        Column(_("Light"), TEXT, 12),
+        Column(_("Completed at"), DATETIME),
+        Column(_("Days overdue"), INT),
+        Column(_("Days late when finished"), INT),
+        Column(_("Progress"), PERCENT),
+        Column(_("Target"), INT),
+        Column(_("Achieved"), INT),
+        Column(_("Measure"), TEXT, 8),
+        Column(_("Result statement"), LONG, 60),
+        Column(_("Evidence"), INT),
+        Column(_("Verified evidence"), INT),
+    ]
+
+
+def write_tasks(writer: WorkbookWriter, plan: Plan, policy: LightPolicy, chunk_size: int) -> Sheet:
+    sections = queries.plan_sections(plan)
+    sheet = writer.sheet(_("Tasks"), _task_columns())
+    for row in queries.task_rows(plan, policy, chunk_size=chunk_size):
+        section = sections.get(row.section_id) if row.section_id else None
+        sheet.append(
+            [
+                row.id,
+                section.heading if section else "",
+                row.number,
+                row.title,
+                row.period_label,
+                label(KIND_LABELS, row.kind),
+                row.lead_unit,
+                row.co_units,
+                row.owner,
+                row.supervisor,
+                row.is_principal_duty,
+                row.deadline_text,
+                row.due_date,
+                label(STATUS_LABELS, row.status),
+                label(LIGHT_LABELS, row.light),
+                row.completed_at,
+                row.days_overdue,
+                row.days_late,
+                row.progress,
+                row.target_count,
+                row.achieved_count,
+                row.target_measure,
+                row.result_statement,
+                row.evidence_count,
+                row.verified_count,
+            ],
+            ref=_("task %(id)d", id=row.id),
+        )
+    sheet.close()
+    return sheet
+
+
+def write_updates(writer: WorkbookWriter, plan: Plan, chunk_size: int) -> Sheet:
+    sheet = writer.sheet(
+        _("Updates"),
+        [
+            Column(_("Update ID"), INT),
+            Column(_("Time"), DATETIME),
+            Column(_("Task ID"), INT),
+            Column(_("Number"), TEXT, 8),
+            Column(_("Task"), LONG, 40),
+            Column(_("Action"), TEXT, 14),
+            Column(_("By"), TEXT, 12),
+            Column(_("Note"), LONG, 60),
+            Column(_("Progress"), PERCENT),
+            Column(_("Status before"), TEXT, 12),
+            Column(_("Status after"), TEXT, 12),
+        ],
+    )
+    for row in queries.update_rows(plan, chunk_size=chunk_size):
+        sheet.append(
+            [
+                row.id,
+                row.created_at,
+                row.task_id,
+                row.task_number,
+                row.task_title,
+                label(ACTION_LABELS, row.kind),
+                row.author_name,
+                row.note,
+                row.progress,
+                label(STATUS_LABELS, row.status_from),
+                label(STATUS_LABELS, row.status_to),
+            ],
+            ref=_("update %(id)d", id=row.id),
+        )
+    sheet.close()
+    return sheet
+
+
+Getter = Callable[[Any], Any]
+
+
+def _step_columns() -> list[tuple[Column, Getter]]:
+    columns: list[tuple[Column, Getter]] = []
+    for name in DECISION_STEPS:
+
+        def done_on(r, name=name):
+            step = r.step(name)
+            return step.done_on if step else None
+
+        def note(r, name=name):
+            step = r.step(name)
+            if step is None:
+                return ""
+            if step.not_applicable_reason.strip() and step.done_on is None:
+                return _("Not applicable: %(reason)s", reason=step.not_applicable_reason)
+            return step.note
+
+        step_label = str(STEP_LABELS[name])
+        columns.append((Column(_("%(step)s: done on", step=step_label), DATE, 14), done_on))
+        columns.append((Column(_("%(step)s: note", step=step_label), LONG, 30), note))
+    return columns
+
+
+def record_columns(kind: str, today: date) -> list[tuple[Column, Getter]]:
+    """The kind's own columns, typed (dates as dates, counts as numbers)."""
+    specific: dict[str, list[tuple[Column, Getter]]] = {
+        "document_review": [
+            (Column(_("Document title"), LONG, 40), lambda r: r.document_title),
+            (Column(_("Drafting unit"), TEXT, 14), lambda r: r.drafting_unit),
+            (Column(_("On behalf of"), TEXT, 16), lambda r: r.on_behalf_of),
+            (Column(_("Received on"), DATE), lambda r: r.received_on),
+            (Column(_("Reviewed on"), DATE), lambda r: r.reviewed_on),
+            (Column(_("Reviewer"), TEXT, 12), lambda r: r.reviewer),
+            (Column(_("Conclusion"), TEXT, 14), lambda r: label(CONCLUSION_LABELS, r.conclusion)),
+            (Column(_("Opinion"), LONG), lambda r: r.opinion),
+            (Column(_("Published on"), DATE), lambda r: r.published_on),
+            (Column(_("Published at (URL)"), TEXT, 30), lambda r: r.published_url),
+            (Column(_("Filed"), FLAG), lambda r: r.is_filed),
+            (Column(_("Filed on"), DATE), lambda r: r.filed_on),
+        ],
+        "certification": [
+            (Column(_("Holder"), TEXT, 12), lambda r: r.holder_name),
+            (Column(_("Certificate number"), TEXT, 16), lambda r: r.certificate_number),
+            (Column(_("Enforcement field"), TEXT, 16), lambda r: r.enforcement_field),
+            (Column(_("Exam passed on"), DATE), lambda r: r.exam_passed_on),
+            (Column(_("Issued on"), DATE), lambda r: r.issued_on),
+            (Column(_("Expires on"), DATE), lambda r: r.expires_on),
+            (Column(_("Revoked on"), DATE), lambda r: r.revoked_on),
+            (Column(_("Reason for revocation"), TEXT, 20), lambda r: r.revoke_reason),
+            (
+                Column(_("Status"), TEXT, 10),
+                lambda r: label(CERTIFICATE_STATUS_LABELS, r.status_on(today)),
+            ),
+        ],
+        "consultation": [
+            (Column(_("Date"), DATE), lambda r: r.consulted_on),
+            (Column(_("Legal advisor"), TEXT, 20), lambda r: r.advisor.label if r.advisor else ""),
+            (Column(_("Matter"), LONG, 40), lambda r: r.matter),
+            (Column(_("Category"), TEXT, 14), lambda r: label(CATEGORY_LABELS, r.category)),
+            (Column(_("Advice"), LONG), lambda r: r.advice),
+            (Column(_("Adopted"), FLAG), lambda r: r.is_adopted),
+        ],
+        "inspection": [
+            (Column(_("Inspected organisation"), TEXT, 24), lambda r: r.target_organisation),
+            (
+                Column(_("Kind of inspection"), TEXT, 16),
+                lambda r: label(INSPECTION_KIND_LABELS, r.inspection_kind),
+            ),
+            (Column(_("Planned on"), DATE), lambda r: r.planned_on),
+            (Column(_("Done on"), DATE), lambda r: r.done_on),
+            (Column(_("Inspectors"), TEXT, 20), lambda r: r.inspectors),
+            (Column(_("Findings"), LONG), lambda r: r.findings),
+            (Column(_("Problems found"), INT), lambda r: r.problem_count),
+            (Column(_("Rectification due"), DATE), lambda r: r.rectification_due),
+            (Column(_("Rectified on"), DATE), lambda r: r.rectified_on),
+        ],
+        "decision": [
+            (Column(_("Decision"), LONG, 40), lambda r: r.decision_title),
+            (Column(_("Decided on"), DATE), lambda r: r.decided_on),
+            (Column(_("Open steps"), INT), lambda r: len(r.open_steps)),
+            *_step_columns(),
+        ],
+        "study_session": [
+            (Column(_("Held on"), DATE), lambda r: r.held_on),
+            (
+                Column(_("Kind"), TEXT, 16),
+                lambda r: label(STUDY_KIND_LABELS, r.session_kind),
+            ),
+            (Column(_("Topic"), LONG, 40), lambda r: r.topic),
+            (
+                Column(_("Chaired by"), TEXT, 12),
+                lambda r: r.chaired_by.display_name if r.chaired_by else r.chaired_by_name,
+            ),
+            (Column(_("Attendees"), LONG, 30), lambda r: r.attendees),
+            (Column(_("Number of attendees"), INT), lambda r: r.attendee_count),
+        ],
+        "metric": [
+            (Column(_("Metric"), TEXT, 30), lambda r: r.name),
+            (Column(_("Value"), NUMBER), lambda r: r.value),
+            (Column(_("Measure"), TEXT, 8), lambda r: r.measure),
+            (Column(_("As of"), DATE), lambda r: r.as_of),
+            (Column(_("Baseline value"), NUMBER), lambda r: r.baseline_value),
+            (Column(_("Baseline year"), INT), lambda r: r.baseline_year),
+        ],
+    }
+    return specific[kind]
+
+
+def record_sheet_names() -> dict[str, str]:
+    """Short sheet names per record kind (a sheet name holds at most 31 characters)."""
+    return {
+        "document_review": _("Document reviews"),
+        "certification": _("Certificates"),
+        "consultation": _("Consultations"),
+        "inspection": _("Inspections"),
+        "decision": _("Decisions"),
+        "study_session": _("Study sessions"),
+        "metric": _("Metrics"),
+    }
+
+
+def write_records(
+    writer: WorkbookWriter, plan: Plan, kind: str, today: date, chunk_size: int
+) -> Sheet:
+    own = record_columns(kind, today)
+    columns = [
+        Column(_("Record ID"), INT),
+        Column(_("Task ID"), INT),
+        Column(_("Task"), LONG, 36),
+        Column(_("Unit"), TEXT, 14),
+        Column(_("Date"), DATE),
+        Column(_("Summary"), LONG, 40),
+        *[column for column, _getter in own],
+        Column(_("Evidence"), INT),
+        Column(_("Void"), FLAG),
+        Column(_("Reason it is void"), TEXT, 20),
+        Column(_("Entered by"), TEXT, 12),
+        Column(_("Entered at"), DATETIME),
+    ]
+    sheet = writer.sheet(record_sheet_names()[kind], columns)
+    for record, evidence_count in queries.records_of_kind(plan, kind, chunk_size=chunk_size):
+        task = record.task
+        sheet.append(
+            [
+                record.id,
+                task.id,
+                f"{task.number} {task.title}".strip(),
+                record.unit.name if record.unit else "",
+                record.occurred_on,
+                record.summary,
+                *[getter(record) for _column, getter in own],
+                evidence_count,
+                record.is_void,
+                record.void_reason,
+                record.created_by.display_name if record.created_by else "",
+                record.created_at,
+            ],
+            ref=_("record %(id)d", id=record.id),
+        )
+    sheet.close()
+    return sheet
+
+
+def evidence_state(evidence: Evidence) -> str:
+    if evidence.is_withdrawn:
+        return _("Withdrawn")
+    if evidence.is_superseded:
+        return _("Replaced by evidence %(id)d", id=evidence.superseded_by_id)
+    return _("Current")
+
+
+def evidence_kind_label(kind: str) -> str:
+    return {"file": _("File"), "link": _("Link"), "note": _("Note")}.get(kind, kind)
+
+
+def review_label(status: str) -> str:
+    return {
+        "pending": _("Pending review"),
+        "verified": _("Verified"),
+        "rejected": _("Rejected"),
+    }.get(status, status)
+
+
+def _linked_to(evidence: Evidence) -> tuple[str, str, str]:
+    """(description, task ids, record ids) of what the evidence proves."""
+    described, task_ids, record_ids = [], [], []
+    for link in evidence.links:
+        if link.task_id is not None and link.task is not None:
+            task_ids.append(link.task_id)
+            name = " ".join(p for p in (link.task.number, link.task.title) if p)
+            described.append(f"{_('task %(id)d', id=link.task_id)} {name}")
+        elif link.record is not None:
+            record_ids.append(link.record_id)
+            described.append(f"{_('record %(id)d', id=link.record_id)} {link.record.summary}")
+    return (
+        "；".join(d.strip() for d in described),
+        queries.ids_text(task_ids),
+        queries.ids_text(record_ids),
+    )
+
+
+def write_evidence(writer: WorkbookWriter, plan: Plan, chunk_size: int) -> Sheet:
+    sheet = writer.sheet(
+        _("Evidence"),
+        [
+            Column(_("Evidence ID"), INT),
+            Column(_("Kind"), TEXT, 8),
+            Column(_("Title"), TEXT, 30),
+            Column(_("File name"), TEXT, 30),
+            Column(_("SHA-256"), TEXT, 66),
+            Column(_("Size (bytes)"), INT, 12),
+            Column(_("Content type"), TEXT, 16),
+            Column(_("Link"), TEXT, 30),
+            Column(_("Note"), LONG, 40),
+            Column(_("Uploaded by"), TEXT, 12),
+            Column(_("Uploaded at"), DATETIME),
+            Column(_("Review"), TEXT, 12),
+            Column(_("Reviewed by"), TEXT, 12),
+            Column(_("Reviewed at"), DATETIME),
+            Column(_("Review note"), LONG, 30),
+            Column(_("State"), TEXT, 14),
+            Column(_("Proves"), LONG, 40),
+            Column(_("Task IDs"), TEXT, 10),
+            Column(_("Record IDs"), TEXT, 10),
+        ],
+    )
+    for evidence in queries.evidence_of_plan(plan, chunk_size=chunk_size):
+        proves, task_ids, record_ids = _linked_to(evidence)
+        sheet.append(
+            [
+                evidence.id,
+                evidence_kind_label(evidence.kind),
+                evidence.title,
+                evidence.original_name,
+                evidence.sha256,
+                evidence.size,
+                evidence.content_type,
+                evidence.url,
+                evidence.note_text,
+                evidence.uploaded_by.display_name if evidence.uploaded_by else "",
+                evidence.uploaded_at,
+                review_label(evidence.review_status),
+                evidence.reviewed_by.display_name if evidence.reviewed_by else "",
+                evidence.reviewed_at,
+                evidence.review_note,
+                evidence_state(evidence),
+                proves,
+                task_ids,
+                record_ids,
+            ],
+            ref=_("evidence %(id)d", id=evidence.id),
+        )
+    sheet.close()
+    return sheet
+
+
+def write_report_sources(writer: WorkbookWriter, plan: Plan) -> Sheet:
+    sheet = writer.sheet(
+        _("Report sources"),
+        [
+            Column(_("Part"), TEXT, 24),
+            Column(_("Report section"), TEXT, 24),
+            Column(_("Figure"), TEXT, 24),
+            Column(_("Value"), AUTO),
+            Column(_("Measure"), TEXT, 8),
+            Column(_("Baseline value"), AUTO),
+            Column(_("Baseline year"), INT),
+            Column(_("Sentence"), LONG, 60),
+            Column(_("Task IDs"), TEXT, 14),
+            Column(_("Record IDs"), TEXT, 14),
+            Column(_("Evidence IDs"), TEXT, 14),
+        ],
+    )
+    figures, problem = report_figures(plan)
+    for number, figure in enumerate(figures, start=1):
+        sheet.append(
+            [
+                figure.part,
+                getattr(figure, "section", ""),
+                figure.label,
+                figure.value,
+                getattr(figure, "unit", ""),
+                getattr(figure, "baseline_value", None),
+                getattr(figure, "baseline_year", None),
+                figure.text,
+                queries.ids_text(figure.task_ids),
+                queries.ids_text(figure.record_ids),
+                queries.ids_text(figure.evidence_ids),
+            ],
+            ref=_("figure %(n)d", n=number),
+        )
+    if problem:
+        sheet.append(["", "", _("Report not available"), None, "", None, None, problem, "", "", ""])
+    sheet.close()
+    return sheet

@@ -44,6 +44,7 @@ class JobSpec:
 def job_registry() -> list[JobSpec]:
     """Every scheduled job of Duban, with the ids operators see in the logs."""
     from tracker.dashboard import jobs as dashboard_jobs
+    from tracker.evidence import jobs as evidence_jobs
     from tracker.reminders import jobs as reminder_jobs
 
     return [
@@ -72,7 +73,7 @@ def job_registry() -> list[JobSpec]:
         ),
         JobSpec(
             "housekeeping.daily",
-            reminder_jobs.housekeeping,
+            evidence_jobs.housekeeping,
             lambda tz: CronTrigger(hour=3, minute=15, timezone=tz),
             misfire_grace_time=12 * 3600,
             description="daily clean-up",

@@ -125,4 +125,3 @@ def test_jobs_run_the_services(app, holiday_task, tmp_path):
         app.config["MAIL_PICKUP_DIR"] = str(tmp_path / "mail")
         assert jobs.deliver_outbox(app) == {"sent": 2, "failed": 0, "dead": 0}
     assert len(list((tmp_path / "mail").glob("*.eml"))) == 2
-    assert jobs.housekeeping(app) == {"temp_files_removed": 0}

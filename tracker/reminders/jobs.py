@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import logging
 
-from tracker.core import clock, storage
+from tracker.core import clock
 from tracker.core.transactions import run_job
 
 log = logging.getLogger(__name__)
@@ -29,10 +29,3 @@ def deliver_outbox(app) -> dict:
     if report.sent or report.failed or report.dead:
         log.info("job deliver_outbox: %s", report.as_dict())
     return report.as_dict()
-
-
-def housekeeping(app) -> dict:
-    """Daily: remove the temporary files of interrupted evidence uploads."""
-    removed = run_job(app, storage.remove_temp_files)
-    log.info("job housekeeping: %s temp files removed", removed)
-    return {"temp_files_removed": removed}

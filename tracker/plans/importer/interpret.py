@@ -15,13 +15,11 @@ from tracker.plans.importer.deadlines import Deadline, parse_deadline
 from tracker.plans.importer.model import ParsedSection, ParsedTask, Skipped, Warning_
 from tracker.plans.importer.outline import split_enumeration
 from tracker.plans.importer.patterns import (
-    CLOSE_BRACKETS,
-    OPEN_BRACKETS,
-    SENTENCE_END,
     compact,
     strip_trailing_punctuation,
 )
 from tracker.plans.importer.tables import read_task_table, split_category
+from tracker.plans.importer.titles import make_title, similarity, split_heading
 from tracker.plans.importer.tree import Node, TableRef
 from tracker.plans.importer.units import (
     Annotation,
@@ -64,43 +62,6 @@ class Context:
         return Context(list(lead), list(co), deadline)
 
 
-def first_sentence_end(text: str) -> int | None:
-    """Index of the first 。 (or ！？) outside brackets and quotes."""
-    depth = 0
-    quoted = False
-    for index, char in enumerate(text):
-        if char in OPEN_BRACKETS:
-            depth += 1
-        elif char in CLOSE_BRACKETS and depth:
-            depth -= 1
-        elif char == "“":
-            quoted = True
-        elif char == "”":
-            quoted = False
-        elif char in SENTENCE_END and depth == 0 and not quoted:
-            return index
-    return None
-
-
-def split_heading(text: str) -> tuple[str, str]:
-    """(first sentence, the rest) of a line such as （一）加强组织领导。一是……"""
-    end = first_sentence_end(text)
-    if end is None:
-        return text.strip(), ""
-    return text[:end].strip(), text[end + 1 :].strip()
-
-
-def make_title(text: str) -> str:
-    """The first sentence without its unit/deadline annotations and final punctuation."""
-    annotation = extract_annotation(text)
-    plain = strip_annotations(text, annotation)
-    heading, _ = split_heading(plain.split("\n", 1)[0] if "\n" in plain else plain)
-    title = strip_trailing_punctuation(heading)
-    if not title:
-        title = strip_trailing_punctuation(plain) or strip_trailing_punctuation(text)
-    return re.sub(r"\s+", " ", title).strip()
-
-
 def _is_annotation_paragraph(text: str) -> bool:
     if not _ANNOTATION_ONLY.match(text.strip()):
         return False
@@ -118,21 +79,6 @@ def _annotation_after_sentence(text: str, annotation: Annotation) -> bool:
     start = min(s for s, _ in annotation.spans)
     before = text[:start].rstrip()
     return before.endswith(("。", "！", "？")) or "\n" in text[:start][-2:] or before == ""
-
-
-def similarity(a: str, b: str) -> float:
-    a, b = compact(a), compact(b)
-    if not a or not b:
-        return 0.0
-    if a == b:
-        return 1.0
-    if (a.startswith(b) or b.startswith(a)) and min(len(a), len(b)) >= 4:
-        return 0.9
-    grams_a = {a[i : i + 2] for i in range(len(a) - 1)}
-    grams_b = {b[i : i + 2] for i in range(len(b) - 1)}
-    if not grams_a or not grams_b:
-        return 0.0
-    return len(grams_a & grams_b) / len(grams_a | grams_b)
 
 
 def _sections_of(section: ParsedSection):

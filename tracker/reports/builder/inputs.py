@@ -1,0 +1,123 @@
+"""The builder's input: a plan's sections, tasks, ledger records and the coordinator's edits,
+as plain data (filled by `tracker.reports.queries`)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+PART_KEYS = ("opening", "measures", "shortcomings", "principal", "arrangements", "other")
+
+
+@dataclass
+class SectionInfo:
+    """A heading of the plan, in outline order."""
+
+    id: int
+    title: str
+    number: str = ""
+    parent_id: int | None = None
+
+
+@dataclass
+class ReturnInfo:
+    """One 退回 of a task: when and why."""
+
+    on: date | None
+    note: str = ""
+
+
+@dataclass
+class TaskInfo:
+    id: int
+    title: str
+    number: str = ""
+    section_id: int | None = None
+    #: The recurring task this one is an occurrence of.
+    parent_id: int | None = None
+    status: str = "done"
+    kind: str = "general"
+    text: str = ""
+    result_statement: str = ""
+    lead_unit: str = ""
+    due_date: date | None = None
+    submitted_on: date | None = None
+    #: Local date of 办结.
+    completed_on: date | None = None
+    is_principal_duty: bool = False
+    progress: int = 0
+    target_count: int | None = None
+    target_measure: str = ""
+    achieved_count: int | None = None
+    period_label: str = ""
+    returns: list[ReturnInfo] = field(default_factory=list)
+    cancel_note: str = ""
+    #: Current, not rejected evidence attached to the task itself.
+    evidence_ids: list[int] = field(default_factory=list)
+
+
+@dataclass
+class RecordInfo:
+    """A live (not void) ledger record; `attrs` holds the kind's own fields."""
+
+    id: int
+    kind: str
+    task_id: int
+    occurred_on: date | None = None
+    summary: str = ""
+    evidence_ids: list[int] = field(default_factory=list)
+    attrs: dict = field(default_factory=dict)
+
+
+@dataclass
+class AdvisorInfo:
+    firm: str
+    person: str = ""
+    contract_start: date | None = None
+    contract_end: date | None = None
+
+
+@dataclass
+class NextPlanInfo:
+    id: int
+    year: int
+    title: str
+    status: str
+    sections: list[SectionInfo] = field(default_factory=list)
+    tasks: list[TaskInfo] = field(default_factory=list)
+
+
+@dataclass
+class PartEdit:
+    """The coordinator's latest revision of a part (text None: back to the generated text)."""
+
+    revision_id: int
+    text: str | None
+    fingerprint: str = ""
+    base_text: str = ""
+    author: str = ""
+    created_at: datetime | None = None
+    note: str = ""
+
+
+@dataclass
+class ReportInput:
+    plan_id: int
+    year: int
+    bureau: str
+    plan_title: str
+    today: date
+    document_number: str = ""
+    sections: list[SectionInfo] = field(default_factory=list)
+    tasks: list[TaskInfo] = field(default_factory=list)
+    records: list[RecordInfo] = field(default_factory=list)
+    advisors: list[AdvisorInfo] = field(default_factory=list)
+    #: The principal leader(s) of the bureau (第一责任人): user ids and display names.
+    principal_ids: set[int] = field(default_factory=set)
+    principal_names: set[str] = field(default_factory=set)
+    next_plan: NextPlanInfo | None = None
+    edits: dict[str, PartEdit] = field(default_factory=dict)
+    signatory: str = ""
+    signed_on: date | None = None
+    #: Tasks the report leaves out (none by default).
+    excluded_task_ids: set[int] = field(default_factory=set)

@@ -1,0 +1,118 @@
+"""Part 一、: measures and results, one （一） per plan section and 一是… per done task."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from ..anchoring import anchor_facts, fact_sentence
+from ..context import BuildContext
+from ..document import Paragraph, Part, ReportWarning, Section, Sentence
+from ..facts import record_facts
+from ..inputs import SectionInfo, TaskInfo
+from ..text import chinese_number, ordinal, sentence_end, split_sentences, strip_ordinal
+
+
+def task_paragraph(ctx: BuildContext, task: TaskInfo, number: str, part_key: str) -> Paragraph:
+    statement = strip_ordinal(task.result_statement)
+    periods = [o for o in ctx.occurrences.get(task.id, []) if o.status == "done"]
+    if not statement and periods:
+        # a recurring task is done when its periods are: say so, period by period
+        statement = f"{task.title.rstrip('。')}，全年{len(periods)}期均按要求完成"
+    elif not statement:
+        statement = task.title
+        ctx.warnings.append(ReportWarning("no_result_statement", part_key, task_ids=[task.id]))
+    evidence = list(task.evidence_ids)
+    for occurrence in ctx.occurrences.get(task.id, []):
+        evidence.extend(e for e in occurrence.evidence_ids if e not in evidence)
+    sentences = [
+        Sentence(text, origin="statement", task_ids=[task.id], evidence_ids=list(evidence))
+        for text in split_sentences(sentence_end(statement))
+    ]
+    facts = record_facts(ctx.records_of.get(task.id, []), ctx.year, ctx.data.advisors)
+    ctx.facts[part_key].extend(facts)
+    for fact in anchor_facts(sentences, facts):
+        sentences.append(fact_sentence(fact))
+    return Paragraph(sentences=sentences, ordinal=number)
+
+
+def build_measures(ctx: BuildContext) -> Part:
+    title = f"{ctx.year}年推进法治政府建设的主要举措和成效"
+    part = Part("measures", "一、", title)
+    done = [t for t in ctx.top_tasks if t.status == "done" and not t.is_principal_duty]
+    by_section: dict[int | None, list[TaskInfo]] = defaultdict(list)
+    for task in done:
+        by_section[task.section_id].append(task)
+    known = {s.id for s in ctx.data.sections}
+    children: dict[int | None, list[SectionInfo]] = defaultdict(list)
+    for section in ctx.data.sections:
+        children[section.parent_id if section.parent_id in known else None].append(section)
+
+    def subtree_ids(section: SectionInfo) -> list[int]:
+        ids = [section.id]
+        for child in children.get(section.id, []):
+            ids.extend(subtree_ids(child))
+        return ids
+
+    def paragraphs_for(tasks: list[TaskInfo]) -> list[Paragraph]:
+        numbered = len(tasks) > 1
+        return [
+            task_paragraph(ctx, t, ordinal(i) if numbered else "", part.key)
+            for i, t in enumerate(tasks, 1)
+        ]
+
+    count = 0
+    for top in children.get(None, []):
+        own = by_section.get(top.id, [])
+        subs = []
+        for child in children.get(top.id, []):
+            tasks = [t for sid in subtree_ids(child) for t in by_section.get(sid, [])]
+            if tasks:
+                subs.append((child, tasks))
+        if not own and not subs:
+            if any(t.section_id in subtree_ids(top) for t in ctx.top_tasks):
+                ctx.warnings.append(
+                    ReportWarning("section_without_results", part.key, {"section": top.title})
+                )
+            continue
+        count += 1
+        section = Section(
+            number=f"（{chinese_number(count)}）",
+            title=top.title.strip().rstrip("。"),
+            paragraphs=paragraphs_for(own),
+            source_section_ids=subtree_ids(top),
+        )
+        for index, (child, tasks) in enumerate(subs, 1):
+            section.subsections.append(
+                Section(
+                    number=f"{index}.",
+                    title=child.title.strip().rstrip("。"),
+                    paragraphs=paragraphs_for(tasks),
+                    depth=2,
+                    source_section_ids=subtree_ids(child),
+                )
+            )
+        part.sections.append(section)
+    loose = [t for t in by_section.get(None, [])] + [
+        t
+        for sid, tasks in by_section.items()
+        if sid is not None and sid not in known
+        for t in tasks
+    ]
+    if loose:
+        count += 1
+        part.sections.append(
+            Section(
+                number=f"（{chinese_number(count)}）",
+                title="其他工作",
+                paragraphs=paragraphs_for(loose),
+            )
+        )
+    if not part.sections:
+        part.paragraphs.append(
+            Paragraph([Sentence(f"【待补充：{ctx.year}年尚无办结的任务】", origin="placeholder")])
+        )
+        ctx.warnings.append(ReportWarning("no_done_tasks", part.key))
+    return part
+
+
+# -- 二、 shortcomings --------------------------------------------------------------------

@@ -16,6 +16,10 @@ WARNING_MESSAGES = {
     "no_result_statement": _l(
         "A done task has no result statement (成效); its title stands in for it."
     ),
+    "thin_result_statement": _l(
+        "A done task's result statement only says it is done; its title stands in for it: "
+        "ask the unit what was achieved."
+    ),
     "section_without_results": _l(
         "No task of the section “%(section)s” is done yet: the section is left out of part 1."
     ),

@@ -8,6 +8,7 @@ from collections import defaultdict
 from .document import Figure, Sentence
 from .facts import Fact
 from .spans import clause_score, figure_spans, find_figure, number_spans, written_numbers
+from .statements import mentions
 
 
 def anchor_facts(sentences: list[Sentence], facts: list[Fact]) -> list[Fact]:
@@ -37,6 +38,7 @@ def anchor_facts(sentences: list[Sentence], facts: list[Fact]) -> list[Fact]:
             if other is not None:
                 taken[index].add(other[0])
                 placed.append(_placed(figure, sentence, other))
+        fact.placed = {f.label for f in placed}
         sentence.figures.extend(placed)
         sentence.add_sources(**Fact(placed, "").sources())
     return left
@@ -60,12 +62,47 @@ def place_figures(sentence: Sentence, figures: list[Figure]) -> None:
             sentence.figures.append(_placed(figure, sentence, span))
 
 
-def fact_sentence(fact: Fact) -> Sentence:
-    """The sentence a fact writes when the text does not cite it."""
-    sentence = Sentence(fact.sentence, origin="generated")
+def fact_sentence(fact: Fact, said: str = "") -> Sentence:
+    """The sentence a fact writes when the text does not cite it; briefer when the paragraph
+    (`said`) already says part of it."""
+    text = fact.sentence
+    for phrase, briefer in fact.briefer:
+        if mentions(said, phrase):
+            text = briefer
+            break
+    sentence = Sentence(text, origin="generated")
     place_figures(sentence, fact.figures)
     sentence.add_sources(**fact.sources())
     return sentence
+
+
+def complement_sentence(fact: Fact, said: str) -> Sentence | None:
+    """What the text that cites a fact left out of it, as a sentence of its own."""
+    text = fact.complement(said)
+    if not text:
+        return None
+    sentence = Sentence(text, origin="generated")
+    place_figures(sentence, [f for f in fact.figures if f.label not in fact.placed])
+    sentence.add_sources(**Fact(sentence.figures, "").sources())
+    return sentence
+
+
+def join_sentences(first: Sentence, second: Sentence) -> None:
+    """Make `second` a clause of `first` ("健全法律顾问制度，全年咨询法律顾问6次…")."""
+    first.text = first.text.rstrip("。") + "，"
+    offset = len(first.text)
+    first.text += second.text
+    for figure in second.figures:
+        span = (figure.span[0] + offset, figure.span[1] + offset) if figure.span else None
+        first.figures.append(_placed(figure, first, span))
+    for figure in first.figures:
+        figure.text = first.text
+    first.add_sources(
+        task_ids=second.task_ids,
+        record_ids=second.record_ids,
+        evidence_ids=second.evidence_ids,
+        metric_ids=second.metric_ids,
+    )
 
 
 def mark_unsourced(sentence: Sentence) -> None:

@@ -28,6 +28,24 @@ class Fact:
     figures: list[Figure]
     sentence: str
     keywords: set[str] = field(default_factory=set)
+    #: Shorter wordings for a paragraph that already says part of the sentence: (what the
+    #: paragraph says, the sentence without it), e.g. who was engaged as legal advisor.
+    briefer: list[tuple[str, str]] = field(default_factory=list)
+    #: When the text cites the main figure but not all of the rest: (figure label, the clause
+    #: that states it, words that show the text says it already), and what the clauses follow.
+    complements: list[tuple[str, str, str]] = field(default_factory=list)
+    complement_lead: str = ""
+    #: Labels of the figures the text was found to cite (set by anchoring).
+    placed: set[str] = field(default_factory=set)
+
+    def complement(self, said: str) -> str:
+        """The sentence that states what the text left out of this fact ("" when nothing)."""
+        clauses = [
+            clause
+            for label, clause, marker in self.complements
+            if label not in self.placed and not (marker and marker in said)
+        ]
+        return self.complement_lead + "，".join(clauses) + "。" if clauses else ""
 
     @property
     def primary(self) -> Figure:
@@ -89,13 +107,20 @@ def document_review_facts(records: list[RecordInfo], year: int) -> list[Fact]:
     if unlawful:
         text += f"，{len(unlawful)}份未通过审查"
         figures.append(make_figure("未通过合法性审查", len(unlawful), "份", unlawful))
+    complements = []
     if published:
-        text += "，均通过网络公开" if len(published) == n else f"，{len(published)}份通过网络公开"
+        clause = "均通过网络公开" if len(published) == n else f"{len(published)}份通过网络公开"
+        text += "，" + clause
         figures.append(make_figure("审查后通过网络公开", len(published), "份", published))
+        complements.append(("审查后通过网络公开", clause, "网络公开"))
     if filed:
-        text += "，均按规定报送备案" if len(filed) == n else f"，{len(filed)}份报送备案"
+        clause = "均按规定报送备案" if len(filed) == n else f"{len(filed)}份报送备案"
+        text += "，" + clause
         figures.append(make_figure("报送备案", len(filed), "份", filed))
-    return [Fact(figures, text + "。", keywords_of("规范性文件合法性审查"))]
+        complements.append(("报送备案", clause, "备案"))
+    fact = Fact(figures, text + "。", keywords_of("规范性文件合法性审查"))
+    fact.complements, fact.complement_lead = complements, "审查的文件"
+    return [fact]
 
 
 def certification_facts(records: list[RecordInfo], year: int) -> list[Fact]:
@@ -130,8 +155,8 @@ def consultation_facts(
     firms = sorted({r.attrs.get("advisor", "") for r in records} - {""})
     if not firms:
         firms = [f"{a.firm}{a.person}".strip() for a in advisors]
-    text = f"聘请{'、'.join(firms)}担任法律顾问，" if firms else ""
-    text += f"全年咨询法律顾问{n}次"
+    engaged = f"聘请{'、'.join(firms)}担任法律顾问，" if firms else ""
+    text = f"全年咨询法律顾问{n}次"
     if categories:
         words = "、".join(CATEGORY_WORDS[c] for c in categories)
         text += f"，涉及{words}" + ("等事项" if len(categories) > 1 else "事项")
@@ -139,7 +164,8 @@ def consultation_facts(
     if adopted:
         text += "，意见均被采纳" if len(adopted) == n else f"，采纳法律顾问意见{len(adopted)}条"
         figures.append(make_figure("采纳法律顾问意见", len(adopted), "条", adopted))
-    return [Fact(figures, text + "。", keywords_of("咨询法律顾问意见"))]
+    briefer = [("担任法律顾问", text + "。")] if engaged else []
+    return [Fact(figures, engaged + text + "。", keywords_of("咨询法律顾问意见"), briefer)]
 
 
 def inspection_facts(records: list[RecordInfo], year: int) -> list[Fact]:
@@ -152,6 +178,7 @@ def inspection_facts(records: list[RecordInfo], year: int) -> list[Fact]:
     figures = [make_figure("开展检查", len(done), "次", done)]
     if len(kinds) > 1:
         text += f"，共{len(done)}次"
+    complements: list[tuple[str, str, str]] = []
     with_problems = [r for r in done if r.attrs.get("problem_count")]
     problems = sum(r.attrs["problem_count"] for r in with_problems)
     if problems:
@@ -160,14 +187,29 @@ def inspection_facts(records: list[RecordInfo], year: int) -> list[Fact]:
         text += f"，发现问题{problems}个"
         figures.append(make_figure("检查发现问题", problems, "个", with_problems))
         if fixed_count == problems:
-            text += "，已全部整改到位"
+            clause = "已全部整改到位"
         elif fixed_count:
-            text += f"，已整改{fixed_count}个"
+            clause = f"已整改{fixed_count}个"
         if fixed:
+            text += "，" + clause
             figures.append(make_figure("问题已整改", fixed_count, "个", fixed))
+            complements.append(("问题已整改", "发现的问题" + clause, "整改"))
+        # a rectification finished after its deadline is said to be late, not glossed over
+        late = [
+            r
+            for r in fixed
+            if r.attrs.get("rectification_due")
+            and r.attrs["rectified_on"] > r.attrs["rectification_due"]
+        ]
+        late_count = sum(r.attrs["problem_count"] for r in late)
+        if late_count:
+            clause = f"其中{late_count}个问题逾期整改到位"
+            text += "，" + clause
+            figures.append(make_figure("问题逾期整改到位", late_count, "个", late))
+            complements.append(("问题逾期整改到位", clause, "逾期整改"))
     else:
         text += "，未发现问题"
-    return [Fact(figures, text + "。", keywords_of("抽查检查问题整改"))]
+    return [Fact(figures, text + "。", keywords_of("抽查检查问题整改"), complements=complements)]
 
 
 def decision_facts(records: list[RecordInfo], year: int) -> list[Fact]:
@@ -178,15 +220,17 @@ def decision_facts(records: list[RecordInfo], year: int) -> list[Fact]:
     names = "、".join(f"《{decision_title(r.attrs.get('decision_title', ''))}》" for r in records)
     steps = "、".join(STEP_WORDS.values())
     label = f"（{names}）" if n <= 3 else ""
+    head = f"全年作出重大行政决策{n}项{label}，"
     if len(complete) == n:
-        text = f"{n}项重大行政决策{label}" + ("均" if n > 1 else "")
-        text += f"履行了{steps}法定程序"
+        done = ("均" if n > 1 else "") + "履行了{steps}法定程序"
     else:
-        text = f"{n}项重大行政决策{label}中，{len(complete)}项履行了{steps}全部法定程序"
+        done = f"其中{len(complete)}项履行了{{steps}}全部法定程序"
+    text = head + done.format(steps=steps)
+    briefer = [(steps, head + done.format(steps="上述") + "。")]
     figures = [make_figure("重大行政决策", n, "项", records)]
     if complete and len(complete) != n:
         figures.append(make_figure("履行全部法定程序的重大行政决策", len(complete), "项", complete))
-    return [Fact(figures, text + "。", keywords_of("重大行政决策法定程序"))]
+    return [Fact(figures, text + "。", keywords_of("重大行政决策法定程序"), briefer)]
 
 
 def session_facts(records: list[RecordInfo], year: int, *, principal: bool = False) -> list[Fact]:

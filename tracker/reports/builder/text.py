@@ -84,3 +84,64 @@ def keywords_of(text: str) -> set[str]:
     """Character bigrams of a label, for telling which clause a figure belongs to."""
     text = re.sub(r"[\s\d%％、，。（）()《》“”]", "", text)
     return {text[i : i + 2] for i in range(len(text) - 1)}
+
+
+# -- punctuation and quotes (GB/T 15834) -----------------------------------------------------
+
+_HALF_WIDTH = {",": "，", ";": "；", ":": "：", "?": "？", "!": "！", "(": "（", ")": "）"}
+_CJK = "\u4e00-\u9fff“”‘’《》（）%％"
+
+
+def full_width(text: str) -> str:
+    """Half-width punctuation typed next to Chinese text as the full-width mark, a final full
+    stop typed as "." as "。"; decimal points, 1,000 and numbered items (1.) are left alone."""
+    for half, full in _HALF_WIDTH.items():
+        mark = re.escape(half)
+        text = re.sub(rf"(?<=[{_CJK}]){mark}|{mark}(?=[{_CJK}])", full, text)
+        text = re.sub(rf"(?<=\d){mark}(?!\d)", full, text)
+    return re.sub(rf"(?<=[{_CJK}\d])\.$", "。", text)
+
+
+_DOUBLED = re.compile(r"([，。、；：！？])\1+")
+_CLASHING = re.compile(r"[，、；：]+([。！？])|[，、；]+([；：])")
+
+
+def tidy_punctuation(text: str) -> str:
+    """No doubled marks ("、、", "。。") and no comma before a full stop ("，。" → "。")."""
+    text = _DOUBLED.sub(r"\1", text)
+    return _CLASHING.sub(lambda m: m.group(1) or m.group(2), text)
+
+
+def nest_quotes(text: str) -> str:
+    """Double quotes inside double quotes as single ones: “开展“双随机、一公开”抽查” →
+    “开展‘双随机、一公开’抽查” (GB/T 15834: 双引号里面再用引号时用单引号)."""
+    out, depth = [], 0
+    for ch in text:
+        if ch == "“":
+            out.append("“" if depth % 2 == 0 else "‘")
+            depth += 1
+        elif ch == "”" and depth:
+            depth -= 1
+            out.append("”" if depth % 2 == 0 else "’")
+        else:
+            out.append(ch)
+    return "".join(out)
+
+
+def quoted(text: str) -> str:
+    """A name in double quotes, its own quotes turned into single ones."""
+    inner = text.replace("“", "‘").replace("”", "’")
+    return f"“{inner}”"
+
+
+def quotes_nested(text: str) -> bool:
+    """Whether every quote inside a double quote is a single one."""
+    depth = 0
+    for ch in text:
+        if ch == "“":
+            if depth:
+                return False
+            depth += 1
+        elif ch == "”":
+            depth = max(0, depth - 1)
+    return True

@@ -4,34 +4,58 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from ..anchoring import anchor_facts, fact_sentence
+from ..anchoring import anchor_facts, complement_sentence, fact_sentence, join_sentences
 from ..context import BuildContext
 from ..document import Paragraph, Part, ReportWarning, Section, Sentence
 from ..facts import record_facts
 from ..inputs import SectionInfo, TaskInfo
-from ..text import chinese_number, ordinal, sentence_end, split_sentences, strip_ordinal
+from ..statements import insertion_point, is_only_done, statement_sentences
+from ..text import chinese_number, ordinal
 
 
 def task_paragraph(ctx: BuildContext, task: TaskInfo, number: str, part_key: str) -> Paragraph:
-    statement = strip_ordinal(task.result_statement)
+    """A done task as one measure of its section: the unit's statement made into sentences, the
+    ledger's figures anchored where the text writes them, the others stated before the
+    paragraph's concluding sentence."""
+    statement = task.result_statement
     periods = [o for o in ctx.occurrences.get(task.id, []) if o.status == "done"]
-    if not statement and periods:
+    if is_only_done(statement) and periods:
         # a recurring task is done when its periods are: say so, period by period
         statement = f"{task.title.rstrip('。')}，全年{len(periods)}期均按要求完成"
-    elif not statement:
-        statement = task.title
-        ctx.warnings.append(ReportWarning("no_result_statement", part_key, task_ids=[task.id]))
+    texts, only_done = statement_sentences(task.title, statement)
     evidence = list(task.evidence_ids)
     for occurrence in ctx.occurrences.get(task.id, []):
         evidence.extend(e for e in occurrence.evidence_ids if e not in evidence)
     sentences = [
         Sentence(text, origin="statement", task_ids=[task.id], evidence_ids=list(evidence))
-        for text in split_sentences(sentence_end(statement))
+        for text in texts
     ]
     facts = record_facts(ctx.records_of.get(task.id, []), ctx.year, ctx.data.advisors)
     ctx.facts[part_key].extend(facts)
-    for fact in anchor_facts(sentences, facts):
-        sentences.append(fact_sentence(fact))
+    left = anchor_facts(sentences, facts)
+    if only_done and not left:
+        code = "no_result_statement" if not statement.strip() else "thin_result_statement"
+        ctx.warnings.append(ReportWarning(code, part_key, task_ids=[task.id]))
+    said = "".join(s.text for s in sentences)
+    added = []
+    for fact in facts:
+        extra = complement_sentence(fact, said) if fact not in left else None
+        if extra is not None:
+            added.append((fact, extra))
+            said += extra.text
+    for fact in left:
+        added.append((fact, fact_sentence(fact, said)))
+        said += added[-1][1].text
+    if added and only_done and len(sentences) == 1:
+        # "健全法律顾问制度。" + "全年咨询法律顾问6次…" read as one sentence: the measure, then
+        # what the ledger shows of it
+        join_sentences(sentences[0], added.pop(0)[1])
+    statements = [s.text for s in sentences]
+    placed: dict[int, list[Sentence]] = {}
+    for fact, sentence in added:
+        placed.setdefault(insertion_point(statements, fact.keywords), []).append(sentence)
+    for at in sorted(placed, reverse=True):
+        sentences[at:at] = placed[at]
     return Paragraph(sentences=sentences, ordinal=number)
 
 

@@ -7,7 +7,7 @@ from ..context import BuildContext
 from ..document import Figure, Paragraph, Part, ReportWarning, Sentence
 from ..facts import evidence_of
 from ..inputs import TaskInfo
-from ..text import chinese_date, ordinal
+from ..text import chinese_date, ordinal, quoted
 from ..wording import STEP_WORDS, decision_title
 
 
@@ -17,7 +17,7 @@ def build_shortcomings(ctx: BuildContext) -> Part:
     groups: list[tuple[str, list[Sentence]]] = []
 
     def label(task: TaskInfo) -> str:
-        name = f"“{task.title}”"
+        name = quoted(task.title)
         return f"{name}（{task.lead_unit}牵头）" if task.lead_unit else name
 
     unfinished, overdue = [], []

@@ -10,7 +10,7 @@ from tracker.reports.builder.text import quotes_nested
 
 _DOUBLED = re.compile(r"([，。、；：！？])\1|[，、；：][。！？]")
 #: The shape of a list of tasks: a unit in brackets, a progress percentage, days overdue.
-_TASK_LIST = re.compile(r"牵头）|进度\d+%|已逾期\d+天|【待补充")
+_TASK_LIST = re.compile(r"牵头）|进度\d+%|已逾期\d+天")
 
 
 def style_problems(report: Report, *, edited_ok: bool = True) -> list[str]:

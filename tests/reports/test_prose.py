@@ -10,6 +10,7 @@ from tests.reports.fragmentary import fragmentary
 from tests.reports.style import style_problems
 from tests.reports.test_builder import metric, sample
 from tracker.reports.builder import build_report
+from tracker.reports.builder.parts.opening import preamble_framing
 from tracker.reports.builder.statements import insertion_point, statement_sentences
 from tracker.reports.builder.text import (
     full_width,
@@ -117,3 +118,46 @@ def test_decisions_are_not_written_digit_first():
     report = build_report(fragmentary())
     decision = next(f for f in report.figures() if f.label == "重大行政决策")
     assert not decision.text[:1].isdigit()
+
+
+@pytest.mark.parametrize("fixture", [traced_sample, fragmentary], ids=["sample", "fragmentary"])
+def test_the_whole_report_keeps_the_style_rules(fixture):
+    assert style_problems(build_report(fixture())) == []
+
+
+def test_the_opening_frames_the_year_and_counts_plan_tasks_once():
+    opening = build_report(fragmentary()).opening.plain_text()
+    assert opening.startswith("2020年，测试县民政局以习近平新时代中国特色社会主义思想为指导")
+    # six plan tasks; the principal's duty is no plan task
+    assert "印发《2020年法治建设工作要点》，确定重点任务6项，年内全部办结。" in opening
+    assert "7项" not in opening
+
+
+def test_the_opening_takes_the_plans_preamble():
+    preamble = (
+        "关于印发2021年法治建设工作要点的通知\n2021年全局法治建设工作的总体要求是：坚持以习近平"
+        "新时代中国特色社会主义思想为指导，深入学习贯彻习近平法治思想，紧紧围绕市委、市政府决策"
+        "部署，现制定如下要点。\n一、加强组织领导\n"
+    )
+    framing = preamble_framing(preamble)
+    assert framing == (
+        "坚持以习近平新时代中国特色社会主义思想为指导，深入学习贯彻习近平法治思想，紧紧围绕市委、"
+        "市政府决策部署"
+    )
+    opening = build_report(fragmentary(framing=framing)).opening.plain_text()
+    assert opening.startswith("2020年，测试县民政局坚持以习近平新时代中国特色社会主义思想为指导")
+    assert preamble_framing("一、加强组织领导") == ""
+
+
+def test_part_three_is_one_flowing_paragraph():
+    part = build_report(fragmentary()).part("principal")
+    assert len(part.paragraphs) == 1
+    assert part.plain_text() == (
+        "落实党组中心组学法制度，年内主持4次党组中心组学习会、召开6次党组（扩大）会。"
+    )
+    figures = {f.display: f for f in part.sentences() for f in f.figures}
+    assert figures["4次"].record_ids == [60, 61, 62, 63]
+    assert figures["6次"].record_ids == [70, 71, 72, 73, 74, 75]
+    sentence = part.paragraphs[0].sentences[0]
+    for figure in sentence.figures:
+        assert sentence.text[figure.span[0] : figure.span[1]] == figure.display

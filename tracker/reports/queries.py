@@ -23,6 +23,7 @@ from tracker.records.models import (
     decision_step_evidence,
 )
 from tracker.reports import builder
+from tracker.reports.builder.parts.opening import preamble_framing
 from tracker.reports.models import ReportDraft, ReportRevision
 from tracker.tasks.models import Task, TaskUpdate
 from tracker.units.models import Unit
@@ -338,6 +339,7 @@ def report_input(plan: Plan, *, today: date | None = None, with_edits: bool = Tr
         principal_names=principal_names,
         next_plan=_next_plan(plan),
         edits=_edits(revisions),
+        framing=preamble_framing(plan.source_text or ""),
         signatory=draft.signatory if draft else "",
         signed_on=draft.signed_on if draft else None,
     )

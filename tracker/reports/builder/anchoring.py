@@ -87,9 +87,9 @@ def complement_sentence(fact: Fact, said: str) -> Sentence | None:
     return sentence
 
 
-def join_sentences(first: Sentence, second: Sentence) -> None:
+def join_sentences(first: Sentence, second: Sentence, separator: str = "，") -> None:
     """Make `second` a clause of `first` ("健全法律顾问制度，全年咨询法律顾问6次…")."""
-    first.text = first.text.rstrip("。") + "，"
+    first.text = first.text.rstrip("。") + separator
     offset = len(first.text)
     first.text += second.text
     for figure in second.figures:

@@ -119,5 +119,8 @@ class ReportInput:
     edits: dict[str, PartEdit] = field(default_factory=dict)
     signatory: str = ""
     signed_on: date | None = None
+    #: What guided the year's work, for the opening (the plan's preamble or the coordinator's
+    #: words); "" for the default.
+    framing: str = ""
     #: Tasks the report leaves out (none by default).
     excluded_task_ids: set[int] = field(default_factory=set)

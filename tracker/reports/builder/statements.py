@@ -49,8 +49,9 @@ def _title_clause(title: str) -> str:
 
 
 def _restates(title: str, fragment: str) -> bool:
-    """Whether the fragment repeats what the title says (same verb, or the title itself)."""
-    return fragment.startswith(title) or (len(title) >= 2 and fragment[:2] == title[:2])
+    """Whether the fragment repeats what the title says (same verb, or the title's words)."""
+    fragment = re.sub(r"^(?:年内|全年|今年|本年度)", "", fragment)
+    return (len(title) >= 2 and fragment[:2] == title[:2]) or mentions(fragment, title)
 
 
 def _merge_count(title: str, fragment: str) -> str | None:

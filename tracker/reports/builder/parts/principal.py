@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from ..anchoring import anchor_facts, fact_sentence, place_figures
+from ..anchoring import anchor_facts, fact_sentence, join_sentences, place_figures
 from ..context import BuildContext
 from ..document import Paragraph, Part, ReportWarning, Sentence
 from ..facts import Fact, record_facts, session_facts
-from ..text import sentence_end, split_sentences, strip_ordinal
+from ..statements import mentions, statement_sentences
+from ..wording import SESSION_WORDS
 
 
 def build_principal(ctx: BuildContext) -> Part:
@@ -15,14 +16,18 @@ def build_principal(ctx: BuildContext) -> Part:
     duty_ids = {t.id for t in ctx.top_tasks if t.is_principal_duty}
     sentences: list[Sentence] = []
     facts: list[Fact] = []
+    titles: list[Sentence] = []  # duties whose statement only says "done"
     for task in duties:
-        statement = strip_ordinal(task.result_statement) or task.title
-        sentences.extend(
+        texts, only_done = statement_sentences(task.title, task.result_statement)
+        shaped = [
             Sentence(
                 s, origin="statement", task_ids=[task.id], evidence_ids=list(task.evidence_ids)
             )
-            for s in split_sentences(sentence_end(statement))
-        )
+            for s in texts
+        ]
+        sentences.extend(shaped)
+        if only_done:
+            titles.extend(shaped)
         facts += record_facts(
             ctx.records_of.get(task.id, []),
             ctx.year,
@@ -49,11 +54,15 @@ def build_principal(ctx: BuildContext) -> Part:
         for fact in left:
             generated = fact_sentence(fact)
             phrases.append(generated.text.removeprefix("年内").rstrip("。"))
-        extra.text = "年内" + "，".join(phrases) + "。"
+        extra.text = "年内" + "、".join(phrases) + "。"
         for fact in left:
             place_figures(extra, fact.figures)
             extra.add_sources(**fact.sources())
         sentences.append(extra)
+        # a duty's title that the sessions' sentence says again ("主持党组中心组学习会")
+        sentences = [
+            s for s in sentences if s not in titles or not mentions(extra.text, s.text.rstrip("。"))
+        ]
     if not sentences:
         sentences.append(
             Sentence(
@@ -62,7 +71,7 @@ def build_principal(ctx: BuildContext) -> Part:
             )
         )
         ctx.warnings.append(ReportWarning("no_principal_duties", part.key))
-    part.paragraphs.append(Paragraph(sentences))
+    part.paragraphs.append(Paragraph(flowing(sentences)))
     open_duties = [t for t in ctx.top_tasks if t.is_principal_duty and t.status != "done"]
     if open_duties:
         ctx.warnings.append(
@@ -72,3 +81,45 @@ def build_principal(ctx: BuildContext) -> Part:
 
 
 # -- 四、 next year -------------------------------------------------------------------------
+
+
+_SESSION_NAMES = {name for _verb, name, _position in SESSION_WORDS.values()}
+
+
+def _is_session(sentence: Sentence) -> bool:
+    return any(f.label in _SESSION_NAMES for f in sentence.figures)
+
+
+def _is_bare(sentence: Sentence) -> bool:
+    """A session count and nothing else ("参加机关集体学习12次。")."""
+    return "，" not in sentence.text and "；" not in sentence.text
+
+
+def flowing(sentences: list[Sentence]) -> list[Sentence]:
+    """The principal's part as the seed writes it: what was issued and planned, then the
+    sessions joined into it — counts with what they did separated by "；", bare counts by "、"
+    ("…；参加机关集体学习12次、组织交流研讨5次、开展主题党日和警示教育14次，在…")."""
+    out: list[Sentence] = []
+    previous_bare = False
+    for sentence in sentences:
+        if not out or not _is_session(sentence):
+            out.append(sentence)
+            previous_bare = False
+            continue
+        last = out[-1]
+        bare = _is_bare(sentence)
+        if previous_bare and sentence.text[:2] != "年内":
+            separator = "、"
+        elif _is_session(last):
+            separator = "；"
+        else:
+            separator = "，"
+        if separator != "，" and "年内" in last.text and sentence.text.startswith("年内"):
+            sentence.text = sentence.text.removeprefix("年内")
+            for figure in sentence.figures:
+                if figure.span:
+                    figure.span = (figure.span[0] - 2, figure.span[1] - 2)
+        join_sentences(last, sentence, separator)
+        last.origin = "statement" if "statement" in (last.origin, sentence.origin) else last.origin
+        previous_bare = bare
+    return out

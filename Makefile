@@ -27,6 +27,8 @@ install-test: $(VENV)/.installed-test translations
 translations: $(VENV)/.installed
 	$(VENV)/bin/pybabel compile -d tracker/translations
 
+# Links in e-mails and calendar feeds follow HOST and PORT unless TRACKER_BASE_URL is set.
+run: export TRACKER_BASE_URL ?= http://$(HOST):$(PORT)
 run: install
 	$(TRACKER) db upgrade
 	$(TRACKER) demo load --if-new

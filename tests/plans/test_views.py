@@ -125,6 +125,19 @@ def test_the_plan_page_filters_by_unit_and_counts_completion(org, auth, draft):
     assert "低保专项治理" not in office.text
 
 
+def test_a_chief_sees_other_units_tasks_on_the_plan_page_without_a_link_into_a_403(
+    org, auth, draft
+):
+    service.publish_plan(org.users.coordinator, draft.plan)
+    db.session.commit()
+    auth.login("chief-elderly")
+    page = auth.client.get(f"/plans/{draft.plan.id}")
+    own, other = draft.elderly, draft.relief
+    assert f'href="/tasks/{own.id}"' in page.text
+    assert "低保专项治理" in page.text  # the plan is read whole …
+    assert f'href="/tasks/{other.id}"' not in page.text  # … but only one's own work opens
+
+
 def test_a_missing_plan_is_404(org, auth):
     auth.login("office")
     assert auth.client.get("/plans/999999").status_code == 404

@@ -10,14 +10,22 @@ from flask import Flask
 from tracker.config import FIXED, load_config
 from tracker.core.transactions import App, wrap_commands
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
+PACKAGE_DIR = Path(__file__).resolve().parent
+PROJECT_ROOT = PACKAGE_DIR.parent
+
+
+def resource_dir(name: str) -> Path:
+    """The `templates` or `migrations` folder: inside the package when installed from a wheel
+    (setup.py copies them there), else the checkout's top-level folder."""
+    packaged = PACKAGE_DIR / name
+    return packaged if packaged.is_dir() else PROJECT_ROOT / name
 
 
 def create_app(config: dict | None = None) -> Flask:
     """Create the Flask application; `config` overrides settings (tests pass a mapping)."""
     app = App(
         __name__,
-        template_folder=str(PROJECT_ROOT / "templates"),
+        template_folder=str(resource_dir("templates")),
         static_folder="static",
     )
     app.config.update(FIXED)
@@ -50,7 +58,7 @@ def register_extensions(app: Flask) -> None:
     from tracker.extensions import babel, csrf, db, login_manager, migrate
 
     db.init_app(app)
-    migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"))
+    migrate.init_app(app, db, directory=str(resource_dir("migrations")))
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
     login_manager.init_app(app)

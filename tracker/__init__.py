@@ -94,6 +94,7 @@ def register_blueprints(app: Flask) -> None:
     from tracker.exports.views import bp as exports_bp
     from tracker.holidays.views import bp as holidays_bp
     from tracker.home.views import bp as home_bp
+    from tracker.ops.views import bp as ops_bp
     from tracker.plans.views import bp as plans_bp
     from tracker.records.views import bp as records_bp
     from tracker.reminders.views import admin_bp as reminders_admin_bp
@@ -117,6 +118,7 @@ def register_blueprints(app: Flask) -> None:
         reminders_admin_bp,
         dashboard_bp,
         reports_bp,
+        ops_bp,
     ):
         app.register_blueprint(blueprint)
 
@@ -149,6 +151,7 @@ def register_commands(app: Flask) -> None:
     from tracker.evidence.cli import evidence_cli
     from tracker.exports.cli import export_cli
     from tracker.holidays.cli import workdays_cli
+    from tracker.ops.cli import doctor_command
     from tracker.plans.cli import plans_cli
     from tracker.reminders.cli import outbox_cli, reminders_cli
     from tracker.reports.cli import report_cli
@@ -174,3 +177,4 @@ def register_commands(app: Flask) -> None:
         app.cli.add_command(group)
     app.cli.add_command(serve_command)
     app.cli.add_command(scheduler_command)
+    app.cli.add_command(doctor_command)

@@ -5,6 +5,7 @@ from tracker.audit.models import AuditEvent
 from tracker.evidence.models import Evidence, EvidenceLink
 from tracker.exports.models import CalendarFeed
 from tracker.holidays.models import CalendarDay
+from tracker.ops.models import JobHeartbeat
 from tracker.plans.models import Plan, Section
 from tracker.records.models import (
     Certification,
@@ -34,6 +35,7 @@ __all__ = [
     "Evidence",
     "EvidenceLink",
     "Inspection",
+    "JobHeartbeat",
     "LegalAdvisor",
     "Metric",
     "Record",

@@ -45,6 +45,7 @@ def job_registry() -> list[JobSpec]:
     """Every scheduled job of Duban, with the ids operators see in the logs."""
     from tracker.dashboard import jobs as dashboard_jobs
     from tracker.evidence import jobs as evidence_jobs
+    from tracker.ops import jobs as ops_jobs
     from tracker.reminders import jobs as reminder_jobs
 
     return [
@@ -85,6 +86,13 @@ def job_registry() -> list[JobSpec]:
             misfire_grace_time=12 * 3600,
             description="weekly briefing to leaders, Mondays 08:00",
         ),
+        JobSpec(
+            "ops.watch",
+            ops_jobs.watch,
+            lambda tz: CronTrigger(minute=45, timezone=tz),
+            misfire_grace_time=3600,
+            description="hourly: alert administrators when the sweep stopped or e-mail is stuck",
+        ),
     ]
 
 
@@ -95,9 +103,12 @@ def build_scheduler(app: Flask) -> BlockingScheduler:
         timezone=timezone,
         job_defaults={"coalesce": True, "max_instances": 1},
     )
+    from tracker.ops.heartbeat import with_heartbeat
+
     for spec in job_registry():
         scheduler.add_job(
-            spec.func,
+            # every run leaves a heartbeat under the job's id, which `tracker doctor` reads
+            with_heartbeat(spec.id, spec.func),
             trigger=spec.trigger(timezone),
             args=[app],
             kwargs=spec.kwargs,
@@ -186,11 +197,12 @@ def run_scheduler(app: Flask) -> None:
     log.info("scheduler: leader (pid %s)", os.getpid())
     scheduler = build_scheduler(app)
     # Catch up at once: the sweep is level-triggered, so whatever a downtime missed is due now.
+    from tracker.ops.heartbeat import with_heartbeat
     from tracker.reminders import jobs as reminder_jobs
 
     try:
-        reminder_jobs.send_due_reminders(app)
-        reminder_jobs.deliver_outbox(app)
+        with_heartbeat("reminders.sweep", reminder_jobs.send_due_reminders)(app)
+        with_heartbeat("outbox.deliver", reminder_jobs.deliver_outbox)(app)
     except Exception:  # the scheduled runs retry; a failing catch-up must not stop the process
         log.exception("scheduler: catch-up run failed")
     try:

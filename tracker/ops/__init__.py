@@ -1,0 +1,1 @@
+"""Operations: job heartbeats, the health checks (`tracker doctor`), alerts and backups."""

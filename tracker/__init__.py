@@ -8,6 +8,7 @@ from pathlib import Path
 from flask import Flask
 
 from tracker.config import FIXED, load_config
+from tracker.core.logs import configure_logging
 from tracker.core.transactions import App, wrap_commands
 
 PACKAGE_DIR = Path(__file__).resolve().parent
@@ -37,9 +38,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.config["MAX_CONTENT_LENGTH"] = int(app.config["MAX_UPLOAD_MB"] * 1024 * 1024) + 64 * 1024
     Path(app.config["INSTANCE_DIR"]).mkdir(parents=True, exist_ok=True)
     app.instance_path = app.config["INSTANCE_DIR"]
-    logging.basicConfig(
-        level=app.config["LOG_LEVEL"], format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-    )
+    configure_logging(app.config["LOG_LEVEL"], app.config.get("LOG_FORMAT", "text"))
     logging.getLogger("alembic").setLevel(logging.WARNING)
 
     register_extensions(app)
@@ -151,7 +150,7 @@ def register_commands(app: Flask) -> None:
     from tracker.evidence.cli import evidence_cli
     from tracker.exports.cli import export_cli
     from tracker.holidays.cli import workdays_cli
-    from tracker.ops.cli import doctor_command
+    from tracker.ops.cli import backup_command, doctor_command, restore_command
     from tracker.plans.cli import plans_cli
     from tracker.reminders.cli import outbox_cli, reminders_cli
     from tracker.reports.cli import report_cli
@@ -178,3 +177,5 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(serve_command)
     app.cli.add_command(scheduler_command)
     app.cli.add_command(doctor_command)
+    app.cli.add_command(backup_command)
+    app.cli.add_command(restore_command)

@@ -109,6 +109,13 @@ SETTINGS_DOC: list[tuple[str, str, str]] = [
         "15",
         "how often a standby scheduler checks whether the active one has gone",
     ),
+    (
+        "TRACKER_BACKUP_DIR",
+        "(empty)",
+        "where the scheduler writes a nightly backup at 02:30; empty: no nightly backup",
+    ),
+    ("TRACKER_BACKUP_KEEP", "14", "how many nightly backups to keep (older ones are deleted)"),
+    ("TRACKER_LOG_FORMAT", "text", "`text`, or `json` for one JSON object per log line"),
 ]
 
 
@@ -184,6 +191,9 @@ def load_config(overrides: dict | None = None) -> dict:
         or (str(instance_dir / "mail") if env == "development" else ""),
         "OUTBOX_MAX_ATTEMPTS": _int("TRACKER_OUTBOX_MAX_ATTEMPTS", 8),
         "SCHEDULER_STANDBY_SECONDS": _int("TRACKER_SCHEDULER_STANDBY_SECONDS", 15),
+        "BACKUP_DIR": os.environ.get("TRACKER_BACKUP_DIR", "").strip(),
+        "BACKUP_KEEP": _int("TRACKER_BACKUP_KEEP", 14),
+        "LOG_FORMAT": os.environ.get("TRACKER_LOG_FORMAT", "text").strip().lower() or "text",
     }
 
 

@@ -93,6 +93,13 @@ def job_registry() -> list[JobSpec]:
             misfire_grace_time=3600,
             description="hourly: alert administrators when the sweep stopped or e-mail is stuck",
         ),
+        JobSpec(
+            "ops.backup",
+            ops_jobs.nightly_backup,
+            lambda tz: CronTrigger(hour=2, minute=30, timezone=tz),
+            misfire_grace_time=6 * 3600,
+            description="nightly backup at 02:30 into TRACKER_BACKUP_DIR, with retention",
+        ),
     ]
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+from pathlib import Path
 
 import click
 from flask.cli import with_appcontext
@@ -53,3 +54,57 @@ def doctor_command(fmt: str, alert: bool):
             click.echo(f"alerts queued: {queued}")
     if status == doctor.FAIL:
         sys.exit(1)
+
+
+@click.command("backup")
+@click.option(
+    "-o",
+    "--output",
+    required=True,
+    type=click.Path(dir_okay=False, writable=True),
+    help="The archive to write (a tar file).",
+)
+@with_appcontext
+def backup_command(output: str):
+    """Write one archive: a consistent snapshot of the database (SQLite's online backup API, or
+    pg_dump), the evidence files it references and a manifest. Safe while the application runs.
+    """
+    from tracker.ops.backup import BackupError, create_backup
+
+    try:
+        manifest = create_backup(Path(output))
+    except BackupError as exc:
+        click.echo(f"Error: {exc}", err=True)
+        sys.exit(1)
+    click.echo(_summary(output, manifest))
+
+
+@click.command("restore")
+@click.argument("archive", type=click.Path(exists=True, dir_okay=False))
+@click.option("--check", "check_only", is_flag=True, help="Only check the archive.")
+@with_appcontext
+def restore_command(archive: str, check_only: bool):
+    """Restore ARCHIVE (made by tracker backup) into this empty instance.
+
+    The whole archive is checked first: a damaged or incomplete one is refused, and so is an
+    instance whose database or evidence store is not empty. Afterwards tracker audit verify and
+    tracker evidence check pass.
+    """
+    from tracker.ops.backup import BackupError, restore_archive, verify_archive
+
+    try:
+        manifest = verify_archive(Path(archive)) if check_only else restore_archive(Path(archive))
+    except BackupError as exc:
+        click.echo(f"Error: {exc}", err=True)
+        sys.exit(1)
+    click.echo(("OK " if check_only else "restored ") + _summary(archive, manifest))
+
+
+def _summary(path: str, manifest: dict) -> str:
+    head = manifest["audit_head"] or {}
+    rows = sum(manifest["counts"].values())
+    return (
+        f"{path}: {manifest['backend']} at {manifest['revision']}, {rows} rows in "
+        f"{len(manifest['counts'])} tables, {len(manifest['blobs'])} evidence files, "
+        f"audit head {head.get('id')} {str(head.get('hash'))[:16]}"
+    )

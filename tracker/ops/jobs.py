@@ -1,4 +1,5 @@
-"""Scheduled jobs of operations: the hourly watch that alerts administrators."""
+"""Scheduled jobs of operations: the hourly watch that alerts administrators, and the nightly
+backup."""
 
 from __future__ import annotations
 
@@ -16,3 +17,13 @@ def watch(app) -> dict:
 
     queued = run_job(app, lambda: send_alerts(clock.now()))
     return {"alerts_queued": queued}
+
+
+def nightly_backup(app) -> dict:
+    """Nightly: write a backup into TRACKER_BACKUP_DIR and delete the oldest beyond
+    TRACKER_BACKUP_KEEP (nothing when the directory is not set)."""
+    from tracker.ops.backup import nightly_backup as write_backup
+
+    report = run_job(app, write_backup)
+    log.info("job nightly_backup: %s", report)
+    return report

@@ -2,7 +2,7 @@
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, SelectField, StringField
+from wtforms import DateField, HiddenField, SelectField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional
 
 from tracker.core.forms import choices
@@ -24,3 +24,12 @@ class CalendarDayForm(FlaskForm):
     @property
     def is_workday(self) -> bool:
         return self.kind.data == "work"
+
+
+class NoticeForm(FlaskForm):
+    """The State Council's holiday notice, pasted as text (preview first, then confirm)."""
+
+    text = TextAreaField(
+        _l("Text of the notice"), validators=[InputRequired(), Length(max=20_000)], default=""
+    )
+    confirmed = HiddenField(default="")

@@ -90,3 +90,34 @@ def remove_day(actor, calendar_day: CalendarDay) -> None:
     db.session.flush()
     workdays.invalidate_cache()
     log.info("calendar override %s removed", calendar_day.day)
+
+
+def apply_notice(actor, notice) -> dict:
+    """Enter every day of a parsed State Council notice (tracker.holidays.notice.Notice) as an
+    override — each one audited as `calendar.set`, the import as a whole as
+    `calendar.import_notice` — and return how many days changed.
+
+    Deadlines and reminders use the new days at once: set_day clears the workday cache."""
+    problems = notice.problems()
+    if problems:
+        raise DomainError(
+            _("The notice does not add up: %(problems)s", problems="; ".join(problems)), "text"
+        )
+    changed = 0
+    for day, is_workday, name in notice.days():
+        before = get_day(day)
+        state = None if before is None else (before.is_workday, before.note)
+        note = (f"{name}调休上班" if is_workday else f"{name}放假")[:NOTE_MAX_LENGTH]
+        calendar_day = set_day(actor, day, is_workday, note)
+        if state != (calendar_day.is_workday, calendar_day.note):
+            changed += 1
+    summary = {
+        "year": notice.year,
+        "days_off": sum(len(h.days_off) for h in notice.holidays),
+        "workdays": sum(len(h.workdays) for h in notice.holidays),
+        "holidays": [h.name for h in notice.holidays],
+        "changed": changed,
+    }
+    log_event(actor, "calendar.import_notice", ("calendar", notice.year), after=summary)
+    log.info("holiday notice for %s entered: %s days changed", notice.year, changed)
+    return summary

@@ -14,8 +14,9 @@ from tracker.core.forms import EmptyForm, refusal_caught
 from tracker.core.permissions import require
 from tracker.extensions import db
 from tracker.holidays import service
-from tracker.holidays.forms import CalendarDayForm
+from tracker.holidays.forms import CalendarDayForm, NoticeForm
 from tracker.holidays.models import CalendarDay
+from tracker.holidays.notice import NoticeError, parse_notice
 
 bp = Blueprint("holidays", __name__, url_prefix="/admin/holidays")
 
@@ -61,6 +62,7 @@ def _render_index(year: int, form: CalendarDayForm, status: int = 200):
         warnings=workdays.calendar_warnings(clock.today()),
         holiday_labels=HOLIDAY_LABELS,
         action_form=EmptyForm(),
+        notice_form=NoticeForm(formdata=None),
     ), status
 
 
@@ -115,3 +117,52 @@ def remove(calendar_day_id: int):
         service.remove_day(current_user, calendar_day)
         flash(_("The override for %(day)s was removed.", day=day), "success")
     return redirect(url_for("holidays.index", year=year))
+
+
+@bp.route("/notice", methods=["POST"])
+def notice():
+    """Read a pasted State Council notice: show what it sets, then enter it once confirmed."""
+    require(current_user, "settings.manage")
+    form = NoticeForm()
+    parsed = None
+    if form.validate_on_submit():
+        try:
+            parsed = parse_notice(form.text.data)
+        except NoticeError as exc:
+            form.text.errors.append(
+                _("This is not a notice Duban can read: %(reason)s", reason=exc)
+            )
+    if parsed is not None and form.confirmed.data == "yes":
+        with refusal_caught(form) as refusal:
+            summary = service.apply_notice(current_user, parsed)
+        if not refusal:
+            flash(
+                _(
+                    "The holidays of %(year)d were entered: %(off)d days off, %(work)d make-up "
+                    "working days (%(changed)d changed).",
+                    year=parsed.year,
+                    off=summary["days_off"],
+                    work=summary["workdays"],
+                    changed=summary["changed"],
+                ),
+                "success",
+            )
+            return redirect(url_for("holidays.index", year=parsed.year))
+    rows = []
+    if parsed is not None:
+        overrides = {o.day: o for o in service.overrides_of_year(parsed.year)}
+        overrides |= {o.day: o for o in service.overrides_of_year(parsed.year - 1)}
+        rows = [
+            {
+                "day": day,
+                "is_workday": is_workday,
+                "name": name,
+                "built_in": workdays.statutory_is_workday(day),
+                "override": overrides.get(day),
+            }
+            for day, is_workday, name in parsed.days()
+        ]
+    status = 200 if parsed is not None and not parsed.problems() else 422
+    return render_template(
+        "holidays/notice_preview.html", form=form, notice=parsed, rows=rows
+    ), status

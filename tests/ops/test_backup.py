@@ -70,6 +70,10 @@ def test_backup_while_writing_then_restore_into_an_empty_instance(
         """After the snapshot: the writer goes on, and a new file is uploaded."""
         snapshot_taken.set()
         assert after_snapshot_write.wait(timeout=60)
+        # stop the writer before uploading: its tight loop could starve this thread of
+        # SQLite's write lock beyond the busy timeout on a loaded machine
+        stop.set()
+        writer.join(timeout=120)
         attach(org, filled, "新材料.jpg", samples.jpeg())
 
     writer = threading.Thread(target=keep_writing)

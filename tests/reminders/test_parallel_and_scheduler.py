@@ -75,6 +75,8 @@ def test_registry_has_stable_ids_and_explicit_misfire_grace(app):
         "outbox.deliver",
         "housekeeping.daily",
         "dashboard.weekly_briefing",
+        "ops.watch",
+        "ops.backup",
     ]
     scheduler = build_scheduler(app)
     jobs = {job.id: job for job in scheduler.get_jobs()}

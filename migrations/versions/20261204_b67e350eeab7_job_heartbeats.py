@@ -1,6 +1,6 @@
 """job heartbeats
 
-Revision ID: c3a1e0b50001
+Revision ID: b67e350eeab7
 Revises: b7f6a1c20004
 Create Date: 2026-12-04 08:52:36
 
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from alembic import op
 
 # revision identifiers, used by Alembic.
-revision = "c3a1e0b50001"
+revision = "b67e350eeab7"
 down_revision = "b7f6a1c20004"
 branch_labels = None
 depends_on = None

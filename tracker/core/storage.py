@@ -130,8 +130,12 @@ def put(
             inspect(temp_path, size)
         final = blob_path(sha256)
         if final.exists():
-            temp_path.unlink()
-            return StoredBlob(sha256, size, final, is_new=False)
+            if hash_file(final) == sha256:
+                temp_path.unlink()
+                return StoredBlob(sha256, size, final, is_new=False)
+            # The stored copy was damaged (disk, hand, attacker): the genuine content just
+            # uploaded takes its place, so uploading the original again repairs it.
+            log.warning("blob %s was damaged; replaced by the uploaded original", sha256)
         final.parent.mkdir(parents=True, exist_ok=True)
         os.chmod(temp_path, BLOB_MODE)
         # Atomic on one filesystem: readers see no blob or the whole blob. Should another
@@ -144,6 +148,12 @@ def put(
         with contextlib.suppress(FileNotFoundError):
             temp_path.unlink()
         raise
+
+
+def is_intact(sha256: str) -> bool:
+    """Whether the stored blob still hashes to its name (it is read whole: ≤ the upload limit)."""
+    path = blob_path(sha256)
+    return path.is_file() and hash_file(path) == sha256
 
 
 def remove_blob(sha256: str) -> bool:

@@ -17,6 +17,7 @@ from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy.orm import Session
 
+from tracker.accounts.models import User
 from tracker.audit.service import log_event
 from tracker.core import clock, storage
 from tracker.core.db import write_intent
@@ -347,6 +348,36 @@ def supersede(actor, evidence: Evidence, *, filename: str | None, stream: Binary
         after={"superseded_by_id": newer.id},
     )
     return newer
+
+
+def report_damaged(actor, evidence: Evidence) -> None:
+    """Record that the stored file of `evidence` no longer matches its SHA-256, and tell every
+    administrator (once a day per file) so that the original is uploaded again."""
+    log.error("evidence %s: blob %s is damaged (hash mismatch)", evidence.id, evidence.sha256)
+    log_event(
+        actor if getattr(actor, "is_authenticated", False) else None,
+        "evidence.damaged",
+        evidence,
+        outcome="failure",
+        after={"sha256": evidence.sha256, "original_name": evidence.original_name},
+    )
+    admins = db.session.scalars(
+        sa.select(User).where(User.role == "admin", User.is_disabled.is_(False))
+    )
+    day = clock.today().isoformat()
+    for admin in admins:
+        notify(
+            admin,
+            "evidence_damaged",
+            _("The stored file “%(name)s” is damaged", name=evidence.original_name),
+            body=_(
+                "Its content no longer matches the checksum taken at upload, so it is not "
+                "served. Ask for the original and upload it again to the same task; "
+                "`tracker evidence check` lists every damaged file."
+            ),
+            link=task_link(task_of(evidence.targets[0])) if evidence.targets else "",
+            dedupe_key=f"evidence-damaged:{evidence.sha256}:{admin.id}:{day}",
+        )
 
 
 def review(actor, evidence: Evidence, verdict: str, note: str = "") -> Evidence:

@@ -24,8 +24,11 @@ from markupsafe import Markup
 from tracker.accounts.sessions import is_safe_next
 from tracker.audit.service import record_denial
 from tracker.core import storage
+from tracker.core.db import begin_write
+from tracker.core.errors import render_error
 from tracker.core.forms import Refusal, as_id, choices, refusal_caught
 from tracker.core.permissions import can, require
+from tracker.core.transactions import keep_refusal_record
 from tracker.evidence import filetypes, queries, service
 from tracker.evidence.forms import (
     LinkExistingForm,
@@ -279,6 +282,19 @@ def _send(evidence: Evidence, *, as_attachment: bool):
     if not path.is_file():
         log.error("evidence %s: blob %s is missing", evidence.id, evidence.sha256)
         abort(404)
+    if not storage.is_intact(evidence.sha256):
+        # Never hand out bytes that are not what was uploaded: say so, record it, tell admins.
+        evidence_id = evidence.id
+        begin_write(db.session)
+        service.report_damaged(current_user, db.session.get(Evidence, evidence_id))
+        keep_refusal_record()
+        return render_error(
+            409,
+            _(
+                "This file is damaged in the evidence store and is not shown. The "
+                "administrators have been told; uploading the original file again repairs it."
+            ),
+        )
     response = send_file(
         path,
         mimetype="application/octet-stream",

@@ -16,8 +16,8 @@ from tracker.tasks.models import Task
 
 SEED = Path(__file__).parent / "importer" / "corpus" / "10_xinzhou_civil_affairs_2020_seed.txt"
 TASK_KEYS = {
-    "number", "title", "text", "lead_units", "co_units", "unmatched_units", "due_date",
-    "deadline_text", "continuous", "recurrence", "children",
+    "number", "title", "text", "lead_units", "co_units", "unmatched_units", "external_units",
+    "due_date", "deadline_text", "continuous", "recurrence", "children", "unparsed",
 }  # fmt: skip
 
 

@@ -370,7 +370,9 @@ def test_dates_that_are_not_deadlines(text):
         ("每季度开展一次评查", False, "quarterly"),
         ("每半年报告一次", False, "half-yearly"),
         ("每年向社会公开", False, "yearly"),
-        ("定期开展督查", False, "periodic"),
+        ("定期开展督查", False, None),  # 定期 names no period: a note, not a schedule
+        ("定期报告制度", False, None),
+        ("每季度定期通报", False, "quarterly"),
         ("常态化开展演练，上半年完成修订", False, None),
     ],
 )
@@ -499,11 +501,13 @@ def test_the_result_is_exactly_the_contract():
                         "lead_units": ["办公室"],
                         "co_units": [],
                         "unmatched_units": [],
+                        "external_units": [],
                         "due_date": "2024-06-30",
                         "deadline_text": "6月底前",
                         "continuous": False,
                         "recurrence": None,
                         "children": [],
+                        "unparsed": False,
                     }
                 ],
             }

@@ -2,7 +2,8 @@
 
 The latest explicit completion date of an item wins; its phrase is kept as the deadline text.
 长期坚持 / 持续推进 / 常态化 mark a continuous task (when no date is given); 每月 / 每季度 /
-每半年 / 每年 / 定期 give the recurrence. Nothing is inferred that the text does not say.
+每半年 / 每年 give the recurrence. A recurrence needs a period word: 定期 alone (定期报告制度,
+定期督查) names no schedule and stays a note. Nothing is inferred that the text does not say.
 """
 
 from __future__ import annotations
@@ -66,6 +67,17 @@ _PATTERNS = [
     (rf"{_Y}\s*年(?:前|之前|以前)", "year"),
 ]
 _COMPILED = [(re.compile(p), kind) for p, kind in _PATTERNS]
+#: The named groups `_to_date` reads for each kind (tests check every pattern has them).
+REQUIRED_GROUPS = {
+    "next": {"month"},
+    "range": {"from", "year"},
+    "day": {"year", "month", "day", "suffix"},
+    "month": {"year", "month", "part", "suffix"},
+    "quarter": {"year", "quarter"},
+    "half": {"year", "half"},
+    "year_end": {"end"},
+    "year": {"year"},
+}
 
 _WHOLE_YEAR = re.compile(rf"(?:{_Y}\s*年\s*)?(?:全年|全年度|年度内|本年度)")
 #: A labelled deadline that is only one of these words means a continuous task.
@@ -80,7 +92,6 @@ _RECURRENCE = [
     (re.compile(r"每个?季度?|按季度?|逐季"), "quarterly"),
     (re.compile(r"每半年|半年一次"), "half-yearly"),
     (re.compile(r"每一?年(?!度)|每年度|一年一次"), "yearly"),
-    (re.compile(r"定期"), "periodic"),
 ]
 
 
@@ -110,20 +121,22 @@ def _month_end(year: int, month: int) -> date:
 
 
 def _to_date(match: re.Match, kind: str, plan_year: int, labelled: bool = False) -> date | None:
-    groups = match.groupdict()
+    groups = match.groupdict()  # optional groups are None; .get() for groups a kind may lack
     year = _year(groups.get("year"), plan_year)
     if not 1990 <= year <= 2100:
         return None
     if kind == "range":
-        return date(year, 12, 31) if int(groups["from"]) <= year else None
+        return date(year, 12, 31) if int(groups.get("from") or 0) <= year else None
     if kind in ("day", "month", "next"):
-        month = cn_to_int(groups["month"])
+        month = cn_to_int(groups.get("month") or "")
         if not month or not 1 <= month <= 12:
             return None
         if kind == "next":
             return _month_end(plan_year + 1, month)
         if kind == "day":
-            day = int(groups["day"])
+            day = int(groups.get("day") or 0)
+            if not day:
+                return None
             if day > calendar.monthrange(year, month)[1]:
                 return None
             return date(year, month, day)
@@ -142,10 +155,10 @@ def _to_date(match: re.Match, kind: str, plan_year: int, labelled: bool = False)
             return date(year, month, 10)
         return _month_end(year, month)
     if kind == "quarter":
-        quarter = cn_to_int(groups["quarter"])
+        quarter = cn_to_int(groups.get("quarter") or "")
         return _month_end(year, quarter * 3) if quarter and 1 <= quarter <= 4 else None
     if kind == "half":
-        return date(year, 12, 31) if groups["half"] == "下半年" else date(year, 6, 30)
+        return date(year, 12, 31) if groups.get("half") == "下半年" else date(year, 6, 30)
     if kind == "year_end":
         return date(year, 12, 31)
     if kind == "year":
@@ -176,8 +189,6 @@ def find_dates(text: str, plan_year: int, *, labelled: bool = False) -> list[tup
             if when is None:
                 continue
             phrase = text[start:end]
-            if kind == "year" and match.group("lead"):
-                phrase = text[start:end]
             taken.append((start, end))
             found.append((when, phrase.strip(), start))
     if labelled and not found:

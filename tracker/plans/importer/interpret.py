@@ -8,6 +8,7 @@ group (at the end of the last item, or for the heading) apply to every item that
 
 from __future__ import annotations
 
+import logging
 import re
 from dataclasses import dataclass, field
 
@@ -39,6 +40,8 @@ _ANNOTATION_ONLY = re.compile(
 )
 
 Entry = ParsedSection | ParsedTask
+
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -119,9 +122,53 @@ class Interpreter:
         self.warnings: list[Warning_] = []
         self.annexes: list[tuple[TableRef, list[Entry]]] = []
 
+    # -- degrading one item, never the document ----------------------------------------------
+
+    def unparsed(self, number: str, text: str, error: Exception) -> ParsedTask:
+        """An item whose reading failed: its text kept as a task, flagged for the user."""
+        log.warning("could not parse a plan item: %r", error, exc_info=error)
+        text = text.strip()
+        try:
+            title = make_title(text)
+        except Exception:  # noqa: BLE001 - the plainest title: the first line
+            title = strip_trailing_punctuation(text.split("\n", 1)[0][:120])
+        title = title or text[:120] or "?"
+        self.warnings.append(
+            Warning_("unparsed", "This item could not be parsed: %(title)s", {"title": title})
+        )
+        return ParsedTask(number=number, title=title, text=text, unparsed=True)
+
+    def safe_node(self, node: Node, context: Context) -> list[Entry]:
+        try:
+            return self.node(node, context)
+        except Exception as error:  # noqa: BLE001 - one item degrades, never the document
+            return [self.unparsed(node.number, node.full_text(), error)]
+
+    def safe_table(self, ref: TableRef, context: Context) -> list[Entry]:
+        try:
+            return self.table(ref, context)
+        except Exception as error:  # noqa: BLE001
+            rows = ["\t".join(c for c in row if c) for row in ref.table.rows]
+            return [self.unparsed("", row, error) for row in rows if row.strip()]
+
+    def safe_shared_context(self, children: list[Node], context: Context) -> Context:
+        try:
+            return self.shared_context(children, context)
+        except Exception:  # noqa: BLE001 - a group annotation that cannot be read is not shared
+            log.warning("could not read a group annotation", exc_info=True)
+            return context
+
     # -- tasks -------------------------------------------------------------------------------
 
     def task(
+        self, number: str, text: str, context: Context, *, title: str | None = None
+    ) -> ParsedTask:
+        try:
+            return self._task(number, text, context, title=title)
+        except Exception as error:  # noqa: BLE001 - one item degrades, never the document
+            return self.unparsed(number, text, error)
+
+    def _task(
         self, number: str, text: str, context: Context, *, title: str | None = None
     ) -> ParsedTask:
         annotation = extract_annotation(text)
@@ -302,15 +349,15 @@ class Interpreter:
                 else:
                     self.skipped.append(Skipped("section_intro", intro))
         children = node.nodes
-        child_context = self.shared_context(children, child_context)
+        child_context = self.safe_shared_context(children, child_context)
         for child in node.children:
             if isinstance(child, TableRef):
-                entries = self.table(child, child_context)
+                entries = self.safe_table(child, child_context)
                 if child.annex:
                     self.annexes.append((child, entries))
                     continue
             else:
-                entries = self.node(child, child_context)
+                entries = self.safe_node(child, child_context)
             for entry in entries:
                 section.add(entry)
         return section
@@ -475,21 +522,27 @@ class Interpreter:
         order: list[Entry] = []
         context = Context()
         if root.body and not root.nodes and not root.tables:
-            tasks.extend(self.paragraph_tasks(root.body, context))
+            try:
+                tasks.extend(self.paragraph_tasks(root.body, context))
+            except Exception as error:  # noqa: BLE001
+                tasks.extend(self.unparsed("", p, error) for p in root.body if p.strip())
             order.extend(tasks)
         elif root.body:
             self.skipped.extend(Skipped("intro", t) for t in root.body)
-        context = self.shared_context(root.nodes, context)
+        context = self.safe_shared_context(root.nodes, context)
         for child in root.children:
             if isinstance(child, TableRef):
-                entries = self.table(child, context)
+                entries = self.safe_table(child, context)
                 if child.annex:
                     self.annexes.append((child, entries))
                     continue
             else:
-                entries = self.node(child, context)
+                entries = self.safe_node(child, context)
             for entry in entries:
                 (sections if isinstance(entry, ParsedSection) else tasks).append(entry)
                 order.append(entry)
-        self.merge_annexes(sections, tasks)
+        try:
+            self.merge_annexes(sections, tasks)
+        except Exception:  # noqa: BLE001 - the annex rows stay where they are
+            log.warning("could not merge an annexed task table", exc_info=True)
         return sections, tasks, order

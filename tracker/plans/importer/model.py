@@ -31,6 +31,11 @@ class ParsedTask:
     continuous: bool = False
     recurrence: str | None = None
     children: list[ParsedTask] = field(default_factory=list)
+    #: Names of bodies outside the bureau (another level's 市/县/省… body, 各县（市、区）…): kept
+    #: as written, never mapped onto one of the bureau's units (a subset of `unmatched_units`).
+    external_units: list[str] = field(default_factory=list)
+    #: The item's text is kept, but reading its units and deadline failed ("could not be parsed").
+    unparsed: bool = False
 
     def to_dict(self) -> dict:
         return {
@@ -40,11 +45,13 @@ class ParsedTask:
             "lead_units": list(self.lead_units),
             "co_units": list(self.co_units),
             "unmatched_units": list(self.unmatched_units),
+            "external_units": list(self.external_units),
             "due_date": self.due_date.isoformat() if self.due_date else None,
             "deadline_text": self.deadline_text,
             "continuous": self.continuous,
             "recurrence": self.recurrence,
             "children": [child.to_dict() for child in self.children],
+            "unparsed": self.unparsed,
         }
 
     def walk(self):

@@ -14,7 +14,8 @@ _MARKERS = [
     ("cnp", re.compile(rf"^[（(]\s*([{_CN}]{{1,3}})\s*[）)]\s*[、.．，,]?\s*")),
     ("arp", re.compile(r"^[（(]\s*(\d{1,3})\s*[）)]\s*[、.．]?\s*")),
     ("cn", re.compile(rf"^([{_CN}]{{1,3}})\s*[、．.，,]\s*(?=\S)")),
-    ("ar", re.compile(r"^(\d{1,3})\s*(?:[.．](?![\d０-９])|、)\s*(?=\S)")),
+    # 1. but not 6.2%; 1.2025年底前… is an item whose text starts with a year
+    ("ar", re.compile(r"^(\d{1,3})\s*(?:[.．](?!(?!(?:19|20)\d{2}\s*年)[\d０-９])|、)\s*(?=\S)")),
     ("arh", re.compile(r"^(\d{1,2})\s*[)）]\s*(?=\S)")),
     ("circ", re.compile(r"^([\u2460-\u2473])\s*")),
     ("shi", re.compile(rf"^([{_CN}]{{1,3}})\s*是\s*(?=[^\s，,。；;、]{{2}})")),

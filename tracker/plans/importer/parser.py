@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Iterable
 from datetime import date
@@ -10,11 +11,26 @@ from tracker.plans.importer.frame import frame
 from tracker.plans.importer.interpret import Interpreter
 from tracker.plans.importer.layout import layout
 from tracker.plans.importer.model import ParsedPlan, Warning_
-from tracker.plans.importer.readers import Block, Table, read_blocks, text_blocks
+from tracker.plans.importer.readers import (
+    Block,
+    Table,
+    UnreadableDocument,
+    read_blocks,
+    text_blocks,
+)
 from tracker.plans.importer.tree import build_tree
 from tracker.plans.importer.units import UnitMatcher
 
 UnitList = Iterable[tuple[str, Iterable[str] | str]]
+
+log = logging.getLogger(__name__)
+
+#: The one message for input the importer fails on as a whole (each item is guarded on its own,
+#: so this means the outline itself could not be read).
+FAILED = (
+    "the document's outline could not be read; save it as plain text or .docx and try again, "
+    "or enter the tasks by hand"
+)
 
 
 def _detect_year(*texts: str | None) -> int | None:
@@ -34,7 +50,25 @@ def parse_blocks(
     owner: Iterable[str] | str | None = None,
     from_text: bool = True,
 ) -> ParsedPlan:
-    """Parse a document given as blocks (paragraph strings and Tables)."""
+    """Parse a document given as blocks (paragraph strings and Tables). Never raises anything but
+    UnreadableDocument: an item that cannot be read is kept as text and flagged."""
+    try:
+        return _parse_blocks(blocks, year=year, units=units, owner=owner, from_text=from_text)
+    except UnreadableDocument:
+        raise
+    except Exception as error:
+        log.exception("the importer failed on a whole document")
+        raise UnreadableDocument(FAILED) from error
+
+
+def _parse_blocks(
+    blocks: list[Block],
+    *,
+    year: int | None,
+    units: UnitList | None,
+    owner: Iterable[str] | str | None,
+    from_text: bool,
+) -> ParsedPlan:
     laid_out = layout(blocks, from_text=from_text)
     framed = frame(laid_out)
     if year is None:
@@ -124,7 +158,13 @@ def parse_bytes(
     owner: Iterable[str] | str | None = None,
 ) -> ParsedPlan:
     """Parse a file's content: .docx, or text in UTF-8/GB18030; UnreadableDocument otherwise."""
-    blocks = read_blocks(data, filename)
+    try:
+        blocks = read_blocks(data, filename)
+    except UnreadableDocument:
+        raise
+    except Exception as error:
+        log.exception("the importer could not read a file")
+        raise UnreadableDocument("the file could not be read as a document") from error
     is_docx = data[:2] == b"PK" or filename.lower().endswith(".docx")
     # a Word file's paragraphs are whole; only text may carry hard wraps from a PDF copy
     return parse_blocks(blocks, year=year, units=units, owner=owner, from_text=not is_docx)

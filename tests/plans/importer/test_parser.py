@@ -552,3 +552,58 @@ def test_another_bodys_office_is_not_the_bureaus_own():
     assert matcher.match("市民政局办公室") == "办公室"
     assert matcher.match("市政府办公室") is None
     assert matcher.match("市司法局办公室") is None
+
+
+XINZHOU = [
+    ("办公室", ["局办公室", "法制办公室", "法制科"]),
+    ("社会救助科", ["救助科"]),
+    ("区划地名科", ["区划科"]),
+    ("社会组织管理科", ["社管科", "社会组织管理局"]),
+]
+
+
+@pytest.mark.parametrize(
+    ("written", "internal", "external"),
+    [
+        ("市法制办", None, True),  # the city's legal-affairs office, not our 法制办公室
+        ("市政府法制办", None, True),
+        ("县政府办公室", None, True),
+        ("省司法厅", None, True),
+        ("各县（市、区）", None, True),
+        ("市直各部门", None, True),
+        ("市场监管局", None, True),
+        ("法制办", "办公室", False),  # no other level named: our own abbreviation
+        ("局办公室", "办公室", False),
+        ("忻州市民政局办公室", "办公室", False),
+        ("市民政局办公室", "办公室", False),
+        ("区划科", "区划地名科", False),  # 区划 is a word, not 区 + body
+        ("社管局", "社会组织管理科", False),
+        ("市民政局", None, False),  # the bureau itself: neither a unit nor outside
+    ],
+)
+def test_names_of_another_level_are_external_never_an_internal_unit(written, internal, external):
+    matcher = UnitMatcher(XINZHOU, "忻州市民政局")
+    assert matcher.match(written) == internal
+    assert matcher.is_external(written) is external
+
+
+def test_external_units_are_kept_as_written_and_listed():
+    plan = parse_text(
+        "一、任务\n1．清理规范性文件。（市法制办牵头，局办公室、县政府办公室配合）",
+        year=2024,
+        units=XINZHOU,
+        owner="忻州市民政局",
+    )
+    task = plan.sections[0].tasks[0]
+    assert task.lead_units == ["市法制办"]
+    assert task.co_units == ["办公室", "县政府办公室"]
+    assert task.external_units == ["市法制办", "县政府办公室"]
+    assert task.to_dict()["external_units"] == ["市法制办", "县政府办公室"]
+
+
+def test_role_words_after_a_unit_list_are_dropped():
+    plan = parse_text(
+        "一、任务\n1．做好工作。\n责任单位：县司法局、各有关部门，乡镇人民政府按职责分工分别负责。",
+        year=2020,
+    )
+    assert plan.sections[0].tasks[0].lead_units == ["县司法局", "各有关部门", "乡镇人民政府"]

@@ -218,6 +218,7 @@ class Interpreter:
         task.lead_units = canonical(task.lead_units)
         task.co_units = [n for n in canonical(task.co_units) if n not in task.lead_units]
         task.unmatched_units = list(dict.fromkeys(unmatched))
+        task.external_units = [n for n in task.unmatched_units if self.matcher.is_external(n)]
 
     def enumerated_tasks(
         self, items: list[tuple[str, str, int]], context: Context

@@ -53,7 +53,8 @@ _DISTRIBUTIVE_TAIL = re.compile(
     rf"{_PLACE}(?:[（(][^）)]*[）)])?(?P<org>人民政府|政府|党委|党委政府|党委和政府|党委、政府)?"
 )
 _ROLE_SUFFIX = re.compile(
-    r"(?:按职责分工负责|按职责分工落实|按职责负责|按照职责分工负责|分别负责|具体负责|负责落实|共同负责"
+    r"(?:按职责分工分别负责|按职责分工负责|按职责分工落实|按职责负责|按照职责分工负责|按职责分工"
+    r"|根据职责分工负责|分别负责|具体负责|负责落实|共同负责"
     r"|牵头负责|为牵头单位|牵头|配合落实|配合|参与|协助|协办|参加|协同|负责|落实)$"
 )
 #: 市委宣传部（牵头）: the lead named inside a list of responsible units.
@@ -346,12 +347,39 @@ _OWN_PREFIX = re.compile(r"^(?:本局|我局|局|本厅|我厅|厅|本委|我委
 _PLACE_PREFIX = re.compile(r"^(?:省|市|县|区|州|盟|旗)")
 #: A place name before the unit's own name: 忻州市发展和改革委员会 → 发展和改革委员会.
 _PLACE_NAME = re.compile(r"^[\u4e00-\u9fff]{1,6}?(?:省|市|县|区|州|盟|旗)(?=[\u4e00-\u9fff]{3,})")
+#: Another level's prefix: 市法制办, 县政府办公室, 省司法厅, 区直各部门 — but not the words
+#: 市场, 市政(工程), 区划, 区域, 县域, 省级 that merely start with the character.
+_LEVEL = re.compile(
+    r"^(?:自治区|自治州|自治县|省|市|县|区|州|盟|旗|乡|镇)(?!场|政(?!府)|划|域|级|内|外|属|民(?!政))"
+)
+#: Collective or outside bodies: 各县（市、区）, 各乡镇, 各有关部门, 县政府…, 市委…, 法院…
+_COLLECTIVE = re.compile(r"^各")
+_OUTSIDE = re.compile(
+    r"人民政府|政府|党委|党组(?!织)|人大|政协|法院|检察院|管委会|委员会办公室|纪委|监委|[省市县区]委"
+    r"|宣传部|组织部|统战部|政法委|编办|税务|海关|银行|公司|集团|(?:局|厅|署)$"
+)
+
+
+_PLACE_NAME_LONGEST = re.compile(
+    r"^[\u4e00-\u9fff]{1,6}(?:省|市|县|区|州|盟|旗)(?=[\u4e00-\u9fff]{2,})"
+)
+
+
+def _level_prefix(key: str) -> str:
+    """The part of a name that says which level's body it is: 忻州市, 市, 县 … or ""."""
+    match = _PLACE_NAME_LONGEST.match(key)
+    if match and not match.group(0).endswith(("社区", "小区", "园区", "片区", "城区", "辖区")):
+        return match.group(0)
+    match = _LEVEL.match(key)
+    return match.group(0) if match else ""
 
 
 class UnitMatcher:
     """Matches names as written to the bureau's units: exact name, then exact alias, then the
     name with 局/本局 (or the bureau's own name, `owner`) in front dropped, then a unique unit
-    the name ends with or abbreviates. 市政府办公室 is not the bureau's 办公室."""
+    the name ends with or abbreviates. 市政府办公室 is not the bureau's 办公室; a name with another
+    level's prefix (市法制办, 县司法局) is matched loosely only to units written the same way, so it
+    never lands on an internal unit through an alias: it is an external unit, kept as written."""
 
     def __init__(
         self,
@@ -377,6 +405,14 @@ class UnitMatcher:
         for name, aliases in self.units:
             for alias in aliases:
                 self.by_alias.setdefault(_norm(alias), name)
+        #: every (form, unit, level of the form: 市, 县 … or "") for the loose stages
+        self.forms = [
+            (_norm(form), name, _level_prefix(_norm(form))[-1:])
+            for name, aliases in self.units
+            for form in [name, *aliases]
+            if len(_norm(form)) >= 2
+        ]
+        self._cache: dict[str, str | None] = {}
 
     @property
     def active(self) -> bool:
@@ -388,8 +424,25 @@ class UnitMatcher:
     def _exact(self, key: str) -> str | None:
         return self.by_name.get(key) or self.by_alias.get(key)
 
+    def is_owner(self, written: str) -> bool:
+        """The bureau itself (忻州市民政局, 市民政局)."""
+        return _norm(written) in self.owner_forms
+
+    def is_external(self, written: str) -> bool:
+        """A body outside the bureau: not one of its units nor the bureau itself, and named with
+        another level's prefix, as a collective (各县（市、区）) or as a government/party body."""
+        key = _norm(written)
+        if not key or self.match(written) is not None or key in self.owner_forms:
+            return False
+        return bool(_level_prefix(key) or _COLLECTIVE.match(key) or _OUTSIDE.search(key))
+
     def match(self, written: str) -> str | None:
         key = _norm(written)
+        if key not in self._cache:
+            self._cache[key] = self._match(key)
+        return self._cache[key]
+
+    def _match(self, key: str) -> str | None:
         if not key:
             return None
         found = self._exact(key)
@@ -400,30 +453,30 @@ class UnitMatcher:
             found = self._exact(stripped)
             if found:
                 return found
+        level = _level_prefix(key)
+        if level and (level in self.owner_forms or _OWN_PREFIX.fullmatch(level)):
+            level = ""  # 忻州市民政局办公室: the bureau's own name in front
+        level = level[-1:]  # the level itself: 市 in 忻州市 and in 市
         candidates: set[str] = set()
-        for name, aliases in self.units:
-            for form in [name, *aliases]:
-                form_key = _norm(form)
-                if len(form_key) < 2:
-                    continue
-                if key.endswith(form_key) and len(key) > len(form_key):
-                    prefix = key[: -len(form_key)]
-                    if _OWN_PREFIX.fullmatch(prefix) or prefix in self.owner_forms:
-                        candidates.add(name)
-                elif form_key.endswith(key) and len(key) >= 3:
+        for form_key, name, form_level in self.forms:
+            if key.endswith(form_key) and len(key) > len(form_key):
+                prefix = key[: -len(form_key)]
+                if _OWN_PREFIX.fullmatch(prefix) or prefix in self.owner_forms:
                     candidates.add(name)
+            elif form_key.endswith(key) and len(key) >= 3 and (not level or form_level == level):
+                candidates.add(name)
         if len(candidates) == 1:
             return candidates.pop()
         if candidates:
             return None
         short = _PLACE_PREFIX.sub("", _PLACE_NAME.sub("", key))
         if len(short) >= 3:
-            for name, aliases in self.units:
-                for form in [name, *aliases]:
-                    form_key = _norm(form)
-                    for full in {form_key, _PLACE_PREFIX.sub("", _PLACE_NAME.sub("", form_key))}:
-                        if _abbreviates(short, full):
-                            candidates.add(name)
+            for form_key, name, form_level in self.forms:
+                if level and form_level != level:
+                    continue  # 市法制办 is not the bureau's 法制办公室
+                for full in {form_key, _PLACE_PREFIX.sub("", _PLACE_NAME.sub("", form_key))}:
+                    if _abbreviates(short, full):
+                        candidates.add(name)
         return candidates.pop() if len(candidates) == 1 else None
 
 

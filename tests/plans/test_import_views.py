@@ -448,3 +448,27 @@ def test_tampered_preview_fields_do_not_break_the_page(org, auth):
     # the only well-formed sub-item has a title; the one without fails the import cleanly
     assert response.status_code in (302, 422)
     assert "Traceback" not in response.text
+
+
+def test_deadline_wording_typed_in_the_preview_is_read_again(org, auth):
+    auth.login(org.users.coordinator.username)
+    data = preview_data(read(auth).text)
+    publicity = row_fields(data, "加强法治宣传")
+    assert data[publicity + "due"] == ""
+    data[publicity + "deadline_text"] = "6月底前"
+    relief = row_fields(data, "规范社会救助")
+    data[relief + "due"] = "2026-07-31"  # a date set by hand under unchanged wording stays
+    page = auth.client.post(PREVIEW, data={**data, "do": "refresh"})
+    assert page.status_code == 200
+    again = preview_data(page.text)
+    assert again[row_fields(again, "加强法治宣传") + "due"] == "2026-06-30"
+    assert again[row_fields(again, "规范社会救助") + "due"] == "2026-07-31"
+
+
+def test_a_paste_over_the_size_limit_gets_one_clear_message(org, auth, monkeypatch):
+    monkeypatch.setattr("tracker.plans.import_views.MAX_IMPORT_BYTES", 1000)
+    auth.login(org.users.coordinator.username)
+    response = read(auth, text=PLAN_TEXT * 3)
+    assert response.status_code == 422
+    assert "cannot be previewed" in response.text or "无法预览" in response.text
+    assert count(Plan) == 0

@@ -37,6 +37,8 @@ log = logging.getLogger(__name__)
 #: Uploads the importer reads (a legacy .doc or a PDF is refused with a clear message).
 ALLOWED_SUFFIXES = (".docx", ".txt", ".text", ".htm", ".html")
 MAX_ROWS = 3000
+#: The largest document the browser preview reads (a whole year's plan is well under 1 MB).
+MAX_IMPORT_BYTES = 2 * 1024 * 1024
 
 #: Parser remarks shown in the preview (the counts of missing units/deadlines are live instead).
 WARNING_MESSAGES = {
@@ -47,6 +49,7 @@ WARNING_MESSAGES = {
         "tasks of their own."
     ),
     "no_tasks": _l("No tasks were found: is this the text of a work plan?"),
+    "unparsed": _l("This item could not be parsed: %(title)s"),
 }
 RECURRENCE_LABELS = {
     "": _l("none"),
@@ -126,6 +129,10 @@ def _render_preview(form: PreviewForm, rows: list[Row], bureau, status: int = 20
     ), status
 
 
+class _TooLarge(Exception):
+    """The document is over MAX_IMPORT_BYTES."""
+
+
 @bp.route("/import", methods=["GET", "POST"])
 def import_plan():
     require(current_user, "plan.import")
@@ -145,16 +152,29 @@ def import_plan():
                         _("Upload the plan as a .docx or .txt file (a .doc or PDF cannot be read).")
                     ]
                 else:
-                    data = upload.read()
+                    data = upload.read(MAX_IMPORT_BYTES + 1)
+                    if len(data) > MAX_IMPORT_BYTES:
+                        raise _TooLarge
                     parsed = parse_bytes(
                         data, filename, year=form.year.data, units=units, owner=owner
                     )
                     source = document_text(data, filename)
             elif text.strip():
+                if len(text.encode("utf-8")) > MAX_IMPORT_BYTES:
+                    raise _TooLarge
                 parsed = parse_text(text, year=form.year.data, units=units, owner=owner)
                 source = text
             else:
                 form.form_errors.append(_("Paste the text of the plan or choose a file."))
+        except _TooLarge:
+            form.form_errors.append(
+                _(
+                    "The document is larger than %(size)d MB and cannot be previewed. Import the "
+                    "part that holds the tasks, or split it into several imports.",
+                    size=MAX_IMPORT_BYTES // (1024 * 1024),
+                )
+            )
+            parsed = None
         except UnreadableDocument as error:
             log.info("import refused: %s", error)
             form.document.errors = [
@@ -247,6 +267,7 @@ def _rows_from_form(values) -> list[Row]:
                 co_units=split_names(get("co")),
                 due_date=get("due").strip(),
                 deadline_text=get("deadline_text").strip()[:100],
+                deadline_parsed=get("deadline_parsed").strip()[:100],
                 continuous=bool(get("continuous")),
                 recurrence=recurrence if recurrence in RECURRENCE_CHOICES else "",
                 task_kind=get("task_kind") if get("task_kind") in KIND_LABELS else "general",

@@ -218,3 +218,46 @@ def test_the_interpreter_guard_covers_every_entry_point():
     interpreter = Interpreter(2024, UnitMatcher(UNITS))
     for name in ("safe_node", "safe_table", "safe_shared_context", "unparsed"):
         assert callable(getattr(interpreter, name))
+
+
+# -- the frame and the preview --------------------------------------------------------------------
+
+PLAN = (
+    "某局2020年法治建设工作要点\n一、加强领导\n"
+    "1．调整领导小组。（牵头单位：办公室）\n2．开展学法活动。\n"
+)
+
+
+@pytest.mark.parametrize(
+    "signature",
+    [
+        "忻州市民政局",
+        "忻州市民政局\n2020年3月1日",
+        "忻州市民政局　2020年3月1日",
+        "忻州市民政局\n2020.3.1",
+        "中共忻州市民政局党组\n忻州市民政局\n2020年3月1日",
+        "忻州市民政局\n二〇二〇年三月一日\n抄送：市委办公室。\n"
+        "忻州市民政局办公室　2020年3月2日印发",
+    ],
+)
+def test_signature_blocks_after_the_last_item_are_never_task_text(signature):
+    plan = parse_text(PLAN + signature, year=2020)
+    last = list(plan.all_tasks())[-1]
+    assert last.text == "开展学法活动。"
+    assert "忻州市民政局" in " ".join(s.text for s in plan.skipped)
+
+
+def test_typed_wording_is_dated_and_unchanged_wording_keeps_a_hand_set_date():
+    from tracker.plans.importer.preview import reread_deadline
+
+    plan = parse_text(PLAN, year=2020)
+    first, second = rows_from_plan(plan)[1:3]
+    second.deadline_text = "6月底前"
+    reread_deadline(second, 2020)
+    assert second.due_date == "2020-06-30" and second.deadline_parsed == "6月底前"
+    second.due_date = "2020-07-15"  # set by hand afterwards
+    reread_deadline(second, 2020)
+    assert second.due_date == "2020-07-15"
+    first.deadline_text = "长期坚持"
+    reread_deadline(first, 2020)
+    assert first.continuous and first.due_date == ""

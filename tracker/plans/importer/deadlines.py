@@ -12,6 +12,7 @@ import calendar
 import re
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 
 from tracker.plans.importer.patterns import cn_to_int, mask_titles
 
@@ -173,6 +174,12 @@ def _is_bracketed(text: str, start: int, end: int) -> bool:
 
 
 def find_dates(text: str, plan_year: int, *, labelled: bool = False) -> list[tuple[date, str, int]]:
+    """Every deadline phrase in `text` (see `_find_dates`); a fresh list each call."""
+    return list(_find_dates(text, plan_year, labelled))
+
+
+@lru_cache(maxsize=8192)
+def _find_dates(text: str, plan_year: int, labelled: bool) -> tuple[tuple[date, str, int], ...]:
     """Every deadline phrase in `text` as (date, phrase, position), in text order. In a labelled
     value (完成时限：…) a bare month (11月份) and 全年 count too."""
     masked = mask_titles(text)
@@ -198,7 +205,7 @@ def find_dates(text: str, plan_year: int, *, labelled: bool = False) -> list[tup
         if match:
             found.append((date(_year(match.group("year"), plan_year), 12, 31), match.group(0), 0))
     found.sort(key=lambda item: item[2])
-    return found
+    return tuple(found)
 
 
 def recurrence_of(text: str) -> str | None:
@@ -251,6 +258,7 @@ def parse_deadline(text: str, plan_year: int, *, labelled: str | None = None) ->
     return result
 
 
+@lru_cache(maxsize=8192)
 def is_deadline_phrase(text: str, plan_year: int = 2000) -> bool:
     """True when `text` is only a deadline (a cell or list item such as 2021年6月底前, 长期坚持)."""
     text = text.strip().strip("。；;，,")

@@ -15,10 +15,14 @@ from tracker.plans.importer.readers import Table
 DOCUMENT_NUMBER = re.compile(
     r"[\u4e00-\u9fff]{1,14}\s*[〔\[［【(（]\s*(?:19|20)\d{2}\s*[〕\]］】)）]\s*(?:第\s*)?\d{1,4}\s*号"
 )
-_DATE_LINE = re.compile(
-    r"^(?:(?:19|20)\d{2}|二[〇○零][一二三四五六七八九〇○零]{2})\s*年\s*(?:\d{1,2}|[一二三四五六七八九十]{1,2})"
-    r"\s*月\s*(?:\d{1,2}|[一二三四五六七八九十]{1,3})\s*日$"
+_DATE = (
+    r"(?:(?:(?:19|20)\d{2}|二[〇○零][一二三四五六七八九〇○零]{2})\s*年\s*(?:\d{1,2}|[一二三四五六七八九十]{1,2})"
+    r"\s*月\s*(?:\d{1,2}|[一二三四五六七八九十]{1,3})\s*日"
+    r"|(?:19|20)\d{2}\s*[.．/\-－]\s*\d{1,2}\s*[.．/\-－]\s*\d{1,2})"
 )
+_DATE_LINE = re.compile(rf"^{_DATE}$")
+#: A signature on one line: 忻州市民政局　2020年3月1日
+_UNIT_AND_DATE = re.compile(rf"^(?P<unit>\S.{{1,30}}?)\s+{_DATE}$")
 _IMPRINT = re.compile(
     r"^(?:抄送|抄报|主送|报送|分送|发送|送)\s*[:：]|印发$|^（?\(?此件[^）)]{0,12}[）)]?$|^[（(]联系人"
     r"|^[（(]此页无正文[）)]$"
@@ -71,7 +75,12 @@ def _notice_name(text: str) -> str | None:
     return (quoted.group(1) if quoted else name).strip()
 
 
+_HAN = re.compile(r"[\u4e00-\u9fff]")
+
+
 def _same_title(line: str, title: str) -> bool:
+    if len(line) > 2 * len(title) + 40 and len(_HAN.findall(line)) > len(title) + 8:
+        return False  # a paragraph far longer than the title (compact() keeps every 汉字)
     a, b = compact(line), compact(title)
     return bool(a) and (a == b or (b in a and len(a) <= len(b) + 8) or (a in b and len(a) >= 8))
 
@@ -153,16 +162,22 @@ def frame(layout: Layout) -> Frame:
             continue
         text = item.text
         before_structure = first_structure is None or index < first_structure
-        if _DATE_LINE.match(text) or (
-            re.search(r"\d{4}\s*年.*日\s*印发$", text) and len(text) <= 60
+        signed = _UNIT_AND_DATE.match(text)
+        if (
+            _DATE_LINE.match(text)
+            or (signed and looks_like_signature_unit(signed.group("unit").strip()))
+            or (re.search(r"\d{4}\s*年.*日\s*印发$", text) and len(text) <= 60)
         ):
-            # a signature: the date, and the unit name just above it
-            if (
-                body
+            # a signature: the date, and the unit names just above it (several when jointly issued)
+            popped = 0
+            while (
+                popped < 3
+                and body
                 and isinstance(body[-1], Paragraph)
                 and looks_like_signature_unit(body[-1].text)
             ):
                 result.skipped.append(Skipped("signature", body.pop().text))
+                popped += 1
             result.skipped.append(Skipped("signature", text))
             body.append(Break("signature"))
             after_break = True
@@ -239,6 +254,15 @@ def frame(layout: Layout) -> Frame:
             continue
         after_break = False
         body.append(item)
+    # a signature after the last item with no date under it: 忻州市民政局 is no task's text
+    while (
+        body
+        and isinstance(body[-1], Paragraph)
+        and first_structure is not None
+        and looks_like_signature_unit(body[-1].text)
+        and match_marker(body[-1].text) is None
+    ):
+        result.skipped.append(Skipped("signature", body.pop().text))
     # captions recorded through Break("caption:…") just before a table
     for position, item in enumerate(body):
         if isinstance(item, Table) and position not in result.captions:

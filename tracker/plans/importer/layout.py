@@ -85,11 +85,10 @@ class _Line:
 
 def _capture_meta(text: str, meta: dict[str, str]) -> bool:
     """Read a document-information line (标题：… 发文字号：…); True when the line is one."""
+    first = _META.search(text[:40])  # a label near the start, or none (cheap on long lines)
+    if first is None or (first.start() > 2 and not text.startswith(("【", "["))):
+        return False
     matches = list(_META.finditer(text))
-    if not matches:
-        return False
-    if matches[0].start() > 2 and not text.startswith(("【", "[")):
-        return False
     for index, match in enumerate(matches):
         end = matches[index + 1].start() if index + 1 < len(matches) else len(text)
         key = re.sub(r"\s", "", match.group(1))
@@ -104,7 +103,7 @@ def _classify(raw: str, meta: dict[str, str], chrome: list[str]) -> _Line:
         return _Line(raw, "", "blank")
     if PAGE_MARKER.match(text):
         return _Line(raw, text, "page")
-    if _CHROME.search(text) and len(text) <= 120:
+    if len(text) <= 120 and _CHROME.search(text):
         chrome.append(text)
         return _Line(raw, text, "chrome")
     if _capture_meta(text, meta):

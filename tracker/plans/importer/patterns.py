@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 CN_NUM = "零〇○一二三四五六七八九十百两"
 CN_VALUES = {
@@ -53,14 +54,24 @@ def clean_line(text: str) -> str:
     return _SPACES.sub(" ", text).strip()
 
 
+@lru_cache(maxsize=4096)
 def compact(text: str) -> str:
     """Text for comparisons: NFKC, no white space, no punctuation."""
     text = unicodedata.normalize("NFKC", text)
     return re.sub(r"[\s\W_]+", "", text)
 
 
+#: Wide and full-width characters (East Asian Width W or F), which take two columns.
+_WIDE = re.compile(
+    "[\u1100-\u115f\u2e80-\u303e\u3041-\u33ff\u3400-\u4dbf\u4e00-\u9fff\ua000-\ua4cf"
+    "\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6"
+    "\U00020000-\U0003fffd]"
+)
+
+
 def display_width(text: str) -> int:
-    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+    """Columns the text takes in a monospaced font (CJK and full-width forms take two)."""
+    return len(text) + len(_WIDE.findall(text))
 
 
 def has_cjk(text: str) -> bool:
@@ -84,10 +95,14 @@ def split_top_level(text: str, separators: str) -> list[str]:
     return parts
 
 
+_ANY_BRACKET = re.compile("[" + re.escape(OPEN_BRACKETS + CLOSE_BRACKETS) + "]")
+
+
 def bracket_spans(text: str) -> list[tuple[int, int]]:
     """(start, end) of every outermost bracket group, end exclusive; unclosed groups are ignored."""
     spans, stack = [], []
-    for index, char in enumerate(text):
+    for found in _ANY_BRACKET.finditer(text):  # only the brackets, not every character
+        index, char = found.start(), found.group()
         if char in OPEN_BRACKETS:
             stack.append((char, index))
         elif char in CLOSE_BRACKETS and stack:

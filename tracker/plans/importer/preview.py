@@ -35,6 +35,8 @@ class Row:
     unmatched_units: list[str] = field(default_factory=list)
     due_date: str = ""  # ISO date as typed
     deadline_text: str = ""
+    #: The wording the date was last read from: wording typed since is read again (更新预览).
+    deadline_parsed: str = ""
     continuous: bool = False
     recurrence: str = ""
     task_kind: str = "general"
@@ -69,6 +71,7 @@ def _task_row(task: ParsedTask, depth: int, origin: str = "parsed") -> Row:
         unmatched_units=list(task.unmatched_units),
         due_date=task.due_date.isoformat() if task.due_date else "",
         deadline_text=task.deadline_text or "",
+        deadline_parsed=task.deadline_text or "",
         continuous=task.continuous,
         recurrence=task.recurrence or "",
         task_kind=guess_kind(task.title, task.text),
@@ -198,9 +201,29 @@ def apply_edits(rows: list[Row], year: int, units, owner=None) -> list[Row]:
         row.action = ""
         result.append(row)
     for row in result:
+        if row.include and row.is_task:
+            reread_deadline(row, year)
         _rematch(row, matcher)
         check_row(row)
     return result
+
+
+def reread_deadline(row: Row, year: int) -> None:
+    """Date the wording the user typed (6月底前 → 6-30 of the plan year); wording left as it was
+    keeps the date the user may have set by hand. Undated wording leaves the row as it is."""
+    wording = row.deadline_text.strip()
+    typed = wording != row.deadline_parsed.strip()
+    undated = not row.due_date and not row.continuous and not row.recurrence
+    if not wording or not (typed or undated):
+        return
+    found = parse_deadline(wording, year, labelled=wording)
+    if found.due_date is not None:
+        row.due_date, row.continuous = found.due_date.isoformat(), False
+    elif found.continuous:
+        row.due_date, row.continuous = "", True
+    if found.recurrence:
+        row.recurrence = found.recurrence
+    row.deadline_parsed = wording
 
 
 def _context_of(row: Row):

@@ -4,6 +4,7 @@ two titles are (to match a table row to the paragraph that names it)."""
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from tracker.plans.importer.patterns import (
     CLOSE_BRACKETS,
@@ -41,6 +42,7 @@ def split_heading(text: str) -> tuple[str, str]:
     return text[:end].strip(), text[end + 1 :].strip()
 
 
+@lru_cache(maxsize=8192)
 def make_title(text: str) -> str:
     """The first sentence without its unit/deadline annotations and final punctuation."""
     annotation = extract_annotation(text)

@@ -7,6 +7,7 @@ import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from tracker.plans.importer.deadlines import CONTINUOUS_RE, is_deadline_phrase
 from tracker.plans.importer.patterns import (
@@ -134,6 +135,12 @@ def clean_unit(name: str) -> str:
 
 
 def split_units(value: str) -> list[str]:
+    """A list of unit names as written (see `_split_units`); a fresh list each call."""
+    return list(_split_units(value))
+
+
+@lru_cache(maxsize=8192)
+def _split_units(value: str) -> tuple[str, ...]:
     """A list of unit names as written: split on 、，； (not inside brackets), collective names such
     as 各县（市、区）人民政府 and 各区、县级市政府 kept whole, role words (牵头, 负责…) removed."""
     value = re.sub(r"\s*\n\s*|\s{2,}|\t", "、", value.strip())
@@ -170,7 +177,7 @@ def split_units(value: str) -> list[str]:
             if is_deadline_phrase(name) or CONTINUOUS_RE.search(name):
                 continue
             names.append(name)
-    return _unique(names)
+    return tuple(_unique(names))
 
 
 def units_with_roles(value: str, role: str) -> list[tuple[str, str]]:
@@ -246,7 +253,14 @@ def _is_trailing(text: str, end: int) -> bool:
 
 
 def extract_annotation(text: str) -> Annotation:
-    """Units (with their role) and a labelled deadline in an item's text."""
+    """Units (with their role) and a labelled deadline in an item's text. The same text is read
+    several times (its title, its units, its group's): the result is cached and must not be
+    changed by the caller."""
+    return _extract_annotation(text)
+
+
+@lru_cache(maxsize=8192)
+def _extract_annotation(text: str) -> Annotation:
     annotation = Annotation()
     labels = list(_LABEL_RE.finditer(text))
     label_starts = [m.start() for m in labels]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import re
 from pathlib import Path
 
 import click
@@ -209,3 +210,13 @@ def test_views_never_commit_or_roll_back():
     assert len(views) >= 10
     offenders = [hit for path in views for hit in _calls_in(path, {"commit", "rollback"})]
     assert offenders == []
+
+
+def test_an_unexpected_error_shows_an_incident_number_that_is_in_the_log(routes, caplog):
+    response = routes.test_client().get("/_test/failed")
+    assert response.status_code == 500
+    incident = re.search(r"<code data-incident>([0-9a-f]{8})</code>", response.text)
+    assert incident, response.text
+    assert "Traceback" not in response.text and "RuntimeError" not in response.text
+    logged = [r for r in caplog.records if r.levelname == "ERROR" and r.exc_info]
+    assert any(incident.group(1) in r.getMessage() for r in logged)

@@ -6,7 +6,7 @@ from decimal import Decimal
 import pytest
 import sqlalchemy as sa
 
-from tests.factories import make_plan, make_task
+from tests.factories import last_audit_id, make_plan, make_task
 from tracker.audit.models import AuditEvent
 from tracker.core.exceptions import DomainError
 from tracker.extensions import db
@@ -260,6 +260,34 @@ def test_a_decision_task_cannot_be_submitted_while_a_step_is_open(org):
     )
     workflow.transition(org.users.chief, task, "submit", result_statement="已完成。")
     assert task.status == "submitted"
+
+
+def test_saving_a_decision_step_unchanged_writes_nothing(org):
+    plan = make_plan(org)
+    task = make_task(org, plan, title="调整养老服务设施布局规划", kind="major_decision")
+    plans.publish_plan(org.users.coordinator, plan)
+    workflow.transition(org.users.chief, task, "claim")
+    decision = service.create_record(
+        org.users.chief, task, "decision", {"decision_title": "调整养老服务设施布局规划"}
+    )
+
+    def save(actor):
+        return service.save_decision_step(
+            actor,
+            decision,
+            "expert_review",
+            done_on=date(2026, 9, 1),
+            note="专家论证会 ",
+            not_applicable_reason="",
+            evidence=[],  # as the page sends it
+        )
+
+    save(org.users.chief)
+    db.session.commit()
+    version, events = decision.version, last_audit_id()
+    assert save(org.users.coordinator) is not None  # the office opens it and saves it as it is
+    db.session.commit()
+    assert decision.version == version and last_audit_id() == events
 
 
 def test_submitting_needs_a_record_or_evidence(org):

@@ -119,9 +119,10 @@ def test_create_record_through_the_form_and_see_it_in_the_ledger(org, auth, task
     ledger = auth.client.get("/records/document_review/?year=2026")
     assert "关于进一步加强困难群众" in ledger.text
     download = auth.client.get("/records/document_review/?year=2026&format=csv")
-    assert download.headers["Content-Type"].startswith("text/csv")
+    assert download.headers["Content-Type"] == "text/csv; charset=utf-8"
     rows = list(csv.reader(io.StringIO(download.data.decode("utf-8-sig"))))
     assert len(rows) == 2 and "代市政府起草" in rows[1]
+    assert rows[1][-1] == ""  # an empty cell stays empty (not a lone apostrophe)
     index = auth.client.get("/records/?year=2026")
     assert 'data-count="document_review">1<' in index.text
 

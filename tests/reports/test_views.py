@@ -152,9 +152,10 @@ def test_downloads(org, finished, now, auth):
         document.paragraphs[0].text.replace("\n", "") == "测试市民政局2025年度法治政府建设情况报告"
     )
     markdown = auth.client.get(f"{url}.md")
-    assert markdown.mimetype == "text/markdown"
+    assert markdown.headers["Content-Type"] == "text/markdown; charset=utf-8"  # one charset
     assert markdown.data.decode().startswith("# 测试市民政局2025年度法治政府建设情况报告")
     html = auth.client.get(f"{url}.html")
+    assert html.headers["Content-Type"] == "text/html; charset=utf-8"
     assert "attachment" in html.headers["Content-Disposition"] and b"@page" in html.data
     pdf = auth.client.get(f"{url}.pdf")
     assert pdf.mimetype == "application/pdf" and pdf.data.startswith(b"%PDF-")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import secrets
 
 from flask import Flask, jsonify, render_template, request
 from flask_babel import lazy_gettext as _l
@@ -29,12 +30,18 @@ def _wants_json() -> bool:
     return request.path.startswith("/api/") or request.accept_mimetypes.best == "application/json"
 
 
-def render_error(code: int, message: str | None = None):
+def render_error(code: int, message: str | None = None, *, incident: str | None = None):
     if _wants_json():
-        return jsonify({"error": str(TITLES.get(code, code)), "message": message}), code
+        body = {"error": str(TITLES.get(code, code)), "message": message}
+        if incident:
+            body["incident"] = incident
+        return jsonify(body), code
     template = TEMPLATES.get(code, "errors/500.html" if code >= 500 else "errors/generic.html")
     try:
-        return render_template(template, code=code, title=TITLES.get(code), message=message), code
+        page = render_template(
+            template, code=code, title=TITLES.get(code), message=message, incident=incident
+        )
+        return page, code
     except Exception:  # noqa: BLE001 - the error page itself must never fail
         log.exception("error page %s could not be rendered", code)
         return f"{code} {TITLES.get(code, '')}", code, {"Content-Type": "text/plain; charset=utf-8"}
@@ -84,5 +91,9 @@ def init_app(app: Flask) -> None:
         db.session.rollback()
         if isinstance(error, HTTPException):  # pragma: no cover - handled above
             return _http_error(error)
-        log.exception("unhandled error on %s %s", request.method, request.path)
-        return render_error(InternalServerError.code)
+        # The number on the page finds the traceback in the log; the user never sees one.
+        incident = secrets.token_hex(4)
+        log.exception(
+            "unhandled error (incident %s) on %s %s", incident, request.method, request.path
+        )
+        return render_error(InternalServerError.code, incident=incident)

@@ -216,26 +216,34 @@ def save_decision_step(
         if any(item.id not in attached for item in evidence):
             raise DomainError(_("Choose evidence attached to this decision."), "evidence_ids")
     entry = decision.step(step)
+    before = {
+        "done_on": entry.done_on.isoformat() if entry and entry.done_on else None,
+        "note": entry.note if entry else "",
+        "not_applicable_reason": entry.not_applicable_reason if entry else "",
+        "evidence_ids": sorted(item.id for item in entry.evidence) if entry else [],
+    }
+    after = {
+        "done_on": done_on.isoformat() if done_on else None,
+        "note": (note or "").strip(),
+        "not_applicable_reason": reason,
+        "evidence_ids": (
+            sorted(item.id for item in evidence) if evidence is not None else before["evidence_ids"]
+        ),
+    }
+    if (before["note"] or "") == after["note"]:
+        after["note"] = before["note"]
+    if (before["not_applicable_reason"] or "") == after["not_applicable_reason"]:
+        after["not_applicable_reason"] = before["not_applicable_reason"]
+    if before == after:
+        return entry  # saved as it was: no new version of the decision, nothing to audit
     if entry is None:
         entry = DecisionStep(decision=decision, step=step)
         db.session.add(entry)
-    before = {
-        "done_on": entry.done_on.isoformat() if entry.done_on else None,
-        "note": entry.note,
-        "not_applicable_reason": entry.not_applicable_reason,
-        "evidence_ids": sorted(item.id for item in entry.evidence),
-    }
-    entry.done_on, entry.note, entry.not_applicable_reason = done_on, (note or "").strip(), reason
+    entry.done_on, entry.note, entry.not_applicable_reason = done_on, after["note"], reason
     if evidence is not None:
         entry.evidence = list(evidence)
     decision.updated_by_id = getattr(actor, "id", None)
     db.session.flush()
-    after = {
-        "done_on": done_on.isoformat() if done_on else None,
-        "note": entry.note,
-        "not_applicable_reason": reason,
-        "evidence_ids": sorted(item.id for item in entry.evidence),
-    }
     old, new = changes(before, after)
     if new:
         log_event(

@@ -147,12 +147,12 @@ def _csv(kind: str, year: int | None, records, columns) -> Response:
         ]
         # a cell starting with = + - @ would be run as a formula by spreadsheet programs
         writer.writerow(
-            ["'" + c if isinstance(c, str) and c[:1] in "=+-@\t\r" else c for c in cells]
+            ["'" + c if isinstance(c, str) and c and c[0] in "=+-@\t\r" else c for c in cells]
         )
     filename = f"ledger-{kind}-{year or 'all'}.csv"
     return Response(
         buffer.getvalue(),
-        mimetype="text/csv; charset=utf-8",
+        mimetype="text/csv",  # werkzeug adds "; charset=utf-8" to text types
         headers={"Content-Disposition": f"attachment; filename={filename}"},
     )
 

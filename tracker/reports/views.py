@@ -32,8 +32,8 @@ bp = Blueprint("reports", __name__)
 FORMATS = {
     "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
     "pdf": "application/pdf",
-    "html": "text/html; charset=utf-8",
-    "md": "text/markdown; charset=utf-8",
+    "html": "text/html",  # werkzeug adds "; charset=utf-8" to text types
+    "md": "text/markdown",
 }
 
 

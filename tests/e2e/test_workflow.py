@@ -27,9 +27,11 @@ def login(page, base, username):
 
 
 def open_form(page, toggle: str, form: str):
-    """Click the button that slides a form open, and wait until it is usable."""
-    page.click(toggle)
+    """Slide a form open (unless a refusal already showed it open), and wait until it is usable.
+    Clicking the toggle of an open form would slide it shut again."""
     locator = page.locator(form)
+    if not locator.is_visible():
+        page.click(toggle)
     locator.wait_for(state="visible")
     return locator
 

@@ -6,7 +6,7 @@ TRACKER := $(VENV)/bin/tracker
 HOST    ?= 127.0.0.1
 PORT    ?= 5000
 
-.PHONY: run test install install-test translations translations-update lint clean
+.PHONY: run test install install-test translations translations-update lint clean bench
 
 $(VENV)/bin/python:
 	python3 -m venv $(VENV)
@@ -52,3 +52,11 @@ clean:
 translations-update: $(VENV)/.installed
 	$(VENV)/bin/pybabel extract -F babel.cfg -k _l -k lazy_gettext -k lazy_pgettext:1c,2 -o tracker/translations/messages.pot .
 	$(VENV)/bin/pybabel update -i tracker/translations/messages.pot -d tracker/translations --no-fuzzy-matching
+
+# Duban beside a bare Flask + sqlite3 page on N synthetic tasks (default 100,000); see
+# scripts/bench/run.py. N=10000 SECONDS_PER=5 make bench for a quick run.
+N ?= 100000
+SECONDS_PER ?= 10
+bench: install
+	$(PIP) install -q -e ".[prod]" 2>/dev/null
+	N=$(N) SECONDS_PER=$(SECONDS_PER) $(PY) scripts/bench/run.py

@@ -30,6 +30,9 @@ FIRST_COVERED_YEAR: int = min(d.year for d in _STATUTORY_HOLIDAYS)
 LAST_COVERED_YEAR: int = max(d.year for d in _STATUTORY_HOLIDAYS)
 
 _G_KEY = "_workday_overrides"
+#: Per app context: day → is a working day, as answered so far (overrides applied). Lists ask
+#: the same days again and again (one count per overdue row); cleared with the overrides.
+_G_DAYS_KEY = "_workday_days"
 _override_loader: OverrideLoader | None = None
 
 ONE_DAY = timedelta(days=1)
@@ -46,6 +49,7 @@ def invalidate_cache() -> None:
     """Forget the overrides cached in this app context (call after any change to them)."""
     if has_app_context():
         g.pop(_G_KEY, None)
+        g.pop(_G_DAYS_KEY, None)
 
 
 def _overrides() -> dict[date, bool]:
@@ -123,13 +127,28 @@ def workdays_between(start: date, end: date) -> int:
         first, last, sign = start + ONE_DAY, end, 1
     else:
         first, last, sign = end, start - ONE_DAY, -1
+    known = _known_days()
     count = 0
     current = first
     while current <= last:
-        if _is_workday(current, overrides):
+        answer = known.get(current)
+        if answer is None:
+            answer = known[current] = _is_workday(current, overrides)
+        if answer:
             count += 1
         current += ONE_DAY
     return sign * count
+
+
+def _known_days() -> dict[date, bool]:
+    """The days answered so far in this app context (a fresh table outside one)."""
+    if not has_app_context():
+        return {}
+    known = g.get(_G_DAYS_KEY)
+    if known is None:
+        known = {}
+        setattr(g, _G_DAYS_KEY, known)
+    return known
 
 
 def last_workday_on_or_before(day: date) -> date:

@@ -12,7 +12,13 @@ from tracker.accounts.forms import ROLE_LABELS
 from tracker.extensions import db
 from tracker.tasks.labels import KIND_LABELS, STATUS_LABELS
 from tracker.tasks.lights import LIGHT_CSS, LIGHT_LABELS, LightPolicy, days_overdue
-from tracker.tasks.queries import TaskFilters, light_counts, visible_plans, work_list
+from tracker.tasks.queries import (
+    TaskFilters,
+    light_counts,
+    total_from_counts,
+    visible_plans,
+    work_list,
+)
 from tracker.units.queries import subtree
 
 bp = Blueprint("home", __name__)
@@ -28,8 +34,15 @@ def index():
     page = request.args.get("page", "1")
     page = int(page) if page.isdigit() and int(page) > 0 else 1
     policy = LightPolicy.current()
-    rows, total = work_list(current_user, filters, policy, page=page, per_page=PER_PAGE)
     counts = light_counts(current_user, filters, policy)
+    rows, total = work_list(
+        current_user,
+        filters,
+        policy,
+        page=page,
+        per_page=PER_PAGE,
+        total=total_from_counts(filters, counts),
+    )
     bureau = current_user.unit.bureau or current_user.unit
     pages = max(1, -(-total // PER_PAGE))
     return render_template(

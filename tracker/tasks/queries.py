@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 import sqlalchemy as sa
-from sqlalchemy.orm import joinedload, subqueryload
+from sqlalchemy.orm import joinedload, selectinload, subqueryload
 
 from tracker.core.permissions import BUREAU_WIDE_ROLES, scope_unit
 from tracker.extensions import db
@@ -97,14 +97,16 @@ class TaskRow:
 
 
 def involves_units_under(path: str):
-    """Tasks whose lead unit or any co-unit lies in the subtree at `path`."""
-    lead = sa.select(Unit.id).where(Unit.id == Task.lead_unit_id, Unit.path.startswith(path))
-    co = (
-        sa.select(task_co_units.c.task_id)
-        .join(Unit, Unit.id == task_co_units.c.unit_id)
-        .where(task_co_units.c.task_id == Task.id, Unit.path.startswith(path))
-    )
-    return sa.or_(lead.exists(), co.exists())
+    """Tasks whose lead unit or any co-unit lies in the subtree at `path`.
+
+    Written as one `IN` over a `UNION` of two index lookups (tasks.lead_unit_id and
+    task_co_units.unit_id), not as correlated `EXISTS` per task row: both databases then find
+    the unit's tasks by index instead of scanning every task (see tests/test_query_plans.py).
+    """
+    subtree = sa.select(Unit.id).where(Unit.path.startswith(path))
+    led = sa.select(Task.id).where(Task.lead_unit_id.in_(subtree))
+    helped = sa.select(task_co_units.c.task_id).where(task_co_units.c.unit_id.in_(subtree))
+    return Task.id.in_(sa.union(led, helped))
 
 
 def work_scope(query, user):
@@ -178,17 +180,43 @@ def light_counts(user, filters: TaskFilters, policy: LightPolicy) -> dict[str, i
     return counts
 
 
+def total_from_counts(filters: TaskFilters, counts: dict[str, int]) -> int | None:
+    """The number of listed tasks when it follows from the light counts, else None.
+
+    The counts are taken with the same filters but no light and closed tasks included, so:
+    no status and no light asked for lists every light but grey (closed tasks are exactly the
+    grey ones); one light asked for lists exactly that light. The drill-downs that narrow by
+    light themselves (due soon, overdue band) and a status filter need their own count.
+    """
+    if filters.status or filters.include_closed or filters.due_soon or filters.overdue_band:
+        return None
+    if filters.light:
+        return counts.get(filters.light, 0)
+    return sum(n for name, n in counts.items() if name != "grey")
+
+
 def work_list(
-    user, filters: TaskFilters, policy: LightPolicy, *, page: int = 1, per_page: int = 50
+    user,
+    filters: TaskFilters,
+    policy: LightPolicy,
+    *,
+    page: int = 1,
+    per_page: int = 50,
+    total: int | None = None,
 ):
-    """One page of the user's tasks, overdue first then by due date, with their lights."""
+    """One page of the user's tasks, overdue first then by due date, with their lights.
+
+    `total` may be passed when the caller already knows it (see total_from_counts)."""
     light = light_sql(policy)
-    query = sa.select(Task, light.label("light"))
+    query = sa.select(Task.id, light.label("light"))
     query = _filtered(work_scope(query, user), filters, light, policy.today)
-    total = db.session.scalar(
-        sa.select(sa.func.count()).select_from(query.with_only_columns(Task.id).subquery())
-    )
-    query = (
+    if total is None:
+        total = db.session.scalar(
+            sa.select(sa.func.count()).select_from(query.with_only_columns(Task.id).subquery())
+        )
+    # Sort narrow rows (id and light) and load the page's tasks afterwards: sorting whole
+    # joined rows of every matching task is what made the list slow at 100k tasks.
+    page_ids = db.session.execute(
         query.order_by(
             light_rank_sql(light),
             Task.due_date.is_(None),
@@ -197,19 +225,26 @@ def work_list(
             Task.position,
             Task.id,
         )
+        .limit(per_page)
+        .offset((page - 1) * per_page)
+    ).all()
+    if not page_ids:
+        return [], total or 0
+    tasks = db.session.scalars(
+        sa.select(Task)
+        .where(Task.id.in_([task_id for task_id, _light in page_ids]))
         .options(
-            # joined many-to-one and one subquery for co-units: a fixed number of statements
-            # however many tasks (selectin would batch 500 ids per statement)
+            # one page of ids: joined many-to-one and one IN query for co-units, a fixed
+            # number of statements however many tasks
             joinedload(Task.lead_unit),
-            subqueryload(Task.co_units),
+            selectinload(Task.co_units),
             joinedload(Task.owner),
             joinedload(Task.plan),
             joinedload(Task.section),
         )
-        .limit(per_page)
-        .offset((page - 1) * per_page)
-    )
-    rows = [TaskRow(task, task_light) for task, task_light in db.session.execute(query)]
+    ).unique()
+    by_id = {task.id: task for task in tasks}
+    rows = [TaskRow(by_id[task_id], task_light) for task_id, task_light in page_ids]
     return rows, total or 0
 
 

@@ -35,6 +35,8 @@ task_co_units = sa.Table(
     db.metadata,
     sa.Column("task_id", sa.ForeignKey("tasks.id", ondelete="CASCADE"), primary_key=True),
     sa.Column("unit_id", sa.ForeignKey("units.id"), primary_key=True),
+    # The primary key serves lookups by task; this one serves "the tasks a unit helps with".
+    sa.Index("ix_task_co_units_unit_id_task_id", "unit_id", "task_id"),
 )
 
 

@@ -103,9 +103,19 @@ def involves_units_under(path: str):
     task_co_units.unit_id), not as correlated `EXISTS` per task row: both databases then find
     the unit's tasks by index instead of scanning every task (see tests/test_query_plans.py).
     """
-    subtree = sa.select(Unit.id).where(Unit.path.startswith(path))
-    led = sa.select(Task.id).where(Task.lead_unit_id.in_(subtree))
-    helped = sa.select(task_co_units.c.task_id).where(task_co_units.c.unit_id.in_(subtree))
+    # Joined from the (few) units of the subtree, so each side is an index lookup per unit.
+    led = (
+        sa.select(Task.id)
+        .select_from(Unit)
+        .join(Task, Task.lead_unit_id == Unit.id)
+        .where(Unit.path.startswith(path))
+    )
+    helped = (
+        sa.select(task_co_units.c.task_id)
+        .select_from(Unit)
+        .join(task_co_units, task_co_units.c.unit_id == Unit.id)
+        .where(Unit.path.startswith(path))
+    )
     return Task.id.in_(sa.union(led, helped))
 
 

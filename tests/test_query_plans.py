@@ -1,0 +1,91 @@
+"""The hot pages find a unit's tasks through indexes: no statement of theirs scans every task.
+
+SQLite only (EXPLAIN QUERY PLAN); the same query shapes serve PostgreSQL. A full scan of the
+tasks table is what made the lists take seconds at 100,000 tasks (issue H7); this test fails as
+soon as a query on these pages falls back to one.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+import sqlalchemy as sa
+
+from tests.test_query_counts import _frozen_clock, add_tasks, big_plan  # noqa: F401 - fixtures
+from tracker.extensions import db
+
+FULL_SCAN = re.compile(r"^SCAN (tasks|task_co_units)\b")
+
+#: sqlite_stat1 as ANALYZE writes it for the benchmark's 100,000 tasks (make bench): the planner
+#: then chooses as it would at city size, without the test inserting a city.
+CITY_STATISTICS = {
+    "tasks": {
+        "ix_tasks_status_due_date": "100000 20000 55",
+        "ix_tasks_section_id": "100000 10000",
+        "ix_tasks_plan_id_position": "100000 100000 1",
+        "ix_tasks_parent_id": "100000 100000",
+        "ix_tasks_owner_id": "100000 2858",
+        "ix_tasks_lead_unit_id": "100000 10000",
+    },
+    "task_co_units": {
+        "ix_task_co_units_unit_id_task_id": "19913 1992 1",
+        "sqlite_autoindex_task_co_units_1": "19913 1 1",
+    },
+}
+
+
+def statements_with_parameters(client, url: str) -> list[tuple[str, tuple]]:
+    seen: list[tuple[str, tuple]] = []
+
+    def record(conn, cursor, statement, parameters, context, executemany):
+        if statement.lstrip().upper().startswith(("SELECT", "WITH")):
+            seen.append((statement, tuple(parameters or ())))
+
+    sa.event.listen(db.engine, "before_cursor_execute", record)
+    try:
+        response = client.get(url)
+    finally:
+        sa.event.remove(db.engine, "before_cursor_execute", record)
+    assert response.status_code == 200, url
+    return seen
+
+
+def full_scans(statements: list[tuple[str, tuple]]) -> list[str]:
+    found = []
+    raw = db.engine.raw_connection()
+    try:
+        cursor = raw.cursor()
+        cursor.execute("ANALYZE sqlite_schema")  # this connection plans with the city's figures
+        for statement, parameters in statements:
+            plan = [
+                row[-1] for row in cursor.execute(f"EXPLAIN QUERY PLAN {statement}", parameters)
+            ]
+            if any(FULL_SCAN.match(line.strip()) for line in plan):
+                found.append(statement + "\n  " + "\n  ".join(plan))
+    finally:
+        raw.close()
+    return found
+
+
+@pytest.mark.parametrize("username", ["chief-relief", "chief-elderly", "staff-relief"])
+def test_task_lists_and_task_page_never_scan_every_task(org, auth, big_plan, username):  # noqa: F811
+    if db.engine.dialect.name != "sqlite":
+        pytest.skip("EXPLAIN QUERY PLAN is SQLite's")
+    plan, sections = big_plan
+    add_tasks(org, plan, sections, 300, start=1)
+    with db.engine.begin() as connection:
+        connection.execute(sa.text("ANALYZE"))
+        for table, indexes in CITY_STATISTICS.items():
+            connection.execute(sa.text("DELETE FROM sqlite_stat1 WHERE tbl = :t"), {"t": table})
+            for index, stat in indexes.items():
+                connection.execute(
+                    sa.text("INSERT INTO sqlite_stat1 (tbl, idx, stat) VALUES (:t, :i, :s)"),
+                    {"t": table, "i": index, "s": stat},
+                )
+    auth.login(username)
+    # the first task of the user's own list (a task that does not recur)
+    task_id = re.search(r'href="/tasks/(\d+)"', auth.client.get("/").text).group(1)
+    for url in ("/", "/?light=red", "/?page=2", f"/tasks/{task_id}"):
+        scans = full_scans(statements_with_parameters(auth.client, url))
+        assert not scans, f"{url} scans every task:\n\n" + "\n\n".join(scans)

@@ -90,26 +90,29 @@ def may_review(user, evidence: Evidence) -> bool:
     return any(can(user, "evidence.review", t) for t in evidence.targets)
 
 
-def _tasks_in_view(user):
-    """A superset of the tasks `user` may read, as a subquery of ids (refined with can())."""
+def _task_in_view(user):
+    """A condition on Task: a superset of the tasks `user` may read (refined with can())."""
     scope = scope_unit(user)
-    query = sa.select(Task.id)
     if user.role in BUREAU_WIDE_ROLES:
         bureau_units = sa.select(Unit.id).where(Unit.path.startswith(scope.path))
-        return query.where(
-            Task.plan_id.in_(sa.select(Plan.id).where(Plan.bureau_id.in_(bureau_units)))
-        )
-    return query.where(sa.or_(involves_units_under(scope.path), Task.owner_id == user.id))
+        return Task.plan_id.in_(sa.select(Plan.id).where(Plan.bureau_id.in_(bureau_units)))
+    return sa.or_(involves_units_under(scope.path), Task.owner_id == user.id)
 
 
 def reusable_for(user, target: Target, *, limit: int = 100) -> list[Evidence]:
     """Current evidence `user` may read that is not yet attached to `target`, newest first:
     the choices for linking existing evidence instead of uploading it again."""
-    tasks = _tasks_in_view(user)
-    records = sa.select(Record.id).where(Record.task_id.in_(tasks))
+    in_view = _task_in_view(user)
     already = sa.select(EvidenceLink.evidence_id).where(_linked_to(target))
+    # Driven by the links (few), each checking its own task by key: listing every task in
+    # view first costs a pass over a city's hundred thousand tasks on every task page.
     candidates = sa.select(EvidenceLink.evidence_id).where(
-        sa.or_(EvidenceLink.task_id.in_(tasks), EvidenceLink.record_id.in_(records))
+        sa.or_(
+            sa.exists().where(Task.id == EvidenceLink.task_id, in_view),
+            sa.exists().where(
+                Record.id == EvidenceLink.record_id, Task.id == Record.task_id, in_view
+            ),
+        )
     )
     query = (
         sa.select(Evidence)

@@ -24,6 +24,8 @@ class Plan(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     bureau_id: Mapped[int] = mapped_column(sa.ForeignKey("units.id"), nullable=False, index=True)
     year: Mapped[int] = mapped_column(nullable=False, index=True)
+    #: The last year of a multi-year plan's span (e.g. 2026–2028); null: the plan year only.
+    last_year: Mapped[int | None] = mapped_column(nullable=True)
     title: Mapped[str] = mapped_column(sa.String(200), nullable=False)
     #: 文号, e.g. 忻民发〔2020〕3号
     document_number: Mapped[str] = mapped_column(sa.String(100), nullable=False, default="")
@@ -55,12 +57,18 @@ class Plan(db.Model):
         return date(self.year, 12, 31)
 
     @property
+    def span_end_date(self) -> date:
+        """The last day a task of this plan may be dated: the end of its year or its span."""
+        return date(self.last_year or self.year, 12, 31)
+
+    @property
     def top_sections(self) -> list[Section]:
         return [s for s in self.sections if s.parent_id is None]
 
     def to_audit(self) -> dict:
         return {
             "year": self.year,
+            "last_year": self.last_year,
             "title": self.title,
             "document_number": self.document_number,
             "status": self.status,

@@ -5,6 +5,8 @@ from __future__ import annotations
 import logging
 import re
 from collections import defaultdict
+from collections.abc import Collection
+from dataclasses import dataclass
 from datetime import date
 
 import sqlalchemy as sa
@@ -42,6 +44,17 @@ def _check_plan_fields(bureau: Unit, year: int, title: str, exclude_id: int | No
     return title
 
 
+def _check_last_year(year: int, last_year: int | None) -> int | None:
+    if last_year is None or last_year == year:
+        return None
+    if not year < last_year <= year + 4:
+        raise DomainError(
+            _("A multi-year plan ends after its first year and spans at most five years."),
+            "last_year",
+        )
+    return last_year
+
+
 def create_plan(
     actor,
     *,
@@ -50,8 +63,9 @@ def create_plan(
     title: str,
     document_number: str = "",
     source_text: str | None = None,
+    last_year: int | None = None,
 ) -> Plan:
-    """Start a draft plan for a bureau and year."""
+    """Start a draft plan for a bureau and year (or a span of years ending in `last_year`)."""
     if bureau.kind != "bureau":
         raise DomainError(_("Plans belong to a bureau."), "bureau_id")
     title = _check_plan_fields(bureau, year, title)
@@ -59,6 +73,7 @@ def create_plan(
         bureau=bureau,
         bureau_id=bureau.id,
         year=year,
+        last_year=_check_last_year(year, last_year),
         title=title,
         document_number=document_number.strip(),
         status="draft",
@@ -70,15 +85,27 @@ def create_plan(
     return plan
 
 
-def update_plan(actor, plan: Plan, *, year: int, title: str, document_number: str) -> Plan:
-    """Change a plan's title, year or document number."""
+def update_plan(
+    actor,
+    plan: Plan,
+    *,
+    year: int,
+    title: str,
+    document_number: str,
+    last_year: int | None = None,
+) -> Plan:
+    """Change a plan's title, year, span or document number."""
     if plan.status == "closed":
         raise DomainError(_("The plan is closed."))
     if year != plan.year and plan.status != "draft":
         raise DomainError(_("The year of a published plan cannot change."), "year")
     before = plan.to_audit()
     plan.title = _check_plan_fields(plan.bureau, year, title, exclude_id=plan.id)
+    last_year = _check_last_year(year, last_year)
+    if last_year != plan.last_year and plan.status != "draft":
+        raise DomainError(_("The span of a published plan cannot change."), "last_year")
     plan.year = year
+    plan.last_year = last_year
     plan.document_number = document_number.strip()
     db.session.flush()
     old, new = changes(before, plan.to_audit())
@@ -172,22 +199,71 @@ def delete_section(actor, section: Section) -> None:
 # -- publishing, closing, copying ------------------------------------------------------------
 
 
-def publish_plan(actor, plan: Plan) -> int:
-    """交办: the draft plan becomes active, its tasks assigned, each lead unit's chief notified.
+#: What the pre-flight check finds wrong with a task; the first refuses publishing outright,
+#: the others need the coordinator's confirmation task by task.
+BLOCKING_PROBLEMS = ("no_lead_unit", "outside_span")
+PROBLEMS = (*BLOCKING_PROBLEMS, "no_due_date", "no_owner", "past_due")
 
-    Returns the number of tasks assigned."""
-    if plan.status != "draft":
-        raise DomainError(_("Only a draft plan can be published."))
-    tasks = list(
+
+@dataclass
+class PreflightItem:
+    """One task of a draft plan that publishing would assign with a problem."""
+
+    task: Task
+    problems: list[str]
+
+    @property
+    def is_blocking(self) -> bool:
+        return any(problem in BLOCKING_PROBLEMS for problem in self.problems)
+
+
+def _top_tasks(plan: Plan) -> list[Task]:
+    return list(
         db.session.scalars(
             sa.select(Task)
             .where(Task.plan_id == plan.id, Task.parent_id.is_(None))
             .order_by(Task.position, Task.id)
         )
     )
+
+
+def preflight(plan: Plan, today: date) -> list[PreflightItem]:
+    """Every task of the plan with no deadline, no lead unit, no owner or a deadline already
+    past (or outside the plan's span), in plan order."""
+    items = []
+    for task in _top_tasks(plan):
+        problems = []
+        if task.lead_unit is None and not task.is_principal_duty:
+            problems.append("no_lead_unit")
+        for day in (task.start_date, task.due_date):
+            if day is not None and not plan.start_date <= day <= plan.span_end_date:
+                problems.append("outside_span")
+                break
+        if task.due_date is None and not task.is_continuous and task.recurrence == "none":
+            problems.append("no_due_date")
+        if task.owner is None:
+            problems.append("no_owner")
+        if task.due_date is not None and task.due_date < today:
+            problems.append("past_due")
+        if problems:
+            items.append(PreflightItem(task, problems))
+    return items
+
+
+def publish_plan(actor, plan: Plan, *, confirmed_task_ids: Collection[int] | None = None) -> int:
+    """交办: the draft plan becomes active, its tasks assigned, each lead unit's chief notified.
+
+    The pre-flight check runs first: a task with no lead unit or with dates outside the plan's
+    span refuses publishing; one with no deadline, no owner or a deadline already past needs its
+    id in `confirmed_task_ids` (None: the caller, a script or the demo, confirms them all).
+    Returns the number of tasks assigned."""
+    if plan.status != "draft":
+        raise DomainError(_("Only a draft plan can be published."))
+    tasks = _top_tasks(plan)
     if not tasks:
         raise DomainError(_("The plan has no tasks yet."))
-    missing = [t for t in tasks if t.lead_unit is None and not t.is_principal_duty]
+    items = preflight(plan, clock.today())
+    missing = [item.task for item in items if "no_lead_unit" in item.problems]
     if missing:
         raise DomainError(
             ngettext(
@@ -197,6 +273,28 @@ def publish_plan(actor, plan: Plan) -> int:
                 title=missing[0].title,
             )
         )
+    outside = [item.task for item in items if "outside_span" in item.problems]
+    if outside:
+        raise DomainError(
+            ngettext(
+                "%(num)d task is dated outside the plan's span: %(title)s.",
+                "%(num)d tasks are dated outside the plan's span, e.g. %(title)s.",
+                len(outside),
+                title=outside[0].title,
+            )
+        )
+    if confirmed_task_ids is not None:
+        unconfirmed = [item.task for item in items if item.task.id not in set(confirmed_task_ids)]
+        if unconfirmed:
+            raise DomainError(
+                ngettext(
+                    "Confirm %(num)d task listed by the check before publishing: %(title)s.",
+                    "Confirm the %(num)d tasks listed by the check before publishing, e.g. "
+                    "%(title)s.",
+                    len(unconfirmed),
+                    title=unconfirmed[0].title,
+                )
+            )
     today = clock.today()
     plan.status = "active"
     plan.published_at = clock.now()
@@ -235,7 +333,11 @@ def publish_plan(actor, plan: Plan) -> int:
         "plan.publish",
         plan,
         before={"status": "draft"},
-        after={"status": "active", "tasks": len(tasks)},
+        after={
+            "status": "active",
+            "tasks": len(tasks),
+            "preflight": {str(item.task.id): item.problems for item in items},
+        },
     )
     log.info("plan %s published with %d tasks", plan.id, len(tasks))
     return len(tasks)

@@ -6,14 +6,16 @@ from collections import defaultdict
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from flask_login import current_user
 
+from tracker.core import clock
 from tracker.core.forms import EmptyForm, choices, form_status, refusal_caught
 from tracker.core.permissions import require, scope_unit
 from tracker.extensions import db
 from tracker.plans import service
-from tracker.plans.forms import CopyPlanForm, PlanForm, SectionForm
+from tracker.plans.forms import CopyPlanForm, PlanForm, PublishForm, SectionForm
 from tracker.plans.models import Plan, Section
 from tracker.tasks.labels import KIND_LABELS, PLAN_STATUS_LABELS, STATUS_LABELS
 from tracker.tasks.lights import LIGHT_CSS, LIGHT_LABELS, LightPolicy
@@ -24,6 +26,14 @@ from tracker.units.queries import subtree
 bp = Blueprint("plans", __name__, url_prefix="/plans")
 
 TOP = 0
+
+PROBLEM_LABELS = {
+    "no_lead_unit": _l("no lead unit"),
+    "outside_span": _l("dated outside the plan's span"),
+    "no_due_date": _l("no deadline"),
+    "no_owner": _l("no owner"),
+    "past_due": _l("deadline already past"),
+}
 
 
 def get_plan_or_404(plan_id: int) -> Plan:
@@ -119,6 +129,7 @@ def create():
                 year=form.year.data,
                 title=form.title.data,
                 document_number=form.document_number.data or "",
+                last_year=form.last_year.data,
             )
         if not refusal:
             flash(_("Plan created. Add its sections and tasks, then publish it."), "success")
@@ -139,6 +150,7 @@ def edit(plan_id: int):
                 year=form.year.data,
                 title=form.title.data,
                 document_number=form.document_number.data or "",
+                last_year=form.last_year.data,
             )
         if not refusal:
             flash(_("Plan saved."), "success")
@@ -146,27 +158,53 @@ def edit(plan_id: int):
     return render_template("plans/form.html", form=form, plan=plan), form_status(form)
 
 
-@bp.route("/<int:plan_id>/<any(publish, close):action>", methods=["POST"])
+@bp.route("/<int:plan_id>/publish", methods=["GET", "POST"])
+def publish(plan_id: int):
+    plan = get_plan_or_404(plan_id)
+    require(current_user, "plan.publish", plan)
+    if plan.status != "draft":
+        flash(_("Only a draft plan can be published."), "danger")
+        return redirect(url_for("plans.show", plan_id=plan.id))
+    items = service.preflight(plan, clock.today())
+    form = PublishForm()
+    form.confirm.choices = [(item.task.id, item.task.title) for item in items]
+    if form.validate_on_submit():
+        with refusal_caught(form) as refusal:
+            count = service.publish_plan(
+                current_user, plan, confirmed_task_ids=form.confirm.data or []
+            )
+        if not refusal:
+            flash(
+                ngettext(
+                    "Plan published: %(num)d task assigned and its lead unit notified.",
+                    "Plan published: %(num)d tasks assigned and the lead units notified.",
+                    count,
+                ),
+                "success",
+            )
+            return redirect(url_for("plans.show", plan_id=plan.id))
+    return render_template(
+        "plans/publish.html",
+        form=form,
+        plan=plan,
+        items=items,
+        blocking=[item for item in items if item.is_blocking],
+        problem_labels=PROBLEM_LABELS,
+    ), form_status(form)
+
+
+@bp.route("/<int:plan_id>/<any(close):action>", methods=["POST"])
 def change_status(plan_id: int, action: str):
     plan = get_plan_or_404(plan_id)
     require(current_user, f"plan.{action}", plan)
     if not EmptyForm().validate_on_submit():
         abort(400)
     with refusal_caught() as refusal:
-        if action == "publish":
-            count = service.publish_plan(current_user, plan)
-            message = ngettext(
-                "Plan published: %(num)d task assigned and its lead unit notified.",
-                "Plan published: %(num)d tasks assigned and the lead units notified.",
-                count,
-            )
-        else:
-            service.close_plan(current_user, plan)
-            message = _("Plan closed.")
+        service.close_plan(current_user, plan)
     if refusal:
         flash(refusal.message, "danger")
     else:
-        flash(message, "success")
+        flash(_("Plan closed."), "success")
     return redirect(url_for("plans.show", plan_id=plan.id))
 
 

@@ -201,7 +201,12 @@ def _task_candidates(today: date, people: _People, rules_of) -> list[Notice]:
             light=light,
             task_id=task.id,
         )
-        level = escalation_level(overdue, rules)
+        # a task published already overdue is escalated counting from the day of publishing:
+        # the principal does not hear of it on that day
+        published_on = (
+            clock.to_local(task.plan.published_at).date() if task.plan.published_at else due
+        )
+        level = escalation_level(workdays.workdays_between(max(due, published_on), today), rules)
         if level == 0:
             continue
         bureau = task.plan.bureau

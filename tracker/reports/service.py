@@ -293,6 +293,7 @@ def create_report_task(actor, plan: Plan) -> Task | None:
             due_date=report_due_date(plan.year + 1),
             deadline_text=f"{plan.year + 1}年3月31日前",
         ),
+        within_plan_span=False,
     )
     before = draft.to_audit()
     draft.report_task = task

@@ -33,6 +33,9 @@ class TaskForm(FlaskForm):
     supervisor_id = SelectField(_l("Supervising leader"), coerce=int)
     start_date = DateField(_l("Start date"), validators=[Optional()])
     due_date = DateField(_l("Due date"), validators=[Optional()])
+    confirm_past_due = BooleanField(
+        _l("The due date has already passed and I mean it (the task is marked so)")
+    )
     is_continuous = BooleanField(_l("Continuous (长期坚持): no due date"))
     deadline_text = StringField(
         _l("Deadline as worded in the plan"), validators=[Optional(), Length(max=100)]

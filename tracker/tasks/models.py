@@ -78,6 +78,8 @@ class Task(db.Model):
     start_date: Mapped[date | None] = mapped_column(sa.Date, nullable=True)
     #: 完成时限; null with is_continuous means 长期坚持.
     due_date: Mapped[date | None] = mapped_column(sa.Date, nullable=True)
+    #: The due date was already past when it was set; the coordinator confirmed it knowingly.
+    is_due_date_past_confirmed: Mapped[bool] = mapped_column(nullable=False, default=False)
     is_continuous: Mapped[bool] = mapped_column(nullable=False, default=False)
     #: The deadline as the plan words it (e.g. 6月底前), kept beside the computed date.
     deadline_text: Mapped[str] = mapped_column(sa.String(100), nullable=False, default="")
@@ -149,6 +151,7 @@ class Task(db.Model):
             "supervisor_id": self.supervisor_id,
             "start_date": self.start_date.isoformat() if self.start_date else None,
             "due_date": self.due_date.isoformat() if self.due_date else None,
+            "is_due_date_past_confirmed": self.is_due_date_past_confirmed,
             "is_continuous": self.is_continuous,
             "deadline_text": self.deadline_text,
             "recurrence": self.recurrence,

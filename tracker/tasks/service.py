@@ -105,6 +105,43 @@ class TaskData:
     achieved_count: int | None = None
     is_principal_duty: bool = False
     result_statement: str = ""
+    #: A due date already past: True accepts and marks it, False refuses it; None means the
+    #: caller asks nobody (import, copy, demo) and the publishing pre-flight lists it instead.
+    confirm_past_due: bool | None = None
+
+
+def check_dates_in_span(plan: Plan, data: TaskData) -> None:
+    """Refuse dates outside the plan's year (or the multi-year span it declares)."""
+    first, last = plan.start_date, plan.span_end_date
+    for name in ("start_date", "due_date"):
+        value = getattr(data, name)
+        if value is not None and not first <= value <= last:
+            raise DomainError(
+                _(
+                    "%(date)s lies outside the plan's span (%(first)s to %(last)s).",
+                    date=value.isoformat(),
+                    first=first.isoformat(),
+                    last=last.isoformat(),
+                ),
+                name,
+            )
+
+
+def check_past_due(data: TaskData, previous_due: date | None, today: date) -> bool:
+    """Whether the due date is newly set in the past; refuse it unless the caller confirmed."""
+    due = None if data.is_continuous else data.due_date
+    if due is None or due >= today or due == previous_due:
+        return False
+    if data.confirm_past_due is False:
+        raise DomainError(
+            _(
+                "The due date %(date)s has already passed. Tick the confirmation if that is "
+                "intended: the task will be overdue at once and marked so.",
+                date=due.isoformat(),
+            ),
+            "due_date",
+        )
+    return bool(data.confirm_past_due)
 
 
 def _validate(plan: Plan, data: TaskData, *, allow_missing_lead: bool = False) -> None:
@@ -177,16 +214,28 @@ def _next_position(plan: Plan, section: Section | None) -> int:
     return (db.session.scalar(query) or 0) + 10
 
 
-def create_task(actor, plan: Plan, data: TaskData, *, allow_missing_lead: bool = False) -> Task:
+def create_task(
+    actor,
+    plan: Plan,
+    data: TaskData,
+    *,
+    allow_missing_lead: bool = False,
+    within_plan_span: bool = True,
+) -> Task:
     """Add a task to a plan; in an active plan it is assigned (交办) at once.
 
     `allow_missing_lead`: a draft plan may hold a task whose lead unit is still to be chosen
-    (an imported document did not name one); publishing refuses the plan until it is."""
+    (an imported document did not name one); publishing refuses the plan until it is.
+    `within_plan_span`: False only for tasks the plan's year itself implies after it (the
+    annual report, due next March)."""
     if plan.status == "closed":
         raise DomainError(_("The plan is closed."))
     if allow_missing_lead and plan.status != "draft":
         allow_missing_lead = False
     _validate(plan, data, allow_missing_lead=allow_missing_lead)
+    if within_plan_span:
+        check_dates_in_span(plan, data)
+    past_due_confirmed = check_past_due(data, None, clock.today())
     task = Task(
         plan=plan,
         plan_id=plan.id,
@@ -195,6 +244,7 @@ def create_task(actor, plan: Plan, data: TaskData, *, allow_missing_lead: bool =
         position=_next_position(plan, data.section),
     )
     _apply(task, data)
+    task.is_due_date_past_confirmed = past_due_confirmed
     touch(actor, task)
     db.session.add(task)
     db.session.flush()
@@ -210,10 +260,16 @@ def update_task(actor, task: Task, data: TaskData, *, expected_version: int | No
     if task.plan.status == "closed":
         raise DomainError(_("The plan is closed."))
     _validate(task.plan, data)
+    if (data.start_date, data.due_date) != (task.start_date, task.due_date):
+        check_dates_in_span(task.plan, data)
+    past_due_confirmed = check_past_due(data, task.due_date, clock.today())
     before = task.to_audit()
     if data.section is not task.section:
         task.position = _next_position(task.plan, data.section)
+    due_changed = (None if data.is_continuous else data.due_date) != task.due_date
     _apply(task, data)
+    if due_changed:
+        task.is_due_date_past_confirmed = past_due_confirmed
     touch(actor, task)
     db.session.flush()
     old, new = changes(before, task.to_audit())

@@ -102,6 +102,7 @@ def _task_data(form: TaskForm, plan: Plan) -> service.TaskData:
         achieved_count=form.achieved_count.data,
         is_principal_duty=form.is_principal_duty.data,
         result_statement=form.result_statement.data or "",
+        confirm_past_due=bool(form.confirm_past_due.data),
     )
 
 

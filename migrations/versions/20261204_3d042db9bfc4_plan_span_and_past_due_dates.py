@@ -1,7 +1,7 @@
 """plan span and confirmed past due dates
 
 Revision ID: 3d042db9bfc4
-Revises: b67e350eeab7
+Revises: 1e8292a47155
 Create Date: 2026-12-04 10:02:00
 
 """
@@ -11,7 +11,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "3d042db9bfc4"
-down_revision = "b67e350eeab7"
+down_revision = "1e8292a47155"
 branch_labels = None
 depends_on = None
 

@@ -28,6 +28,7 @@ from tracker.reports import service
 from tracker.reports.models import ReportDraft, ReportRevision
 from tracker.reports.queries import draft_of, report_for_plan
 from tracker.tasks import workflow
+from tracker.tasks.causes import CauseInput
 from tracker.tasks.models import Task
 
 
@@ -95,6 +96,7 @@ def test_edits_survive_rebuilding_and_say_when_the_data_changed(org, finished, n
             task,
             "submit",
             result_statement="对4份规范性文件进行了合法性审查。",
+            cause=CauseInput("其他", "补录文件耽误了时间。", "文件审查随到随录。"),
         )
         workflow.transition(org.users.coordinator, task, "accept")
         db.session.commit()

@@ -12,10 +12,15 @@ from tests.factories import audit_actions, last_audit_id, make_plan, make_task
 from tracker.extensions import db
 from tracker.plans import service as plans
 from tracker.tasks import workflow
+from tracker.tasks.causes import CauseInput
 from tracker.tasks.models import Task
 from tracker.tasks.recurrence import periods
 
 D = datetime.fromisoformat
+
+
+#: Occurrences are submitted after their quarter ends, so the unit states why.
+LATE = CauseInput("人员力量不足", "季度末集中报送，人手不足。", "按月跟踪报送进度。")
 
 
 def day(text: str):
@@ -175,7 +180,9 @@ def test_the_recurring_task_progress_is_the_share_of_done_occurrences(shared):
     first, second, third, _fourth = occurrences_of(task)
     for occurrence in (first, second):
         workflow.transition(org.users.chief, occurrence, "claim")
-        workflow.transition(org.users.chief, occurrence, "submit", result_statement="已报送。")
+        workflow.transition(
+            org.users.chief, occurrence, "submit", result_statement="已报送。", cause=LATE
+        )
         workflow.transition(org.users.coordinator, occurrence, "accept")
     assert task.progress == 50
     workflow.transition(org.users.coordinator, third, "cancel", note="本季度不再报送")
@@ -206,7 +213,9 @@ def test_cancelling_a_recurring_task_cancels_its_open_occurrences(shared):
     first = occurrences_of(task)[0]
     with time_machine.travel(datetime(2026, 4, 7, 2, tzinfo=UTC), tick=False):
         workflow.transition(org.users.chief, first, "claim")
-        workflow.transition(org.users.chief, first, "submit", result_statement="已报送。")
+        workflow.transition(
+            org.users.chief, first, "submit", result_statement="已报送。", cause=LATE
+        )
         workflow.transition(org.users.coordinator, first, "accept")
         workflow.transition(org.users.coordinator, task, "cancel", note="制度调整，不再按季度报送")
     assert task.status == "cancelled"

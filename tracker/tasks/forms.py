@@ -57,6 +57,18 @@ class TaskForm(FlaskForm):
     )
 
 
+class CauseFields:
+    """The cause of a delay: chosen from the bureau's list, a sentence, the remedy."""
+
+    cause = SelectField(_l("Cause"), validators=[Optional()], validate_choice=False)
+    cause_explanation = TextAreaField(
+        _l("What held the work up"), validators=[Optional(), Length(max=2000)]
+    )
+    cause_remedy = TextAreaField(
+        _l("What will be done about it"), validators=[Optional(), Length(max=2000)]
+    )
+
+
 class ProgressForm(FlaskForm):
     version = HiddenField()
     progress = IntegerField(
@@ -66,14 +78,21 @@ class ProgressForm(FlaskForm):
     note = TextAreaField(_l("What was done"), validators=[DataRequired(), Length(max=5000)])
 
 
-class TransitionForm(FlaskForm):
-    """One form for every workflow action; which fields matter depends on the action."""
+class TransitionForm(CauseFields, FlaskForm):
+    """One form for every workflow action; which fields matter depends on the action (the cause
+    fields: applying for completion after the deadline)."""
 
     version = HiddenField()
     note = TextAreaField(_l("Note or reason"), validators=[Optional(), Length(max=5000)])
     result_statement = TextAreaField(
         _l("Result statement (成效)"), validators=[Optional(), Length(max=5000)]
     )
+
+
+class CauseForm(CauseFields, FlaskForm):
+    """Stating why an overdue or returned task fell behind."""
+
+    version = HiddenField()
 
 
 class OwnerForm(FlaskForm):

@@ -38,6 +38,12 @@ ACTION_LABELS = {
     "cancel": lazy_pgettext("workflow action", "Cancel"),
     "owner": _l("Assign owner"),
 }
+CAUSE_OCCASION_LABELS = {
+    "overdue": _l("Overdue"),
+    "returned": _l("Returned"),
+    "late_submission": _l("Applied for completion after the deadline"),
+    "structural": _l("The year as a whole"),
+}
 PLAN_STATUS_LABELS = {
     "draft": _l("Draft"),
     "active": _l("Active"),

@@ -205,3 +205,76 @@ class TaskUpdate(db.Model):
 
     def __repr__(self) -> str:
         return f"<TaskUpdate {self.id} task={self.task_id} {self.kind}>"
+
+
+#: The causes a bureau starts with; it may edit its own list (DelayCause rows).
+DEFAULT_DELAY_CAUSES = (
+    "人员力量不足",
+    "专业人才缺乏",
+    "经费保障不足",
+    "上级政策调整",
+    "部门协调难度大",
+    "其他",
+)
+#: Why a cause was stated: the task fell overdue, was returned, was applied for completion after
+#: its deadline; or, with no task, the coordinator's structural note on the year as a whole.
+CAUSE_OCCASIONS = ("overdue", "returned", "late_submission", "structural")
+
+
+class DelayCause(db.Model):
+    """One entry of a bureau's own list of causes (when it has none, the defaults apply)."""
+
+    __tablename__ = "delay_causes"
+    __table_args__ = (sa.UniqueConstraint("bureau_id", "label"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    bureau_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("units.id", ondelete="CASCADE"), nullable=False, index=True
+    )
+    label: Mapped[str] = mapped_column(sa.String(50), nullable=False)
+    position: Mapped[int] = mapped_column(nullable=False, default=0)
+
+    def __repr__(self) -> str:
+        return f"<DelayCause {self.id} {self.label}>"
+
+
+class CauseStatement(db.Model):
+    """Why work fell behind, as the unit (or, for the year as a whole, the coordinator) states
+    it: a cause from the bureau's list, a sentence, and the remedy. Part 二 of the annual report
+    is written from these."""
+
+    __tablename__ = "cause_statements"
+    __table_args__ = (sa.CheckConstraint(f"occasion IN {CAUSE_OCCASIONS!r}", name="occasion"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    plan_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("plans.id", ondelete="CASCADE"), nullable=False, index=True
+    )
+    #: Null for a structural note on the year as a whole.
+    task_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("tasks.id", ondelete="CASCADE"), nullable=True, index=True
+    )
+    occasion: Mapped[str] = mapped_column(sa.String(20), nullable=False)
+    #: The label as chosen, kept even if the bureau later edits its list.
+    cause: Mapped[str] = mapped_column(sa.String(50), nullable=False)
+    explanation: Mapped[str] = mapped_column(sa.Text, nullable=False, default="")
+    remedy: Mapped[str] = mapped_column(sa.Text, nullable=False, default="")
+    author_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"), nullable=True)
+    author_name: Mapped[str] = mapped_column(sa.String(150), nullable=False, default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, default=utcnow)
+
+    plan: Mapped[Plan] = relationship()
+    task: Mapped[Task | None] = relationship()
+
+    def to_audit(self) -> dict:
+        return {
+            "plan_id": self.plan_id,
+            "task_id": self.task_id,
+            "occasion": self.occasion,
+            "cause": self.cause,
+            "explanation": self.explanation,
+            "remedy": self.remedy,
+        }
+
+    def __repr__(self) -> str:
+        return f"<CauseStatement {self.id} task={self.task_id} {self.cause}>"

@@ -26,9 +26,22 @@ from tracker.records.labels import DEFAULT_KIND_FOR_TASK
 from tracker.records.labels import KIND_LABELS as RECORD_KIND_LABELS
 from tracker.records.queries import records_of_task
 from tracker.reminders.sweep import reminders_for_task
-from tracker.tasks import service, workflow
-from tracker.tasks.forms import NONE, OwnerForm, ProgressForm, TaskForm, TransitionForm
-from tracker.tasks.labels import ACTION_LABELS, KIND_LABELS, RECURRENCE_LABELS, STATUS_LABELS
+from tracker.tasks import causes, service, workflow
+from tracker.tasks.forms import (
+    NONE,
+    CauseForm,
+    OwnerForm,
+    ProgressForm,
+    TaskForm,
+    TransitionForm,
+)
+from tracker.tasks.labels import (
+    ACTION_LABELS,
+    CAUSE_OCCASION_LABELS,
+    KIND_LABELS,
+    RECURRENCE_LABELS,
+    STATUS_LABELS,
+)
 from tracker.tasks.lights import LIGHT_CSS, LIGHT_LABELS, LightPolicy, days_overdue, light_of
 from tracker.tasks.models import Task
 from tracker.units.models import Unit
@@ -152,14 +165,21 @@ def render_task_page(
     progress_form=None,
     transition_form=None,
     owner_form=None,
+    cause_form=None,
     conflict: str | None = None,
     open_action: str | None = None,
 ):
     policy = LightPolicy.current()
+    cause_form = cause_form or CauseForm(version=task.version)
+    cause_options = choices(
+        [("", _("(choose)"))] + [(c, c) for c in causes.cause_choices(task.plan.bureau)]
+    )
+    cause_form.cause.choices = cause_options
     progress_form = progress_form or ProgressForm(version=task.version, progress=task.progress)
     transition_form = transition_form or TransitionForm(
         version=task.version, result_statement=task.result_statement
     )
+    transition_form.cause.choices = cause_options
     owner_form = owner_form or OwnerForm(version=task.version, owner_id=task.owner_id or NONE)
     owner_form.owner_id.choices = choices(
         [(NONE, _("(not yet named)"))]
@@ -181,6 +201,11 @@ def render_task_page(
         progress_form=progress_form,
         transition_form=transition_form,
         owner_form=owner_form,
+        cause_form=cause_form,
+        cause_statements=causes.statements_of(task),
+        cause_occasion=causes.occasion_for(task, policy.today),
+        submit_needs_cause=causes.is_late(task, policy.today),
+        occasion_labels=CAUSE_OCCASION_LABELS,
         action_form=EmptyForm(),
         conflict=conflict,
         open_action=open_action,
@@ -280,11 +305,36 @@ def act(task_id: int, action: str):
             action,
             note=form.note.data or "",
             result_statement=form.result_statement.data if action == "submit" else None,
+            cause=_cause_input(form) if action == "submit" else None,
             expected_version=form_version(form),
         ),
         success=_("Done: %(action)s.", action=ACTION_LABELS[action]),
         forms={"transition_form": form},
         action=action,
+    )
+
+
+def _cause_input(form) -> causes.CauseInput:
+    return causes.CauseInput(
+        cause=form.cause.data or "",
+        explanation=form.cause_explanation.data or "",
+        remedy=form.cause_remedy.data or "",
+    )
+
+
+@bp.route("/<int:task_id>/cause", methods=["POST"])
+def cause(task_id: int):
+    task = get_task_or_404(task_id)
+    require(current_user, "task.update", task)
+    form = CauseForm()
+    if not form.validate_on_submit():
+        return render_task_page(task, status=422, cause_form=form, open_action="cause")
+    return _act(
+        task,
+        lambda: causes.state_cause(current_user, task, _cause_input(form)),
+        success=_("The cause of the delay is recorded."),
+        forms={"cause_form": form},
+        action="cause",
     )
 
 

@@ -22,6 +22,7 @@ from tracker.core.permissions import can
 from tracker.extensions import db
 from tracker.plans.models import Plan
 from tracker.reminders.inbox import notify
+from tracker.tasks import causes
 from tracker.tasks.labels import ACTION_LABELS, STATUS_LABELS
 from tracker.tasks.models import OPEN_STATUSES, Task, TaskUpdate
 from tracker.tasks.service import add_timeline_entry, check_owner, check_version, touch
@@ -150,9 +151,13 @@ def transition(
     *,
     note: str = "",
     result_statement: str | None = None,
+    cause: causes.CauseInput | None = None,
     expected_version: int | None = None,
 ) -> Task:
-    """Move `task` through the workflow; raise TransitionDenied / TransitionError / Conflict."""
+    """Move `task` through the workflow; raise TransitionDenied / TransitionError / Conflict.
+
+    Applying for completion after the deadline needs the cause of the delay (`cause`), unless
+    the unit stated one while the task was overdue."""
     rule = TRANSITIONS.get(action)
     if rule is None:
         raise TransitionError(_("Unknown action."))
@@ -179,6 +184,14 @@ def transition(
                 _("Describe the result (成效) before applying for completion."), "result_statement"
             )
         _run_checks(SUBMIT_CHECKS, task)
+        late = causes.is_late(task)
+        if late and not cause and not causes.statements_of(task):
+            raise DomainError(
+                _("The deadline has passed: state the cause of the delay and the remedy."),
+                "cause",
+            )
+        if late and cause:
+            causes.state_cause(actor, task, cause, occasion="late_submission")
         task.result_statement = statement
         task.submitted_on = clock.today()
     if action in ("return", "cancel") and not note:

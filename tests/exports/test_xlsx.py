@@ -49,6 +49,7 @@ def test_every_sheet_is_there_with_its_header_frozen_and_filtered(app, work):
         "About",
         "Tasks",
         "Updates",
+        "Causes of delay",
         "Document reviews",
         "Certificates",
         "Consultations",
@@ -378,3 +379,22 @@ def test_a_failing_report_builder_leaves_the_rest_of_the_workbook_whole(app, wor
     assert "could not be built" in text(rows[0]["Sentence"])
     # the plan's three tasks and its reporting task
     assert len(rows_by_header(book["Tasks"])) == 4
+
+
+def test_causes_of_delay_are_listed_with_their_task(app, org, work):
+    from tracker.tasks.causes import CauseInput, state_cause, state_structural_note
+
+    state_cause(
+        org.users.chief,
+        work.review_task,
+        CauseInput("专业人才缺乏", "缺少法律专业人员审查文件。", "聘请法律顾问协助审查。"),
+    )
+    state_structural_note(
+        org.users.coordinator, work.plan, CauseInput("人员力量不足", "编制偏少。", "争取增编。")
+    )
+    rows = rows_by_header(load_workbook(export(work.plan))["Causes of delay"])
+    assert [(r["Task ID"].value, r["Occasion"].value, r["Cause"].value) for r in rows] == [
+        (work.review_task.id, "Overdue", "专业人才缺乏"),
+        (None, "The year as a whole", "人员力量不足"),
+    ]
+    assert text(rows[0]["Remedy"]) == "聘请法律顾问协助审查。"

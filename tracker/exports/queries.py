@@ -23,7 +23,7 @@ from tracker.plans.models import Plan
 from tracker.plans.service import outline
 from tracker.records.models import MODELS, Decision, Record
 from tracker.tasks.lights import LightPolicy, days_overdue, light_sql
-from tracker.tasks.models import OPEN_STATUSES, Task, TaskUpdate, task_co_units
+from tracker.tasks.models import OPEN_STATUSES, CauseStatement, Task, TaskUpdate, task_co_units
 from tracker.units.models import Unit
 
 CHUNK_SIZE = 500
@@ -293,6 +293,29 @@ def update_rows(plan: Plan, *, chunk_size: int = CHUNK_SIZE) -> Iterator[sa.Row]
         yield from result
     finally:
         result.close()
+
+
+def cause_rows(plan: Plan) -> list[sa.Row]:
+    """Every cause of delay stated on the plan (tasks' and the coordinator's structural notes),
+    oldest first, with the task's number and title."""
+    query = (
+        sa.select(
+            CauseStatement.id,
+            CauseStatement.created_at,
+            CauseStatement.task_id,
+            Task.number.label("task_number"),
+            Task.title.label("task_title"),
+            CauseStatement.occasion,
+            CauseStatement.cause,
+            CauseStatement.explanation,
+            CauseStatement.remedy,
+            CauseStatement.author_name,
+        )
+        .outerjoin(Task, Task.id == CauseStatement.task_id)
+        .where(CauseStatement.plan_id == plan.id)
+        .order_by(CauseStatement.created_at, CauseStatement.id)
+    )
+    return list(db.session.execute(query))
 
 
 # -- ledger records ------------------------------------------------------------------------------

@@ -37,7 +37,7 @@ from tracker.records.labels import (
     STUDY_KIND_LABELS,
 )
 from tracker.records.models import DECISION_STEPS
-from tracker.tasks.labels import ACTION_LABELS, KIND_LABELS, STATUS_LABELS
+from tracker.tasks.labels import ACTION_LABELS, CAUSE_OCCASION_LABELS, KIND_LABELS, STATUS_LABELS
 from tracker.tasks.lights import LIGHT_LABELS, LightPolicy
 
 
@@ -143,6 +143,43 @@ def write_updates(writer: WorkbookWriter, plan: Plan, chunk_size: int) -> Sheet:
                 label(STATUS_LABELS, row.status_to),
             ],
             ref=_("update %(id)d", id=row.id),
+        )
+    sheet.close()
+    return sheet
+
+
+def write_causes(writer: WorkbookWriter, plan: Plan) -> Sheet:
+    """Why work fell behind, as units (and the coordinator, for the year) stated it."""
+    sheet = writer.sheet(
+        _("Causes of delay"),
+        [
+            Column(_("Cause ID"), INT),
+            Column(_("Time"), DATETIME),
+            Column(_("Task ID"), INT),
+            Column(_("Number"), TEXT, 8),
+            Column(_("Task"), LONG, 40),
+            Column(_("Occasion"), TEXT, 14),
+            Column(_("Cause"), TEXT, 14),
+            Column(_("What held the work up"), LONG, 50),
+            Column(_("Remedy"), LONG, 50),
+            Column(_("By"), TEXT, 12),
+        ],
+    )
+    for row in queries.cause_rows(plan):
+        sheet.append(
+            [
+                row.id,
+                row.created_at,
+                row.task_id,
+                row.task_number or "",
+                row.task_title or "",
+                label(CAUSE_OCCASION_LABELS, row.occasion),
+                row.cause,
+                row.explanation,
+                row.remedy,
+                row.author_name,
+            ],
+            ref=_("cause %(id)d", id=row.id),
         )
     sheet.close()
     return sheet

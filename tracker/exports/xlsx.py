@@ -28,6 +28,7 @@ from tracker.core.spreadsheets import (
 )
 from tracker.exports import queries
 from tracker.exports.sheets import (
+    write_causes,
     write_evidence,
     write_records,
     write_report_sources,
@@ -127,6 +128,7 @@ def write_plan_workbook(
     sheets = [
         write_tasks(writer, plan, policy, chunk_size),
         write_updates(writer, plan, chunk_size),
+        write_causes(writer, plan),
         *[write_records(writer, plan, kind, policy.today, chunk_size) for kind in RECORD_KINDS],
         write_evidence(writer, plan, chunk_size),
         write_report_sources(writer, plan),

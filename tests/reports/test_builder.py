@@ -9,9 +9,11 @@ from pathlib import Path
 
 import pytest
 
+from tests.reports.style import style_problems
 from tracker.reports import builder
 from tracker.reports.builder import (
     AdvisorInfo,
+    CauseInfo,
     NextPlanInfo,
     PartEdit,
     RecordInfo,
@@ -306,17 +308,69 @@ def test_shortcomings_from_unfinished_late_returned_missed_and_cancelled_tasks()
     part = build_report(data).part("shortcomings")
     text = part.plain_text()
     assert text.startswith("2020年，我局法治政府建设工作取得了一定成效")
+    # no cause stated yet: what fell behind is counted by area, never listed task by task
     assert (
-        "一是部分任务尚未完成，共1项，其中1项已超过完成时限：“清理规范性文件”（办公室牵头）原定2020年12月31日前完成，尚未完成，进度60%，已逾期20天。"
-        in text
+        "一是部分工作推进不够及时，依法履行职能方面有1项任务尚未完成，其中1项已超过完成时限；"
+        "1项任务逾期办结；1项任务办理质量不高、被退回补充。" in text
     )
-    assert "“组织执法培训”于2020年7月10日办结，超出完成时限10天。" in text
-    assert "办理结果被退回1次，原因是：缺少签到表。" in text
+    assert "牵头）" not in text and "进度" not in text
     assert "“组织执法培训”计划完成4次，实际完成3次。" in text
     assert "“撤销的任务”经研究撤销，原因是：上级取消。" in text
-    assert [p.ordinal for p in part.paragraphs[1:]] == ["一是", "二是", "三是", "四是", "五是"]
-    unfinished = next(s for p in part.paragraphs for s in p.sentences if 6 in s.task_ids)
-    assert unfinished.task_ids == [6]
+    assert [p.ordinal for p in part.paragraphs[1:]] == ["一是", "二是", "三是"]
+    behind = next(s for p in part.paragraphs for s in p.sentences if 6 in s.task_ids)
+    assert behind.task_ids == [6, 7] and [f.value for f in behind.figures] == [1, 1, 1, 1]
+    report = build_report(data)
+    assert any(w.code == "causes_missing" for w in report.warnings)
+
+
+def test_shortcomings_group_the_stated_causes_by_cause_naming_the_area():
+    data = sample()
+    data.tasks += [
+        TaskInfo(
+            6, "清理规范性文件", section_id=20, status="in_progress", due_date=date(2020, 12, 1)
+        ),
+        TaskInfo(7, "组织执法培训", section_id=20, status="done", result_statement="已完成。"),
+        TaskInfo(
+            9, "法治宣传进社区", section_id=10, status="in_progress", due_date=date(2020, 9, 1)
+        ),
+    ]
+    data.causes = [
+        CauseInfo(
+            "人员力量不足", "科室人手紧张，同时承担换届工作", "抽调干部专人负责", "overdue", 6
+        ),
+        CauseInfo("人员力量不足", "宣传任务集中在下半年。", "提前制定宣传计划。", "overdue", 9),
+        CauseInfo("专业人才缺乏", "缺少法律专业人员把关。", "聘请法律顾问协助。", "returned", 7),
+        CauseInfo("专业人才缺乏", "目前我局专业法律工作人员偏少", "", "structural", None),
+    ]
+    report = build_report(data)
+    part = report.part("shortcomings")
+    paragraphs = [p.text for p in part.paragraphs[1:]]
+    assert paragraphs[0].startswith(
+        "一是干部队伍人员力量不足，依法履行职能、推进法治建设等方面有2项任务未能按期完成。"
+        "科室人手紧张，同时承担换届工作。宣传任务集中在下半年。"
+    ), paragraphs[0]
+    assert paragraphs[0].endswith("下一步，抽调干部专人负责；提前制定宣传计划。")
+    assert paragraphs[1] == (
+        "二是专业法律人才缺乏，依法履行职能方面有1项任务办理结果被退回。缺少法律专业人员把关。"
+        "目前我局专业法律工作人员偏少。下一步，聘请法律顾问协助。"
+    )
+    assert len(paragraphs) == 2  # every task that fell behind has its cause
+    assert not any(w.code == "causes_missing" for w in report.warnings)
+    assert [p for p in style_problems(report) if p.startswith("二、")] == []
+
+
+def test_with_nothing_missed_part_two_draws_on_the_structural_notes():
+    data = sample()
+    data.causes = [
+        CauseInfo(
+            "人员力量不足", "目前民政干部队伍不同程度地存在人员不足等问题。", occasion="structural"
+        ),
+    ]
+    report = build_report(data)
+    text = report.part("shortcomings").plain_text()
+    assert "一是目前民政干部队伍不同程度地存在人员不足等问题。" in text
+    assert not any(s.origin == "placeholder" for s in report.part("shortcomings").sentences())
+    assert not any(w.code == "write_causes" for w in report.warnings)
 
 
 def test_nothing_missed_asks_for_the_causes():

@@ -82,7 +82,7 @@ def test_editing_a_part_through_the_page(org, finished, now, auth):
     page = auth.client.get(url)
     assert page.status_code == 200
     data = form_data(page.text, None)
-    assert "清理现行有效规范性文件" in data["text"] and data["revision"] == "0"
+    assert "1项任务尚未完成" in data["text"] and data["revision"] == "0"
     data["text"] += "\n二是专业法律人员偏少，原因是编制不足。"
     data["note"] = "补充原因"
     response = auth.client.post(url, data=data)

@@ -27,6 +27,10 @@ WARNING_MESSAGES = {
     "write_causes": _l(
         "Nothing in the data fell short: write the shortcomings and their causes yourself."
     ),
+    "causes_missing": _l(
+        "%(count)s tasks fell behind with no cause stated: ask their units to state why on the "
+        "task page, so that part 2 can name the causes."
+    ),
     "unsourced_figures": _l(
         "Figures in the text that no ledger record backs: %(figures)s. Enter them in the ledger "
         "(e.g. as metrics) or check the numbers."

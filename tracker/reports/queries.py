@@ -25,7 +25,7 @@ from tracker.records.models import (
 from tracker.reports import builder
 from tracker.reports.builder.parts.opening import preamble_framing
 from tracker.reports.models import ReportDraft, ReportRevision
-from tracker.tasks.models import Task, TaskUpdate
+from tracker.tasks.models import CauseStatement, Task, TaskUpdate
 from tracker.units.models import Unit
 
 #: The fields of each record kind the builder reads.
@@ -314,6 +314,25 @@ def _edits(revisions: list[ReportRevision]) -> dict[str, builder.PartEdit]:
     }
 
 
+def _causes(plan_id: int) -> list[builder.CauseInfo]:
+    """The causes of delay stated on the plan, oldest first (part 二 is written from them)."""
+    statements = db.session.scalars(
+        sa.select(CauseStatement)
+        .where(CauseStatement.plan_id == plan_id)
+        .order_by(CauseStatement.created_at, CauseStatement.id)
+    )
+    return [
+        builder.CauseInfo(
+            cause=s.cause,
+            explanation=s.explanation,
+            remedy=s.remedy,
+            occasion=s.occasion,
+            task_id=s.task_id,
+        )
+        for s in statements
+    ]
+
+
 def report_input(plan: Plan, *, today: date | None = None, with_edits: bool = True):
     """Everything the builder needs about `plan`, read in a fixed number of queries."""
     tasks = _tasks(plan.id)
@@ -338,6 +357,7 @@ def report_input(plan: Plan, *, today: date | None = None, with_edits: bool = Tr
         principal_ids=principal_ids,
         principal_names=principal_names,
         next_plan=_next_plan(plan),
+        causes=_causes(plan.id),
         edits=_edits(revisions),
         framing=preamble_framing(plan.source_text or ""),
         signatory=draft.signatory if draft else "",

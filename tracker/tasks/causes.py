@@ -125,7 +125,7 @@ def structural_notes_of(plan: Plan) -> list[CauseStatement]:
     )
 
 
-def _checked(bureau: Unit, given: CauseInput) -> CauseInput:
+def _checked(bureau: Unit, given: CauseInput, *, remedy_required: bool = True) -> CauseInput:
     cause = given.cause.strip()
     if not cause:
         raise DomainError(_("Choose the cause."), "cause")
@@ -135,7 +135,7 @@ def _checked(bureau: Unit, given: CauseInput) -> CauseInput:
     if not explanation:
         raise DomainError(_("Say in a sentence what held the work up."), "cause_explanation")
     remedy = given.remedy.strip()
-    if not remedy:
+    if not remedy and remedy_required:
         raise DomainError(_("Say what will be done about it."), "cause_remedy")
     return CauseInput(cause, explanation, remedy)
 
@@ -173,10 +173,12 @@ def state_cause(actor, task: Task, given: CauseInput, *, occasion: str | None = 
 
 
 def state_structural_note(actor, plan: Plan, given: CauseInput) -> CauseStatement:
-    """The coordinator's note on a shortcoming of the year as a whole (队伍、人才、经费…)."""
+    """The coordinator's note on a shortcoming of the year as a whole (队伍、人才、经费…); the
+    remedy is optional here, part 四 says what next year will do."""
     if not can(actor, "report.edit", plan):
         raise CauseDenied(_("You may not write the report's notes."))
-    return _add(actor, plan, None, "structural", _checked(plan.bureau, given))
+    checked = _checked(plan.bureau, given, remedy_required=False)
+    return _add(actor, plan, None, "structural", checked)
 
 
 def delete_structural_note(actor, note: CauseStatement) -> None:

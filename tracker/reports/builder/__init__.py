@@ -45,6 +45,7 @@ from .facts import Fact, record_facts
 from .inputs import (
     PART_KEYS,
     AdvisorInfo,
+    CauseInfo,
     NextPlanInfo,
     PartEdit,
     RecordInfo,
@@ -66,6 +67,7 @@ __all__ = [
     "PART_KEYS",
     "STEP_WORDS",
     "AdvisorInfo",
+    "CauseInfo",
     "Edit",
     "Fact",
     "Figure",

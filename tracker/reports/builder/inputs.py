@@ -57,6 +57,18 @@ class TaskInfo:
 
 
 @dataclass
+class CauseInfo:
+    """Why work fell behind, as a unit stated it for a task (overdue, returned, late
+    submission) or the coordinator for the year as a whole (task_id None)."""
+
+    cause: str
+    explanation: str = ""
+    remedy: str = ""
+    occasion: str = "overdue"
+    task_id: int | None = None
+
+
+@dataclass
 class RecordInfo:
     """A live (not void) ledger record; `attrs` holds the kind's own fields."""
 
@@ -122,5 +134,7 @@ class ReportInput:
     #: What guided the year's work, for the opening (the plan's preamble or the coordinator's
     #: words); "" for the default.
     framing: str = ""
+    #: Causes of delay stated during the year (part 二 is written from them).
+    causes: list[CauseInfo] = field(default_factory=list)
     #: Tasks the report leaves out (none by default).
     excluded_task_ids: set[int] = field(default_factory=set)

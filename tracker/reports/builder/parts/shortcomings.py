@@ -1,4 +1,5 @@
-"""Part 二、: shortcomings and causes, from what the data shows was missed."""
+"""Part 二、: shortcomings and causes, from the causes stated during the year and what the data
+shows was missed."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from ..facts import evidence_of
 from ..inputs import TaskInfo
 from ..text import chinese_date, ordinal, quoted
 from ..wording import STEP_WORDS, decision_title
+from .causes import behind_without_cause, cause_paragraphs
 
 
 def build_shortcomings(ctx: BuildContext) -> Part:
@@ -17,69 +19,14 @@ def build_shortcomings(ctx: BuildContext) -> Part:
     groups: list[tuple[str, list[Sentence]]] = []
 
     def label(task: TaskInfo) -> str:
-        name = quoted(task.title)
-        return f"{name}（{task.lead_unit}牵头）" if task.lead_unit else name
+        return quoted(task.title)
 
-    unfinished, overdue = [], []
-    for task in ctx.top_tasks:
-        if task.status not in ("assigned", "in_progress", "submitted", "draft"):
-            continue
-        text = label(task)
-        if task.due_date:
-            text += f"原定{chinese_date(task.due_date)}前完成，"
-        if task.status == "submitted":
-            text += "已申请办结，尚待审核"
-        else:
-            text += f"尚未完成，进度{task.progress}%"
-        if task.due_date and task.due_date < today and task.status != "submitted":
-            text += f"，已逾期{(today - task.due_date).days}天"
-            overdue.append(task.id)
-        open_periods = [
-            o.period_label
-            for o in ctx.occurrences.get(task.id, [])
-            if o.status not in ("done", "cancelled") and o.due_date and o.due_date < today
-        ]
-        if open_periods:
-            text += f"，其中{'、'.join(open_periods)}未按期完成"
-        unfinished.append(Sentence(text + "。", task_ids=[task.id]))
-    if unfinished:
-        text = f"部分任务尚未完成，共{len(unfinished)}项"
-        if overdue:
-            text += f"，其中{len(overdue)}项已超过完成时限"
-        intro = Sentence(text + "：", origin="generated")
-        intro.task_ids = [i for s in unfinished for i in s.task_ids]
-        figures = [Figure("尚未完成任务", len(unfinished), "项", task_ids=intro.task_ids)]
-        if overdue:
-            figures.append(Figure("超过完成时限的任务", len(overdue), "项", task_ids=overdue))
-        place_figures(intro, figures)
-        groups.append(("unfinished", [intro, *unfinished]))
-
-    late = []
-    for task in ctx.top_tasks:
-        days = ctx.late_days(task) if task.status == "done" else 0
-        if days:
-            late.append(
-                Sentence(
-                    f"{label(task)}于{chinese_date(task.submitted_on or task.completed_on)}"
-                    f"办结，超出完成时限{days}天。",
-                    task_ids=[task.id],
-                )
-            )
-    if late:
-        groups.append(("late", [Sentence("个别任务逾期办结：", origin="fixed"), *late]))
-
-    returned = []
-    for task in ctx.top_tasks + [t for ts in ctx.occurrences.values() for t in ts]:
-        if not task.returns:
-            continue
-        reasons = "；".join(r.note for r in task.returns if r.note)
-        text = f"{label(task)}办理结果被退回{len(task.returns)}次"
-        text += f"，原因是：{reasons}。" if reasons else "。"
-        returned.append(Sentence(text, task_ids=[task.id]))
-    if returned:
-        groups.append(
-            ("returned", [Sentence("部分任务办理质量不高，需退回补充：", "fixed"), *returned])
-        )
+    # why work fell behind, by cause; then what fell behind with no cause stated yet
+    for sentences in cause_paragraphs(ctx):
+        groups.append(("cause", sentences))
+    behind = behind_without_cause(ctx)
+    if behind:
+        groups.append(("behind", behind))
 
     missed = []
     for task in ctx.top_tasks:

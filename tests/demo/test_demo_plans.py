@@ -39,7 +39,7 @@ def demo(tmp_path_factory):
         with time_machine.travel(LOADED_AT, tick=False):
             result = runner.invoke(args=["demo", "load"])
         assert result.exit_code == 0, (result.output, result.exception)
-        assert "2 plans" in result.output
+        assert "3 plans" in result.output
         yield runner
 
 

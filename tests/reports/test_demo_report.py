@@ -156,13 +156,51 @@ def test_numbered_measures_as_in_the_seed(report):
     assert sixth.paragraphs[0].text.startswith("一是围绕脱贫攻坚，社会救助兜底保障工作实现新突破。")
 
 
-def test_the_legal_offices_edits_and_signature(report):
-    assert report.part("shortcomings").edit is not None
-    assert "民政干部队伍整体素质仍需进一步加强" in report.part("shortcomings").plain_text()
-    assert [s.heading for s in report.part("arrangements").sections][0] == (
-        "（一）加强规范性文件的制定。"
-    )
-    assert not any(p.edit.data_changed for p in report.all_parts() if p.edit)
+SEED_SHORTCOMINGS = [
+    "一是目前民政干部队伍不同程度地存在人员不足等问题，民政干部队伍整体素质仍需进一步加强。",
+    "二是目前我局专业法律工作人员偏少，自身法律专家队伍建设需进一步加强。",
+]
+
+
+#: The seed's part 四 (its commas full-width), which the demo's 2021 plan is drawn from.
+SEED_PART_FOUR = [
+    (
+        "（一）加强规范性文件的制定。完善民政政策法规体系，提高政策制度质量。围绕民政工作"
+        "中心任务制订完善政策法规。对照国家和省、市出台的有关民政法律、法规、规范性文件，"
+        "健全完善配套性文件。通过配套政策文件的制订出台，将国家、省、市的有关民政法律、法"
+        "规、规范性文件落到实处。"
+    ),
+    (
+        "（二）强化法治建设业务人员培训。进一步加强执法人员的培训工作，使其熟练掌握相关法"
+        "律知识、执法程序、案卷制作标准及方法，努力提高行政执法文书的制作运用能力，提高执"
+        "法水平和办案质量，加强行政执法队伍管理，保障执法质量。"
+    ),
+    (
+        "（三）落实重大决策社会稳定风险评估机制。充分发挥专家咨询在重大决策中的积极作用，"
+        "对专业性、技术性较强的决策事项，组织专家、专业机构进行论证。"
+    ),
+    (
+        "（四）做好行政执法责任制相关工作。进一步完善行政执法岗位责任制度、程序制度、公示"
+        "制度、定期报告制度、案卷归档制度等行政执法责任配套制度，规范行政执法活动。同时，"
+        "要建立完善行政执法案卷评查制度、评议考核制度、监督检查制度、责任追究制度等行政执"
+        "法考核、监督及责任追究制度。"
+    ),
+]
+
+
+def test_no_part_is_pasted_the_generator_writes_them_all(report):
+    assert [p.key for p in report.all_parts() if p.edit] == []
+    # 二、 from the legal office's structural notes (the causes behind the seed's 不足)
+    shortcomings = [p.text for p in report.part("shortcomings").paragraphs[1:]]
+    assert shortcomings == SEED_SHORTCOMINGS
+    # 四、 from the 2021 plan, word for word the seed's arrangements
+    arrangements = [
+        s.paragraphs[0].lead + s.paragraphs[0].text for s in report.part("arrangements").sections
+    ]
+    assert arrangements == SEED_PART_FOUR
+
+
+def test_the_legal_offices_signature(report):
     assert (report.signatory, report.signed_on) == ("忻州市民政局", date(2021, 1, 15))
     assert report.signed_on_text == "2021年1月15日"
 

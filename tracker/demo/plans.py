@@ -9,7 +9,7 @@ import sqlalchemy as sa
 
 from tracker.accounts.models import User
 from tracker.core import clock, workdays
-from tracker.demo import plan2020, plan_current
+from tracker.demo import plan2020, plan2021, plan_current
 from tracker.demo.evidence import attach_evidence, verify_evidence
 from tracker.demo.ledger import advisor_2020, prove_2020, prove_current
 from tracker.extensions import db
@@ -175,6 +175,36 @@ def load_plan_2020(directory: Directory) -> bool:
         )
     with at(date(2021, 1, 20), 11):
         plans.close_plan(office, plan)
+    return True
+
+
+def load_plan_2021(directory: Directory) -> bool:
+    """The 2021 plan as drafted in January 2021, from the seed's part 四 (a draft, never
+    published: it is there so the 2020 report's part 四 is generated from it)."""
+    if _plan_exists(directory.bureau, plan2021.TITLE):
+        return False
+    office = directory.users["office"]
+    with at(date(2021, 1, 8), 9):
+        plan = plans.create_plan(office, bureau=directory.bureau, year=2021, title=plan2021.TITLE)
+        for number, title, items in plan2021.SECTIONS:
+            section = plans.save_section(
+                office, plan, None, number=number, title=title, parent=None
+            )
+            for task_number, task_title, text, lead, kind, due in items:
+                tasks.create_task(
+                    office,
+                    plan,
+                    tasks.TaskData(
+                        section=section,
+                        number=task_number,
+                        title=task_title,
+                        text=text,
+                        kind=kind,
+                        lead_unit=directory.units[lead],
+                        owner=directory.chief(lead),
+                        due_date=date.fromisoformat(f"2021-{due}"),
+                    ),
+                )
     return True
 
 

@@ -74,13 +74,15 @@ def load_bureau(report: LoadReport) -> Unit:
 
 def load_demo() -> LoadReport:
     """Create every missing piece of the demo; later features add their steps here."""
-    from tracker.demo.plans import Directory, load_current_plan, load_plan_2020
+    from tracker.demo.plans import Directory, load_current_plan, load_plan_2020, load_plan_2021
 
     report = LoadReport()
     bureau = load_bureau(report)
     db.session.flush()
     directory = Directory(bureau)
     if load_plan_2020(directory):
+        report.add("plans")
+    if load_plan_2021(directory):
         report.add("plans")
     if load_current_plan(directory):
         report.add("plans")

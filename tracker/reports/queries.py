@@ -253,13 +253,14 @@ def _advisors(plan: Plan) -> list[builder.AdvisorInfo]:
 
 
 def next_plan_of(plan: Plan) -> Plan | None:
-    """Next year's plan of the same bureau (active before draft, the newest of each)."""
+    """Next year's plan of the same bureau (active first, then the newest; a closed one still
+    says what the year was to do)."""
     return db.session.scalar(
         sa.select(Plan)
         .where(
             Plan.bureau_id == plan.bureau_id,
             Plan.year == plan.year + 1,
-            Plan.status.in_(("draft", "active")),
+            Plan.status.in_(("draft", "active", "closed")),
         )
         .order_by((Plan.status == "active").desc(), Plan.id.desc())
         .limit(1)

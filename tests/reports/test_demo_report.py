@@ -200,6 +200,13 @@ def test_no_part_is_pasted_the_generator_writes_them_all(report):
     assert arrangements == SEED_PART_FOUR
 
 
+def test_what_the_seed_says_beyond_figures_is_kept(report):
+    text = "".join(p.plain_text() for p in report.all_parts())
+    assert "切实增强“四个意识”，全面推进依法行政" in text
+    assert "纳入“13710”督办系统督办推进" in text  # a name, not a figure
+    assert "13710" not in [s for sentence in report.sentences() for s in sentence.unsourced]
+
+
 def test_the_legal_offices_signature(report):
     assert (report.signatory, report.signed_on) == ("忻州市民政局", date(2021, 1, 15))
     assert report.signed_on_text == "2021年1月15日"

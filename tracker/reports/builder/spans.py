@@ -62,7 +62,7 @@ _TITLE_RE = re.compile(r"《[^》]*》|[〔［\[]\d{4}[〕］\]]\s*\d*\s*号?")
 
 def written_numbers(text: str) -> list[tuple[int, int]]:
     """Spans of the figures a sentence writes out: numbers with their measure word, leaving out
-    years, dates and numbers inside document titles (《…》)."""
+    years, dates, numbers inside document titles (《…》) and quoted numbers that are names."""
     hidden = [(m.start(), m.end()) for m in _TITLE_RE.finditer(text)]
     spans = []
     for match in _NUMBER_RE.finditer(text):
@@ -73,6 +73,8 @@ def written_numbers(text: str) -> list[tuple[int, int]]:
         before = text[start - 1 : start] if start else ""
         if after in ("年", "月", "日", "号", "时", "—", "-", "–", "~", "至") or before == "第":
             continue
+        if before == "“" and after == "”":
+            continue  # a name, not a figure: the “13710” work system, the “12345” hotline
         if after in (".", "．") and not text[end + 1 : end + 2].isdigit():
             continue  # a list number: 1.
         unit = re.match(r"[%％]|人次|万元|亿元|[^\d\s，。；、：,.;:（）()“”《》]", text[end:])

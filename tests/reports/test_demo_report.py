@@ -5,7 +5,10 @@ The seed (../shared/seed/xinzhou-civil-affairs-2020-rule-of-law-report.txt) is t
 
 from __future__ import annotations
 
+import difflib
+import os
 from datetime import UTC, date, datetime
+from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
@@ -16,6 +19,7 @@ from tracker.extensions import db
 from tracker.plans.models import Plan
 from tracker.reports.builder import number_text
 from tracker.reports.queries import report_for_plan
+from tracker.reports.render_md import render_md
 
 LOADED_AT = datetime(2026, 11, 20, 2, 0, tzinfo=UTC)
 
@@ -216,3 +220,27 @@ def test_no_number_in_the_demo_report_lacks_a_record(report):
     unsourced = [n for s in report.sentences() for n in s.unsourced]
     # only the opening paragraph's task counts are not ledger records (they count tasks)
     assert unsourced == [], unsourced
+
+
+GOLDEN = Path(__file__).parent / "golden" / "demo-2020-report.md"
+
+
+def test_the_golden_markdown_is_the_report_as_generated(report):
+    """tests/reports/golden/demo-2020-report.md is the demo's 2020 report as the generator writes
+    it (linked from the README). Regenerate after a deliberate change of wording with
+    TRACKER_UPDATE_GOLDEN=1 pytest tests/reports/test_demo_report.py, and review the diff."""
+    text = render_md(report)
+    if os.environ.get("TRACKER_UPDATE_GOLDEN"):
+        GOLDEN.parent.mkdir(exist_ok=True)
+        GOLDEN.write_text(text, encoding="utf-8")
+    golden = GOLDEN.read_text(encoding="utf-8")
+    if text != golden:
+        diff = "".join(
+            difflib.unified_diff(
+                golden.splitlines(keepends=True),
+                text.splitlines(keepends=True),
+                "golden",
+                "generated",
+            )
+        )
+        pytest.fail(f"the demo report drifted from {GOLDEN.name}:\n{diff}")

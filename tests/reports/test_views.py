@@ -171,3 +171,30 @@ def test_unknown_plan_and_part(org, finished, now, auth):
     assert (
         auth.client.get(f"/plans/{finished.plan.id}/report/parts/appendix/edit").status_code == 404
     )
+
+
+def test_the_coordinator_writes_structural_notes_part_two_draws_on(org, finished, now, auth):
+    from tracker.tasks.models import CauseStatement
+
+    url = f"/plans/{finished.plan.id}/report"
+    login(auth, org, "leader")
+    assert (
+        auth.post(f"{url}/notes", {"cause": "人员力量不足", "explanation": "x"}).status_code == 403
+    )
+    auth.logout()
+    login(auth, org, "coordinator")
+    page = auth.client.get(url).text
+    assert "Structural notes for part 2" in page
+    data = form_data(page, f"{url}/notes")
+    bad = auth.client.post(f"{url}/notes", data=data | {"cause": "天气", "explanation": "x"})
+    assert bad.status_code == 422 and "Choose a cause from the list." in bad.text
+    note = {"cause": "专业人才缺乏", "explanation": "目前我局专业法律工作人员偏少。"}
+    response = auth.client.post(f"{url}/notes", data=data | note)
+    assert response.status_code == 302
+    page = auth.client.get(url).text
+    assert "目前我局专业法律工作人员偏少。" in page
+    [saved] = db.session.scalars(sa.select(CauseStatement)).all()
+    assert (saved.task_id, saved.occasion) == (None, "structural")
+    delete = f"{url}/notes/{saved.id}/delete"
+    assert auth.client.post(delete, data=form_data(page, delete)).status_code == 302
+    assert db.session.scalar(sa.select(sa.func.count(CauseStatement.id))) == 0

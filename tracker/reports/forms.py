@@ -2,7 +2,7 @@
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, HiddenField, StringField, TextAreaField
+from wtforms import DateField, HiddenField, SelectField, StringField, TextAreaField
 from wtforms.validators import Length, Optional
 
 from tracker.core.forms import as_id
@@ -26,6 +26,19 @@ class SignatureForm(FlaskForm):
         _l("Signed by (发文机关署名)"), validators=[Optional(), Length(max=200)]
     )
     signed_on = DateField(_l("Date (成文日期)"), validators=[Optional()])
+
+
+class StructuralNoteForm(FlaskForm):
+    """The coordinator's note on a shortcoming of the year as a whole (part 二 draws on it)."""
+
+    cause = SelectField(_l("Cause"), validators=[Optional()], validate_choice=False)
+    explanation = TextAreaField(
+        _l("The shortcoming, as the report should say it"),
+        validators=[Optional(), Length(max=2000)],
+    )
+    remedy = TextAreaField(
+        _l("What will be done about it (optional)"), validators=[Optional(), Length(max=2000)]
+    )
 
 
 def revision_id(form) -> int | None:

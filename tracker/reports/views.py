@@ -12,7 +12,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from tracker.audit.service import record_denial
-from tracker.core.forms import form_status, refusal_caught, show_domain_error
+from tracker.core.forms import EmptyForm, choices, form_status, refusal_caught, show_domain_error
 from tracker.core.permissions import require
 from tracker.evidence.models import Evidence
 from tracker.extensions import db
@@ -21,11 +21,18 @@ from tracker.records.labels import KIND_LABELS as RECORD_KIND_LABELS
 from tracker.records.models import Record
 from tracker.reports import layout, queries, service
 from tracker.reports.builder import PART_KEYS, Report
-from tracker.reports.forms import PartForm, RevisionForm, SignatureForm, revision_id
+from tracker.reports.forms import (
+    PartForm,
+    RevisionForm,
+    SignatureForm,
+    StructuralNoteForm,
+    revision_id,
+)
 from tracker.reports.labels import PART_LABELS, warning_message
 from tracker.reports.models import ReportRevision
+from tracker.tasks import causes
 from tracker.tasks.labels import STATUS_LABELS
-from tracker.tasks.models import Task
+from tracker.tasks.models import CauseStatement, Task
 
 bp = Blueprint("reports", __name__)
 
@@ -145,8 +152,17 @@ def _sources(entries: list[SourceEntry]) -> dict:
     return {"tasks": tasks, "records": records, "evidence": evidence}
 
 
-def _show_page(plan: Plan, signature_form: SignatureForm | None = None, status: int = 200):
+def _show_page(
+    plan: Plan,
+    signature_form: SignatureForm | None = None,
+    status: int = 200,
+    note_form: StructuralNoteForm | None = None,
+):
     report = queries.report_for_plan(plan)
+    note_form = note_form or StructuralNoteForm()
+    note_form.cause.choices = choices(
+        [("", _("(choose)"))] + [(c, c) for c in causes.cause_choices(plan.bureau)]
+    )
     entries = _number_sentences(report)
     draft = queries.draft_of(plan)
     if signature_form is None:
@@ -166,6 +182,9 @@ def _show_page(plan: Plan, signature_form: SignatureForm | None = None, status: 
         record_kind_labels=RECORD_KIND_LABELS,
         status_labels=STATUS_LABELS,
         signature_form=signature_form,
+        note_form=note_form,
+        structural_notes=causes.structural_notes_of(plan),
+        action_form=EmptyForm(),
         indents=layout.signature_indents(report.signatory, report.signed_on_text),
         formats=list(FORMATS),
         other_part=report.part("other"),
@@ -323,6 +342,40 @@ def restore(plan_id: int, revision_id: int):
         else:
             flash(_("Nothing changed."), "info")
     return redirect(url_for("reports.edit", plan_id=plan.id, part=revision.part))
+
+
+@bp.route("/plans/<int:plan_id>/report/notes", methods=["POST"])
+def add_note(plan_id: int):
+    plan = get_plan_or_404(plan_id)
+    require(current_user, "report.edit", plan)
+    form = StructuralNoteForm()
+    if form.validate_on_submit():
+        given = causes.CauseInput(
+            form.cause.data or "", form.explanation.data or "", form.remedy.data or ""
+        )
+        with refusal_caught(form) as refusal:
+            causes.state_structural_note(current_user, plan, given)
+        if not refusal:
+            flash(_("Note saved: part 2 draws on it."), "success")
+            return redirect(url_for("reports.show", plan_id=plan.id, _anchor="notes"))
+    return _show_page(plan, status=422, note_form=form)
+
+
+@bp.route("/plans/<int:plan_id>/report/notes/<int:note_id>/delete", methods=["POST"])
+def delete_note(plan_id: int, note_id: int):
+    plan = get_plan_or_404(plan_id)
+    require(current_user, "report.edit", plan)
+    note = db.session.get(CauseStatement, note_id)
+    if note is None or note.plan_id != plan.id or note.task_id is not None:
+        abort(404)
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    with refusal_caught() as refusal:
+        causes.delete_structural_note(current_user, note)
+    if refusal:
+        abort(403)
+    flash(_("Note deleted."), "success")
+    return redirect(url_for("reports.show", plan_id=plan.id, _anchor="notes"))
 
 
 @bp.route("/plans/<int:plan_id>/report/signature", methods=["POST"])

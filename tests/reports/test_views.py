@@ -198,3 +198,18 @@ def test_the_coordinator_writes_structural_notes_part_two_draws_on(org, finished
     delete = f"{url}/notes/{saved.id}/delete"
     assert auth.client.post(delete, data=form_data(page, delete)).status_code == 302
     assert db.session.scalar(sa.select(sa.func.count(CauseStatement.id))) == 0
+
+
+def test_the_coordinator_edits_the_bureaus_list_of_causes(org, finished, now, auth):
+    from tracker.tasks.causes import cause_choices
+
+    url = f"/plans/{finished.plan.id}/report"
+    login(auth, org, "coordinator")
+    page = auth.client.get(url).text
+    assert "部门协调难度大" in page
+    data = form_data(page, f"{url}/causes")
+    response = auth.client.post(f"{url}/causes", data=data | {"labels": "人员力量不足\n疫情影响\n"})
+    assert response.status_code == 302
+    assert cause_choices(finished.plan.bureau) == ["人员力量不足", "疫情影响"]
+    empty = auth.client.post(f"{url}/causes", data=data | {"labels": " \n"})
+    assert empty.status_code == 422 and "Keep at least one cause." in empty.text

@@ -41,5 +41,13 @@ class StructuralNoteForm(FlaskForm):
     )
 
 
+class CauseListForm(FlaskForm):
+    """The bureau's own list of causes of delay, one a line."""
+
+    labels = TextAreaField(
+        _l("Causes units choose from (one a line)"), validators=[Length(max=2000)]
+    )
+
+
 def revision_id(form) -> int | None:
     return as_id(form.revision.data)

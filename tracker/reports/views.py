@@ -22,6 +22,7 @@ from tracker.records.models import Record
 from tracker.reports import layout, queries, service
 from tracker.reports.builder import PART_KEYS, Report
 from tracker.reports.forms import (
+    CauseListForm,
     PartForm,
     RevisionForm,
     SignatureForm,
@@ -157,11 +158,15 @@ def _show_page(
     signature_form: SignatureForm | None = None,
     status: int = 200,
     note_form: StructuralNoteForm | None = None,
+    cause_list_form: CauseListForm | None = None,
 ):
     report = queries.report_for_plan(plan)
     note_form = note_form or StructuralNoteForm()
     note_form.cause.choices = choices(
         [("", _("(choose)"))] + [(c, c) for c in causes.cause_choices(plan.bureau)]
+    )
+    cause_list_form = cause_list_form or CauseListForm(
+        labels="\n".join(causes.cause_choices(plan.bureau))
     )
     entries = _number_sentences(report)
     draft = queries.draft_of(plan)
@@ -183,6 +188,7 @@ def _show_page(
         status_labels=STATUS_LABELS,
         signature_form=signature_form,
         note_form=note_form,
+        cause_list_form=cause_list_form,
         structural_notes=causes.structural_notes_of(plan),
         action_form=EmptyForm(),
         indents=layout.signature_indents(report.signatory, report.signed_on_text),
@@ -359,6 +365,21 @@ def add_note(plan_id: int):
             flash(_("Note saved: part 2 draws on it."), "success")
             return redirect(url_for("reports.show", plan_id=plan.id, _anchor="notes"))
     return _show_page(plan, status=422, note_form=form)
+
+
+@bp.route("/plans/<int:plan_id>/report/causes", methods=["POST"])
+def cause_list(plan_id: int):
+    plan = get_plan_or_404(plan_id)
+    require(current_user, "plan.edit", plan)
+    form = CauseListForm()
+    if form.validate_on_submit():
+        labels = (form.labels.data or "").splitlines()
+        with refusal_caught(form) as refusal:
+            causes.set_delay_causes(current_user, plan.bureau, labels)
+        if not refusal:
+            flash(_("The list of causes is saved."), "success")
+            return redirect(url_for("reports.show", plan_id=plan.id, _anchor="notes"))
+    return _show_page(plan, status=422, cause_list_form=form)
 
 
 @bp.route("/plans/<int:plan_id>/report/notes/<int:note_id>/delete", methods=["POST"])

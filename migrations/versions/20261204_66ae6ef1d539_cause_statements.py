@@ -1,7 +1,7 @@
 """causes of delay: the bureau's list and the statements units make
 
 Revision ID: 66ae6ef1d539
-Revises: b67e350eeab7
+Revises: 3d042db9bfc4
 Create Date: 2026-12-04 09:55:00
 
 """
@@ -11,7 +11,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "66ae6ef1d539"
-down_revision = "b67e350eeab7"
+down_revision = "3d042db9bfc4"
 branch_labels = None
 depends_on = None
 

@@ -32,6 +32,8 @@ PROOF_NAMES = {
     "decision": "重大行政决策程序材料",
     "study_session": "会议记录",
     "metric": "统计报表",
+    "reconsideration": "行政复议答复书",
+    "litigation": "行政应诉答辩状",
 }
 
 

@@ -5,8 +5,10 @@ from __future__ import annotations
 from datetime import date, timedelta
 from decimal import Decimal
 
+from tracker.demo import cases
 from tracker.demo import records2020 as data
 from tracker.demo.evidence import attach_record_evidence, attach_step_evidence
+from tracker.demo.plan_current import CASES_TASK_TITLE
 from tracker.records import service as records
 from tracker.records.models import LegalAdvisor
 from tracker.tasks.models import Task
@@ -83,6 +85,10 @@ def prove_2020(task: Task, worker, advisor: LegalAdvisor) -> bool:
                     "is_adopted": True,
                 },
             )
+        for case in cases.RECONSIDERATIONS_2020:
+            _enter(worker, task, "reconsideration", case)
+        for case in cases.LITIGATIONS_2020:
+            _enter(worker, task, "litigation", case)
         return True
     if key == ("二", "一是"):
         title, decided_on, steps = data.DECISION
@@ -182,6 +188,16 @@ def prove_current(task: Task, worker, *, today: date) -> bool:
     """This year's ledger so far: sessions toward the principal's targets, legality reviews for
     the finished quarters, a decision still missing two steps, the first half's inspections."""
     year = today.year
+    if task.title == CASES_TASK_TITLE:
+        for kind, listed in (
+            ("reconsideration", cases.reconsiderations(year)),
+            ("litigation", cases.litigations(year)),
+        ):
+            for case in listed:
+                data_as_of = cases.as_of(case, year, today)
+                if data_as_of is not None:
+                    _enter(worker, task, kind, data_as_of)
+        return True
     if task.target_count and task.kind == "study":
         if not task.is_principal_duty:
             kind = "training"

@@ -7,6 +7,8 @@ calendar days from today; ("date", "MM-DD") = that day of the plan year.
 
 TITLE_TEMPLATE = "{year}年法治建设工作要点"
 DOCUMENT_NUMBER_TEMPLATE = "忻民发〔{year}〕5号"
+#: The task whose ledger holds this year's 行政复议 and 行政应诉 cases.
+CASES_TASK_TITLE = "依法做好行政复议答复和行政应诉工作"
 
 #: (number, title, [task]), task = dict(number, title, text, lead, co, kind, due, status,
 #: owner (username) or None, recurrence, target (count, measure, achieved) or None, progress)
@@ -177,6 +179,18 @@ SECTIONS = [
                 status="submitted",
                 progress=100,
                 result="完成全市社会组织年报公示，联合有关部门开展抽查检查。",
+            ),
+            dict(
+                number="5.",
+                title=CASES_TASK_TITLE,
+                text="依法办理行政复议答复和行政应诉案件，落实负责人出庭应诉制度，对复议纠错和败诉案件"
+                "逐案整改，及时反馈司法建议。",
+                lead="办公室",
+                co=[],
+                kind="general",
+                due=("date", "12-31"),
+                status="in_progress",
+                progress=70,
             ),
         ],
     ),

@@ -28,11 +28,15 @@ from tracker.evidence.models import Evidence
 from tracker.exports import queries
 from tracker.exports.sources import report_figures
 from tracker.plans.models import Plan
+from tracker.records import indicators
 from tracker.records.labels import (
     CATEGORY_LABELS,
     CERTIFICATE_STATUS_LABELS,
     CONCLUSION_LABELS,
     INSPECTION_KIND_LABELS,
+    INSTANCE_LABELS,
+    JUDGMENT_LABELS,
+    OUTCOME_LABELS,
     STEP_LABELS,
     STUDY_KIND_LABELS,
 )
@@ -291,6 +295,40 @@ def record_columns(kind: str, today: date) -> list[tuple[Column, Getter]]:
             (Column(_("Baseline value"), NUMBER), lambda r: r.baseline_value),
             (Column(_("Baseline year"), INT), lambda r: r.baseline_year),
         ],
+        "reconsideration": [
+            (Column(_("Case number"), TEXT, 16), lambda r: r.case_number),
+            (Column(_("Applicant"), TEXT, 16), lambda r: r.applicant),
+            (Column(_("Reconsideration body"), TEXT, 16), lambda r: r.reconsideration_body),
+            (Column(_("Contested act"), LONG, 36), lambda r: r.contested_act),
+            (Column(_("Received on"), DATE), lambda r: r.received_on),
+            (Column(_("Answer filed on"), DATE), lambda r: r.answered_on),
+            (Column(_("Decided on"), DATE), lambda r: r.decided_on),
+            (Column(_("Decision"), TEXT, 14), lambda r: label(OUTCOME_LABELS, r.outcome)),
+            (Column(_("Corrected (纠错)"), FLAG), lambda r: r.is_corrective),
+            (Column(_("Correction"), LONG, 36), lambda r: r.correction),
+            (Column(_("Corrected on"), DATE), lambda r: r.corrected_on),
+        ],
+        "litigation": [
+            (Column(_("Case number"), TEXT, 16), lambda r: r.case_number),
+            (Column(_("Plaintiff"), TEXT, 16), lambda r: r.plaintiff),
+            (Column(_("Court"), TEXT, 20), lambda r: r.court),
+            (Column(_("Cause of action"), TEXT, 24), lambda r: r.cause),
+            (Column(_("Instance"), TEXT, 8), lambda r: label(INSTANCE_LABELS, r.instance)),
+            (Column(_("Statement of claim received on"), DATE), lambda r: r.served_on),
+            (Column(_("Hearing on"), DATE), lambda r: r.hearing_on),
+            (Column(_("Further hearing dates"), TEXT, 20), lambda r: r.further_hearings),
+            (Column(_("Head appeared"), FLAG), lambda r: r.head_appeared),
+            (Column(_("Head who appeared"), TEXT, 12), lambda r: r.head_name),
+            (Column(_("Judged on"), DATE), lambda r: r.judged_on),
+            (Column(_("Judgment"), TEXT, 16), lambda r: label(JUDGMENT_LABELS, r.judgment)),
+            (Column(_("Lost (败诉)"), FLAG), lambda r: r.is_lost),
+            (Column(_("Judicial suggestion"), LONG, 30), lambda r: r.judicial_suggestion),
+            (
+                Column(_("Follow-up of the judicial suggestion"), LONG, 30),
+                lambda r: r.suggestion_follow_up,
+            ),
+            (Column(_("Suggestion answered on"), DATE), lambda r: r.suggestion_replied_on),
+        ],
     }
     return specific[kind]
 
@@ -305,6 +343,8 @@ def record_sheet_names() -> dict[str, str]:
         "decision": _("Decisions"),
         "study_session": _("Study sessions"),
         "metric": _("Metrics"),
+        "reconsideration": _("Reconsideration cases"),
+        "litigation": _("Lawsuits"),
     }
 
 
@@ -480,5 +520,62 @@ def write_report_sources(writer: WorkbookWriter, plan: Plan) -> Sheet:
         )
     if problem:
         sheet.append(["", "", _("Report not available"), None, "", None, None, problem, "", "", ""])
+    sheet.close()
+    return sheet
+
+
+def write_indicators(writer: WorkbookWriter, plan: Plan, as_of: date, chunk_size: int) -> Sheet:
+    """Each indicator for the whole plan, then per unit, with the record ids it counted."""
+    sheet = writer.sheet(
+        _("Statutory indicators"),
+        [
+            Column(_("Indicator"), TEXT, 34),
+            Column(_("Scope"), TEXT, 16),
+            Column(_("As of"), DATE),
+            Column(_("Value (%)"), NUMBER),
+            Column(_("Numerator"), INT),
+            Column(_("Numerator counts"), TEXT, 30),
+            Column(_("Denominator"), INT),
+            Column(_("Denominator counts"), TEXT, 30),
+            Column(_("Better when"), TEXT, 10),
+            Column(_("Target (%)"), NUMBER),
+            Column(_("Target met"), TEXT, 8),
+            Column(_("Numerator record IDs"), TEXT, 16),
+            Column(_("Denominator record IDs"), TEXT, 16),
+        ],
+    )
+    by_kind = {
+        kind: [
+            record for record, _count in queries.records_of_kind(plan, kind, chunk_size=chunk_size)
+        ]
+        for kind in indicators.SOURCE_KINDS
+    }
+    for indicator in indicators.INDICATORS:
+        records = by_kind[indicator.kind]
+        units = sorted({r.unit for r in records if not r.is_void}, key=lambda u: u.path)
+        scopes = [(_("Whole bureau"), records)] + [
+            (unit.name, [r for r in records if r.unit_id == unit.id]) for unit in units
+        ]
+        for scope, scoped in scopes:
+            figure = indicators.compute(indicator, scoped, as_of)
+            met = figure.meets_target
+            sheet.append(
+                [
+                    str(indicator.name),
+                    scope,
+                    as_of,
+                    figure.value,
+                    figure.numerator,
+                    str(indicator.numerator_label),
+                    figure.denominator,
+                    str(indicator.denominator_label),
+                    _("Higher") if indicator.higher_is_better else _("Lower"),
+                    indicator.target,
+                    "" if met is None else (_("yes") if met else _("no")),
+                    queries.ids_text(figure.numerator_ids),
+                    queries.ids_text(figure.denominator_ids),
+                ],
+                ref=f"{indicator.key} {scope}",
+            )
     sheet.close()
     return sheet

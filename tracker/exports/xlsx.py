@@ -30,12 +30,14 @@ from tracker.exports import queries
 from tracker.exports.sheets import (
     write_causes,
     write_evidence,
+    write_indicators,
     write_records,
     write_report_sources,
     write_tasks,
     write_updates,
 )
 from tracker.plans.models import Plan
+from tracker.records.indicators import as_of_for_year
 from tracker.records.models import RECORD_KINDS
 from tracker.tasks.labels import PLAN_STATUS_LABELS
 from tracker.tasks.lights import LightPolicy
@@ -130,6 +132,7 @@ def write_plan_workbook(
         write_updates(writer, plan, chunk_size),
         write_causes(writer, plan),
         *[write_records(writer, plan, kind, policy.today, chunk_size) for kind in RECORD_KINDS],
+        write_indicators(writer, plan, as_of_for_year(plan.year, policy.today), chunk_size),
         write_evidence(writer, plan, chunk_size),
         write_report_sources(writer, plan),
     ]

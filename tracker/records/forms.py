@@ -20,6 +20,9 @@ from tracker.records.labels import (
     CATEGORY_LABELS,
     CONCLUSION_LABELS,
     INSPECTION_KIND_LABELS,
+    INSTANCE_LABELS,
+    JUDGMENT_LABELS,
+    OUTCOME_LABELS,
     STUDY_KIND_LABELS,
 )
 
@@ -136,6 +139,37 @@ class MetricForm(RecordForm):
     )
 
 
+class ReconsiderationForm(RecordForm):
+    case_number = _text(_l("Case number"), 100)
+    applicant = _text(_l("Applicant"), 200, required=True)
+    reconsideration_body = _text(_l("Reconsideration body (复议机关)"), 200)
+    contested_act = _text(_l("Contested act of the bureau"), required=True)
+    received_on = _date(_l("Received on"), required=True)
+    answered_on = _date(_l("Answer filed on"))
+    decided_on = _date(_l("Decided on"))
+    outcome = SelectField(_l("Decision"), choices=choices(OUTCOME_LABELS.items()))
+    correction = _area(_l("Correction made by the bureau (after 纠错)"))
+    corrected_on = _date(_l("Corrected on"))
+
+
+class LitigationForm(RecordForm):
+    case_number = _text(_l("Case number"), 100)
+    plaintiff = _text(_l("Plaintiff"), 200, required=True)
+    court = _text(_l("Court"), 200, required=True)
+    cause = _text(_l("Cause of action (案由)"), required=True)
+    instance = SelectField(_l("Instance"), choices=choices(INSTANCE_LABELS.items()))
+    served_on = _date(_l("Statement of claim received on"), required=True)
+    hearing_on = _date(_l("Hearing on"))
+    further_hearings = _text(_l("Further hearing dates"))
+    head_appeared = BooleanField(_l("The bureau's head appeared in court (负责人出庭)"))
+    head_name = _text(_l("Head who appeared"), 100)
+    judged_on = _date(_l("Judged on"))
+    judgment = SelectField(_l("Judgment"), choices=choices(JUDGMENT_LABELS.items()))
+    judicial_suggestion = _area(_l("Judicial suggestion (司法建议)"))
+    suggestion_follow_up = _area(_l("Follow-up of the judicial suggestion"))
+    suggestion_replied_on = _date(_l("Suggestion answered on"))
+
+
 FORMS = {
     "document_review": DocumentReviewForm,
     "certification": CertificationForm,
@@ -144,6 +178,8 @@ FORMS = {
     "decision": DecisionForm,
     "study_session": StudySessionForm,
     "metric": MetricForm,
+    "reconsideration": ReconsiderationForm,
+    "litigation": LitigationForm,
 }
 
 

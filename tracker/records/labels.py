@@ -10,6 +10,8 @@ KIND_LABELS = {
     "decision": _l("Major administrative decisions"),
     "study_session": _l("Study sessions and meetings"),
     "metric": _l("Metrics"),
+    "reconsideration": _l("Administrative reconsideration cases"),
+    "litigation": _l("Administrative lawsuits"),
 }
 CONCLUSION_LABELS = {
     "lawful": _l("Lawful"),
@@ -45,6 +47,32 @@ STUDY_KIND_LABELS = {
     "theme_day": _l("Theme day and warning education"),
     "lecture": _l("Lecture"),
     "training": _l("Training"),
+}
+OUTCOME_LABELS = {
+    "": _l("Pending"),
+    "upheld": _l("Upheld (维持)"),
+    "revoked": _l("Revoked (撤销)"),
+    "altered": _l("Altered (变更)"),
+    "confirmed_unlawful": _l("Confirmed unlawful (确认违法)"),
+    "rejected": _l("Application rejected (驳回)"),
+    "terminated": _l("Terminated (终止)"),
+}
+JUDGMENT_LABELS = {
+    "": _l("Pending"),
+    "claim_rejected": _l("Claim rejected (驳回诉讼请求)"),
+    "suit_dismissed": _l("Suit dismissed (驳回起诉)"),
+    "withdrawn": _l("Withdrawn by the plaintiff (撤诉)"),
+    "mediated": _l("Settled by mediation (调解)"),
+    "revoked": _l("Act revoked (判决撤销)"),
+    "altered": _l("Act altered (判决变更)"),
+    "confirmed_unlawful": _l("Act confirmed unlawful (确认违法)"),
+    "ordered_to_act": _l("Ordered to perform a duty (责令履行)"),
+    "compensation": _l("Ordered to compensate (行政赔偿)"),
+}
+INSTANCE_LABELS = {
+    "first": _l("First instance"),
+    "second": _l("Second instance"),
+    "retrial": _l("Retrial"),
 }
 CERTIFICATE_STATUS_LABELS = {
     "valid": _l("Valid"),

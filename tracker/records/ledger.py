@@ -13,6 +13,9 @@ from tracker.records.labels import (
     CERTIFICATE_STATUS_LABELS,
     CONCLUSION_LABELS,
     INSPECTION_KIND_LABELS,
+    INSTANCE_LABELS,
+    JUDGMENT_LABELS,
+    OUTCOME_LABELS,
     STEP_LABELS,
     STUDY_KIND_LABELS,
 )
@@ -110,5 +113,31 @@ COLUMNS: dict[str, list[Column]] = {
                 else ""
             ),
         ),
+    ],
+    "reconsideration": [
+        (_l("Case number"), lambda r: r.case_number),
+        (_l("Applicant"), lambda r: r.applicant),
+        (_l("Contested act"), lambda r: r.contested_act),
+        (_l("Received on"), lambda r: _d(r.received_on)),
+        (_l("Answer filed on"), lambda r: _d(r.answered_on)),
+        (_l("Decided on"), lambda r: _d(r.decided_on)),
+        (_l("Decision"), lambda r: str(OUTCOME_LABELS[r.outcome])),
+        (_l("Corrected (纠错)"), lambda r: _yes(r.is_corrective) if r.is_decided else ""),
+        (_l("Corrected on"), lambda r: _d(r.corrected_on)),
+    ],
+    "litigation": [
+        (_l("Case number"), lambda r: r.case_number),
+        (_l("Plaintiff"), lambda r: r.plaintiff),
+        (_l("Court"), lambda r: r.court),
+        (_l("Cause of action"), lambda r: r.cause),
+        (_l("Instance"), lambda r: str(INSTANCE_LABELS[r.instance])),
+        (_l("Hearing on"), lambda r: _d(r.hearing_on)),
+        (
+            _l("Head appeared"),
+            lambda r: (r.head_name or _yes(True)) if r.head_appeared else _yes(False),
+        ),
+        (_l("Judgment"), lambda r: str(JUDGMENT_LABELS[r.judgment])),
+        (_l("Lost (败诉)"), lambda r: _yes(r.is_lost) if r.is_judged else ""),
+        (_l("Judicial suggestion answered on"), lambda r: _d(r.suggestion_replied_on)),
     ],
 }

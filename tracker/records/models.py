@@ -26,6 +26,8 @@ RECORD_KINDS = (
     "decision",
     "study_session",
     "metric",
+    "reconsideration",
+    "litigation",
 )
 REVIEW_CONCLUSIONS = ("lawful", "lawful_after_revision", "unlawful")
 CONSULTATION_CATEGORIES = (
@@ -45,6 +47,32 @@ DECISION_STEPS = (
     "legality_review",
     "collective_discussion",
 )
+#: 行政复议决定: 维持 / 撤销 / 变更 / 确认违法 / 驳回 / 终止 ("" while undecided).
+RECONSIDERATION_OUTCOMES = (
+    "upheld",
+    "revoked",
+    "altered",
+    "confirmed_unlawful",
+    "rejected",
+    "terminated",
+)
+#: The outcomes that correct the bureau's act (纠错).
+CORRECTING_OUTCOMES = ("revoked", "altered", "confirmed_unlawful")
+#: 行政诉讼裁判结果 ("" while pending).
+JUDGMENTS = (
+    "claim_rejected",
+    "suit_dismissed",
+    "withdrawn",
+    "mediated",
+    "revoked",
+    "altered",
+    "confirmed_unlawful",
+    "ordered_to_act",
+    "compensation",
+)
+#: The judgments in which the bureau loses (败诉).
+LOSING_JUDGMENTS = ("revoked", "altered", "confirmed_unlawful", "ordered_to_act", "compensation")
+COURT_INSTANCES = ("first", "second", "retrial")
 STUDY_KINDS = (
     "center_group",
     "party_group_meeting",
@@ -349,6 +377,82 @@ class Metric(Record):
     baseline_year: Mapped[int | None] = mapped_column(nullable=True)
 
 
+class Reconsideration(Record):
+    """行政复议: a case in which an act of the bureau is challenged before the 复议机关."""
+
+    __tablename__ = "reconsiderations"
+    __mapper_args__ = {"polymorphic_identity": "reconsideration"}
+
+    id: Mapped[int] = _record_id()
+    case_number: Mapped[str] = mapped_column(sa.String(100), nullable=False, default="")
+    applicant: Mapped[str] = mapped_column(sa.String(200), nullable=False)
+    #: 复议机关, e.g. 忻州市人民政府.
+    reconsideration_body: Mapped[str] = mapped_column(sa.String(200), nullable=False, default="")
+    #: The bureau's act under challenge (被申请复议的行政行为).
+    contested_act: Mapped[str] = mapped_column(sa.String(300), nullable=False)
+    received_on: Mapped[date] = mapped_column(sa.Date, nullable=False)
+    #: When the bureau filed its answer (答复) and the evidence for its act.
+    answered_on: Mapped[date | None] = mapped_column(sa.Date, nullable=True)
+    decided_on: Mapped[date | None] = mapped_column(sa.Date, nullable=True)
+    #: One of RECONSIDERATION_OUTCOMES, or "" while the case is open.
+    outcome: Mapped[str] = mapped_column(sa.String(30), nullable=False, default="")
+    #: What the bureau did to correct its act after a 纠错 decision.
+    correction: Mapped[str] = mapped_column(sa.Text, nullable=False, default="")
+    corrected_on: Mapped[date | None] = mapped_column(sa.Date, nullable=True)
+
+    @property
+    def is_decided(self) -> bool:
+        return bool(self.outcome)
+
+    @property
+    def is_corrective(self) -> bool:
+        """纠错: the act was revoked, altered or confirmed unlawful."""
+        return self.outcome in CORRECTING_OUTCOMES
+
+
+class Litigation(Record):
+    """行政应诉: a lawsuit in which the bureau is the defendant."""
+
+    __tablename__ = "litigations"
+    __mapper_args__ = {"polymorphic_identity": "litigation"}
+
+    id: Mapped[int] = _record_id()
+    case_number: Mapped[str] = mapped_column(sa.String(100), nullable=False, default="")
+    plaintiff: Mapped[str] = mapped_column(sa.String(200), nullable=False)
+    court: Mapped[str] = mapped_column(sa.String(200), nullable=False)
+    #: 案由, e.g. 婚姻登记行政确认.
+    cause: Mapped[str] = mapped_column(sa.String(300), nullable=False)
+    instance: Mapped[str] = mapped_column(sa.String(20), nullable=False, default="first")
+    #: When the bureau received the statement of claim (收到起诉状副本).
+    served_on: Mapped[date] = mapped_column(sa.Date, nullable=False)
+    hearing_on: Mapped[date | None] = mapped_column(sa.Date, nullable=True)
+    #: Later hearing dates, as written (e.g. 2026-06-03；2026-07-15).
+    further_hearings: Mapped[str] = mapped_column(sa.String(300), nullable=False, default="")
+    #: 负责人出庭应诉: the bureau's head (or a deputy head) appeared at the hearing.
+    head_appeared: Mapped[bool] = mapped_column(nullable=False, default=False)
+    head_name: Mapped[str] = mapped_column(sa.String(100), nullable=False, default="")
+    judged_on: Mapped[date | None] = mapped_column(sa.Date, nullable=True)
+    #: One of JUDGMENTS, or "" while the case is pending.
+    judgment: Mapped[str] = mapped_column(sa.String(30), nullable=False, default="")
+    #: 司法建议 the court sent the bureau, and how it was answered.
+    judicial_suggestion: Mapped[str] = mapped_column(sa.Text, nullable=False, default="")
+    suggestion_follow_up: Mapped[str] = mapped_column(sa.Text, nullable=False, default="")
+    suggestion_replied_on: Mapped[date | None] = mapped_column(sa.Date, nullable=True)
+
+    @property
+    def is_judged(self) -> bool:
+        return bool(self.judgment)
+
+    @property
+    def is_lost(self) -> bool:
+        """败诉: the court ruled against the bureau's act."""
+        return self.judgment in LOSING_JUDGMENTS
+
+    @property
+    def has_suggestion(self) -> bool:
+        return bool(self.judicial_suggestion.strip())
+
+
 MODELS: dict[str, type[Record]] = {
     "document_review": DocumentReview,
     "certification": Certification,
@@ -357,4 +461,6 @@ MODELS: dict[str, type[Record]] = {
     "decision": Decision,
     "study_session": StudySession,
     "metric": Metric,
+    "reconsideration": Reconsideration,
+    "litigation": Litigation,
 }

@@ -15,9 +15,13 @@ from tracker.core.permissions import can
 from tracker.extensions import db
 from tracker.records.models import (
     CONSULTATION_CATEGORIES,
+    CORRECTING_OUTCOMES,
+    COURT_INSTANCES,
     DECISION_STEPS,
     INSPECTION_KINDS,
+    JUDGMENTS,
     MODELS,
+    RECONSIDERATION_OUTCOMES,
     REVIEW_CONCLUSIONS,
     STUDY_KINDS,
     Decision,
@@ -40,12 +44,17 @@ SUMMARY = {
     "decision": lambda r: (r.decided_on, r.decision_title),
     "study_session": lambda r: (r.held_on, r.topic),
     "metric": lambda r: (r.as_of, r.name),
+    "reconsideration": lambda r: (r.received_on, f"{r.applicant}：{r.contested_act}"),
+    "litigation": lambda r: (r.served_on, f"{r.plaintiff}诉{r.cause}"),
 }
 CHOICES = {
     "conclusion": REVIEW_CONCLUSIONS,
     "category": CONSULTATION_CATEGORIES,
     "inspection_kind": INSPECTION_KINDS,
     "session_kind": STUDY_KINDS,
+    "outcome": ("", *RECONSIDERATION_OUTCOMES),
+    "instance": COURT_INSTANCES,
+    "judgment": ("", *JUDGMENTS),
 }
 
 
@@ -95,12 +104,69 @@ def _validate(kind: str, data: dict) -> None:
         )
         if (data.get("problem_count") or 0) < 0:
             raise DomainError(_("Counts cannot be negative."), "problem_count")
+    if kind == "reconsideration":
+        _validate_reconsideration(data)
+    if kind == "litigation":
+        _validate_litigation(data)
     if kind == "metric" and bool(data.get("baseline_value") is not None) != bool(
         data.get("baseline_year")
     ):
         raise DomainError(
             _("Give both the baseline value and its year, or neither."), "baseline_year"
         )
+
+
+def _validate_reconsideration(data: dict) -> None:
+    _check_order(
+        data, "received_on", "answered_on", _("The answer is filed after the case was received.")
+    )
+    _check_order(
+        data, "received_on", "decided_on", _("The decision comes after the case was received.")
+    )
+    _check_order(data, "decided_on", "corrected_on", _("The correction follows the decision."))
+    if data.get("outcome") and not data.get("decided_on"):
+        raise DomainError(_("Give the date of the decision."), "decided_on")
+    if data.get("decided_on") and not data.get("outcome"):
+        raise DomainError(_("Choose the decision."), "outcome")
+    corrective = data.get("outcome") in CORRECTING_OUTCOMES
+    if (data.get("correction") or data.get("corrected_on")) and not corrective:
+        raise DomainError(
+            _(
+                "A correction follows only a decision that revokes, alters or finds the act "
+                "unlawful."
+            ),
+            "correction",
+        )
+    if data.get("corrected_on") and not data.get("correction"):
+        raise DomainError(_("Say what was corrected."), "correction")
+
+
+def _validate_litigation(data: dict) -> None:
+    _check_order(data, "served_on", "hearing_on", _("The hearing comes after the suit was served."))
+    _check_order(data, "served_on", "judged_on", _("The judgment comes after the suit was served."))
+    _check_order(
+        data,
+        "judged_on",
+        "suggestion_replied_on",
+        _("A judicial suggestion is answered after the judgment."),
+    )
+    if data.get("judgment") and not data.get("judged_on"):
+        raise DomainError(_("Give the date of the judgment."), "judged_on")
+    if data.get("judged_on") and not data.get("judgment"):
+        raise DomainError(_("Choose the judgment."), "judgment")
+    if data.get("head_appeared"):
+        if not data.get("hearing_on"):
+            raise DomainError(_("Give the date of the hearing the head attended."), "hearing_on")
+        if not data.get("head_name"):
+            raise DomainError(_("Name the head who appeared in court."), "head_name")
+    elif data.get("head_name"):
+        raise DomainError(
+            _("Tick “appeared in court” or leave the head's name empty."), "head_appeared"
+        )
+    if (data.get("suggestion_follow_up") or data.get("suggestion_replied_on")) and not data.get(
+        "judicial_suggestion"
+    ):
+        raise DomainError(_("Enter the judicial suggestion first."), "judicial_suggestion")
 
 
 def _derive(record: Record) -> None:

@@ -25,7 +25,7 @@ from tracker.core.permissions import require, scope_unit
 from tracker.evidence.models import Evidence
 from tracker.evidence.queries import evidence_for
 from tracker.extensions import db
-from tracker.records import queries, service
+from tracker.records import indicators, queries, service
 from tracker.records.forms import FORMS, AdvisorForm, StepForm, VoidForm
 from tracker.records.labels import (
     CERTIFICATE_STATUS_LABELS,
@@ -117,6 +117,7 @@ def ledger(kind: str):
     if request.args.get("format") == "csv":
         return _csv(kind, year, records, columns)
     bureau = _bureau()
+    as_of = indicators.as_of_for_year(year, clock.today())
     return render_template(
         "records/ledger.html",
         kind=kind,
@@ -124,6 +125,8 @@ def ledger(kind: str):
         unit=unit,
         records=records,
         columns=columns,
+        figures=indicators.for_kind(kind, records, as_of),
+        as_of=as_of,
         kind_labels=KIND_LABELS,
         units=[u for u in subtree(bureau, active_only=True) if u.id != bureau.id],
         years=sorted({p.year for p in visible_plans(current_user)}, reverse=True),

@@ -58,6 +58,9 @@ RECORD_FIELDS = {
         "attendee_count",
     ),
     "metric": ("name", "measure", "value", "as_of", "baseline_value", "baseline_year"),
+    # read so the report's sources list the cases; the builder states no facts of them yet
+    "reconsideration": ("received_on", "decided_on", "outcome", "is_corrective", "corrected_on"),
+    "litigation": ("served_on", "hearing_on", "head_appeared", "judged_on", "judgment", "is_lost"),
 }
 
 

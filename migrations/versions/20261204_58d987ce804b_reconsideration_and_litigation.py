@@ -1,7 +1,7 @@
 """reconsideration and litigation ledgers
 
 Revision ID: 58d987ce804b
-Revises: b67e350eeab7
+Revises: 66ae6ef1d539
 Create Date: 2026-12-04 09:50:00
 
 """
@@ -11,7 +11,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "58d987ce804b"
-down_revision = "b67e350eeab7"
+down_revision = "66ae6ef1d539"
 branch_labels = None
 depends_on = None
 

@@ -43,6 +43,7 @@ def create_app(config: dict | None = None) -> Flask:
 
     register_extensions(app)
     register_input_guard(app)
+    register_subscribers(app)
     register_blueprints(app)
     register_request_hooks(app)
     register_errorhandlers(app)
@@ -65,12 +66,8 @@ def register_extensions(app: Flask) -> None:
         configure_engine(db.engine)
     import tracker.models  # noqa: F401  (every model registered before first use)
     from tracker.accounts import sessions
-    from tracker.core import workdays
-    from tracker.holidays.service import load_overrides
 
     sessions.init_login_manager(login_manager)
-    # core.workdays asks the holidays feature for admin overrides without importing it
-    workdays.register_override_loader(load_overrides)
     # the ledger and the evidence add their conditions to the task workflow (申请办结/办结)
     from tracker.records import rules
 
@@ -83,6 +80,13 @@ def register_input_guard(app: Flask) -> None:
     from tracker.core import input_guard
 
     input_guard.init_app(app)
+
+
+def register_subscribers(app: Flask) -> None:
+    """Connect each feature's receivers of core.signals (importing a module connects them,
+    once per process)."""
+    import tracker.audit.subscribers  # noqa: F401
+    import tracker.holidays.subscribers  # noqa: F401
 
 
 def register_blueprints(app: Flask) -> None:

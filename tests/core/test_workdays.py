@@ -4,6 +4,7 @@ from datetime import date, timedelta
 
 import chinese_calendar
 import pytest
+from blinker import Signal
 from flask import Flask
 
 from tracker.core import workdays
@@ -17,16 +18,20 @@ from tracker.core.workdays import (
 )
 
 
+def answer_overrides_with(monkeypatch, loader) -> None:
+    """Let `loader()` alone answer core.workdays' `workday_overrides` signal: a fresh signal
+    stands in for the real one, so the holidays feature's subscriber is not asked."""
+    signal = Signal()
+    signal.connect(lambda _sender: loader(), weak=False)
+    monkeypatch.setattr(workdays, "workday_overrides", signal)
+
+
 @pytest.fixture(autouse=True)
-def overrides():
-    """A plain dict of overrides behind the loader; the real loader is restored afterwards."""
-    previous = workdays._override_loader
+def overrides(monkeypatch):
+    """A plain dict of overrides answers the signal (for this test only)."""
     data: dict[date, bool] = {}
-    workdays.register_override_loader(lambda: data)
-    try:
-        yield data
-    finally:
-        workdays.register_override_loader(previous)
+    answer_overrides_with(monkeypatch, lambda: data)
+    return data
 
 
 # -- the statutory calendar ---------------------------------------------------------------------
@@ -173,18 +178,18 @@ class CountingLoader:
         return self.data
 
 
-def test_without_an_app_context_each_question_loads_once():
+def test_without_an_app_context_each_question_loads_once(monkeypatch):
     loader = CountingLoader()
-    workdays.register_override_loader(loader)
+    answer_overrides_with(monkeypatch, loader)
     add_workdays(date(2024, 1, 1), 400)
     add_workdays(date(2024, 1, 1), -400)
     workdays_between(date(2024, 1, 1), date(2025, 2, 1))
     assert loader.calls == 3
 
 
-def test_in_an_app_context_overrides_load_once_until_invalidated():
+def test_in_an_app_context_overrides_load_once_until_invalidated(monkeypatch):
     loader = CountingLoader({date(2026, 3, 10): False})
-    workdays.register_override_loader(loader)
+    answer_overrides_with(monkeypatch, loader)
     with Flask(__name__).app_context():
         for n in range(-400, 401, 50):
             add_workdays(date(2026, 3, 1), n)

@@ -1,7 +1,7 @@
 """Decide who may do what: named actions, role rules, and the unit-tree scope.
 
 `can(user, action, obj)` is the only place that decides; views call `require()`, which aborts
-with 403 and records the denial in the audit trail.
+with 403 and announces the denial (`access_denied`: the audit feature records it).
 
 Scopes: admins, coordinators, leaders and viewers act on their whole bureau (the nearest bureau
 above their unit); chiefs on their own unit's subtree; staff on what is assigned to them.
@@ -13,6 +13,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from typing import Any
+
+from flask import abort
+
+from tracker.core.signals import access_denied
 
 ROLES = ("admin", "coordinator", "leader", "chief", "staff", "viewer")
 BUREAU_WIDE_ROLES = frozenset({"admin", "coordinator", "leader", "viewer"})
@@ -183,9 +187,5 @@ def require(user, action: str, obj: Any = None) -> None:
     """Abort with 403 unless `user` may perform `action`; record the denial in the audit trail."""
     if can(user, action, obj):
         return
-    from flask import abort
-
-    from tracker.audit.service import record_denial
-
-    record_denial(user, action, obj)
+    access_denied.send(user, action=action, obj=obj)
     abort(403)

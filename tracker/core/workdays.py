@@ -2,9 +2,9 @@
 
 The `chinese_calendar` package knows the State Council's holiday arrangements for the years it
 covers (2004–2026 in 1.11) and raises for any other year. Administrators fill the gaps, or
-correct the package, with overrides kept by the holidays feature; create_app hands us its loader
-through `register_override_loader`, so this module never imports a feature package. A year with
-neither falls back to Monday–Friday, and `calendar_warnings` says so.
+correct the package, with overrides kept by the holidays feature; we ask for them with the
+`workday_overrides` signal, so this module never imports a feature package. A year with neither
+falls back to Monday–Friday, and `calendar_warnings` says so.
 
 Counting convention (shared by `add_workdays` and `workdays_between`): walking from one day to
 another, count the working days stepped onto; the starting day itself is never counted.
@@ -12,7 +12,6 @@ another, count the working days stepped onto; the starting day itself is never c
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -20,7 +19,7 @@ import chinese_calendar
 from flask import g, has_app_context
 from flask_babel import gettext as _
 
-OverrideLoader = Callable[[], dict[date, bool]]
+from tracker.core.signals import workday_overrides
 
 # Read the package's tables once: its own is_workday() scans every key to find the covered years
 # on each call, which is far too slow for counting hundreds of days at a time.
@@ -33,16 +32,8 @@ _G_KEY = "_workday_overrides"
 #: Per app context: day → is a working day, as answered so far (overrides applied). Lists ask
 #: the same days again and again (one count per overdue row); cleared with the overrides.
 _G_DAYS_KEY = "_workday_days"
-_override_loader: OverrideLoader | None = None
 
 ONE_DAY = timedelta(days=1)
-
-
-def register_override_loader(fn: OverrideLoader | None) -> None:
-    """Use `fn()` (date → is a working day) for admin overrides; None means no overrides."""
-    global _override_loader
-    _override_loader = fn
-    invalidate_cache()
 
 
 def invalidate_cache() -> None:
@@ -52,15 +43,21 @@ def invalidate_cache() -> None:
         g.pop(_G_DAYS_KEY, None)
 
 
+def _load_overrides() -> dict[date, bool]:
+    """Ask the subscribers (the holidays feature) for the admin overrides."""
+    overrides: dict[date, bool] = {}
+    for _receiver, answer in workday_overrides.send(None):
+        overrides.update(answer)
+    return overrides
+
+
 def _overrides() -> dict[date, bool]:
     """The admin overrides, loaded at most once per app context."""
-    if _override_loader is None:
-        return {}
     if not has_app_context():
-        return _override_loader()
+        return _load_overrides()
     cached = g.get(_G_KEY)
     if cached is None:
-        cached = dict(_override_loader())
+        cached = _load_overrides()
         setattr(g, _G_KEY, cached)
     return cached
 

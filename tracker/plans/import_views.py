@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 import logging
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -19,6 +19,7 @@ from tracker.core import clock
 from tracker.core.forms import form_status, refusal_caught
 from tracker.core.permissions import require
 from tracker.plans import import_service
+from tracker.plans.blueprint import bp, bureau_of_user, get_plan_or_404
 from tracker.plans.importer import UnreadableDocument, document_text, parse_bytes, parse_text
 from tracker.plans.importer.preview import (
     RECURRENCE_CHOICES,
@@ -29,7 +30,6 @@ from tracker.plans.importer.preview import (
     split_names,
     tree_from_rows,
 )
-from tracker.plans.views import _bureau_of_user, bp
 from tracker.tasks.labels import KIND_LABELS
 
 log = logging.getLogger(__name__)
@@ -136,7 +136,7 @@ class _TooLarge(Exception):
 @bp.route("/import", methods=["GET", "POST"])
 def import_plan():
     require(current_user, "plan.import")
-    bureau = _bureau_of_user()
+    bureau = bureau_of_user()
     form = ImportForm()
     if form.validate_on_submit():
         upload = form.document.data
@@ -284,7 +284,7 @@ def _rows_from_form(values) -> list[Row]:
 @bp.route("/import/preview", methods=["POST"])
 def import_preview():
     require(current_user, "plan.import")
-    bureau = _bureau_of_user()
+    bureau = bureau_of_user()
     form = PreviewForm()
     year = form.year.data if isinstance(form.year.data, int) else clock.today().year
     rows = apply_edits(
@@ -332,10 +332,6 @@ def import_preview():
 @bp.route("/<int:plan_id>/source")
 def import_source(plan_id: int):
     """The document a plan was imported from, as it was read."""
-    from flask import abort
-
-    from tracker.plans.views import get_plan_or_404
-
     plan = get_plan_or_404(plan_id)
     require(current_user, "plan.read", plan)
     if not plan.source_text:

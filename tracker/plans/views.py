@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
@@ -12,9 +12,13 @@ from flask_login import current_user
 
 from tracker.core import clock
 from tracker.core.forms import EmptyForm, choices, form_status, refusal_caught
-from tracker.core.permissions import require, scope_unit
+from tracker.core.permissions import require
 from tracker.extensions import db
-from tracker.plans import service
+from tracker.plans import (
+    import_views,  # noqa: F401 - its routes live on the same blueprint
+    service,
+)
+from tracker.plans.blueprint import bp, bureau_of_user, get_plan_or_404
 from tracker.plans.forms import CopyPlanForm, PlanForm, PublishForm, SectionForm
 from tracker.plans.models import Plan, Section
 from tracker.tasks.labels import KIND_LABELS, PLAN_STATUS_LABELS, STATUS_LABELS
@@ -22,8 +26,6 @@ from tracker.tasks.lights import LIGHT_CSS, LIGHT_LABELS, LightPolicy
 from tracker.tasks.queries import plan_tasks, visible_plans
 from tracker.units.models import Unit
 from tracker.units.queries import subtree
-
-bp = Blueprint("plans", __name__, url_prefix="/plans")
 
 TOP = 0
 
@@ -34,14 +36,6 @@ PROBLEM_LABELS = {
     "no_owner": _l("no owner"),
     "past_due": _l("deadline already past"),
 }
-
-
-def get_plan_or_404(plan_id: int) -> Plan:
-    return db.get_or_404(Plan, plan_id)
-
-
-def _bureau_of_user() -> Unit:
-    return current_user.unit.bureau or scope_unit(current_user)
 
 
 @bp.route("/")
@@ -125,7 +119,7 @@ def create():
         with refusal_caught(form) as refusal:
             plan = service.create_plan(
                 current_user,
-                bureau=_bureau_of_user(),
+                bureau=bureau_of_user(),
                 year=form.year.data,
                 title=form.title.data,
                 document_number=form.document_number.data or "",
@@ -308,6 +302,3 @@ def section_action(plan_id: int, section_id: int, action: str):
     if refusal:
         flash(refusal.message, "danger")
     return redirect(url_for("plans.show", plan_id=plan.id))
-
-
-from tracker.plans import import_views  # noqa: E402, F401 - its routes live on this blueprint

@@ -1,0 +1,84 @@
+"""Signals between features: a feature announces what happened, others subscribe in their own
+package (a `subscribers.py`, imported by create_app), so no feature reaches into another.
+
+Every signal is sent with the object it is about as the sender and keyword arguments; the
+receivers are plain functions that take the sender positionally and the keywords by name.
+Receivers run in no particular order (blinker keeps them in a set): a receiver must not rely on
+another one having run.
+
+Checks that may refuse a step (`task_submitting`, `task_accepting`, `unit_deactivating`) veto by
+*returning* a message — the reason, ready for the user — and None when they have no objection;
+they never raise. The sender asks `veto(signal, sender, ...)` for the first message and turns it
+into a `DomainError` (or its own subclass), so the refusal looks the same wherever it came from.
+"""
+
+from __future__ import annotations
+
+from blinker import Namespace
+
+_signals = Namespace()
+
+# -- core -------------------------------------------------------------------------------------
+
+#: `require()` refused `action` on `obj` to `user`: sender is the user, kwargs `action`, `obj`.
+#: The audit feature records the denial in a transaction of its own (it survives the 403).
+access_denied = _signals.signal("access-denied")
+
+#: core.workdays needs the admin overrides of the calendar: sender None; receivers return a
+#: mapping date → is a working day (the holidays feature keeps them). Merged in receiver order.
+workday_overrides = _signals.signal("workday-overrides")
+
+# -- units ------------------------------------------------------------------------------------
+
+#: A unit is about to be deactivated: sender the unit; receivers return why not (a message) or
+#: None — accounts refuses while active users still belong to it.
+unit_deactivating = _signals.signal("unit-deactivating")
+
+# -- plans ------------------------------------------------------------------------------------
+
+#: A draft plan became active, before its tasks are assigned: sender the plan, kwarg `actor`.
+#: Receivers may return a list of tasks they added to the plan, assigned and announced with the
+#: plan's own (reports: the office's task to submit and publish the year's report).
+plan_published = _signals.signal("plan-published")
+
+#: Every task of a newly published plan is assigned: sender the plan, kwargs `actor`, `tasks`
+#: (the top-level tasks just assigned). Reminders tell each lead unit's chief.
+plan_assigned = _signals.signal("plan-assigned")
+
+#: A plan is being copied into next year's draft: sender the plan; receivers return the ids of
+#: tasks (a list or a subquery) that are not to be copied (reports: its reporting tasks).
+plan_copying = _signals.signal("plan-copying")
+
+# -- tasks ------------------------------------------------------------------------------------
+
+#: 申请办结 is about to happen: sender the task; receivers return why not, or None
+#: (records: open statutory steps of a major decision; evidence: no proof at all).
+task_submitting = _signals.signal("task-submitting")
+
+#: 办结 is about to happen: sender the task; receivers return why not, or None
+#: (evidence: pieces still waiting for review).
+task_accepting = _signals.signal("task-accepting")
+
+#: A task took a workflow step: sender the task, kwargs `actor`, `action` (claim, submit,
+#: accept, return, cancel) and `note`. Reminders notify the people concerned.
+task_transitioned = _signals.signal("task-transitioned")
+
+#: A task got a new person responsible: sender the task, kwargs `actor`, `owner` (not None).
+task_owner_assigned = _signals.signal("task-owner-assigned")
+
+
+def veto(signal, sender, **kwargs) -> str | None:
+    """Send a check signal; return the first refusal a receiver gave, or None."""
+    for _receiver, message in signal.send(sender, **kwargs):
+        if message:
+            return message
+    return None
+
+
+def collect(signal, sender, **kwargs) -> list:
+    """Send `signal` and return the receivers' non-empty answers, each a list, concatenated."""
+    answers: list = []
+    for _receiver, answer in signal.send(sender, **kwargs):
+        if answer:
+            answers.extend(answer)
+    return answers

@@ -87,6 +87,8 @@ def register_subscribers(app: Flask) -> None:
     once per process)."""
     import tracker.audit.subscribers  # noqa: F401
     import tracker.holidays.subscribers  # noqa: F401
+    import tracker.reminders.subscribers  # noqa: F401
+    import tracker.reports.subscribers  # noqa: F401
 
 
 def register_blueprints(app: Flask) -> None:

@@ -17,12 +17,11 @@ from tracker.audit.service import changes, log_event
 from tracker.core import clock
 from tracker.core.exceptions import DomainError
 from tracker.core.ordering import move_among
+from tracker.core.signals import collect, plan_assigned, plan_copying, plan_published
 from tracker.extensions import db
 from tracker.plans.models import Plan, Section
-from tracker.reminders.inbox import notify
 from tracker.tasks.models import OPEN_STATUSES, Task
 from tracker.tasks.service import assign, plan_content
-from tracker.tasks.workflow import chiefs_of
 from tracker.units.models import Unit
 
 log = logging.getLogger(__name__)
@@ -299,35 +298,12 @@ def publish_plan(actor, plan: Plan, *, confirmed_task_ids: Collection[int] | Non
     plan.status = "active"
     plan.published_at = clock.now()
     plan.published_by_id = getattr(actor, "id", None)
-    # -- annual report hook (tracker.reports): the office's task to submit and publish this
-    # year's report, due the last working day of next March; assigned and notified with the rest
-    from tracker.reports.service import create_report_task
-
-    report_task = create_report_task(actor, plan)
-    if report_task is not None:
-        tasks.append(report_task)
-    # -- end of annual report hook
-    by_unit: dict[int, list[Task]] = defaultdict(list)
+    # other features add tasks of their own, assigned and announced with the plan's (reports:
+    # the office's task to submit and publish this year's report)
+    tasks.extend(collect(plan_published, plan, actor=actor))
     for task in tasks:
         assign(actor, task, today=today)
-        if task.lead_unit is not None:
-            by_unit[task.lead_unit.id].append(task)
-    for unit_tasks in by_unit.values():
-        unit = unit_tasks[0].lead_unit
-        for chief in chiefs_of(unit):
-            notify(
-                chief,
-                "assigned",
-                ngettext(
-                    "%(plan)s was assigned: %(num)d task led by %(unit)s",
-                    "%(plan)s was assigned: %(num)d tasks led by %(unit)s",
-                    len(unit_tasks),
-                    plan=plan.title,
-                    unit=unit.name,
-                ),
-                body="\n".join(f"{t.number} {t.title}".strip() for t in unit_tasks),
-                link=f"/plans/{plan.id}?unit={unit.id}",
-            )
+    plan_assigned.send(plan, actor=actor, tasks=tasks)
     log_event(
         actor,
         "plan.publish",
@@ -397,16 +373,17 @@ def copy_plan(actor, plan: Plan, *, year: int | None = None, title: str | None =
         db.session.add(new)
         section_map[section.id] = new
     db.session.flush()
-    # annual report hook (tracker.reports): the reporting task is not copied; publishing the
-    # copy makes the one for its own year
-    from tracker.reports.service import report_task_ids
-
-    originals = db.session.scalars(
+    query = (
         sa.select(Task)
         .where(Task.plan_id == plan.id, Task.parent_id.is_(None), Task.status != "cancelled")
-        .where(Task.id.not_in(report_task_ids()))
         .order_by(Task.position, Task.id)
     )
+    # other features name tasks not to copy (reports: the reporting task, as publishing the copy
+    # makes the one for its own year)
+    for _receiver, excluded in plan_copying.send(plan):
+        if excluded is not None:
+            query = query.where(Task.id.not_in(excluded))
+    originals = db.session.scalars(query)
     # start dates that publishing filled in (the publication day) are not the plan's own:
     # shifted, they would cut off next year's first periods
     published_on = clock.to_local(plan.published_at).date() if plan.published_at else None

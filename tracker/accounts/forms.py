@@ -19,6 +19,11 @@ ROLE_LABELS = {
     "viewer": _l("Viewer (read-only)"),
 }
 
+DIGEST_TIME_LABELS = {
+    "morning": _l("Morning (about 08:30)"),
+    "afternoon": _l("Afternoon (about 14:00)"),
+}
+
 
 class LoginForm(FlaskForm):
     username = StringField(_l("Username"), validators=[DataRequired(), Length(max=64)])
@@ -61,3 +66,12 @@ class UserEditForm(_UserFields):
 
 class PasswordResetForm(FlaskForm):
     password = PasswordField(_l("New password"), validators=[DataRequired()])
+
+
+class EmailPreferencesForm(FlaskForm):
+    """One's own e-mail digest of reminders (saved by the reminders feature)."""
+
+    is_email_enabled = BooleanField(_l("E-mail me a digest of my reminders"))
+    digest_time = SelectField(
+        _l("Digest time"), choices=choices(DIGEST_TIME_LABELS.items()), default="morning"
+    )

@@ -20,6 +20,7 @@ from tracker.accounts import service
 from tracker.accounts.forms import (
     ROLE_LABELS,
     ChangePasswordForm,
+    EmailPreferencesForm,
     LanguageForm,
     LoginForm,
     PasswordResetForm,
@@ -32,7 +33,6 @@ from tracker.core.forms import EmptyForm, choices, form_status, refusal_caught
 from tracker.core.permissions import require, scope_unit
 from tracker.core.transactions import keep_refusal_record
 from tracker.extensions import db
-from tracker.reminders.forms import EmailPreferencesForm
 from tracker.units.models import Unit
 from tracker.units.queries import unit_choices
 

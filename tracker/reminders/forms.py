@@ -1,16 +1,10 @@
-"""Forms of the reminders feature: the bureau's policy and a user's e-mail preferences."""
+"""Forms of the reminders feature: the bureau's policy (a user's e-mail preferences are columns
+of the user: accounts.forms.EmailPreferencesForm)."""
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, IntegerField, SelectField, StringField
+from wtforms import BooleanField, IntegerField, StringField
 from wtforms.validators import InputRequired, Length, NumberRange
-
-from tracker.core.forms import choices
-
-DIGEST_TIME_LABELS = {
-    "morning": _l("Morning (about 08:30)"),
-    "afternoon": _l("Afternoon (about 14:00)"),
-}
 
 
 class PolicyForm(FlaskForm):
@@ -39,10 +33,3 @@ class PolicyForm(FlaskForm):
         validators=[InputRequired(), NumberRange(min=0, max=60)],
     )
     is_email_enabled = BooleanField(_l("Send e-mail digests"))
-
-
-class EmailPreferencesForm(FlaskForm):
-    is_email_enabled = BooleanField(_l("E-mail me a digest of my reminders"))
-    digest_time = SelectField(
-        _l("Digest time"), choices=choices(DIGEST_TIME_LABELS.items()), default="morning"
-    )

@@ -8,6 +8,7 @@ from flask import Blueprint, abort, flash, g, redirect, render_template, request
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from tracker.accounts.forms import EmailPreferencesForm
 from tracker.accounts.sessions import is_safe_next
 from tracker.core import clock, workdays
 from tracker.core.db import begin_write
@@ -15,7 +16,7 @@ from tracker.core.forms import EmptyForm, as_id, form_status, refusal_caught
 from tracker.core.permissions import require
 from tracker.extensions import db
 from tracker.reminders import outbox
-from tracker.reminders.forms import EmailPreferencesForm, PolicyForm
+from tracker.reminders.forms import PolicyForm
 from tracker.reminders.inbox import mark_read, unread_count
 from tracker.reminders.models import EMAIL_STATUSES, Notification, OutboxEmail
 from tracker.reminders.policy import PolicyData, policy_for, save_policy, set_email_preferences

@@ -85,6 +85,7 @@ def register_input_guard(app: Flask) -> None:
 def register_subscribers(app: Flask) -> None:
     """Connect each feature's receivers of core.signals (importing a module connects them,
     once per process)."""
+    import tracker.accounts.subscribers  # noqa: F401
     import tracker.audit.subscribers  # noqa: F401
     import tracker.holidays.subscribers  # noqa: F401
     import tracker.reminders.subscribers  # noqa: F401

@@ -5,9 +5,9 @@ from __future__ import annotations
 import sqlalchemy as sa
 from flask_babel import gettext as _
 
-from tracker.accounts.models import User
 from tracker.audit.service import changes, log_event
 from tracker.core.exceptions import DomainError
+from tracker.core.signals import unit_deactivating, veto
 from tracker.extensions import db
 from tracker.units.models import UNIT_KINDS, Unit
 
@@ -118,19 +118,10 @@ def set_active(actor, unit: Unit, active: bool) -> None:
     if not active:
         if any(child.is_active for child in unit.children):
             raise DomainError(_("Deactivate the units below %(name)s first.", name=unit.name))
-        people = db.session.scalar(
-            sa.select(sa.func.count(User.id)).where(
-                User.unit_id == unit.id, User.is_disabled.is_(False)
-            )
-        )
-        if people:
-            raise DomainError(
-                _(
-                    "%(n)d active users still belong to %(name)s; move or disable them first.",
-                    n=people,
-                    name=unit.name,
-                )
-            )
+        # other features refuse while the unit still holds their things (accounts: active users)
+        problem = veto(unit_deactivating, unit)
+        if problem:
+            raise DomainError(problem)
     elif unit.parent is not None and not unit.parent.is_active:
         raise DomainError(_("Reactivate the parent unit first."))
     unit.is_active = active

@@ -87,6 +87,7 @@ def register_subscribers(app: Flask) -> None:
     once per process)."""
     import tracker.accounts.subscribers  # noqa: F401
     import tracker.audit.subscribers  # noqa: F401
+    import tracker.evidence.subscribers  # noqa: F401
     import tracker.holidays.subscribers  # noqa: F401
     import tracker.reminders.subscribers  # noqa: F401
     import tracker.reports.subscribers  # noqa: F401

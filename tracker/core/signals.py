@@ -49,6 +49,12 @@ plan_assigned = _signals.signal("plan-assigned")
 #: tasks (a list or a subquery) that are not to be copied (reports: its reporting tasks).
 plan_copying = _signals.signal("plan-copying")
 
+# -- records --------------------------------------------------------------------------------
+
+#: Which evidence proves a ledger record: sender the record; receivers return its current
+#: evidence, newest first (the evidence feature), so a decision's steps can point at it.
+record_evidence = _signals.signal("record-evidence")
+
 # -- tasks ------------------------------------------------------------------------------------
 
 #: 申请办结 is about to happen: sender the task; receivers return why not, or None

@@ -6,6 +6,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import selectin_polymorphic, selectinload
 
 from tracker.core.permissions import BUREAU_WIDE_ROLES, scope_unit
+from tracker.core.signals import collect, record_evidence
 from tracker.extensions import db
 from tracker.plans.models import Plan
 from tracker.records.models import MODELS, RECORD_KINDS, Record
@@ -72,3 +73,8 @@ def records_of_task(task: Task) -> list[Record]:
         .order_by(Record.occurred_on, Record.id)
     )
     return list(db.session.scalars(query))
+
+
+def evidence_of(record: Record) -> list:
+    """The current evidence attached to `record`, newest first (the evidence feature keeps it)."""
+    return collect(record_evidence, record)

@@ -29,6 +29,7 @@ from tracker.records.models import (
     LegalAdvisor,
     Record,
 )
+from tracker.records.queries import evidence_of
 from tracker.tasks.labels import STATUS_LABELS
 from tracker.tasks.models import Task
 from tracker.tasks.workflow import TransitionDenied
@@ -276,9 +277,7 @@ def save_decision_step(
     if done_on is not None and reason:
         raise DomainError(_("A step is either done or not applicable, not both."), "done_on")
     if evidence:
-        from tracker.evidence.queries import evidence_for
-
-        attached = {item.id for item in evidence_for(decision)}
+        attached = {item.id for item in evidence_of(decision)}
         if any(item.id not in attached for item in evidence):
             raise DomainError(_("Choose evidence attached to this decision."), "evidence_ids")
     entry = decision.step(step)

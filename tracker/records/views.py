@@ -22,8 +22,6 @@ from tracker.core.forms import (
     show_domain_error,
 )
 from tracker.core.permissions import require, scope_unit
-from tracker.evidence.models import Evidence
-from tracker.evidence.queries import evidence_for
 from tracker.extensions import db
 from tracker.records import indicators, queries, service
 from tracker.records.forms import FORMS, AdvisorForm, StepForm, VoidForm
@@ -274,10 +272,8 @@ def void(record_id: int):
     return redirect(url_for("records.show", record_id=record_id))
 
 
-def _evidence_choices(decision):
-    return choices(
-        (item.id, item.title or item.original_name or item.url) for item in evidence_for(decision)
-    )
+def _evidence_choices(attached: list):
+    return choices((item.id, item.title or item.original_name or item.url) for item in attached)
 
 
 def _step_forms(decision) -> dict[str, StepForm]:
@@ -285,7 +281,7 @@ def _step_forms(decision) -> dict[str, StepForm]:
     for name in DECISION_STEPS:
         entry = decision.step(name)
         form = StepForm(prefix=name, obj=entry, formdata=None)
-        form.evidence_ids.choices = _evidence_choices(decision)
+        form.evidence_ids.choices = _evidence_choices(queries.evidence_of(decision))
         form.evidence_ids.data = [item.id for item in entry.evidence] if entry else []
         forms[name] = form
     return forms
@@ -298,7 +294,8 @@ def step(record_id: int, step: str):
     if record.kind != "decision":
         abort(404)
     form = StepForm(prefix=step)
-    form.evidence_ids.choices = _evidence_choices(record)
+    attached = {item.id: item for item in queries.evidence_of(record)}
+    form.evidence_ids.choices = _evidence_choices(list(attached.values()))
     if form.validate_on_submit():
         with refusal_caught() as refusal:
             service.save_decision_step(
@@ -308,7 +305,8 @@ def step(record_id: int, step: str):
                 done_on=form.done_on.data,
                 note=form.note.data,
                 not_applicable_reason=form.not_applicable_reason.data,
-                evidence=[db.session.get(Evidence, i) for i in form.evidence_ids.data or []],
+                # the form accepts only attached evidence (its choices)
+                evidence=[attached[i] for i in form.evidence_ids.data or []],
             )
         if refusal:
             flash(f"{STEP_LABELS[step]}: {refusal.message}", "danger")

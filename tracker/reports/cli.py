@@ -11,6 +11,9 @@ import click
 from flask.cli import AppGroup
 
 from tracker.plans.cli import plan_for_reading
+from tracker.reports.builder import number_text
+from tracker.reports.queries import report_for_plan
+from tracker.reports.render import render
 
 report_cli = AppGroup("report", help="The annual rule-of-law report (法治政府建设情况报告).")
 
@@ -59,9 +62,6 @@ def build_command(plan_id: int, fmt: str | None, output: Path):
             raise click.UsageError(
                 "give --format (docx, html, pdf or md) or an output file ending in one of them"
             )
-    from tracker.reports.queries import report_for_plan
-    from tracker.reports.views import render
-
     plan = plan_for_reading(plan_id)
     report = report_for_plan(plan)
     _write(output, render(report, fmt))
@@ -78,9 +78,6 @@ def build_command(plan_id: int, fmt: str | None, output: Path):
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
 def figures_command(plan_id: int, fmt: str):
     """List every figure the report cites with the records, tasks and evidence behind it."""
-    from tracker.reports.builder import number_text
-    from tracker.reports.queries import report_for_plan
-
     report = report_for_plan(plan_for_reading(plan_id))
     rows = [
         {

@@ -31,43 +31,17 @@ from tracker.reports.forms import (
 )
 from tracker.reports.labels import PART_LABELS, warning_message
 from tracker.reports.models import ReportRevision
+from tracker.reports.render import FORMATS, render
+from tracker.reports.render_html import render_html
 from tracker.tasks import causes
 from tracker.tasks.labels import STATUS_LABELS
 from tracker.tasks.models import CauseStatement, Task
 
 bp = Blueprint("reports", __name__)
 
-FORMATS = {
-    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-    "pdf": "application/pdf",
-    "html": "text/html",  # werkzeug adds "; charset=utf-8" to text types
-    "md": "text/markdown",
-}
-
 
 def get_plan_or_404(plan_id: int) -> Plan:
     return db.get_or_404(Plan, plan_id)
-
-
-def render(report: Report, fmt: str) -> bytes:
-    """The report in one of FORMATS, as bytes."""
-    if fmt == "docx":
-        from tracker.reports.render_docx import render_docx
-
-        return render_docx(report)
-    if fmt == "pdf":
-        from tracker.reports.render_html import render_pdf
-
-        return render_pdf(report)
-    if fmt == "html":
-        from tracker.reports.render_html import render_html
-
-        return render_html(report).encode("utf-8")
-    if fmt == "md":
-        from tracker.reports.render_md import render_md
-
-        return render_md(report).encode("utf-8")
-    raise ValueError(fmt)
 
 
 # -- the preview -------------------------------------------------------------------------------
@@ -208,8 +182,6 @@ def show(plan_id: int):
 def print_view(plan_id: int):
     plan = get_plan_or_404(plan_id)
     require(current_user, "report.view", plan)
-    from tracker.reports.render_html import render_html
-
     return render_html(queries.report_for_plan(plan), inline_css=False)
 
 

@@ -531,32 +531,6 @@ def test_title_breaks_after_the_bureau_when_long():
     assert short.title_lines == [short.title]
 
 
-def test_the_builder_is_pure():
-    # plain data in, plain data out: no module of the package imports Flask, the database or the
-    # rest of the app (its own modules import one another relatively)
-    import ast
-
-    package = Path(builder.__file__).parent
-    modules = sorted(package.rglob("*.py"))
-    assert len(modules) > 5
-    for module in modules:
-        tree = ast.parse(module.read_text(encoding="utf-8"))
-        imported = {
-            alias.name
-            for node in ast.walk(tree)
-            if isinstance(node, ast.Import)
-            for alias in node.names
-        } | {
-            node.module
-            for node in ast.walk(tree)
-            if isinstance(node, ast.ImportFrom) and node.level == 0
-        }
-        banned = {
-            m for m in imported if m and m.split(".")[0] in ("flask", "sqlalchemy", "tracker")
-        }
-        assert not banned, (module.name, banned)
-
-
 def test_no_builder_module_is_long():
     package = Path(builder.__file__).parent
     lengths = {

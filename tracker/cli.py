@@ -1,13 +1,13 @@
 """The `tracker` console script: Flask's CLI over create_app plus Duban's own commands."""
 
+import os
+
 from flask.cli import FlaskGroup
+
+from tracker import create_app
 
 
 def _create_app():
-    import os
-
-    from tracker import create_app
-
     # Commands print their own results; routine log lines would only clutter them.
     os.environ.setdefault("TRACKER_LOG_LEVEL", "WARNING")
 

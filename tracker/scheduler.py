@@ -24,6 +24,13 @@ from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 from flask import Flask
 
+from tracker.dashboard import jobs as dashboard_jobs
+from tracker.evidence import jobs as evidence_jobs
+from tracker.extensions import db
+from tracker.ops import jobs as ops_jobs
+from tracker.ops.heartbeat import with_heartbeat
+from tracker.reminders import jobs as reminder_jobs
+
 log = logging.getLogger(__name__)
 
 #: pg_try_advisory_lock key of the scheduler leader ("DUBANSCH" as an int64).
@@ -43,11 +50,6 @@ class JobSpec:
 
 def job_registry() -> list[JobSpec]:
     """Every scheduled job of Duban, with the ids operators see in the logs."""
-    from tracker.dashboard import jobs as dashboard_jobs
-    from tracker.evidence import jobs as evidence_jobs
-    from tracker.ops import jobs as ops_jobs
-    from tracker.reminders import jobs as reminder_jobs
-
     return [
         JobSpec(
             "reminders.sweep",
@@ -110,8 +112,6 @@ def build_scheduler(app: Flask) -> BlockingScheduler:
         timezone=timezone,
         job_defaults={"coalesce": True, "max_instances": 1},
     )
-    from tracker.ops.heartbeat import with_heartbeat
-
     for spec in job_registry():
         scheduler.add_job(
             # every run leaves a heartbeat under the job's id, which `tracker doctor` reads
@@ -140,15 +140,11 @@ class LeaderLock:
     @property
     def backend(self) -> str:
         with self.app.app_context():
-            from tracker.extensions import db
-
             return db.engine.dialect.name
 
     def acquire(self) -> bool:
         """Try once; True when this process is now the leader."""
         if self.backend == "postgresql":
-            from tracker.extensions import db
-
             with self.app.app_context():
                 connection = db.engine.connect()
             got = connection.execute(
@@ -204,9 +200,6 @@ def run_scheduler(app: Flask) -> None:
     log.info("scheduler: leader (pid %s)", os.getpid())
     scheduler = build_scheduler(app)
     # Catch up at once: the sweep is level-triggered, so whatever a downtime missed is due now.
-    from tracker.ops.heartbeat import with_heartbeat
-    from tracker.reminders import jobs as reminder_jobs
-
     try:
         with_heartbeat("reminders.sweep", reminder_jobs.send_due_reminders)(app)
         with_heartbeat("outbox.deliver", reminder_jobs.deliver_outbox)(app)

@@ -11,7 +11,10 @@ from tracker.accounts.models import User
 from tracker.accounts.service import create_user
 from tracker.audit.service import SystemActor
 from tracker.demo import data
+from tracker.demo.plans import Directory, load_current_plan, load_plan_2020, load_plan_2021
+from tracker.demo.reminders import load_reminders
 from tracker.extensions import db
+from tracker.reports.demo import load_report_demo
 from tracker.units.models import Unit
 from tracker.units.service import create_unit
 
@@ -74,8 +77,6 @@ def load_bureau(report: LoadReport) -> Unit:
 
 def load_demo() -> LoadReport:
     """Create every missing piece of the demo; later features add their steps here."""
-    from tracker.demo.plans import Directory, load_current_plan, load_plan_2020, load_plan_2021
-
     report = LoadReport()
     bureau = load_bureau(report)
     db.session.flush()
@@ -87,13 +88,9 @@ def load_demo() -> LoadReport:
     if load_current_plan(directory):
         report.add("plans")
     db.session.flush()
-    from tracker.demo.reminders import load_reminders
-
     reminders = load_reminders(bureau)
     if reminders:
         report.add("reminders", reminders)
-    from tracker.reports.demo import load_report_demo
-
     report_edits = load_report_demo(bureau)
     if report_edits:
         report.add("report edits", report_edits)

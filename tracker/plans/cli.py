@@ -7,9 +7,14 @@ import click
 import sqlalchemy as sa
 from flask.cli import AppGroup
 
+from tracker.audit.service import cli_actor
 from tracker.core.db import begin_read
+from tracker.core.exceptions import DomainError
 from tracker.extensions import db
+from tracker.plans import import_service
+from tracker.plans.importer import UnreadableDocument, document_text, parse_bytes
 from tracker.plans.models import Plan
+from tracker.units.queries import find_by_name
 
 plans_cli = AppGroup("plans", help="Work plans (工作要点).")
 
@@ -101,12 +106,6 @@ def import_command(file, bureau_name, year, title, dry_run, fmt):
 
     With --dry-run --format json it prints the parsed outline (the import contract) instead.
     """
-    from tracker.audit.service import cli_actor
-    from tracker.core.exceptions import DomainError
-    from tracker.plans import import_service
-    from tracker.plans.importer import UnreadableDocument, parse_bytes
-    from tracker.units.queries import find_by_name
-
     def fail(message: str) -> None:
         raise click.ClickException(message)
 
@@ -142,8 +141,6 @@ def import_command(file, bureau_name, year, title, dry_run, fmt):
         # no title line in the document: the file's name is the next best thing
         plan_title = os.path.splitext(os.path.basename(file))[0].strip() or f"{year}"
         click.echo(f"warning: no title found in the document; using {plan_title!r}", err=True)
-    from tracker.plans.importer import document_text
-
     tree = parsed.to_dict()
     try:
         plan = import_service.import_plan(

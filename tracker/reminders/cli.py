@@ -9,6 +9,7 @@ import click
 import sqlalchemy as sa
 from flask.cli import AppGroup
 
+from tracker.core import clock
 from tracker.extensions import db
 from tracker.reminders import outbox
 from tracker.reminders.models import OutboxEmail
@@ -28,8 +29,6 @@ def _parse_now(value: str | None) -> datetime | None:
             f"{value!r} is not an ISO date-time such as 2026-03-02T08:30", param_hint="--now"
         ) from exc
     if moment.tzinfo is None:
-        from tracker.core import clock
-
         moment = moment.replace(tzinfo=clock.local_timezone())
     return moment
 
@@ -49,8 +48,6 @@ def run_command(now_text: str | None, dry_run: bool):
 @click.option("--now", "now_text", default=None, help="Act as if it were this ISO date-time.")
 def deliver_command(limit: int, now_text: str | None):
     """Send the pending e-mails that are due (SMTP, or the pickup folder in development)."""
-    from tracker.core import clock
-
     now = _parse_now(now_text)
     if now is None:
         report = outbox.deliver_pending(limit=limit)

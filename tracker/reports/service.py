@@ -18,7 +18,9 @@ from tracker.plans.models import Plan
 from tracker.reports import queries
 from tracker.reports.builder import PART_KEYS
 from tracker.reports.models import ReportDraft, ReportRevision
+from tracker.tasks import service as tasks
 from tracker.tasks.models import Task
+from tracker.tasks.workflow import chiefs_of
 from tracker.units.models import Unit
 
 log = logging.getLogger(__name__)
@@ -255,9 +257,6 @@ def create_report_task(actor, plan: Plan) -> Task | None:
     The year's work ends with its report: the plan closes once the report is submitted and
     published (the task is done). Nothing is made when the plan's report already has a task that
     was not cancelled, or another plan of the bureau's year has one."""
-    from tracker.tasks import service as tasks
-    from tracker.tasks.workflow import chiefs_of
-
     draft = ensure_draft(actor, plan)
     # one reporting task per bureau and year, even when the bureau publishes a second plan of
     # the same year (a 专项工作要点): the year has one report

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from tracker.plans.importer.deadlines import parse_deadline
-from tracker.plans.importer.interpret import Interpreter
+from tracker.plans.importer.interpret import Context, Interpreter
 from tracker.plans.importer.model import ParsedPlan, ParsedSection, ParsedTask
 from tracker.plans.importer.outline import split_enumeration
 from tracker.plans.importer.units import UnitMatcher, split_units
@@ -106,8 +106,6 @@ def rows_from_plan(plan: ParsedPlan) -> list[Row]:
 
 
 def _empty_context():
-    from tracker.plans.importer.interpret import Context
-
     return Context()
 
 
@@ -227,8 +225,6 @@ def reread_deadline(row: Row, year: int) -> None:
 
 
 def _context_of(row: Row):
-    from tracker.plans.importer.interpret import Context
-
     deadline = None
     if row.due_date or row.continuous:
         deadline = parse_deadline(row.deadline_text or "", 2000)

@@ -69,6 +69,10 @@ task_accepting = _signals.signal("task-accepting")
 #: accept, return, cancel) and `note`. Reminders notify the people concerned.
 task_transitioned = _signals.signal("task-transitioned")
 
+#: The task page is being drawn: sender the task; receivers return a dict of template values
+#: for their panels (records: the ledger's records of the task; reminders: the notices sent).
+task_page = _signals.signal("task-page")
+
 #: A task got a new person responsible: sender the task, kwargs `actor`, `owner` (not None).
 task_owner_assigned = _signals.signal("task-owner-assigned")
 
@@ -79,6 +83,15 @@ def veto(signal, sender, **kwargs) -> str | None:
         if message:
             return message
     return None
+
+
+def merged(signal, sender, **kwargs) -> dict:
+    """Send `signal` and return the receivers' answers, each a dict, merged into one."""
+    values: dict = {}
+    for _receiver, answer in signal.send(sender, **kwargs):
+        if answer:
+            values.update(answer)
+    return values
 
 
 def collect(signal, sender, **kwargs) -> list:

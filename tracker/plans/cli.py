@@ -106,6 +106,7 @@ def import_command(file, bureau_name, year, title, dry_run, fmt):
 
     With --dry-run --format json it prints the parsed outline (the import contract) instead.
     """
+
     def fail(message: str) -> None:
         raise click.ClickException(message)
 

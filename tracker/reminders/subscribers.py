@@ -1,4 +1,5 @@
-"""Who is told what when other features announce a change: the in-app notices of publishing."""
+"""The reminders' part in other features' steps: who is told what, and the task page's list of
+the notices sent."""
 
 from __future__ import annotations
 
@@ -6,9 +7,15 @@ from collections import defaultdict
 
 from flask_babel import ngettext
 
-from tracker.core.signals import plan_assigned
+from tracker.core.signals import plan_assigned, task_page
 from tracker.reminders.inbox import notify
+from tracker.reminders.sweep import reminders_for_task
 from tracker.tasks.workflow import chiefs_of
+
+
+@task_page.connect
+def _reminders_panel(task) -> dict:
+    return {"reminders": reminders_for_task(task)}
 
 
 @plan_assigned.connect

@@ -19,13 +19,10 @@ from tracker.core.forms import (
     show_domain_error,
 )
 from tracker.core.permissions import require
+from tracker.core.signals import merged, task_page
 from tracker.extensions import db
 from tracker.plans.models import Plan, Section
 from tracker.plans.service import outline
-from tracker.records.labels import DEFAULT_KIND_FOR_TASK
-from tracker.records.labels import KIND_LABELS as RECORD_KIND_LABELS
-from tracker.records.queries import records_of_task
-from tracker.reminders.sweep import reminders_for_task
 from tracker.tasks import causes, service, workflow
 from tracker.tasks.forms import (
     NONE,
@@ -185,17 +182,13 @@ def render_task_page(
         [(NONE, _("(not yet named)"))]
         + [(u.id, f"{u.unit.name} · {u.display_name}") for u in _owner_candidates(task)]
     )
-    usual = DEFAULT_KIND_FOR_TASK.get(task.kind)
-    record_kinds = ([usual] if usual else []) + [k for k in RECORD_KIND_LABELS if k != usual]
     return render_template(
         "tasks/show.html",
         task=task,
         light=light_of(task, policy),
-        records=records_of_task(task),
-        record_kinds=record_kinds,
-        record_kind_labels=RECORD_KIND_LABELS,
         days_overdue=days_overdue(task, policy.today),
-        reminders=reminders_for_task(task),
+        # the panels of other features: the ledger's records, the reminders sent
+        **merged(task_page, task),
         actions=workflow.allowed_transitions(current_user, task),
         timeline=_timeline(task),
         progress_form=progress_form,

@@ -1,4 +1,9 @@
-"""Duban (督办): the application factory."""
+"""Duban (督办): the application factory.
+
+The register_* steps import the features inside the functions: any `import tracker.…` runs this
+module first, and importing every feature here would load them all (and the database) even for
+the pure packages (the plan importer, the report builder) and their tests.
+"""
 
 from __future__ import annotations
 
@@ -8,8 +13,13 @@ from pathlib import Path
 from flask import Flask
 
 from tracker.config import FIXED, load_config
+from tracker.core import errors, input_guard, security, templating
+from tracker.core.cli import serve_command
+from tracker.core.db import configure_engine
+from tracker.core.i18n import select_locale, select_timezone
 from tracker.core.logs import configure_logging
 from tracker.core.transactions import App, wrap_commands
+from tracker.extensions import babel, csrf, db, login_manager, migrate
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 PROJECT_ROOT = PACKAGE_DIR.parent
@@ -53,10 +63,6 @@ def create_app(config: dict | None = None) -> Flask:
 
 
 def register_extensions(app: Flask) -> None:
-    from tracker.core.db import configure_engine
-    from tracker.core.i18n import select_locale, select_timezone
-    from tracker.extensions import babel, csrf, db, login_manager, migrate
-
     db.init_app(app)
     migrate.init_app(app, db, directory=str(resource_dir("migrations")))
     csrf.init_app(app)
@@ -64,6 +70,7 @@ def register_extensions(app: Flask) -> None:
     login_manager.init_app(app)
     with app.app_context():
         configure_engine(db.engine)
+    # features load when an app is made (see the module docstring)
     import tracker.models  # noqa: F401  (every model registered before first use)
     from tracker.accounts import sessions
 
@@ -77,14 +84,13 @@ def register_extensions(app: Flask) -> None:
 def register_input_guard(app: Flask) -> None:
     """Bounded ids in paths and no control characters in input; before the blueprints (their
     rules use the converter) and before every other request hook (they read the input)."""
-    from tracker.core import input_guard
-
     input_guard.init_app(app)
 
 
 def register_subscribers(app: Flask) -> None:
     """Connect each feature's receivers of core.signals (importing a module connects them,
     once per process)."""
+    # features load when an app is made (see the module docstring)
     import tracker.accounts.subscribers  # noqa: F401
     import tracker.audit.subscribers  # noqa: F401
     import tracker.evidence.subscribers  # noqa: F401
@@ -95,6 +101,7 @@ def register_subscribers(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
+    # features load when an app is made (see the module docstring)
     from tracker.accounts.views import bp as accounts_bp
     from tracker.audit.views import bp as audit_bp
     from tracker.dashboard.views import bp as dashboard_bp
@@ -132,29 +139,25 @@ def register_blueprints(app: Flask) -> None:
 
 
 def register_request_hooks(app: Flask) -> None:
+    # features load when an app is made (see the module docstring)
     from tracker.accounts import sessions
-    from tracker.core import security
 
     security.init_app(app)
     sessions.init_app(app)
 
 
 def register_errorhandlers(app: Flask) -> None:
-    from tracker.core.errors import init_app
-
-    init_app(app)
+    errors.init_app(app)
 
 
 def register_template_helpers(app: Flask) -> None:
-    from tracker.core.templating import init_app
-
-    init_app(app)
+    templating.init_app(app)
 
 
 def register_commands(app: Flask) -> None:
+    # features load when an app is made (see the module docstring)
     from tracker.accounts.cli import users_cli
     from tracker.audit.cli import audit_cli
-    from tracker.core.cli import serve_command
     from tracker.demo.cli import demo_cli
     from tracker.evidence.cli import evidence_cli
     from tracker.exports.cli import export_cli

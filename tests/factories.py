@@ -16,6 +16,7 @@ from tests.conftest import FACTORY_ACTOR, PASSWORD
 from tracker import create_app
 from tracker.accounts.service import create_user
 from tracker.audit.models import AuditEvent
+from tracker.core import signals
 from tracker.extensions import db
 from tracker.plans import service as plans
 from tracker.plans.models import Plan, Section
@@ -48,14 +49,12 @@ def standalone_app(tmp_path):
 
 
 def workflow_without_other_features_checks(monkeypatch) -> None:
-    """Run the workflow with only its own rules: other features (records, evidence) hook extra
-    checks into submit and accept (tasks.workflow SUBMIT_CHECKS / ACCEPT_CHECKS, registered once
-    per process); those are tested with their features, these tests test the workflow itself."""
-    from tracker.records import rules
-
-    monkeypatch.setattr(rules, "register", lambda: None)  # for apps created after this
-    monkeypatch.setattr(workflow, "SUBMIT_CHECKS", [])
-    monkeypatch.setattr(workflow, "ACCEPT_CHECKS", [])
+    """Run the workflow with only its own rules: other features (records, evidence) add checks
+    to submit and accept through the task_submitting / task_accepting signals; those are tested
+    with their features, these tests test the workflow itself. The signals are muted for the
+    test (they send to nobody)."""
+    monkeypatch.setattr(signals.task_submitting, "is_muted", True)
+    monkeypatch.setattr(signals.task_accepting, "is_muted", True)
 
 
 def build_org() -> SimpleNamespace:

@@ -75,10 +75,6 @@ def register_extensions(app: Flask) -> None:
     from tracker.accounts import sessions
 
     sessions.init_login_manager(login_manager)
-    # the ledger and the evidence add their conditions to the task workflow (申请办结/办结)
-    from tracker.records import rules
-
-    rules.register()
 
 
 def register_input_guard(app: Flask) -> None:

@@ -214,9 +214,6 @@ def test_certificate_status_is_derived_from_dates(org):
 
 
 def test_a_decision_task_cannot_be_submitted_while_a_step_is_open(org):
-    from tracker.records import rules
-
-    rules.register()
     plan = make_plan(org)
     task = make_task(org, plan, title="调整养老服务设施布局规划", kind="major_decision")
     plans.publish_plan(org.users.coordinator, plan)
@@ -291,9 +288,6 @@ def test_saving_a_decision_step_unchanged_writes_nothing(org):
 
 
 def test_submitting_needs_a_record_or_evidence(org):
-    from tracker.records import rules
-
-    rules.register()
     plan = make_plan(org)
     task = make_task(org, plan)
     plans.publish_plan(org.users.coordinator, plan)
@@ -369,9 +363,7 @@ def test_rejected_evidence_is_no_proof(org):
     import io
 
     from tracker.evidence import service as evidence
-    from tracker.records import rules
 
-    rules.register()
     plan = make_plan(org)
     task = make_task(org, plan)
     plans.publish_plan(org.users.coordinator, plan)

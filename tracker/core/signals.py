@@ -73,7 +73,8 @@ task_transitioned = _signals.signal("task-transitioned")
 #: for their panels (records: the ledger's records of the task; reminders: the notices sent).
 task_page = _signals.signal("task-page")
 
-#: A task got a new person responsible: sender the task, kwargs `actor`, `owner` (not None).
+#: A task's person responsible changed: sender the task, kwargs `actor`, `owner` (None when
+#: the task has nobody named any more). Reminders tell the new owner.
 task_owner_assigned = _signals.signal("task-owner-assigned")
 
 

@@ -1,16 +1,19 @@
-"""The reminders' part in other features' steps: who is told what, and the task page's list of
-the notices sent."""
+"""The reminders' part in other features' steps: who is told what when a plan is published or a
+task moves through the workflow, and the task page's list of the notices sent."""
 
 from __future__ import annotations
 
 from collections import defaultdict
 
+from flask_babel import gettext as _
 from flask_babel import ngettext
 
-from tracker.core.signals import plan_assigned, task_page
+from tracker.accounts.models import User
+from tracker.core.signals import plan_assigned, task_owner_assigned, task_page, task_transitioned
 from tracker.reminders.inbox import notify
 from tracker.reminders.sweep import reminders_for_task
-from tracker.tasks.workflow import chiefs_of
+from tracker.tasks.models import Task
+from tracker.tasks.workflow import chiefs_of, coordinators_of, task_link
 
 
 @task_page.connect
@@ -41,3 +44,57 @@ def _notify_lead_units(plan, *, actor, tasks) -> None:
                 body="\n".join(f"{t.number} {t.title}".strip() for t in unit_tasks),
                 link=f"/plans/{plan.id}?unit={unit.id}",
             )
+
+
+def _people_responsible(task: Task) -> list[User]:
+    people = {u.id: u for u in chiefs_of(task.lead_unit)}
+    if task.owner is not None and not task.owner.is_disabled:
+        people[task.owner.id] = task.owner
+    return list(people.values())
+
+
+@task_transitioned.connect
+def _notify_transition(task: Task, *, actor, action: str, note: str) -> None:
+    """申请办结 goes to the legal office; 退回, 办结 and 撤销 to the people responsible."""
+    link = task_link(task)
+    if action == "submit":
+        for coordinator in coordinators_of(task.plan):
+            notify(
+                coordinator,
+                "submitted",
+                _("Submitted for acceptance: %(title)s", title=task.title),
+                link=link,
+                task=task,
+            )
+        return
+    titles = {
+        "return": _("Returned: %(title)s", title=task.title),
+        "accept": _("Accepted as done: %(title)s", title=task.title),
+        "cancel": _("Cancelled: %(title)s", title=task.title),
+    }
+    if action not in titles:
+        return
+    for person in _people_responsible(task):
+        if person.id != getattr(actor, "id", None):
+            notify(
+                person,
+                {"return": "returned"}.get(action, action),
+                titles[action],
+                body=note,
+                link=link,
+                task=task,
+            )
+
+
+@task_owner_assigned.connect
+def _notify_new_owner(task: Task, *, actor, owner: User | None) -> None:
+    """The new person responsible hears of it, unless they named themselves or the task is
+    still a draft."""
+    if owner is not None and owner.id != getattr(actor, "id", None) and task.status != "draft":
+        notify(
+            owner,
+            "assigned",
+            _("Assigned to you: %(title)s", title=task.title),
+            link=task_link(task),
+            task=task,
+        )

@@ -1,14 +1,15 @@
-"""The task workflow (签收 → 办理 → 反馈 → 申请办结 → 办结, 退回, 撤销) and who hears about it.
+"""The task workflow (签收 → 办理 → 反馈 → 申请办结 → 办结, 退回, 撤销) and who answers for tasks.
 
 The workflow is enforced here and only here: who may act comes from core.permissions, which
-state allows what from TRANSITIONS below. Assigning a task (交办) lives with creating it in
-tasks.service, because a task created in an active plan is assigned at once.
+state allows what from TRANSITIONS below, and what other features demand of a step from the
+`task_submitting` / `task_accepting` signals (records, evidence). Each step is announced as
+`task_transitioned` (the reminders tell the people concerned). Assigning a task (交办) lives
+with creating it in tasks.service, because a task created in an active plan is assigned at once.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
 from dataclasses import dataclass
 
 import sqlalchemy as sa
@@ -19,9 +20,15 @@ from tracker.audit.service import log_event
 from tracker.core import clock
 from tracker.core.exceptions import DomainError
 from tracker.core.permissions import can
+from tracker.core.signals import (
+    task_accepting,
+    task_owner_assigned,
+    task_submitting,
+    task_transitioned,
+    veto,
+)
 from tracker.extensions import db
 from tracker.plans.models import Plan
-from tracker.reminders.inbox import notify
 from tracker.tasks import causes
 from tracker.tasks.labels import ACTION_LABELS, STATUS_LABELS
 from tracker.tasks.models import OPEN_STATUSES, Task, TaskUpdate
@@ -57,17 +64,12 @@ TRANSITIONS: dict[str, Transition] = {
 }
 
 
-#: Rules other features add (records, evidence): each returns why a task may not take the
-#: step now, or None. They run inside `transition` before anything changes.
-SUBMIT_CHECKS: list[Callable[[Task], str | None]] = []
-ACCEPT_CHECKS: list[Callable[[Task], str | None]] = []
-
-
-def _run_checks(checks, task: Task) -> None:
-    for check in checks:
-        problem = check(task)
-        if problem:
-            raise DomainError(problem)
+def _check_with_other_features(signal, task: Task) -> None:
+    """Ask the receivers of `signal` (records, evidence) whether the task may take the step;
+    the first refusal stops it before anything changes."""
+    problem = veto(signal, task)
+    if problem:
+        raise DomainError(problem)
 
 
 def allowed_transitions(user, task: Task) -> list[str]:
@@ -134,13 +136,6 @@ def coordinators_of(plan: Plan) -> list[User]:
     )
 
 
-def _people_responsible(task: Task) -> list[User]:
-    people = {u.id: u for u in chiefs_of(task.lead_unit)}
-    if task.owner is not None and not task.owner.is_disabled:
-        people[task.owner.id] = task.owner
-    return list(people.values())
-
-
 # -- the workflow ----------------------------------------------------------------------------
 
 
@@ -183,7 +178,7 @@ def transition(
             raise DomainError(
                 _("Describe the result (成效) before applying for completion."), "result_statement"
             )
-        _run_checks(SUBMIT_CHECKS, task)
+        _check_with_other_features(task_submitting, task)
         late = causes.is_late(task)
         if late and not cause and not causes.statements_of(task):
             raise DomainError(
@@ -197,7 +192,7 @@ def transition(
     if action in ("return", "cancel") and not note:
         raise DomainError(_("Give a reason."), "note")
     if action == "accept":
-        _run_checks(ACCEPT_CHECKS, task)
+        _check_with_other_features(task_accepting, task)
 
     before = {"status": task.status}
     task.status = rule.target
@@ -226,7 +221,7 @@ def transition(
     log_event(actor, f"task.{action}", task, before=before, after=after)
     if action == "cancel":
         _cancel_open_occurrences(actor, task, note)
-    _notify_transition(actor, task, action, note)
+    task_transitioned.send(task, actor=actor, action=action, note=note)
     if task.parent is not None:
         _roll_up_progress(task.parent)
     log.info("task %s: %s by %s", task.id, action, getattr(actor, "username", "?"))
@@ -250,37 +245,6 @@ def _cancel_open_occurrences(actor, task: Task, note: str) -> None:
                 occurrence,
                 before={"status": before},
                 after={"status": "cancelled", "note": note},
-            )
-
-
-def _notify_transition(actor, task: Task, action: str, note: str) -> None:
-    link = task_link(task)
-    if action == "submit":
-        for coordinator in coordinators_of(task.plan):
-            notify(
-                coordinator,
-                "submitted",
-                _("Submitted for acceptance: %(title)s", title=task.title),
-                link=link,
-                task=task,
-            )
-        return
-    titles = {
-        "return": _("Returned: %(title)s", title=task.title),
-        "accept": _("Accepted as done: %(title)s", title=task.title),
-        "cancel": _("Cancelled: %(title)s", title=task.title),
-    }
-    if action not in titles:
-        return
-    for person in _people_responsible(task):
-        if person.id != getattr(actor, "id", None):
-            notify(
-                person,
-                {"return": "returned"}.get(action, action),
-                titles[action],
-                body=note,
-                link=link,
-                task=task,
             )
 
 
@@ -359,12 +323,5 @@ def assign_owner(
     add_timeline_entry(actor, task, "owner", note=owner.display_name if owner else "")
     db.session.flush()
     log_event(actor, "task.assign_owner", task, before=before, after={"owner_id": task.owner_id})
-    if owner is not None and owner.id != getattr(actor, "id", None) and task.status != "draft":
-        notify(
-            owner,
-            "assigned",
-            _("Assigned to you: %(title)s", title=task.title),
-            link=task_link(task),
-            task=task,
-        )
+    task_owner_assigned.send(task, actor=actor, owner=owner)
     return task

@@ -23,6 +23,9 @@ from tracker.dashboard.briefing import (
     render_briefing_text,
 )
 from tracker.extensions import db
+from tracker.reminders.models import OutboxEmail
+from tracker.reminders.outbox import queue_email
+from tracker.reminders.policy import email_is_on_for
 
 log = logging.getLogger(__name__)
 
@@ -53,10 +56,6 @@ def send_weekly_briefings(now: datetime | None = None) -> int:
     """Queue this week's briefing for every leader (once per leader and week).
 
     Returns how many e-mails were queued now (those already queued this week are skipped)."""
-    from tracker.reminders.models import OutboxEmail
-    from tracker.reminders.outbox import queue_email
-    from tracker.reminders.policy import email_is_on_for
-
     now = now or clock.now()
     default_locale = current_app.config["BABEL_DEFAULT_LOCALE"]
     queued = 0

@@ -7,14 +7,14 @@ import logging
 
 from tracker.core import clock
 from tracker.core.transactions import run_job
+from tracker.reminders.outbox import deliver_pending
+from tracker.reminders.sweep import run_reminders
 
 log = logging.getLogger(__name__)
 
 
 def send_due_reminders(app) -> dict:
     """The reminder sweep (08:30 and 14:00; nothing happens on a non-working day)."""
-    from tracker.reminders.sweep import run_reminders
-
     report = run_job(app, lambda: run_reminders(clock.now()))
     log.info("job send_due_reminders: %s", report.as_dict())
     return report.as_dict()
@@ -22,8 +22,6 @@ def send_due_reminders(app) -> dict:
 
 def deliver_outbox(app) -> dict:
     """Send the e-mails that are due."""
-    from tracker.reminders.outbox import deliver_pending
-
     # each e-mail is committed as it is sent (see outbox.deliver_pending)
     report = run_job(app, deliver_pending)
     if report.sent or report.failed or report.dead:

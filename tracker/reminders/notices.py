@@ -19,6 +19,7 @@ from tracker.reminders.policy import policy_for
 from tracker.reminders.rules import Rules, escalation_level, overdue_period, threshold_step
 from tracker.tasks.lights import LightPolicy, light_of
 from tracker.tasks.models import Task
+from tracker.tasks.workflow import chiefs_of
 from tracker.units.models import Unit
 
 
@@ -49,8 +50,6 @@ class _People:
         self._coordinators: dict[int, list[User]] = {}
 
     def chiefs(self, unit: Unit | None) -> list[User]:
-        from tracker.tasks.workflow import chiefs_of
-
         if unit is None:
             return []
         if unit.id not in self._chiefs:

@@ -10,6 +10,8 @@ Checks that may refuse a step (`task_submitting`, `task_accepting`, `unit_deacti
 *returning* a message — the reason, ready for the user — and None when they have no objection;
 they never raise. The sender asks `veto(signal, sender, ...)` for the first message and turns it
 into a `DomainError` (or its own subclass), so the refusal looks the same wherever it came from.
+Which message wins when several receivers refuse is not defined (today's checks never refuse
+the same step together: a decision with open steps is itself a record, i.e. proof).
 """
 
 from __future__ import annotations
@@ -25,7 +27,7 @@ _signals = Namespace()
 access_denied = _signals.signal("access-denied")
 
 #: core.workdays needs the admin overrides of the calendar: sender None; receivers return a
-#: mapping date → is a working day (the holidays feature keeps them). Merged in receiver order.
+#: mapping date → is a working day (the holidays feature keeps them), merged into one.
 workday_overrides = _signals.signal("workday-overrides")
 
 # -- units ------------------------------------------------------------------------------------
@@ -49,7 +51,7 @@ plan_assigned = _signals.signal("plan-assigned")
 #: tasks (a list or a subquery) that are not to be copied (reports: its reporting tasks).
 plan_copying = _signals.signal("plan-copying")
 
-# -- records --------------------------------------------------------------------------------
+# -- records ----------------------------------------------------------------------------------
 
 #: Which evidence proves a ledger record: sender the record; receivers return its current
 #: evidence, newest first (the evidence feature), so a decision's steps can point at it.

@@ -12,9 +12,11 @@ from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
 
+from tracker.accounts.models import User
 from tracker.core import clock
 from tracker.extensions import db
 from tracker.ops import doctor, heartbeat
+from tracker.reminders.outbox import queue_email
 
 log = logging.getLogger(__name__)
 
@@ -42,8 +44,6 @@ def current_incidents(now: datetime) -> list[Incident]:
 
 
 def _recipients():
-    from tracker.accounts.models import User
-
     return list(
         db.session.scalars(
             sa.select(User)
@@ -78,8 +78,6 @@ def _render(incident: Incident, checks: list[doctor.Check]) -> tuple[str, str]:
 def send_alerts(now: datetime | None = None) -> int:
     """Queue one e-mail per administrator and incident (flushes; the caller commits); return
     how many were queued now."""
-    from tracker.reminders.outbox import queue_email
-
     now = now or clock.now()
     incidents = current_incidents(now)
     if not incidents:

@@ -7,10 +7,13 @@ import sys
 from pathlib import Path
 
 import click
+from flask import current_app
 from flask.cli import with_appcontext
 from flask_babel import force_locale
 
 from tracker.ops import doctor
+from tracker.ops.backup import BackupError, create_backup, restore_archive, verify_archive
+from tracker.ops.jobs import watch
 
 
 @click.command("doctor")
@@ -33,10 +36,6 @@ def doctor_command(fmt: str, alert: bool):
     queued = 0
     if alert:
         # the watch job's own boundary commits the alerts, whatever this command's exit status
-        from flask import current_app
-
-        from tracker.ops.jobs import watch
-
         queued = watch(current_app._get_current_object())["alerts_queued"]
     with force_locale("en"):
         checks = doctor.run_checks()
@@ -69,8 +68,6 @@ def backup_command(output: str):
     """Write one archive: a consistent snapshot of the database (SQLite's online backup API, or
     pg_dump), the evidence files it references and a manifest. Safe while the application runs.
     """
-    from tracker.ops.backup import BackupError, create_backup
-
     try:
         manifest = create_backup(Path(output))
     except BackupError as exc:
@@ -90,8 +87,6 @@ def restore_command(archive: str, check_only: bool):
     instance whose database or evidence store is not empty. Afterwards tracker audit verify and
     tracker evidence check pass.
     """
-    from tracker.ops.backup import BackupError, restore_archive, verify_archive
-
     try:
         manifest = verify_archive(Path(archive)) if check_only else restore_archive(Path(archive))
     except BackupError as exc:

@@ -22,9 +22,14 @@ from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
+from tracker.audit.models import AuditEvent
+from tracker.audit.service import verify_chain
 from tracker.core import clock, storage, workdays
+from tracker.evidence.models import Evidence
 from tracker.extensions import db
+from tracker.holidays.service import overrides_of_year
 from tracker.ops import heartbeat
+from tracker.reminders.models import OutboxEmail
 
 OK, WARN, FAIL = "ok", "warn", "fail"
 STATUSES = (OK, WARN, FAIL)
@@ -221,8 +226,6 @@ def check_migrations() -> Check:
 
 
 def _check_year(name: str, year: int, missing_status: str) -> Check:
-    from tracker.holidays.service import overrides_of_year
-
     entered = len(overrides_of_year(year))
     details = {"year": year, "built_in": workdays.is_covered_year(year), "entered_days": entered}
     if workdays.is_covered_year(year):
@@ -325,8 +328,6 @@ def check_delivery(now: datetime) -> Check:
 
 def stuck_emails(now: datetime):
     """Pending e-mails queued longer ago than OUTBOX_STUCK_AFTER, oldest first."""
-    from tracker.reminders.models import OutboxEmail
-
     return list(
         db.session.scalars(
             sa.select(OutboxEmail)
@@ -339,8 +340,6 @@ def stuck_emails(now: datetime):
 
 
 def check_outbox_backlog(now: datetime) -> Check:
-    from tracker.reminders.models import OutboxEmail
-
     pending = db.session.scalar(
         sa.select(sa.func.count()).select_from(OutboxEmail).where(OutboxEmail.status == "pending")
     )
@@ -366,8 +365,6 @@ def check_outbox_backlog(now: datetime) -> Check:
 
 
 def check_outbox_dead() -> Check:
-    from tracker.reminders.models import OutboxEmail
-
     dead = db.session.scalar(
         sa.select(sa.func.count()).select_from(OutboxEmail).where(OutboxEmail.status == "dead")
     )
@@ -404,8 +401,6 @@ def check_evidence_writable() -> Check:
 def check_evidence_consistent() -> Check:
     """Every file the database names is stored with its size (`tracker evidence check`
     re-hashes them all)."""
-    from tracker.evidence.models import Evidence
-
     rows = db.session.execute(
         sa.select(Evidence.sha256, Evidence.size)
         .where(Evidence.kind == "file", Evidence.sha256.is_not(None))
@@ -469,8 +464,6 @@ def check_disk(config) -> Check:
 
 def audit_head() -> tuple[int, str] | None:
     """(id, hash) of the newest audit event, or None for an empty chain."""
-    from tracker.audit.models import AuditEvent
-
     row = db.session.execute(
         sa.select(AuditEvent.id, AuditEvent.hash).order_by(AuditEvent.id.desc()).limit(1)
     ).first()
@@ -478,8 +471,6 @@ def audit_head() -> tuple[int, str] | None:
 
 
 def check_audit() -> Check:
-    from tracker.audit.service import verify_chain
-
     report = verify_chain()
     head = audit_head()
     details = {

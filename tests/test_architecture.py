@@ -3,8 +3,13 @@ features import each other. (Layers and purity are import-linter contracts, pypr
 
 from __future__ import annotations
 
+import tomllib
+from pathlib import Path
+
 import grimp
 import pytest
+
+PYPROJECT = Path(__file__).resolve().parents[1] / "pyproject.toml"
 
 #: Plans and tasks are one aggregate: a task lives in a plan (tasks → plans.models), and the plan
 #: page, publishing, copying and importing a plan work on its tasks (plans → tasks).
@@ -83,3 +88,18 @@ def test_no_two_features_import_each_other(graph):
     }
     mutual = {tuple(sorted(pair)) for pair in imports if pair[::-1] in imports}
     assert sorted(mutual - ONE_AGGREGATE) == []
+
+
+def test_the_contracts_name_every_feature(graph):
+    """A new feature package is layered and kept out of core like the others."""
+    contracts = {
+        c["id"]: c
+        for c in tomllib.loads(PYPROJECT.read_text(encoding="utf-8"))["tool"]["importlinter"][
+            "contracts"
+        ]
+    }
+    features = {
+        m for m in graph.find_children("tracker") if graph.find_children(m) and m != "tracker.core"
+    }
+    assert features - set(contracts["feature-layers"]["containers"]) == set()
+    assert features - set(contracts["core-independent"]["forbidden_modules"]) == set()

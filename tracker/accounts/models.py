@@ -52,6 +52,12 @@ class User(UserMixin, db.Model):
     def is_active(self) -> bool:  # Flask-Login: disabled users cannot log in
         return not self.is_disabled
 
+    @property
+    def bureau(self) -> Unit:
+        """The bureau the user belongs to: the nearest unit of kind "bureau" at or above the
+        user's unit. A unit under no bureau (a lone root that is not one) stands for itself."""
+        return self.unit.bureau or self.unit
+
     def to_audit(self) -> dict:
         return {
             "username": self.username,

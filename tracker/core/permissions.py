@@ -26,10 +26,7 @@ Rule = Callable[[Any, Any], bool]
 
 def scope_unit(user):
     """The unit whose subtree bounds what `user` may see: the bureau, or the own unit."""
-    unit = user.unit
-    if user.role in BUREAU_WIDE_ROLES and unit.bureau is not None:
-        return unit.bureau
-    return unit
+    return user.bureau if user.role in BUREAU_WIDE_ROLES else user.unit
 
 
 def in_scope(user, unit) -> bool:

@@ -20,7 +20,7 @@ from datetime import date
 
 import sqlalchemy as sa
 
-from tracker.core.permissions import BUREAU_WIDE_ROLES, scope_unit
+from tracker.core.permissions import scope_unit
 from tracker.extensions import db
 from tracker.plans.models import Plan
 from tracker.tasks.lights import DayNumber, LightPolicy, light_sql
@@ -113,15 +113,6 @@ class DashboardView:
         return {k: v for k, v in args.items() if v is not None}
 
 
-def bureau_of(user) -> Unit:
-    return user.unit.bureau or scope_unit(user)
-
-
-def scope_root(user) -> Unit:
-    """The unit whose subtree the user's dashboard covers: the bureau, or a chief's own unit."""
-    return bureau_of(user) if user.role in BUREAU_WIDE_ROLES else scope_unit(user)
-
-
 def default_year(years, today: date) -> int:
     """This year when it has a plan, else the latest earlier year that has one."""
     years = set(years)
@@ -136,7 +127,7 @@ def resolve(user, filters: DashboardFilters, today: date, *, unit: Unit | None =
 
     `unit` is the unit filter, already loaded and checked by the caller (it must lie in the
     user's scope)."""
-    bureau = bureau_of(user)
+    bureau = user.bureau
     all_plans = visible_plans(user)
     plan = next((p for p in all_plans if p.id == filters.plan_id), None)
     if plan is not None and filters.year and filters.year != plan.year:
@@ -152,7 +143,7 @@ def resolve(user, filters: DashboardFilters, today: date, *, unit: Unit | None =
             plan = plans[0]
     if plan is None or filters.section_id is None:
         filters.section_id = None
-    root = scope_root(user)
+    root = scope_unit(user)  # the bureau, or a chief's own unit
     if unit is not None and root.contains(unit):
         root = unit
     else:

@@ -13,7 +13,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from tracker.core import clock
-from tracker.core.permissions import require
+from tracker.core.permissions import require, scope_unit
 from tracker.dashboard import charts
 from tracker.dashboard.briefing import (
     build_briefing,
@@ -26,12 +26,10 @@ from tracker.dashboard.queries import (
     DashboardFilters,
     DashboardView,
     UnitTable,
-    bureau_of,
     default_year,
     is_plausible_year,
     ranked,
     resolve,
-    scope_root,
     sorted_rows,
     unit_table,
 )
@@ -101,7 +99,7 @@ def _task_link(view: DashboardView):
 
 def _unit_choices() -> list[tuple[int, str]]:
     """The units of the user's scope for the filter (the bureau itself is "all units")."""
-    root = scope_root(current_user)
+    root = scope_unit(current_user)
     units = subtree(root, active_only=True)
     if root.kind == "bureau" and len(units) > 1:
         units = units[1:]
@@ -345,7 +343,7 @@ def _yoy_link(key: str, year: int) -> str:
 def duties():
     """The principal leader's duty list with the lag rule, printable as the 述法 basis."""
     require(current_user, "duties.view")
-    bureau = bureau_of(current_user)
+    bureau = current_user.bureau
     policy = LightPolicy.current()
     plans = visible_plans(current_user)
     year = _year("year") or default_year((p.year for p in plans), policy.today)

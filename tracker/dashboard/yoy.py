@@ -17,7 +17,7 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
 from tracker.core.permissions import BUREAU_WIDE_ROLES, scope_unit
-from tracker.dashboard.queries import bureau_of, count_if, default_year
+from tracker.dashboard.queries import count_if, default_year
 from tracker.extensions import db
 from tracker.plans.models import Plan
 from tracker.records.labels import KIND_LABELS
@@ -120,7 +120,7 @@ def _latest_by_name(metrics: list[Metric]) -> dict[tuple[str, str], Metric]:
 
 def _task_counts(user, years: list[int]) -> dict[int, tuple[int, int, int]]:
     """(counted, done, done on time) per plan year, one grouped statement."""
-    bureau = bureau_of(user)
+    bureau = user.bureau
     due = Task.due_date
     on_time = sa.and_(
         Task.status == "done",

@@ -43,7 +43,7 @@ def index():
         per_page=PER_PAGE,
         total=total_from_counts(filters, counts),
     )
-    bureau = current_user.unit.bureau or current_user.unit
+    bureau = current_user.bureau
     pages = max(1, -(-total // PER_PAGE))
     return render_template(
         "home/index.html",

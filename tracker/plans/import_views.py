@@ -19,7 +19,7 @@ from tracker.core import clock
 from tracker.core.forms import form_status, refusal_caught
 from tracker.core.permissions import require
 from tracker.plans import import_service
-from tracker.plans.blueprint import bp, bureau_of_user, get_plan_or_404
+from tracker.plans.blueprint import bp, get_plan_or_404
 from tracker.plans.importer import UnreadableDocument, document_text, parse_bytes, parse_text
 from tracker.plans.importer.preview import (
     RECURRENCE_CHOICES,
@@ -136,7 +136,7 @@ class _TooLarge(Exception):
 @bp.route("/import", methods=["GET", "POST"])
 def import_plan():
     require(current_user, "plan.import")
-    bureau = bureau_of_user()
+    bureau = current_user.bureau
     form = ImportForm()
     if form.validate_on_submit():
         upload = form.document.data
@@ -284,7 +284,7 @@ def _rows_from_form(values) -> list[Row]:
 @bp.route("/import/preview", methods=["POST"])
 def import_preview():
     require(current_user, "plan.import")
-    bureau = bureau_of_user()
+    bureau = current_user.bureau
     form = PreviewForm()
     year = form.year.data if isinstance(form.year.data, int) else clock.today().year
     rows = apply_edits(

@@ -18,7 +18,7 @@ from tracker.plans import (
     import_views,  # noqa: F401 - its routes live on the same blueprint
     service,
 )
-from tracker.plans.blueprint import bp, bureau_of_user, get_plan_or_404
+from tracker.plans.blueprint import bp, get_plan_or_404
 from tracker.plans.forms import CopyPlanForm, PlanForm, PublishForm, SectionForm
 from tracker.plans.models import Plan, Section
 from tracker.tasks.labels import KIND_LABELS, PLAN_STATUS_LABELS, STATUS_LABELS
@@ -119,7 +119,7 @@ def create():
         with refusal_caught(form) as refusal:
             plan = service.create_plan(
                 current_user,
-                bureau=bureau_of_user(),
+                bureau=current_user.bureau,
                 year=form.year.data,
                 title=form.title.data,
                 document_number=form.document_number.data or "",

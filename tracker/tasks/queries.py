@@ -274,7 +274,7 @@ def plan_tasks(plan: Plan, policy: LightPolicy, *, unit: Unit | None = None) -> 
 
 def visible_plans(user) -> list[Plan]:
     """Plans of the user's bureau, newest year first."""
-    bureau = user.unit.bureau or scope_unit(user)
+    bureau = user.bureau
     return list(
         db.session.scalars(
             sa.select(Plan)

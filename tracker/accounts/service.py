@@ -13,6 +13,7 @@ from flask_babel import gettext as _
 
 from tracker.accounts.models import User, UserSession
 from tracker.accounts.passwords import hash_password, password_problem, verify_password
+from tracker.accounts.queries import users_in
 from tracker.audit.service import changes, log_event
 from tracker.core import clock
 from tracker.core.exceptions import DomainError
@@ -64,12 +65,12 @@ def _check_role(role: str, unit: Unit, is_principal: bool) -> None:
 
 def _clear_other_principals(actor, user: User) -> None:
     """A bureau has one principal leader: naming a new one clears the previous one."""
-    bureau_id = user.unit.bureau_id
-    others = db.session.scalars(
-        sa.select(User)
-        .join(Unit, User.unit_id == Unit.id)
-        .where(User.is_principal.is_(True), User.id != user.id, Unit.bureau_id == bureau_id)
-    ).all()
+    bureau = user.bureau
+    others = [
+        other
+        for other in users_in(bureau, principal=True, include_disabled=True)
+        if other.id != user.id and other.bureau.id == bureau.id  # not of a bureau within it
+    ]
     for other in others:
         other.is_principal = False
         log_event(

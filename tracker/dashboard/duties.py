@@ -20,6 +20,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import joinedload
 
 from tracker.accounts.models import User
+from tracker.accounts.queries import principal_of
 from tracker.extensions import db
 from tracker.plans.models import Plan
 from tracker.records.models import Record, StudySession
@@ -128,22 +129,6 @@ class DutyReport:
     @property
     def share_elapsed(self) -> float:
         return elapsed_share(date(self.year, 1, 1), date(self.year, 12, 31), self.today)
-
-
-def principal_of(bureau: Unit) -> User | None:
-    """The bureau's principal leader (第一责任人): an active leader marked is_principal."""
-    return db.session.scalar(
-        sa.select(User)
-        .join(Unit, User.unit_id == Unit.id)
-        .where(
-            Unit.path.startswith(bureau.path),
-            User.role == "leader",
-            User.is_principal.is_(True),
-            User.is_disabled.is_(False),
-        )
-        .order_by(User.id)
-        .limit(1)
-    )
 
 
 def _plans_of(bureau: Unit, year: int):

@@ -18,6 +18,7 @@ from flask_babel import gettext as _
 from sqlalchemy.orm import Session
 
 from tracker.accounts.models import User
+from tracker.accounts.queries import chiefs_of
 from tracker.audit.service import log_event
 from tracker.core import clock, storage
 from tracker.core.db import write_intent
@@ -28,7 +29,7 @@ from tracker.extensions import db
 from tracker.records.models import Record
 from tracker.reminders.inbox import notify
 from tracker.tasks.models import Task
-from tracker.tasks.workflow import chiefs_of, task_link
+from tracker.tasks.workflow import task_link
 
 log = logging.getLogger(__name__)
 

@@ -10,7 +10,7 @@ from flask import Blueprint, Response, abort, flash, redirect, render_template, 
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from tracker.accounts.models import User
+from tracker.accounts.queries import LEADERS_FIRST, users_in
 from tracker.audit.service import record_denial
 from tracker.core import clock
 from tracker.core.exceptions import DomainError
@@ -21,7 +21,7 @@ from tracker.core.forms import (
     refusal_caught,
     show_domain_error,
 )
-from tracker.core.permissions import require, scope_unit
+from tracker.core.permissions import require
 from tracker.extensions import db
 from tracker.records import indicators, queries, service
 from tracker.records.forms import FORMS, AdvisorForm, StepForm, VoidForm
@@ -43,10 +43,6 @@ KINDS = "any(" + ", ".join(RECORD_KINDS) + ")"
 NONE = 0
 
 
-def _bureau():
-    return current_user.unit.bureau or scope_unit(current_user)
-
-
 def _year() -> int | None:
     value = request.args.get("year", "")
     if value == "all":
@@ -63,12 +59,7 @@ def _fill_choices(form, bureau) -> None:
         )
         form.advisor_id.choices = choices([(a.id, a.label) for a in advisors])
     if hasattr(form, "chaired_by_id"):
-        people = db.session.scalars(
-            sa.select(User)
-            .join(Unit, User.unit_id == Unit.id)
-            .where(Unit.path.startswith(bureau.path), User.is_disabled.is_(False))
-            .order_by(User.is_principal.desc(), User.role != "leader", User.display_name)
-        )
+        people = users_in(bureau, order_by=LEADERS_FIRST)
         form.chaired_by_id.choices = choices(
             [(NONE, _("(not a user)"))]
             + [(u.id, f"{u.display_name}（{u.title or u.unit.name}）") for u in people]
@@ -114,7 +105,7 @@ def ledger(kind: str):
     columns = COLUMNS[kind]
     if request.args.get("format") == "csv":
         return _csv(kind, year, records, columns)
-    bureau = _bureau()
+    bureau = current_user.bureau
     as_of = indicators.as_of_for_year(year, clock.today())
     return render_template(
         "records/ledger.html",
@@ -325,7 +316,7 @@ def advisors():
     require(current_user, "plan.read")
     items = db.session.scalars(
         sa.select(LegalAdvisor)
-        .where(LegalAdvisor.bureau_id == _bureau().id)
+        .where(LegalAdvisor.bureau_id == current_user.bureau.id)
         .order_by(LegalAdvisor.contract_start.desc())
     )
     return render_template("records/advisors.html", advisors=list(items), today=clock.today())
@@ -341,7 +332,7 @@ def advisor_form(advisor_id: int | None):
         with refusal_caught(form) as refusal:
             service.save_advisor(
                 current_user,
-                _bureau(),
+                current_user.bureau,
                 advisor,
                 firm=form.firm.data,
                 person=form.person.data or "",

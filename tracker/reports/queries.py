@@ -8,7 +8,7 @@ from datetime import date
 import sqlalchemy as sa
 from sqlalchemy.orm import with_polymorphic
 
-from tracker.accounts.models import User
+from tracker.accounts.queries import users_in
 from tracker.core import clock
 from tracker.evidence.models import Evidence, EvidenceLink
 from tracker.extensions import db
@@ -234,12 +234,9 @@ def _evidence(
 
 
 def _principals(bureau: Unit) -> tuple[set[int], set[str]]:
-    rows = db.session.execute(
-        sa.select(User.id, User.display_name)
-        .join(Unit, Unit.id == User.unit_id)
-        .where(User.is_principal.is_(True), Unit.path.startswith(bureau.path))
-    ).all()
-    return {r.id for r in rows}, {r.display_name for r in rows}
+    # a disabled principal still chaired the sessions recorded while in office
+    users = users_in(bureau, principal=True, include_disabled=True)
+    return {u.id for u in users}, {u.display_name for u in users}
 
 
 def _advisors(plan: Plan) -> list[builder.AdvisorInfo]:

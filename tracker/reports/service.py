@@ -10,6 +10,7 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 
 from tracker.accounts.models import User
+from tracker.accounts.queries import chiefs_of, coordinators_of
 from tracker.audit.service import log_event
 from tracker.core import clock, workdays
 from tracker.core.exceptions import ConflictError, DomainError
@@ -20,7 +21,6 @@ from tracker.reports.builder import PART_KEYS
 from tracker.reports.models import ReportDraft, ReportRevision
 from tracker.tasks import service as tasks
 from tracker.tasks.models import Task
-from tracker.tasks.workflow import chiefs_of
 from tracker.units.models import Unit
 
 log = logging.getLogger(__name__)
@@ -220,17 +220,8 @@ def office_of(bureau: Unit, actor=None) -> Unit:
     if getattr(actor, "role", None) == "coordinator" and unit is not None:
         if bureau.contains(unit) and unit.id != bureau.id:
             return unit
-    coordinator_unit = db.session.scalar(
-        sa.select(Unit)
-        .join(User, User.unit_id == Unit.id)
-        .where(
-            User.role == "coordinator",
-            User.is_disabled.is_(False),
-            Unit.path.startswith(bureau.path),
-            Unit.id != bureau.id,
-        )
-        .order_by(User.id)
-        .limit(1)
+    coordinator_unit = next(
+        (u.unit for u in coordinators_of(bureau) if u.unit_id != bureau.id), None
     )
     if coordinator_unit is not None:
         return coordinator_unit

@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from tracker.accounts.models import User
+from tracker.accounts.queries import TREE_ORDER, users_in
 from tracker.audit.models import AuditEvent
 from tracker.audit.service import record_denial
 from tracker.core.forms import (
@@ -58,18 +59,6 @@ def _bureau_units(plan: Plan) -> list[Unit]:
     return [u for u in subtree(plan.bureau, active_only=True) if u.id != plan.bureau_id]
 
 
-def _bureau_users(plan: Plan, **where) -> list[User]:
-    query = (
-        sa.select(User)
-        .join(Unit, User.unit_id == Unit.id)
-        .where(Unit.path.startswith(plan.bureau.path), User.is_disabled.is_(False))
-        .order_by(Unit.path, User.role, User.display_name)
-    )
-    for name, value in where.items():
-        query = query.where(getattr(User, name) == value)
-    return list(db.session.scalars(query))
-
-
 def _section_choices(plan: Plan) -> list[tuple[int, str]]:
     return [(NONE, _("(no section)"))] + [
         (s.id, "\u3000" * s.depth + f"{s.label}{s.title}") for s in outline(plan)
@@ -82,9 +71,14 @@ def _fill_task_choices(form: TaskForm, plan: Plan) -> None:
     form.section_id.choices = choices(_section_choices(plan))
     form.lead_unit_id.choices = choices([(NONE, _("(choose)")), *unit_options])
     form.co_unit_ids.choices = choices(unit_options)
-    people = [(u.id, f"{u.unit.name} · {u.display_name}") for u in _bureau_users(plan)]
+    people = [
+        (u.id, f"{u.unit.name} · {u.display_name}")
+        for u in users_in(plan.bureau, order_by=TREE_ORDER)
+    ]
     form.owner_id.choices = choices([(NONE, _("(not yet named)")), *people])
-    leaders = [(u.id, u.display_name) for u in _bureau_users(plan, role="leader")]
+    leaders = [
+        (u.id, u.display_name) for u in users_in(plan.bureau, role="leader", order_by=TREE_ORDER)
+    ]
     form.supervisor_id.choices = choices([(NONE, _("(none)")), *leaders])
 
 
@@ -214,9 +208,7 @@ def render_task_page(
 
 
 def _owner_candidates(task: Task) -> list[User]:
-    if task.lead_unit is None:
-        return _bureau_users(task.plan)
-    return [u for u in _bureau_users(task.plan) if task.lead_unit.contains(u.unit)]
+    return users_in(task.lead_unit or task.plan.bureau, order_by=TREE_ORDER)
 
 
 @bp.route("/<int:task_id>")

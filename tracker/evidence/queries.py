@@ -5,14 +5,12 @@ from __future__ import annotations
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
-from tracker.core.permissions import BUREAU_WIDE_ROLES, can, scope_unit
+from tracker.core.permissions import can
 from tracker.evidence.models import Evidence, EvidenceLink
 from tracker.extensions import db
-from tracker.plans.models import Plan
 from tracker.records.models import Record
 from tracker.tasks.models import Task
-from tracker.tasks.queries import involves_units_under
-from tracker.units.models import Unit
+from tracker.tasks.queries import readable_by
 
 Target = Task | Record
 
@@ -90,19 +88,10 @@ def may_review(user, evidence: Evidence) -> bool:
     return any(can(user, "evidence.review", t) for t in evidence.targets)
 
 
-def _task_in_view(user):
-    """A condition on Task: a superset of the tasks `user` may read (refined with can())."""
-    scope = scope_unit(user)
-    if user.role in BUREAU_WIDE_ROLES:
-        bureau_units = sa.select(Unit.id).where(Unit.path.startswith(scope.path))
-        return Task.plan_id.in_(sa.select(Plan.id).where(Plan.bureau_id.in_(bureau_units)))
-    return sa.or_(involves_units_under(scope.path), Task.owner_id == user.id)
-
-
 def reusable_for(user, target: Target, *, limit: int = 100) -> list[Evidence]:
     """Current evidence `user` may read that is not yet attached to `target`, newest first:
     the choices for linking existing evidence instead of uploading it again."""
-    in_view = _task_in_view(user)
+    in_view = readable_by(user)
     already = sa.select(EvidenceLink.evidence_id).where(_linked_to(target))
     # Driven by the links (few), each checking its own task by key: listing every task in
     # view first costs a pass over a city's hundred thousand tasks on every task page.

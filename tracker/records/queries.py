@@ -5,26 +5,18 @@ from __future__ import annotations
 import sqlalchemy as sa
 from sqlalchemy.orm import selectin_polymorphic, selectinload
 
-from tracker.core.permissions import BUREAU_WIDE_ROLES, scope_unit
 from tracker.core.signals import collect, record_evidence
 from tracker.extensions import db
 from tracker.plans.models import Plan
 from tracker.records.models import MODELS, RECORD_KINDS, Record
 from tracker.tasks.models import Task
-from tracker.tasks.queries import involves_units_under
+from tracker.tasks.queries import readable_by
 from tracker.units.models import Unit
 
 
 def _scoped(query, user):
-    """Records of tasks the user may read: the bureau, or tasks involving the own unit."""
-    scope = scope_unit(user)
-    query = query.join(Task, Task.id == Record.task_id)
-    if user.role in BUREAU_WIDE_ROLES:
-        bureau_ids = sa.select(Unit.id).where(Unit.path.startswith(scope.path))
-        return query.where(
-            Task.plan_id.in_(sa.select(Plan.id).where(Plan.bureau_id.in_(bureau_ids)))
-        )
-    return query.where(sa.or_(involves_units_under(scope.path), Task.owner_id == user.id))
+    """Records of tasks the user may read."""
+    return query.join(Task, Task.id == Record.task_id).where(readable_by(user))
 
 
 def _in_year(query, year: int | None):

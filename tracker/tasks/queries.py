@@ -119,17 +119,40 @@ def involves_units_under(path: str):
     return Task.id.in_(sa.union(led, helped))
 
 
-def work_scope(query, user):
-    """Limit to the tasks on the user's work list: the bureau for bureau-wide roles, the own
-    unit's (as lead or co-unit) for chiefs, the own assignments for staff."""
-    scope = scope_unit(user)
+def readable_by(user):
+    """The condition on tasks that `user` may read: exactly `can(user, "task.read", task)`.
+
+    A task belongs to its lead unit and co-units, or (with neither, e.g. a principal duty) to
+    its plan's bureau; a user reads the tasks that belong somewhere in their scope
+    (`scope_unit`: the bureau for bureau-wide roles, the own unit's subtree otherwise), and
+    chiefs and staff also the tasks assigned to them. Records and evidence are read through
+    their task."""
+    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+        return sa.false()
+    in_scope = sa.select(Unit.id).where(Unit.path.startswith(scope_unit(user).path))
+    with_co_units = sa.select(task_co_units.c.task_id)
+    belongs = sa.or_(
+        Task.lead_unit_id.in_(in_scope),
+        Task.id.in_(with_co_units.where(task_co_units.c.unit_id.in_(in_scope))),
+        sa.and_(
+            Task.lead_unit_id.is_(None),
+            Task.id.not_in(with_co_units),
+            Task.plan_id.in_(sa.select(Plan.id).where(Plan.bureau_id.in_(in_scope))),
+        ),
+    )
     if user.role in BUREAU_WIDE_ROLES:
-        bureau_ids = sa.select(Unit.id).where(Unit.path.startswith(scope.path))
-        return query.where(
-            Task.plan_id.in_(sa.select(Plan.id).where(Plan.bureau_id.in_(bureau_ids)))
-        )
+        return belongs
+    return sa.or_(belongs, Task.owner_id == user.id)
+
+
+def work_scope(query, user):
+    """Limit to the tasks on the user's work list: all they may read for bureau-wide roles;
+    of those, the own unit's (as lead or co-unit) for chiefs and the own assignments for staff."""
+    if user.role in BUREAU_WIDE_ROLES:
+        return query.where(readable_by(user))
+    # both are parts of readable_by(user) already
     if user.role == "chief":
-        return query.where(involves_units_under(scope.path))
+        return query.where(involves_units_under(scope_unit(user).path))
     return query.where(Task.owner_id == user.id)
 
 

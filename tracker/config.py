@@ -59,7 +59,12 @@ SETTINGS_DOC: list[tuple[str, str, str]] = [
         "UI language for users who chose none (`zh_Hans_CN` or `en`)",
     ),
     ("TRACKER_DEMO_MODE", "true in development", "show the demo accounts on the login page"),
-    ("TRACKER_BASE_URL", "http://127.0.0.1:5000", "absolute links in e-mails and calendar feeds"),
+    (
+        "TRACKER_BASE_URL",
+        "http://127.0.0.1:5000",
+        "the address users open (scheme, host, any path prefix): links in e-mails, digests, "
+        "briefings and calendar feeds, and links built outside a request",
+    ),
     ("TRACKER_LOGIN_MAX_FAILURES", "5", "failed logins that lock an account"),
     ("TRACKER_LOGIN_FAILURE_WINDOW_MINUTES", "15", "window in which failures are counted"),
     ("TRACKER_LOCKOUT_MINUTES", "15", "how long a locked account stays locked"),

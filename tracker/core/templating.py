@@ -11,6 +11,7 @@ from flask_login import current_user
 
 from tracker.core import clock
 from tracker.core.permissions import can
+from tracker.core.urls import link_to
 
 
 def _can(action: str, obj=None) -> bool:
@@ -45,7 +46,9 @@ def readable_json(value) -> str:
 
 
 def init_app(app: Flask) -> None:
-    app.jinja_env.globals.update(can=_can, url_with=url_with, get_locale=get_locale)
+    app.jinja_env.globals.update(
+        can=_can, url_with=url_with, get_locale=get_locale, link_to=link_to
+    )
     app.jinja_env.filters["local_datetime"] = local_datetime
     app.jinja_env.filters["local_date"] = local_date
     app.jinja_env.filters["readable_json"] = readable_json

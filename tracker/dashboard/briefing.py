@@ -12,13 +12,14 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 import sqlalchemy as sa
-from flask import current_app, render_template
+from flask import render_template
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy.orm import joinedload
 
 from tracker.audit.models import AuditEvent
 from tracker.core import clock
+from tracker.core.urls import link_to, site_origin
 from tracker.dashboard.duties import duty_rows
 from tracker.dashboard.queries import DashboardFilters, led_in, resolve, unit_key, unit_table
 from tracker.records.labels import KIND_LABELS as RECORD_KIND_LABELS
@@ -61,7 +62,7 @@ class TaskLine:
 
     @property
     def path(self) -> str:
-        return f"/tasks/{self.task_id}"
+        return link_to("tasks.show", task_id=self.task_id)
 
 
 @dataclass
@@ -85,7 +86,7 @@ class DutyLine:
 
     @property
     def path(self) -> str:
-        return f"/tasks/{self.task_id}"
+        return link_to("tasks.show", task_id=self.task_id)
 
 
 @dataclass
@@ -100,7 +101,7 @@ class ChangeLine:
 
     @property
     def path(self) -> str:
-        return f"/tasks/{self.task_id}"
+        return link_to("tasks.show", task_id=self.task_id)
 
 
 @dataclass
@@ -114,7 +115,7 @@ class DeadlineChange:
 
     @property
     def path(self) -> str:
-        return f"/tasks/{self.task_id}"
+        return link_to("tasks.show", task_id=self.task_id)
 
 
 @dataclass
@@ -313,7 +314,7 @@ def _changes(session, briefing: Briefing, plan_ids: list[int], since, until) -> 
 
 
 def _base_url() -> str:
-    return current_app.config.get("BASE_URL", "").rstrip("/")
+    return site_origin()  # the links' paths hold any prefix of TRACKER_BASE_URL
 
 
 def briefing_subject(briefing: Briefing, locale: str) -> str:

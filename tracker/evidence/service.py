@@ -23,13 +23,13 @@ from tracker.audit.service import log_event
 from tracker.core import clock, storage
 from tracker.core.db import write_intent
 from tracker.core.exceptions import DomainError
+from tracker.core.urls import link_to
 from tracker.evidence import filetypes
 from tracker.evidence.models import Evidence, EvidenceLink
 from tracker.extensions import db
 from tracker.records.models import Record
 from tracker.reminders.inbox import notify
 from tracker.tasks.models import Task
-from tracker.tasks.workflow import task_link
 
 log = logging.getLogger(__name__)
 
@@ -427,6 +427,6 @@ def _notify_rejection(actor, evidence: Evidence, note: str) -> None:
                 "evidence_rejected",
                 _("Evidence rejected: %(title)s", title=evidence.title),
                 body=note,
-                link=task_link(task),
+                link=link_to("tasks.show", task_id=task.id),
                 task=task,
             )

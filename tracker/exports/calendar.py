@@ -19,11 +19,11 @@ from sqlalchemy.orm import joinedload
 
 from tracker.accounts.models import User
 from tracker.core import clock
+from tracker.core.urls import external_url
 from tracker.extensions import db
 from tracker.tasks.labels import STATUS_LABELS
 from tracker.tasks.models import OPEN_STATUSES, Task
 from tracker.tasks.queries import work_scope
-from tracker.tasks.workflow import task_link
 
 PRODUCT_ID = "-//Duban//Task deadlines//ZH"
 #: The reminder fires this long before the (all-day) event starts: 09:00 the day before.
@@ -53,16 +53,12 @@ def calendar_tasks(user: User) -> list[Task]:
     return list(db.session.scalars(query))
 
 
-def base_url() -> str:
-    return current_app.config["BASE_URL"].rstrip("/")
-
-
 def task_url(task: Task) -> str:
-    return base_url() + task_link(task)
+    return external_url("tasks.show", task_id=task.id)
 
 
 def event_uid(task: Task) -> str:
-    host = urlsplit(base_url()).hostname or "duban"
+    host = urlsplit(current_app.config["BASE_URL"]).hostname or "duban"
     return f"task-{task.id}@{host}"
 
 

@@ -32,6 +32,7 @@ from flask_login import current_user
 from tracker.core.db import begin_write, write_intent
 from tracker.core.forms import EmptyForm
 from tracker.core.permissions import require
+from tracker.core.urls import external_url
 from tracker.exports import service
 from tracker.exports.archive import ArchiveResult, stream_evidence_archive
 from tracker.exports.calendar import build_calendar, calendar_tasks
@@ -135,8 +136,7 @@ def _archive(plan_id: int):
 
 
 def feed_url(token: str) -> str:
-    base = current_app.config["BASE_URL"].rstrip("/")
-    return base + url_for("exports.calendar_feed", token=token)
+    return external_url("exports.calendar_feed", token=token)
 
 
 @bp.route("/account/calendar", methods=["GET", "POST"])

@@ -5,10 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from flask import current_app, render_template
+from flask import render_template
 from flask_babel import gettext, ngettext
 
 from tracker.core import clock
+from tracker.core.urls import external_url, site_origin
 from tracker.tasks.lights import LIGHT_LABELS, LightPolicy, light_of
 
 GROUP_ORDER = ("red", "orange", "yellow", "green", "other")
@@ -43,13 +44,17 @@ def group_label(light: str) -> str:
 
 def render(user, notices, now: datetime) -> Content:
     """The digest for `user` (call inside force_locale for the user's language)."""
-    base = current_app.config["BASE_URL"].rstrip("/")
+    origin = site_origin()  # stored links are paths that hold any prefix of TRACKER_BASE_URL
     policy = LightPolicy.current(clock.to_local(now).date())
     groups: dict[str, list[DigestItem]] = {light: [] for light in GROUP_ORDER}
     for notice in notices:
-        link = notice.link or f"/notifications/{notice.id}"
+        url = (
+            origin + notice.link
+            if notice.link
+            else external_url("reminders.open_notification", notification_id=notice.id)
+        )
         groups[_light(notice, policy)].append(
-            DigestItem(notice.title, notice.body, base + link, notice.created_at)
+            DigestItem(notice.title, notice.body, url, notice.created_at)
         )
     sections = [
         (light, group_label(light), groups[light]) for light in GROUP_ORDER if groups[light]
@@ -71,8 +76,8 @@ def render(user, notices, now: datetime) -> Content:
         "user": user,
         "sections": sections,
         "count": count,
-        "inbox_url": base + "/notifications/",
-        "settings_url": base + "/account",
+        "inbox_url": external_url("reminders.inbox"),
+        "settings_url": external_url("accounts.account"),
         "local_now": clock.to_local(now),
     }
     return Content(

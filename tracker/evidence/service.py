@@ -376,7 +376,11 @@ def report_damaged(actor, evidence: Evidence) -> None:
                 "served. Ask for the original and upload it again to the same task; "
                 "`tracker evidence check` lists every damaged file."
             ),
-            link=task_link(task_of(evidence.targets[0])) if evidence.targets else "",
+            link=(
+                link_to("tasks.show", task_id=task_of(evidence.targets[0]).id)
+                if evidence.targets
+                else ""
+            ),
             dedupe_key=f"evidence-damaged:{evidence.sha256}:{admin.id}:{day}",
         )
 

@@ -11,7 +11,9 @@ from flask_babel import force_locale, gettext, ngettext
 from sqlalchemy.orm import joinedload
 
 from tracker.accounts.models import User
+from tracker.accounts.queries import chiefs_of, coordinators_of, users_in
 from tracker.core import clock, workdays
+from tracker.core.urls import link_to
 from tracker.extensions import db
 from tracker.plans.models import Plan
 from tracker.records.models import Certification, Inspection
@@ -19,7 +21,6 @@ from tracker.reminders.policy import policy_for
 from tracker.reminders.rules import Rules, escalation_level, overdue_period, threshold_step
 from tracker.tasks.lights import LightPolicy, light_of
 from tracker.tasks.models import Task
-from tracker.tasks.workflow import chiefs_of
 from tracker.units.models import Unit
 
 
@@ -56,25 +57,15 @@ class _People:
             self._chiefs[unit.id] = chiefs_of(unit)
         return self._chiefs[unit.id]
 
-    def _of_bureau(self, cache: dict, bureau: Unit, *where) -> list[User]:
-        if bureau.id not in cache:
-            cache[bureau.id] = list(
-                db.session.scalars(
-                    sa.select(User)
-                    .join(Unit, User.unit_id == Unit.id)
-                    .where(User.is_disabled.is_(False), Unit.path.startswith(bureau.path), *where)
-                    .order_by(User.id)
-                )
-            )
-        return cache[bureau.id]
-
     def principals(self, bureau: Unit) -> list[User]:
-        return self._of_bureau(
-            self._principals, bureau, User.role == "leader", User.is_principal.is_(True)
-        )
+        if bureau.id not in self._principals:
+            self._principals[bureau.id] = users_in(bureau, role="leader", principal=True)
+        return self._principals[bureau.id]
 
     def coordinators(self, bureau: Unit) -> list[User]:
-        return self._of_bureau(self._coordinators, bureau, User.role == "coordinator")
+        if bureau.id not in self._coordinators:
+            self._coordinators[bureau.id] = coordinators_of(bureau)
+        return self._coordinators[bureau.id]
 
     def responsible(self, task: Task) -> list[User]:
         """The task's owner and its lead unit's chief (owner first, no one twice)."""
@@ -146,7 +137,7 @@ def _task_candidates(today: date, people: _People, rules_of) -> list[Notice]:
         rules = rules_of(task.plan.bureau)
         light = light_of(task, light_policy)
         due = task.due_date
-        link = f"/tasks/{task.id}"
+        link = link_to("tasks.show", task_id=task.id)
         if due >= today:
             left = workdays.workdays_between(today, due)
             step = threshold_step(left, rules.due_soon_steps)
@@ -303,7 +294,7 @@ def _record_candidates(today: date, people: _People, rules_of) -> list[Notice]:
             step,
             f"cert_expiry:r{certificate.id}:u{{uid}}:{certificate.expires_on}:s{step}",
             certificate_texts,
-            link=f"/records/{certificate.id}",
+            link=link_to("records.show", record_id=certificate.id),
             light="orange" if step == min(rules.certificate_steps) else "yellow",
             task_id=certificate.task_id,
             record_id=certificate.id,
@@ -358,7 +349,7 @@ def _record_candidates(today: date, people: _People, rules_of) -> list[Notice]:
             step,
             key,
             rectification_texts,
-            link=f"/records/{inspection.id}",
+            link=link_to("records.show", record_id=inspection.id),
             light=light,
             task_id=inspection.task_id,
             record_id=inspection.id,

@@ -69,7 +69,7 @@ def save_policy(actor, bureau: Unit, data: PolicyData) -> ReminderPolicy:
 
 def email_is_on_for(user: User) -> bool:
     """Whether the user's bureau sends e-mail at all (no policy saved yet: the default, on)."""
-    policy = policy_for(user.unit.bureau or user.unit)
+    policy = policy_for(user.bureau)
     return policy is None or policy.is_email_enabled
 
 

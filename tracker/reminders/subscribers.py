@@ -9,11 +9,12 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 
 from tracker.accounts.models import User
+from tracker.accounts.queries import chiefs_of, coordinators_of
 from tracker.core.signals import plan_assigned, task_owner_assigned, task_page, task_transitioned
+from tracker.core.urls import link_to
 from tracker.reminders.inbox import notify
 from tracker.reminders.sweep import reminders_for_task
 from tracker.tasks.models import Task
-from tracker.tasks.workflow import chiefs_of, coordinators_of, task_link
 
 
 @task_page.connect
@@ -42,7 +43,7 @@ def _notify_lead_units(plan, *, actor, tasks) -> None:
                     unit=unit.name,
                 ),
                 body="\n".join(f"{t.number} {t.title}".strip() for t in unit_tasks),
-                link=f"/plans/{plan.id}?unit={unit.id}",
+                link=link_to("plans.show", plan_id=plan.id, unit=unit.id),
             )
 
 
@@ -56,9 +57,9 @@ def _people_responsible(task: Task) -> list[User]:
 @task_transitioned.connect
 def _notify_transition(task: Task, *, actor, action: str, note: str) -> None:
     """申请办结 goes to the legal office; 退回, 办结 and 撤销 to the people responsible."""
-    link = task_link(task)
+    link = link_to("tasks.show", task_id=task.id)
     if action == "submit":
-        for coordinator in coordinators_of(task.plan):
+        for coordinator in coordinators_of(task.plan.bureau):
             notify(
                 coordinator,
                 "submitted",
@@ -95,6 +96,6 @@ def _notify_new_owner(task: Task, *, actor, owner: User | None) -> None:
             owner,
             "assigned",
             _("Assigned to you: %(title)s", title=task.title),
-            link=task_link(task),
+            link=link_to("tasks.show", task_id=task.id),
             task=task,
         )

@@ -115,7 +115,7 @@ def queue_digests(now: datetime) -> int:
     bureaus_off = _email_bureaus_off()
     queued = 0
     for user in users:
-        bureau_id = user.unit.bureau_id or user.unit_id
+        bureau_id = user.bureau.id
         if bureau_id in bureaus_off:
             continue
         email = queue_email(db.session, recipient=user, subject="…", text="…", now=now)

@@ -12,7 +12,6 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 
-import sqlalchemy as sa
 from flask_babel import gettext as _
 
 from tracker.accounts.models import User
@@ -28,12 +27,10 @@ from tracker.core.signals import (
     veto,
 )
 from tracker.extensions import db
-from tracker.plans.models import Plan
 from tracker.tasks import causes
 from tracker.tasks.labels import ACTION_LABELS, STATUS_LABELS
 from tracker.tasks.models import OPEN_STATUSES, Task, TaskUpdate
 from tracker.tasks.service import add_timeline_entry, check_owner, check_version, touch
-from tracker.units.models import Unit
 
 log = logging.getLogger(__name__)
 
@@ -81,59 +78,6 @@ def allowed_transitions(user, task: Task) -> list[str]:
         for action, t in TRANSITIONS.items()
         if task.status in t.sources and can(user, t.permission, task)
     ]
-
-
-def task_link(task: Task) -> str:
-    return f"/tasks/{task.id}"
-
-
-def chiefs_of(unit: Unit | None) -> list[User]:
-    """Who answers for `unit`'s tasks: its active chiefs; for a unit without one (the legal
-    office itself, a small subordinate unit) the coordinators of the unit, else of its bureau."""
-    if unit is None:
-        return []
-    people = list(
-        db.session.scalars(
-            sa.select(User)
-            .where(
-                User.unit_id == unit.id,
-                User.role.in_(["chief", "coordinator"]),
-                User.is_disabled.is_(False),
-            )
-            .order_by(User.id)
-        )
-    )
-    chiefs = [u for u in people if u.role == "chief"]
-    if chiefs or people:
-        return chiefs or people
-    bureau = unit.bureau or unit
-    return list(
-        db.session.scalars(
-            sa.select(User)
-            .join(Unit, User.unit_id == Unit.id)
-            .where(
-                User.role == "coordinator",
-                User.is_disabled.is_(False),
-                Unit.path.startswith(bureau.path),
-            )
-            .order_by(User.id)
-        )
-    )
-
-
-def coordinators_of(plan: Plan) -> list[User]:
-    return list(
-        db.session.scalars(
-            sa.select(User)
-            .join(Unit, User.unit_id == Unit.id)
-            .where(
-                User.role == "coordinator",
-                User.is_disabled.is_(False),
-                Unit.path.startswith(plan.bureau.path),
-            )
-            .order_by(User.id)
-        )
-    )
 
 
 # -- the workflow ----------------------------------------------------------------------------

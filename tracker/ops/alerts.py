@@ -14,6 +14,7 @@ from flask_babel import gettext as _
 
 from tracker.accounts.models import User
 from tracker.core import clock
+from tracker.core.urls import external_url
 from tracker.extensions import db
 from tracker.ops import doctor, heartbeat
 from tracker.reminders.outbox import queue_email
@@ -70,7 +71,7 @@ def _render(incident: Incident, checks: list[doctor.Check]) -> tuple[str, str]:
         "",
         *(f"{c.status.upper():4}  {c.label}: {c.message}" for c in checks if c.status != doctor.OK),
         "",
-        _("Details: %(url)s", url=current_app.config["BASE_URL"].rstrip("/") + "/admin/health"),
+        _("Details: %(url)s", url=external_url("ops.health")),
     ]
     return subject, "\n".join(lines)
 

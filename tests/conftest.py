@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+import contextlib
 import contextvars
 import ipaddress
 import os
 import re
+import shutil
 import socket
+from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
+from flask import Flask
 from flask.testing import FlaskClient, FlaskCliRunner
 
 from tracker import create_app
@@ -21,8 +26,6 @@ from tracker.extensions import db as _db
 TEST_DATABASE_URL = os.environ.get("TRACKER_TEST_DATABASE_URL")
 PASSWORD = "correct-horse-battery"
 FACTORY_ACTOR = SystemActor(username="test-factory")
-
-_postgres_schema_reset = False
 
 
 @pytest.fixture(autouse=True)
@@ -42,18 +45,6 @@ def _no_network(monkeypatch):
         return real_connect(sock, address)
 
     monkeypatch.setattr(socket.socket, "connect", guarded_connect)
-
-
-def _reset_postgres_schema(engine) -> None:
-    with engine.begin() as connection:
-        connection.exec_driver_sql("DROP SCHEMA public CASCADE")
-        connection.exec_driver_sql("CREATE SCHEMA public")
-
-
-def _truncate_postgres(engine) -> None:
-    tables = ", ".join(f'"{t.name}"' for t in _db.metadata.sorted_tables)
-    with engine.begin() as connection:
-        connection.exec_driver_sql(f"TRUNCATE {tables} RESTART IDENTITY CASCADE")
 
 
 class IsolatedClient(FlaskClient):
@@ -98,24 +89,107 @@ def app_config(tmp_path):
     return make_config(tmp_path)
 
 
-@pytest.fixture
-def app(app_config):
-    global _postgres_schema_reset
-    application = create_app(app_config)
+# -- the database: its schema built once per session ----------------------------------------------
+
+#: Where the session's schema template lives (set by `_schema_directory`, built on first use).
+_schema_directory: Path | None = None
+_sqlite_template: Path | None = None
+_postgres_schema_built = False
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _schema_home(tmp_path_factory):
+    global _schema_directory
+    _schema_directory = tmp_path_factory.mktemp("schema")
+
+
+def _build_schema() -> None:
+    """Create every table once per session: in a template SQLite file that each test copies, or
+    in the PostgreSQL test database (dropped and recreated first), whose rows each test's
+    teardown deletes again."""
+    global _sqlite_template, _postgres_schema_built
+    directory = _schema_directory
+    assert directory is not None, "the session fixture _schema_home has not run"
+    template = directory / "template.sqlite3"
+    uri = TEST_DATABASE_URL or f"sqlite:///{template}"
+    application = create_app(make_config(directory, SQLALCHEMY_DATABASE_URI=uri))
+    with application.app_context():
+        if TEST_DATABASE_URL:
+            with _db.engine.begin() as connection:
+                connection.exec_driver_sql("DROP SCHEMA public CASCADE")
+                connection.exec_driver_sql("CREATE SCHEMA public")
+        _db.create_all()
+        _db.engine.dispose()  # the last connection checkpoints the WAL into the file
+    if TEST_DATABASE_URL:
+        _postgres_schema_built = True
+    else:
+        _sqlite_template = template
+
+
+def _install_schema(uri: str) -> bool:
+    """Give the database at `uri` the schema before an app opens it; False when this database
+    is not one the template covers (the caller then runs create_all, as before)."""
+    url = sa.engine.make_url(uri)
+    if TEST_DATABASE_URL and uri == TEST_DATABASE_URL:
+        if not _postgres_schema_built:
+            _build_schema()
+        return True
+    if url.get_backend_name() != "sqlite" or url.database in (None, "", ":memory:"):
+        return False
+    target = Path(url.database)
+    if target.exists() or not target.parent.is_dir():
+        return False
+    if _sqlite_template is None:
+        _build_schema()
+    shutil.copyfile(_sqlite_template, target)
+    return True
+
+
+def _empty_postgres(engine) -> None:
+    """Delete what the test left in the shared PostgreSQL tables and restart the sequences it
+    used, so the next test starts empty with ids from 1. Only tables that have rows are touched:
+    DELETE of a few rows is far cheaper than TRUNCATE of every table. audit_events refuses
+    DELETE (append-only), so it is truncated; nothing references it."""
+    tables = [table.name for table in _db.metadata.sorted_tables]
+    probe = " UNION ALL ".join(f"SELECT '{t}' WHERE EXISTS (SELECT 1 FROM \"{t}\")" for t in tables)
+    with engine.begin() as connection:
+        written = set(connection.exec_driver_sql(probe).scalars())
+        statements = ['TRUNCATE "audit_events"'] if "audit_events" in written else []
+        statements += [
+            f'DELETE FROM "{t}"' for t in reversed(tables) if t in written and t != "audit_events"
+        ]
+        statements.append(
+            "SELECT setval((quote_ident(schemaname) || '.' || quote_ident(sequencename))"
+            "::regclass, 1, false) FROM pg_sequences "
+            "WHERE schemaname = current_schema() AND last_value IS NOT NULL"
+        )
+        connection.exec_driver_sql("; ".join(statements))
+
+
+@contextlib.contextmanager
+def database_app(config: dict) -> Iterator[Flask]:
+    """An app (the production factory, this test's config) inside its app context, on a database
+    that has the schema and no rows; afterwards the database is left empty again."""
+    installed = _install_schema(config["SQLALCHEMY_DATABASE_URI"])
+    application = create_app(config)
     application.test_client_class = IsolatedClient
     application.test_cli_runner_class = IsolatedCliRunner
     with application.app_context():
-        if TEST_DATABASE_URL and not _postgres_schema_reset:
-            _reset_postgres_schema(_db.engine)
-            _postgres_schema_reset = True
-        _db.create_all()
+        if not installed:
+            _db.create_all()
         try:
             yield application
         finally:
             _db.session.remove()
-            if TEST_DATABASE_URL:
-                _truncate_postgres(_db.engine)
+            if TEST_DATABASE_URL and config["SQLALCHEMY_DATABASE_URI"] == TEST_DATABASE_URL:
+                _empty_postgres(_db.engine)
             _db.engine.dispose()
+
+
+@pytest.fixture
+def app(app_config):
+    with database_app(app_config) as application:
+        yield application
 
 
 @pytest.fixture

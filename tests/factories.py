@@ -4,7 +4,6 @@ what the tests look at has the history users would make: audit rows, timeline en
 
 from __future__ import annotations
 
-import contextlib
 from datetime import date
 from html.parser import HTMLParser
 from types import SimpleNamespace
@@ -13,7 +12,6 @@ import sqlalchemy as sa
 
 import tests.conftest as base
 from tests.conftest import FACTORY_ACTOR, PASSWORD
-from tracker import create_app
 from tracker.accounts.service import create_user
 from tracker.audit.models import AuditEvent
 from tracker.core import signals
@@ -26,26 +24,11 @@ from tracker.tasks.models import Task, TaskUpdate
 from tracker.units.service import create_unit
 
 
-@contextlib.contextmanager
 def standalone_app(tmp_path):
     """An app with its own database, set up and torn down like conftest's `app`, for
     module-scoped fixtures (a module must then not also use the function-scoped `app`: on
     PostgreSQL its teardown empties the shared tables)."""
-    application = create_app(base.make_config(tmp_path))
-    application.test_client_class = base.IsolatedClient
-    application.test_cli_runner_class = base.IsolatedCliRunner
-    with application.app_context():
-        if base.TEST_DATABASE_URL and not base._postgres_schema_reset:
-            base._reset_postgres_schema(db.engine)
-            base._postgres_schema_reset = True
-        db.create_all()
-        try:
-            yield application
-        finally:
-            db.session.remove()
-            if base.TEST_DATABASE_URL:
-                base._truncate_postgres(db.engine)
-            db.engine.dispose()
+    return base.database_app(base.make_config(tmp_path))
 
 
 def workflow_without_other_features_checks(monkeypatch) -> None:

@@ -11,6 +11,7 @@ import shutil
 import socket
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -20,6 +21,7 @@ from flask.testing import FlaskClient, FlaskCliRunner
 
 from tracker import create_app
 from tracker.audit.service import SystemActor
+from tracker.core import clock
 from tracker.extensions import db as _db
 
 #: When set (CI sets it), every database test runs on this PostgreSQL database instead.
@@ -260,3 +262,40 @@ def auth(client):
 
 def count(model) -> int:
     return _db.session.scalar(sa.select(sa.func.count()).select_from(model))
+
+
+# -- time ----------------------------------------------------------------------------------------
+
+
+class FrozenClock:
+    """The app's clock (tracker.core.clock, which every "now" in Duban reads, login sessions
+    included) stopped at `moment`, and moved on only by the test: ::
+
+        with FrozenClock(T0) as frozen:
+            ...
+            frozen.shift(timedelta(minutes=29))
+
+    (A clock that never moves is just `clock.frozen_at(moment)`.) Tests never sleep."""
+
+    def __init__(self, moment: datetime):
+        self._start = moment
+        self._block: contextlib.AbstractContextManager | None = None
+        self.now: datetime | None = None
+
+    def move_to(self, moment: datetime) -> datetime:
+        if self._block is not None:
+            self._block.__exit__(None, None, None)
+        self._block = clock.frozen_at(moment)
+        self.now = self._block.__enter__()
+        return self.now
+
+    def shift(self, delta: timedelta) -> datetime:
+        return self.move_to(self.now + delta)
+
+    def __enter__(self) -> FrozenClock:
+        self.move_to(self._start)
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._block.__exit__(*exc)
+        self._block = None

@@ -8,9 +8,9 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 import sqlalchemy as sa
-import time_machine
 
 from tests.factories import make_plan, make_section, make_task
+from tracker.core import clock
 from tracker.extensions import db
 from tracker.plans import service as plans
 from tracker.tasks.models import Task
@@ -22,7 +22,7 @@ STATUSES = ["assigned", "in_progress", "in_progress", "submitted", "done"]
 
 @pytest.fixture(autouse=True)
 def _frozen_clock():
-    with time_machine.travel(NOW, tick=False):
+    with clock.frozen_at(NOW):
         yield
 
 

@@ -3,9 +3,8 @@
 from datetime import UTC, datetime, timedelta
 
 import sqlalchemy as sa
-import time_machine
 
-from tests.conftest import PASSWORD
+from tests.conftest import PASSWORD, FrozenClock
 from tracker.accounts.models import UserSession
 from tracker.audit.models import AuditEvent
 from tracker.extensions import db
@@ -42,26 +41,26 @@ def test_username_is_case_insensitive(org, auth):
 
 
 def test_five_failures_lock_the_account_for_fifteen_minutes(org, auth):
-    with time_machine.travel(T0, tick=False) as traveller:
+    with FrozenClock(T0) as frozen:
         for _ in range(4):
             assert "Invalid username or password." in auth.login("office", "bad-password").text
-            traveller.shift(timedelta(minutes=1))
+            frozen.shift(timedelta(minutes=1))
         locked = auth.login("office", "bad-password")
         assert "locked" in locked.text
         assert "auth.lockout" in audit_actions()
         # even the right password is refused while locked
-        traveller.shift(timedelta(minutes=14))
+        frozen.shift(timedelta(minutes=14))
         still = auth.login("office", PASSWORD)
         assert still.status_code == 422 and "locked" in still.text
-        traveller.shift(timedelta(minutes=2))
+        frozen.shift(timedelta(minutes=2))
         assert auth.login("office", PASSWORD).status_code == 302
 
 
 def test_failures_spread_beyond_the_window_do_not_lock(org, auth):
-    with time_machine.travel(T0, tick=False) as traveller:
+    with FrozenClock(T0) as frozen:
         for _ in range(8):
             auth.login("office", "bad-password")
-            traveller.shift(timedelta(minutes=4))  # 4 failures per 16 minutes, never 5 in 15
+            frozen.shift(timedelta(minutes=4))  # 4 failures per 16 minutes, never 5 in 15
         assert auth.login("office", PASSWORD).status_code == 302
 
 
@@ -96,13 +95,13 @@ def test_cookie_copied_before_logout_no_longer_works(org, auth, client, app):
 
 
 def test_idle_timeout_ends_the_session(org, auth, client):
-    with time_machine.travel(T0, tick=False) as traveller:
+    with FrozenClock(T0) as frozen:
         auth.login("office")
-        traveller.shift(timedelta(minutes=29))
+        frozen.shift(timedelta(minutes=29))
         assert client.get("/account").status_code == 200  # activity keeps it alive
-        traveller.shift(timedelta(minutes=29))
+        frozen.shift(timedelta(minutes=29))
         assert client.get("/account").status_code == 200
-        traveller.shift(timedelta(minutes=31))
+        frozen.shift(timedelta(minutes=31))
         response = client.get("/account")
         assert response.status_code == 302
         login_page = client.get(response.headers["Location"])
@@ -110,10 +109,10 @@ def test_idle_timeout_ends_the_session(org, auth, client):
 
 
 def test_absolute_timeout_ends_even_an_active_session(org, auth, client):
-    with time_machine.travel(T0, tick=False) as traveller:
+    with FrozenClock(T0) as frozen:
         auth.login("office")
         for _ in range(25):  # active every 29 minutes for more than 12 hours
-            traveller.shift(timedelta(minutes=29))
+            frozen.shift(timedelta(minutes=29))
             if client.get("/account").status_code != 200:
                 break
         else:
@@ -123,9 +122,9 @@ def test_absolute_timeout_ends_even_an_active_session(org, auth, client):
 
 def test_timeouts_are_configurable(org, auth, client, app):
     app.config["SESSION_IDLE_TIMEOUT"] = timedelta(minutes=5)
-    with time_machine.travel(T0, tick=False) as traveller:
+    with FrozenClock(T0) as frozen:
         auth.login("office")
-        traveller.shift(timedelta(minutes=6))
+        frozen.shift(timedelta(minutes=6))
         assert client.get("/account").status_code == 302
 
 

@@ -37,9 +37,9 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
 import pytest
-import time_machine
 
 from tests.factories import make_plan, make_section, make_task, reporting_task, walk
+from tracker.core import clock
 from tracker.extensions import db
 from tracker.plans import service as plans
 from tracker.tasks import service as tasks
@@ -55,7 +55,7 @@ START = date(2026, 1, 1)
 
 @pytest.fixture(autouse=True)
 def _frozen_clock():
-    with time_machine.travel(NOW, tick=False):
+    with clock.frozen_at(NOW):
         yield
 
 

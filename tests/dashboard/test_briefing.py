@@ -6,10 +6,10 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 import sqlalchemy as sa
-import time_machine
 
 from tests.dashboard.conftest import NOW
 from tests.factories import add_user
+from tracker.core import clock
 from tracker.dashboard.briefing import (
     briefing_subject,
     build_briefing,
@@ -26,9 +26,9 @@ from tracker.tasks import workflow
 def week(org, fixture_plan):
     """The fixture plan (all of its steps taken today) plus a few things from other days."""
     t = fixture_plan.tasks
-    with time_machine.travel(datetime(2026, 5, 20, 2, tzinfo=UTC), tick=False):
+    with clock.frozen_at(datetime(2026, 5, 20, 2, tzinfo=UTC)):
         workflow.add_progress(org.users.chief_elderly, t["E1"], note="五月的进展", progress=20)
-    with time_machine.travel(datetime(2026, 6, 5, 2, tzinfo=UTC), tick=False):
+    with clock.frozen_at(datetime(2026, 6, 5, 2, tzinfo=UTC)):
         workflow.add_progress(org.users.chief_elderly, t["E1"], note="六月的进展", progress=40)
         data = tasks.TaskData(
             **tasks.plan_content(t["E2"]),
@@ -79,7 +79,7 @@ def test_briefing_content(org, week):
 
 def test_briefing_is_empty_of_changes_a_week_later(org, week):
     later = NOW + timedelta(days=8)
-    with time_machine.travel(later, tick=False):
+    with clock.frozen_at(later):
         briefing = build_briefing(db.session, org.users.principal, later)
     assert briefing.change_counts == {}
     assert briefing.changes == [] and briefing.deadline_changes == []
@@ -147,7 +147,7 @@ def test_weekly_job_queues_one_email_per_leader_and_week(app, leaders_with_email
     assert "2026-W24" in emails[0].subject
     assert "任务R4" in emails[0].text_body and "任务R4" in emails[0].html_body
     next_monday = NOW + timedelta(days=7)
-    with time_machine.travel(next_monday, tick=False):
+    with clock.frozen_at(next_monday):
         assert send_weekly_briefings(next_monday) == 2
     assert briefing_dedupe_key(org.users.principal, next_monday).endswith(":2026-W25")
 

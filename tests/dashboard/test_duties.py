@@ -6,7 +6,6 @@ from datetime import UTC, date, datetime
 from types import SimpleNamespace
 
 import pytest
-import time_machine
 
 from tests.factories import make_plan, make_task
 from tracker.core import clock
@@ -153,7 +152,7 @@ def duties(org):
 
 
 def report_on(org, day):
-    with time_machine.travel(datetime(day.year, day.month, day.day, 4, tzinfo=UTC), tick=False):
+    with clock.frozen_at(datetime(day.year, day.month, day.day, 4, tzinfo=UTC)):
         return duty_report(org.bureau, 2026, LightPolicy.current(clock.today()))
 
 

@@ -7,11 +7,11 @@ from datetime import UTC, date, datetime
 
 import pytest
 import sqlalchemy as sa
-import time_machine
 
 from tests.factories import count, reporting_task, standalone_app
 from tracker.accounts.models import User
 from tracker.audit.models import AuditEvent
+from tracker.core import clock
 from tracker.core.clock import to_local
 from tracker.extensions import db
 from tracker.plans.models import Plan, Section
@@ -36,7 +36,7 @@ NUMBERS = ["一是", "二是", "三是", "四是", "五是"]
 def demo(tmp_path_factory):
     with standalone_app(tmp_path_factory.mktemp("demo")) as app:
         runner = app.test_cli_runner()
-        with time_machine.travel(LOADED_AT, tick=False):
+        with clock.frozen_at(LOADED_AT):
             result = runner.invoke(args=["demo", "load"])
         assert result.exit_code == 0, (result.output, result.exception)
         assert "3 plans" in result.output
@@ -167,7 +167,7 @@ def test_this_years_recurring_tasks_have_their_past_periods_done(demo):
 def test_loading_again_duplicates_nothing_and_the_audit_chain_holds(demo):
     models = (Plan, Section, Task, TaskUpdate, Notification, User, AuditEvent)
     before = [count(m) for m in models]
-    with time_machine.travel(LOADED_AT, tick=False):
+    with clock.frozen_at(LOADED_AT):
         again = demo.invoke(args=["demo", "load"])
     assert again.exit_code == 0 and "nothing created" in again.output
     assert [count(m) for m in models] == before

@@ -4,11 +4,10 @@ logging in; the events parse back, keep their UIDs, and carry the link and a rem
 from __future__ import annotations
 
 import re
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 
 import pytest
 import sqlalchemy as sa
-import time_machine
 from icalendar import Calendar
 
 from tests.factories import (
@@ -18,6 +17,7 @@ from tests.factories import (
     reporting_task,
 )
 from tracker.accounts import service as accounts
+from tracker.core import clock
 from tracker.exports import service
 from tracker.exports.calendar import build_calendar, calendar_tasks
 from tracker.exports.models import CalendarFeed
@@ -94,7 +94,7 @@ def test_uids_are_stable_from_one_download_to_the_next(app, auth, org, work):
     auth.login(org.users.coordinator.username)
     url = make_feed(auth)
     first = {str(e["uid"]): e for e in events(fetch(app, url).data)}
-    with time_machine.travel(datetime.now(UTC) + timedelta(hours=3)):
+    with clock.frozen_at(clock.now() + timedelta(hours=3)):
         second = {str(e["uid"]): e for e in events(fetch(app, url).data)}
     # coordinators watch the bureau's: the plan's three tasks and its reporting task, which
     # publishing the plan added to it and gave to the publishing coordinator (of the office)

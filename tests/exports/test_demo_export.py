@@ -12,11 +12,11 @@ from datetime import UTC, date, datetime
 
 import pytest
 import sqlalchemy as sa
-import time_machine
 
 from tests.conftest import Auth
 from tests.exports.conftest import load_workbook, rows_by_header, text
 from tests.factories import standalone_app
+from tracker.core import clock
 from tracker.demo.data import DEMO_PASSWORD
 from tracker.extensions import db
 from tracker.plans.models import Plan
@@ -37,12 +37,12 @@ RECORD_SHEETS = [
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory):
     with standalone_app(tmp_path_factory.mktemp("demo-export")) as app:
-        with time_machine.travel(LOADED_AT, tick=False):
+        with clock.frozen_at(LOADED_AT):
             result = app.test_cli_runner().invoke(args=["demo", "load"])
         assert result.exit_code == 0, result.output
         plan = db.session.scalar(sa.select(Plan).where(Plan.year == 2020))
         client = app.test_client()
-        with time_machine.travel(LOADED_AT, tick=False):
+        with clock.frozen_at(LOADED_AT):
             login = Auth(client).login("office", DEMO_PASSWORD)
             assert login.status_code == 302, login.text
             workbook = client.get(f"/plans/{plan.id}/export.xlsx", buffered=True)

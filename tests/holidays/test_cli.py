@@ -2,10 +2,9 @@
 
 from datetime import UTC, date, datetime
 
-import time_machine
-
 import tracker.holidays.models  # noqa: F401  (the calendar_days table exists for create_all)
 from tests.conftest import FACTORY_ACTOR
+from tracker.core import clock
 from tracker.extensions import db
 from tracker.holidays import service
 
@@ -62,6 +61,6 @@ def test_check_a_year_without_data_then_with_an_override(app, runner):
 
 
 def test_check_defaults_to_the_current_year(runner):
-    with time_machine.travel(datetime(2027, 3, 1, 2, 0, tzinfo=UTC), tick=False):
+    with clock.frozen_at(datetime(2027, 3, 1, 2, 0, tzinfo=UTC)):
         result = runner.invoke(args=["workdays", "check"])
     assert result.exit_code == 1 and result.output.startswith("2027: ")

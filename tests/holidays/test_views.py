@@ -4,11 +4,11 @@ from datetime import UTC, date, datetime
 
 import pytest
 import sqlalchemy as sa
-import time_machine
 
 import tracker.holidays.models  # noqa: F401  (the calendar_days table exists for create_all)
 from tests.conftest import count
 from tracker.audit.models import AuditEvent
+from tracker.core import clock
 from tracker.extensions import db
 from tracker.holidays import service
 from tracker.holidays.models import CalendarDay
@@ -40,7 +40,7 @@ def test_a_year_without_data_says_so(org, auth):
 
 
 def test_the_missing_year_warning_is_prominent_until_days_are_entered(org, auth):
-    with time_machine.travel(MID_2026, tick=False):
+    with clock.frozen_at(MID_2026):
         auth.login("admin")
         page = auth.client.get(URL)
         assert page.status_code == 200
@@ -143,7 +143,7 @@ def test_a_too_long_note_redisplays_the_form_with_the_input(org, auth):
 
 
 def test_a_bad_year_argument_shows_the_current_year(org, auth):
-    with time_machine.travel(MID_2026, tick=False):
+    with clock.frozen_at(MID_2026):
         auth.login("admin")
         page = auth.client.get(URL + "?year=abc")
     assert page.status_code == 200 and 'value="2026"' in page.text

@@ -8,10 +8,10 @@ from datetime import UTC, date, datetime
 
 import pytest
 import sqlalchemy as sa
-import time_machine
 
 from tests.conftest import count
 from tests.factories import audit_actions, form_data, last_audit_id
+from tracker.core import clock
 from tracker.extensions import db
 from tracker.plans.models import Plan, Section
 from tracker.tasks.models import Task
@@ -39,7 +39,7 @@ PLAN_TEXT = """测试市民政局2026年法治建设工作要点
 
 @pytest.fixture(autouse=True)
 def _frozen_clock():
-    with time_machine.travel(NOW, tick=False):
+    with clock.frozen_at(NOW):
         yield
 
 

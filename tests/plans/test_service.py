@@ -6,7 +6,6 @@ from datetime import UTC, date, datetime
 
 import pytest
 import sqlalchemy as sa
-import time_machine
 
 from tests.factories import (
     audit_actions,
@@ -21,6 +20,7 @@ from tests.factories import (
     walk,
 )
 from tracker.audit.models import AuditEvent
+from tracker.core import clock
 from tracker.core.exceptions import DomainError
 from tracker.extensions import db
 from tracker.plans import service
@@ -121,7 +121,7 @@ def test_publishing_assigns_every_task_and_notifies_each_lead_unit_once(org):
     office = make_task(org, plan, title="合法性审查", lead_unit=org.office)
     db.session.commit()
     since = last_audit_id()
-    with time_machine.travel(PUBLISH_DAY, tick=False):
+    with clock.frozen_at(PUBLISH_DAY):
         # the four tasks, and the legal office's task of reporting on the year
         assert service.publish_plan(org.users.coordinator, plan) == 5
     db.session.commit()
@@ -166,7 +166,7 @@ def test_publishing_assigns_every_task_and_notifies_each_lead_unit_once(org):
 def test_a_lead_unit_without_a_chief_is_reported_to_the_legal_office(org):
     plan = make_plan(org)
     make_task(org, plan, title="低保核对", lead_unit=org.relief_team, owner=None)
-    with time_machine.travel(PUBLISH_DAY, tick=False):
+    with clock.frozen_at(PUBLISH_DAY):
         service.publish_plan(org.users.coordinator, plan)
     # the coordinator hears of 低保核对中心's task, and (as 办公室 has no chief either) of the
     # reporting task led by the office
@@ -222,7 +222,7 @@ def test_closing_is_refused_while_tasks_are_open(org):
     assert plan.status == "active"
     finish_reporting_task(org, plan)
     since = last_audit_id()
-    with time_machine.travel(datetime(2027, 1, 8, 3, tzinfo=UTC), tick=False):
+    with clock.frozen_at(datetime(2027, 1, 8, 3, tzinfo=UTC)):
         service.close_plan(org.users.coordinator, plan)
     assert plan.status == "closed" and plan.closed_at == datetime(2027, 1, 8, 3, tzinfo=UTC)
     assert audit_actions(since) == ["plan.close"]
@@ -233,7 +233,7 @@ def test_closing_is_refused_while_tasks_are_open(org):
 def test_a_plan_whose_recurring_tasks_are_all_done_can_be_closed(org):
     plan = make_plan(org)
     recurring = make_task(org, plan, title="半年报送", recurrence="half-yearly")
-    with time_machine.travel(PUBLISH_DAY, tick=False):
+    with clock.frozen_at(PUBLISH_DAY):
         service.publish_plan(org.users.coordinator, plan)
     for occurrence in recurring.occurrences:
         walk(org, occurrence, "done")
@@ -248,7 +248,7 @@ def test_a_plan_whose_recurring_tasks_are_all_done_can_be_closed(org):
 
 def _last_years_plan(org) -> Plan:
     """A 2024 plan (a leap year) worked through: done, cancelled, recurring and continuous."""
-    with time_machine.travel(datetime(2024, 1, 10, 2, tzinfo=UTC), tick=False):
+    with clock.frozen_at(datetime(2024, 1, 10, 2, tzinfo=UTC)):
         plan = make_plan(org, year=2024, document_number="测民发〔2024〕3号")
         top = make_section(org, plan, "加强组织领导", "一")
         child = make_section(org, plan, "健全制度", "（一）", parent=top)
@@ -275,7 +275,7 @@ def _last_years_plan(org) -> Plan:
         make_task(org, plan, title="季度报送", section=second, recurrence="quarterly")
         make_task(org, plan, title="长期坚持学法", section=top, is_continuous=True)
         service.publish_plan(org.users.coordinator, plan)
-    with time_machine.travel(datetime(2024, 6, 3, 2, tzinfo=UTC), tick=False):
+    with clock.frozen_at(datetime(2024, 6, 3, 2, tzinfo=UTC)):
         done.achieved_count = 5
         walk(org, done, "done")
         workflow.transition(org.users.coordinator, cancelled, "cancel", note="上级取消")
@@ -287,7 +287,7 @@ def test_copy_starts_next_years_draft(org):
     old = _last_years_plan(org)
     old_tasks = count(Task, Task.plan_id == old.id)
     since = last_audit_id()
-    with time_machine.travel(datetime(2024, 12, 20, 2, tzinfo=UTC), tick=False):
+    with clock.frozen_at(datetime(2024, 12, 20, 2, tzinfo=UTC)):
         new = service.copy_plan(org.users.coordinator, old)
     db.session.commit()
 
@@ -338,7 +338,7 @@ def test_copy_starts_next_years_draft(org):
 def test_the_copy_re_expands_recurring_tasks_when_published(org):
     old = _last_years_plan(org)
     new = service.copy_plan(org.users.coordinator, old)
-    with time_machine.travel(datetime(2025, 1, 6, 2, tzinfo=UTC), tick=False):
+    with clock.frozen_at(datetime(2025, 1, 6, 2, tzinfo=UTC)):
         service.publish_plan(org.users.coordinator, new)
     recurring = db.session.scalar(
         sa.select(Task).where(Task.plan_id == new.id, Task.title == "季度报送")

@@ -8,7 +8,6 @@ from types import SimpleNamespace
 
 import pytest
 import sqlalchemy as sa
-import time_machine
 
 from tests.conftest import count
 from tests.factories import (
@@ -22,6 +21,7 @@ from tests.factories import (
     walk,
 )
 from tracker.audit.models import AuditEvent
+from tracker.core import clock
 from tracker.extensions import db
 from tracker.plans import service
 from tracker.plans.models import Plan, Section
@@ -34,7 +34,7 @@ NOW = datetime(2026, 3, 2, 2, 0, tzinfo=UTC)
 
 @pytest.fixture(autouse=True)
 def _frozen_clock():
-    with time_machine.travel(NOW, tick=False):
+    with clock.frozen_at(NOW):
         yield
 
 
@@ -272,7 +272,7 @@ def test_closing_through_the_page_waits_for_open_tasks(org, auth, draft):
 
 
 def test_copy_last_years_plan_in_the_browser(org, auth):
-    with time_machine.travel(datetime(2025, 1, 6, 2, tzinfo=UTC), tick=False):
+    with clock.frozen_at(datetime(2025, 1, 6, 2, tzinfo=UTC)):
         old = make_plan(org, year=2025)
         section = make_section(org, old, "加强组织领导", "一")
         make_task(

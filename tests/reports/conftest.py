@@ -8,9 +8,9 @@ from types import SimpleNamespace
 
 import pytest
 import sqlalchemy as sa
-import time_machine
 
 from tests.factories import make_plan, make_section, make_task
+from tracker.core import clock
 from tracker.extensions import db
 from tracker.plans import service as plans
 from tracker.records import service as records
@@ -53,7 +53,7 @@ def session_data(n: int, chair) -> dict:
 def build_finished_plan(org) -> SimpleNamespace:
     """The 2025 plan: a section with a done legality-review task (3 reviews), an open task, and
     a principal duty with 4 center-group sessions; published in January, worked through."""
-    with time_machine.travel(datetime(2025, 1, 10, 2, tzinfo=UTC), tick=False):
+    with clock.frozen_at(datetime(2025, 1, 10, 2, tzinfo=UTC)):
         plan = make_plan(
             org, year=2025, title="2025年法治建设工作要点", document_number="测民发〔2025〕1号"
         )
@@ -87,7 +87,7 @@ def build_finished_plan(org) -> SimpleNamespace:
             target_measure="次",
         )
         plans.publish_plan(org.users.coordinator, plan)
-    with time_machine.travel(datetime(2025, 6, 2, 2, tzinfo=UTC), tick=False):
+    with clock.frozen_at(datetime(2025, 6, 2, 2, tzinfo=UTC)):
         workflow.transition(org.users.coordinator, reviews, "claim")
         for n in (1, 2, 3):
             records.create_record(org.users.coordinator, reviews, "document_review", review_data(n))
@@ -97,7 +97,7 @@ def build_finished_plan(org) -> SimpleNamespace:
                 org.users.principal, duty, "study_session", session_data(n, org.users.principal)
             )
         workflow.transition(org.users.chief, late, "claim")
-    with time_machine.travel(datetime(2025, 11, 20, 2, tzinfo=UTC), tick=False):
+    with clock.frozen_at(datetime(2025, 11, 20, 2, tzinfo=UTC)):
         workflow.transition(
             org.users.coordinator,
             reviews,
@@ -130,5 +130,5 @@ def finished(org):
 
 @pytest.fixture
 def now():
-    with time_machine.travel(NOW, tick=False):
+    with clock.frozen_at(NOW):
         yield NOW

@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
-import time_machine
 
 from tests.factories import standalone_app
+from tracker.core import clock
 from tracker.extensions import db
 from tracker.plans.models import Plan
 from tracker.reports.builder import number_text
@@ -102,7 +102,7 @@ SEED_FIGURES = [
 def report(tmp_path_factory):
     with standalone_app(tmp_path_factory.mktemp("demo-report")) as app:
         runner = app.test_cli_runner()
-        with time_machine.travel(LOADED_AT, tick=False):
+        with clock.frozen_at(LOADED_AT):
             result = runner.invoke(args=["demo", "load"])
             assert result.exit_code == 0, (result.output, result.exception)
             plan = db.session.scalar(sa.select(Plan).where(Plan.title == "2020年法治建设工作要点"))

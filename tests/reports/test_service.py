@@ -7,7 +7,6 @@ from datetime import UTC, date, datetime
 
 import pytest
 import sqlalchemy as sa
-import time_machine
 
 from tests.factories import (
     audit_actions,
@@ -20,6 +19,7 @@ from tests.factories import (
     walk,
 )
 from tests.reports.conftest import review_data
+from tracker.core import clock
 from tracker.core.exceptions import ConflictError, DomainError
 from tracker.extensions import db
 from tracker.plans import service as plans
@@ -88,7 +88,7 @@ def test_edits_survive_rebuilding_and_say_when_the_data_changed(org, finished, n
     assert again.plain_text() == edited and not again.edit.data_changed
 
     # the data changes: the task is returned, a fourth review entered, the task accepted again
-    with time_machine.travel(datetime(2026, 1, 21, 2, tzinfo=UTC), tick=False):
+    with clock.frozen_at(datetime(2026, 1, 21, 2, tzinfo=UTC)):
         task = db.session.get(Task, finished.reviews.id)
         workflow.transition(org.users.coordinator, task, "return", note="补录一份文件")
         records.create_record(org.users.coordinator, task, "document_review", review_data(4))
@@ -209,7 +209,7 @@ def test_publishing_a_plan_adds_its_own_reporting_task(org, finished):
     assert draft_of(finished.plan).report_task_id == task.id
     assert reporting_task(finished.plan) == task
 
-    with time_machine.travel(datetime(2026, 1, 12, 2, tzinfo=UTC), tick=False):
+    with clock.frozen_at(datetime(2026, 1, 12, 2, tzinfo=UTC)):
         plan = make_plan(org, year=2026)
         make_task(org, plan, title="低保核查")
         since = last_audit_id()
@@ -232,11 +232,11 @@ def test_publishing_a_plan_adds_its_own_reporting_task(org, finished):
 
 
 def test_each_year_has_exactly_one_reporting_task(org):
-    with time_machine.travel(datetime(2026, 1, 12, 2, tzinfo=UTC), tick=False):
+    with clock.frozen_at(datetime(2026, 1, 12, 2, tzinfo=UTC)):
         first = make_plan(org, year=2026)
         make_task(org, first)
         plans.publish_plan(org.users.coordinator, first)
-    with time_machine.travel(datetime(2026, 2, 2, 2, tzinfo=UTC), tick=False):
+    with clock.frozen_at(datetime(2026, 2, 2, 2, tzinfo=UTC)):
         other = make_plan(org, year=2026, title="2026年专项工作要点")
         make_task(org, other)
         # a second plan of the same year: the year has one report, so no second task
@@ -249,7 +249,7 @@ def test_each_year_has_exactly_one_reporting_task(org):
     copy = plans.copy_plan(org.users.coordinator, first)
     titles = set(db.session.scalars(sa.select(Task.title).where(Task.plan_id == copy.id)))
     assert titles == {"落实规范性文件合法性审查制度"}
-    with time_machine.travel(datetime(2027, 1, 11, 2, tzinfo=UTC), tick=False):
+    with clock.frozen_at(datetime(2027, 1, 11, 2, tzinfo=UTC)):
         assert plans.publish_plan(org.users.coordinator, copy) == 2
     (task,) = _reporting_tasks(copy)
     assert task.title == "报送并公开2027年度法治政府建设情况报告"
@@ -276,7 +276,7 @@ def test_a_cancelled_reporting_task_is_made_again(org):
     """Publishing happens once per plan, so what is reachable is: a cancelled reporting task is
     not brought back by publishing again (refused), and it lets the plan close; making the task
     again (create_report_task) replaces a cancelled one only, never an open or done one."""
-    with time_machine.travel(datetime(2026, 1, 12, 2, tzinfo=UTC), tick=False):
+    with clock.frozen_at(datetime(2026, 1, 12, 2, tzinfo=UTC)):
         plan = make_plan(org, year=2026)
         make_task(org, plan)
         plans.publish_plan(org.users.coordinator, plan)
@@ -359,7 +359,7 @@ def _statements(plan) -> int:
 
 def test_the_report_reads_in_a_fixed_number_of_queries(org, finished, now):
     small = _statements(finished.plan)
-    with time_machine.travel(datetime(2025, 7, 1, 2, tzinfo=UTC), tick=False):
+    with clock.frozen_at(datetime(2025, 7, 1, 2, tzinfo=UTC)):
         more = make_plan(org, year=2025, title="2025年第二份要点")
         for n in range(12):
             make_task(

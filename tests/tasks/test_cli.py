@@ -6,9 +6,9 @@ import json
 from datetime import UTC, date, datetime
 
 import pytest
-import time_machine
 
 from tests.factories import make_plan, make_section, make_task, walk
+from tracker.core import clock
 from tracker.extensions import db
 from tracker.plans import service as plans
 
@@ -18,7 +18,7 @@ NOW = datetime(2026, 6, 8, 2, 0, tzinfo=UTC)
 
 @pytest.fixture
 def listed(org):
-    with time_machine.travel(datetime(2026, 1, 5, 2, tzinfo=UTC), tick=False):
+    with clock.frozen_at(datetime(2026, 1, 5, 2, tzinfo=UTC)):
         old = make_plan(org, year=2025)
         make_task(org, old, title="去年的任务")
         plan = make_plan(org, year=2026, document_number="测民发〔2026〕2号")
@@ -72,7 +72,7 @@ def test_plans_list_with_no_plans(runner, org):
 
 
 def test_tasks_list_json_has_every_field(runner, listed, org):
-    with time_machine.travel(NOW, tick=False):
+    with clock.frozen_at(NOW):
         rows = run_json(runner, "tasks", "list", "--plan", str(listed.id))
     assert [r["title"] for r in rows] == [
         "逾期的低保核查",
@@ -104,7 +104,7 @@ def test_tasks_list_json_has_every_field(runner, listed, org):
 
 
 def test_tasks_list_filters(runner, listed):
-    with time_machine.travel(NOW, tick=False):
+    with clock.frozen_at(NOW):
         red = run_json(runner, "tasks", "list", "--light", "red")
         relief = run_json(runner, "tasks", "list", "--plan", str(listed.id), "--unit", "社会救助科")
         by_alias = run_json(runner, "tasks", "list", "--unit", "救助科", "--plan", str(listed.id))
@@ -121,7 +121,7 @@ def test_tasks_list_filters(runner, listed):
 
 
 def test_tasks_list_text(runner, listed):
-    with time_machine.travel(NOW, tick=False):
+    with clock.frozen_at(NOW):
         result = runner.invoke(args=["tasks", "list", "--plan", str(listed.id)])
     assert result.exit_code == 0
     lines = result.output.splitlines()

@@ -6,9 +6,9 @@ from datetime import UTC, datetime
 
 import pytest
 import sqlalchemy as sa
-import time_machine
 
 from tests.factories import audit_actions, last_audit_id, make_plan, make_task
+from tracker.core import clock
 from tracker.extensions import db
 from tracker.plans import service as plans
 from tracker.tasks import workflow
@@ -55,7 +55,7 @@ def published_with(org, year: int, **recurring) -> dict[str, Task]:
 
 def test_publishing_expands_every_recurrence_over_the_year(shared):
     org = shared
-    with time_machine.travel(datetime(2026, 1, 5, 2, tzinfo=UTC), tick=False):
+    with clock.frozen_at(datetime(2026, 1, 5, 2, tzinfo=UTC)):
         made = published_with(org, 2026, monthly={}, quarterly={}, **{"half-yearly": {}}, yearly={})
     counts = {name: len(occurrences_of(task)) for name, task in made.items()}
     assert counts == {"monthly": 12, "quarterly": 4, "half-yearly": 2, "yearly": 1}
@@ -84,7 +84,7 @@ def test_publishing_expands_every_recurrence_over_the_year(shared):
 
 def test_occurrences_inherit_the_task_and_are_assigned(shared):
     org = shared
-    with time_machine.travel(datetime(2026, 1, 5, 2, tzinfo=UTC), tick=False):
+    with clock.frozen_at(datetime(2026, 1, 5, 2, tzinfo=UTC)):
         since = last_audit_id()
         task = published_with(org, 2026, quarterly={})["quarterly"]
     third = occurrences_of(task)[2]
@@ -112,7 +112,7 @@ def test_a_period_ending_in_a_holiday_is_due_before_it():
 
 def test_a_plan_year_with_holidays_in_period_ends(shared):
     org = shared
-    with time_machine.travel(datetime(2023, 1, 4, 2, tzinfo=UTC), tick=False):
+    with clock.frozen_at(datetime(2023, 1, 4, 2, tzinfo=UTC)):
         task = published_with(org, 2023, quarterly={})["quarterly"]
     assert [o.due_date for o in occurrences_of(task)] == [
         day("2023-03-31"),
@@ -124,7 +124,7 @@ def test_a_plan_year_with_holidays_in_period_ends(shared):
 
 def test_a_task_starting_mid_year_gets_only_the_remaining_periods(shared):
     org = shared
-    with time_machine.travel(datetime(2026, 1, 5, 2, tzinfo=UTC), tick=False):
+    with clock.frozen_at(datetime(2026, 1, 5, 2, tzinfo=UTC)):
         made = published_with(
             org,
             2026,
@@ -145,11 +145,11 @@ def test_a_task_starting_mid_year_gets_only_the_remaining_periods(shared):
 
 def test_a_recurring_task_added_to_an_active_plan_starts_today(shared):
     org = shared
-    with time_machine.travel(datetime(2026, 1, 5, 2, tzinfo=UTC), tick=False):
+    with clock.frozen_at(datetime(2026, 1, 5, 2, tzinfo=UTC)):
         plan = make_plan(org, title="年中追加")
         make_task(org, plan, title="先有的任务")
         plans.publish_plan(org.users.coordinator, plan)
-    with time_machine.travel(datetime(2026, 7, 20, 2, tzinfo=UTC), tick=False):
+    with clock.frozen_at(datetime(2026, 7, 20, 2, tzinfo=UTC)):
         added = make_task(org, plan, title="半年报送", recurrence="half-yearly")
     assert added.start_date == day("2026-07-20")
     assert [o.period_label for o in occurrences_of(added)] == ["2026年下半年"]
@@ -157,7 +157,7 @@ def test_a_recurring_task_added_to_an_active_plan_starts_today(shared):
 
 def test_a_due_date_ends_the_periods(shared):
     org = shared
-    with time_machine.travel(datetime(2026, 1, 5, 2, tzinfo=UTC), tick=False):
+    with clock.frozen_at(datetime(2026, 1, 5, 2, tzinfo=UTC)):
         task = published_with(org, 2026, quarterly={"due_date": day("2026-06-30")})["quarterly"]
     assert [o.period_label for o in occurrences_of(task)] == ["2026年第一季度", "2026年第二季度"]
     assert task.due_date == day("2026-06-30")
@@ -168,14 +168,14 @@ def test_a_draft_recurring_task_has_no_occurrences_until_published(shared):
     plan = make_plan(org, title="草稿周期")
     task = make_task(org, plan, recurrence="monthly")
     assert occurrences_of(task) == []
-    with time_machine.travel(datetime(2026, 1, 5, 2, tzinfo=UTC), tick=False):
+    with clock.frozen_at(datetime(2026, 1, 5, 2, tzinfo=UTC)):
         plans.publish_plan(org.users.coordinator, plan)
     assert len(occurrences_of(task)) == 12
 
 
 def test_the_recurring_task_progress_is_the_share_of_done_occurrences(shared):
     org = shared
-    with time_machine.travel(datetime(2026, 1, 5, 2, tzinfo=UTC), tick=False):
+    with clock.frozen_at(datetime(2026, 1, 5, 2, tzinfo=UTC)):
         task = published_with(org, 2026, quarterly={})["quarterly"]
     first, second, third, _fourth = occurrences_of(task)
     for occurrence in (first, second):
@@ -199,7 +199,7 @@ def test_periods_of_unknown_or_no_recurrence(recurrence, expected):
 
 def test_no_occurrence_is_due_after_its_recurring_task(shared):
     org = shared
-    with time_machine.travel(datetime(2026, 1, 5, 2, tzinfo=UTC), tick=False):
+    with clock.frozen_at(datetime(2026, 1, 5, 2, tzinfo=UTC)):
         task = published_with(org, 2026, quarterly={"due_date": day("2026-08-14")})["quarterly"]
     occurrences = occurrences_of(task)
     assert [o.period_label for o in occurrences][-1] == "2026年第三季度"
@@ -208,10 +208,10 @@ def test_no_occurrence_is_due_after_its_recurring_task(shared):
 
 def test_cancelling_a_recurring_task_cancels_its_open_occurrences(shared):
     org = shared
-    with time_machine.travel(datetime(2026, 1, 5, 2, tzinfo=UTC), tick=False):
+    with clock.frozen_at(datetime(2026, 1, 5, 2, tzinfo=UTC)):
         task = published_with(org, 2026, quarterly={})["quarterly"]
     first = occurrences_of(task)[0]
-    with time_machine.travel(datetime(2026, 4, 7, 2, tzinfo=UTC), tick=False):
+    with clock.frozen_at(datetime(2026, 4, 7, 2, tzinfo=UTC)):
         workflow.transition(org.users.chief, first, "claim")
         workflow.transition(
             org.users.chief, first, "submit", result_statement="已报送。", cause=LATE

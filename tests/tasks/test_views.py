@@ -9,7 +9,6 @@ from types import SimpleNamespace
 
 import pytest
 import sqlalchemy as sa
-import time_machine
 
 from tests.conftest import Auth, count
 from tests.factories import (
@@ -21,6 +20,7 @@ from tests.factories import (
     walk,
 )
 from tracker.audit.models import AuditEvent
+from tracker.core import clock
 from tracker.extensions import db
 from tracker.plans import service as plans
 from tracker.reminders.inbox import notify
@@ -34,14 +34,14 @@ NOW = datetime(2026, 5, 11, 2, 0, tzinfo=UTC)
 
 @pytest.fixture
 def clock_at_now():
-    with time_machine.travel(NOW, tick=False):
+    with clock.frozen_at(NOW):
         yield
 
 
 @pytest.fixture
 def work(org, clock_at_now):
     """An active plan with a 社会救助科 task owned by staff-relief, and one of 办公室."""
-    with time_machine.travel(PUBLISHED, tick=False):
+    with clock.frozen_at(PUBLISHED):
         plan = make_plan(org)
         task = make_task(
             org,

@@ -1,10 +1,12 @@
-"""Helpers that make plans, sections and tasks through the real services (never by hand), so
-what the tests look at has the history users would make: audit rows, timeline entries, versions.
+"""Helpers that make plans, sections, tasks, principal duties and ledger records through the real
+services (never by hand), so what the tests look at has the history users would make: audit
+rows, timeline entries, versions.
 """
 
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
 from html.parser import HTMLParser
 from types import SimpleNamespace
 
@@ -18,6 +20,8 @@ from tracker.core import signals
 from tracker.extensions import db
 from tracker.plans import service as plans
 from tracker.plans.models import Plan, Section
+from tracker.records import service as records
+from tracker.records.models import Decision, LegalAdvisor, Record
 from tracker.tasks import service as tasks
 from tracker.tasks import workflow
 from tracker.tasks.models import Task, TaskUpdate
@@ -196,6 +200,111 @@ def finish_reporting_task(org, plan: Plan, status: str = "done") -> Task:
     workflow.transition(coordinator, task, "accept")
     assert task.status == "done"
     return task
+
+
+# -- principal duties ----------------------------------------------------------------------------
+
+
+def duty_fields(org, **changes) -> dict:
+    """A principal duty (主要负责人职责) as make_task / task_in_status take it: the principal's
+    own task "主持党组中心组学法", kind study, led by 局领导 (lead_unit=None: the bureau's own)."""
+    fields = {
+        "title": "主持党组中心组学法",
+        "kind": "study",
+        "lead_unit": org.leaders,
+        "owner": org.users.principal,
+        "is_principal_duty": True,
+    }
+    fields.update(changes)
+    return fields
+
+
+def make_duty(org, plan: Plan, **changes) -> Task:
+    """A principal duty of `plan` (see duty_fields), created by the coordinator."""
+    return make_task(org, plan, **duty_fields(org, **changes))
+
+
+# -- ledger records (tracker/records) --------------------------------------------------------------
+
+#: One valid record of each kind, as the record form hands it to records.create_record; the
+#: fields left out take the model's defaults. Tests change only the fields they look at.
+RECORD_FIELDS = {
+    "document_review": {
+        "document_title": "关于进一步规范社会救助工作的通知",
+        "reviewed_on": date(2026, 3, 10),
+        "conclusion": "lawful",
+    },
+    "certification": {
+        "holder_name": "张三",
+        "certificate_number": "晋执140001",
+        "enforcement_field": "社会救助",
+        "issued_on": date(2024, 5, 1),
+    },
+    "consultation": {
+        "consulted_on": date(2026, 5, 1),
+        "matter": "低保资格认定争议的答复口径",
+        "category": "petition",
+        "advice": "建议依法答复",
+    },
+    "inspection": {
+        "target_organisation": "某养老院",
+        "inspection_kind": "random",
+        "done_on": date(2026, 6, 1),
+    },
+    "decision": {"decision_title": "调整低保标准"},
+    "study_session": {
+        "session_kind": "center_group",
+        "held_on": date(2026, 3, 2),
+        "topic": "学习民法典",
+        "attendee_count": 12,
+    },
+    "metric": {
+        "name": "低保标准",
+        "measure": "元",
+        "value": Decimal("4778"),
+        "as_of": date(2026, 12, 31),
+    },
+}
+
+
+def record_fields(kind: str, **changes) -> dict:
+    """RECORD_FIELDS[kind] with `changes`."""
+    return {**RECORD_FIELDS[kind], **changes}
+
+
+def make_advisor(actor, bureau, **changes) -> LegalAdvisor:
+    """The bureau's legal-advisor contract (法律顾问) for 2026, through records.save_advisor."""
+    fields = {
+        "firm": "某律师事务所",
+        "person": "李律师",
+        "contract_start": date(2026, 1, 1),
+        "contract_end": date(2026, 12, 31),
+        "fee": None,
+    }
+    fields.update(changes)
+    return records.save_advisor(actor, bureau, None, **fields)
+
+
+def make_record(actor, task: Task, kind: str, **changes) -> Record:
+    """A record of `kind` in `task`'s ledger, entered by `actor` through records.create_record
+    (the task must be open and `actor` one of its workers). A consultation without `advisor_id`
+    gets a new legal-advisor contract of the task's bureau."""
+    if kind == "consultation" and "advisor_id" not in changes:
+        changes["advisor_id"] = make_advisor(actor, task.plan.bureau).id
+    return records.create_record(actor, task, kind, record_fields(kind, **changes))
+
+
+def make_decision(
+    actor, task: Task, *, steps_done=(), done_on: date = date(2026, 9, 1), **changes
+) -> Decision:
+    """A major decision (重大行政决策) record; its five statutory steps start open, and those in
+    `steps_done` are recorded as done on `done_on`."""
+    decision = make_record(actor, task, "decision", **changes)
+    for step in steps_done:
+        records.save_decision_step(
+            actor, decision, step, done_on=done_on, note="", not_applicable_reason=""
+        )
+    return decision
 
 
 def count(model, *where) -> int:

@@ -38,7 +38,14 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from tests.factories import make_plan, make_section, make_task, reporting_task, walk
+from tests.factories import (
+    make_duty,
+    make_plan,
+    make_section,
+    make_task,
+    reporting_task,
+    walk,
+)
 from tracker.core import clock
 from tracker.extensions import db
 from tracker.plans import service as plans
@@ -105,14 +112,10 @@ def build_fixture(org) -> Fixture:
         "H": task(
             "H", "12-31", lead_unit=elderly, owner=org.users.chief_elderly, recurrence="half-yearly"
         ),
-        "D1": make_task(
+        "D1": make_duty(
             org,
             plan,
-            title="主持党组中心组学法",
             lead_unit=None,
-            owner=org.users.principal,
-            kind="study",
-            is_principal_duty=True,
             target_count=12,
             target_measure="次",
             start_date=START,

@@ -7,7 +7,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from tests.factories import make_plan, make_task
+from tests.factories import make_duty, make_plan, make_task
 from tracker.core import clock
 from tracker.dashboard.duties import assess, duty_report, elapsed_share, expected_by
 from tracker.extensions import db
@@ -102,26 +102,15 @@ def session_data(day, chair, name=""):
 def duties(org):
     """Three principal duties of 2026 and the principal's sessions, entered in the past."""
     plan = make_plan(org)
-    study = make_task(
-        org,
-        plan,
-        title="主持党组中心组学法",
-        kind="study",
-        lead_unit=org.leaders,
-        owner=org.users.principal,
-        is_principal_duty=True,
-        target_count=12,
-        target_measure="次",
-        start_date=YEAR_START,
-        due_date=YEAR_END,
+    study = make_duty(
+        org, plan, target_count=12, target_measure="次", start_date=YEAR_START, due_date=YEAR_END
     )
-    report = make_task(
+    report = make_duty(
         org,
         plan,
         title="年度述法",
+        kind="general",
         lead_unit=None,
-        owner=org.users.principal,
-        is_principal_duty=True,
         start_date=YEAR_START,
         due_date=date(2026, 3, 31),
     )

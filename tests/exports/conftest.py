@@ -13,7 +13,7 @@ import pytest
 from openpyxl.utils.escape import unescape
 
 from tests.evidence import samples
-from tests.factories import make_plan, make_section, make_task, walk
+from tests.factories import make_duty, make_plan, make_section, make_task, walk
 from tracker.evidence import service as evidence
 from tracker.evidence.models import Evidence
 from tracker.plans import service as plans
@@ -92,16 +92,7 @@ def work(org, db) -> Work:
         due_date=date(2026, 12, 31),
         start_date=date(2026, 1, 1),
     )
-    duty = make_task(
-        org,
-        plan,
-        "主持党组中心组学法",
-        lead_unit=None,
-        owner=org.users.principal,
-        is_principal_duty=True,
-        kind="study",
-        due_date=date(2026, 12, 20),
-    )
+    duty = make_duty(org, plan, lead_unit=None, due_date=date(2026, 12, 20))
     plans.publish_plan(org.users.coordinator, plan)
     walk(org, review_task, "in_progress")
     walk(org, study_task, "in_progress")

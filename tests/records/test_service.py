@@ -6,7 +6,7 @@ from decimal import Decimal
 import pytest
 import sqlalchemy as sa
 
-from tests.factories import last_audit_id, make_plan, make_task
+from tests.factories import last_audit_id, make_duty, make_plan, make_task
 from tracker.audit.models import AuditEvent
 from tracker.core.exceptions import DomainError
 from tracker.extensions import db
@@ -20,17 +20,7 @@ from tracker.tasks.workflow import TransitionDenied
 @pytest.fixture
 def study_task(org):
     plan = make_plan(org)
-    task = make_task(
-        org,
-        plan,
-        title="主持党组中心组学法",
-        kind="study",
-        lead_unit=org.leaders,
-        owner=org.users.principal,
-        is_principal_duty=True,
-        target_count=18,
-        target_measure="次",
-    )
+    task = make_duty(org, plan, target_count=18, target_measure="次")
     plans.publish_plan(org.users.coordinator, plan)
     workflow.transition(org.users.principal, task, "claim")
     return task

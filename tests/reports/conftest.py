@@ -9,7 +9,7 @@ from types import SimpleNamespace
 import pytest
 import sqlalchemy as sa
 
-from tests.factories import make_plan, make_section, make_task
+from tests.factories import make_duty, make_plan, make_section, make_task
 from tracker.core import clock
 from tracker.extensions import db
 from tracker.plans import service as plans
@@ -74,14 +74,10 @@ def build_finished_plan(org) -> SimpleNamespace:
         late = make_task(
             org, plan, title="清理现行有效规范性文件", section=section, due_date=date(2025, 6, 30)
         )
-        duty = make_task(
+        duty = make_duty(
             org,
             plan,
             title="主持党组中心组学习会",
-            kind="study",
-            lead_unit=org.leaders,
-            owner=org.users.principal,
-            is_principal_duty=True,
             due_date=date(2025, 12, 31),
             target_count=4,
             target_measure="次",

@@ -14,6 +14,7 @@ from tests.conftest import Auth, count
 from tests.factories import (
     form_data,
     last_audit_id,
+    make_duty,
     make_plan,
     make_task,
     updates_of,
@@ -94,14 +95,7 @@ def test_units_with_nothing_to_do_with_the_task_cannot_read_it(org, auth, work, 
 
 
 def test_another_bureau_cannot_read_a_principal_duty_without_lead_unit(org, auth, work):
-    duty = make_task(
-        org,
-        work.plan,
-        title="主持党组中心组学法",
-        lead_unit=None,
-        owner=org.users.principal,
-        is_principal_duty=True,
-    )
+    duty = make_duty(org, work.plan, lead_unit=None)
     db.session.commit()
     auth.login("outsider")
     assert auth.client.get(f"/tasks/{duty.id}").status_code == 403

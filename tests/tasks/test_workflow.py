@@ -15,6 +15,7 @@ from tests.factories import (
     add_user,
     audit_actions,
     count,
+    duty_fields,
     last_audit_id,
     make_plan,
     make_task,
@@ -211,9 +212,7 @@ def test_chief_of_a_co_unit_reads_but_does_not_work_the_task(shared):
 def test_principal_leader_works_the_duties_he_owns(shared):
     org = shared
     director, deputy = org.users.principal, org.users.leader
-    task = task_in_status(
-        org, "assigned", lead_unit=org.leaders, owner=director, is_principal_duty=True
-    )
+    task = task_in_status(org, "assigned", **duty_fields(org))
     with pytest.raises(TransitionDenied):
         workflow.transition(deputy, task, "claim")
     workflow.transition(director, task, "claim")
@@ -248,12 +247,7 @@ def test_a_coordinator_of_another_bureau_cannot_cancel_a_principal_duty_without_
 ):
     org = shared
     task = task_in_status(
-        org,
-        "in_progress",
-        lead_unit=None,
-        owner=org.users.principal,
-        is_principal_duty=True,
-        worker=org.users.principal,
+        org, "in_progress", **duty_fields(org, lead_unit=None), worker=org.users.principal
     )
     before = state(task)
     with pytest.raises(TransitionDenied):

@@ -8,10 +8,10 @@ from types import SimpleNamespace
 
 import pytest
 import sqlalchemy as sa
-import time_machine
 
 from tests.factories import form_data, make_plan, make_task, walk
 from tracker.audit.models import AuditEvent
+from tracker.core import clock
 from tracker.core.exceptions import DomainError
 from tracker.extensions import db
 from tracker.plans import service as plans
@@ -30,7 +30,7 @@ CAUSE = {
 
 @pytest.fixture
 def work(org):
-    with time_machine.travel(PUBLISHED, tick=False):
+    with clock.frozen_at(PUBLISHED):
         plan = make_plan(org)
         task = make_task(org, plan, title="开展低保专项治理", due_date=date(2026, 9, 30))
         plans.publish_plan(org.users.coordinator, plan)
@@ -40,7 +40,7 @@ def work(org):
 
 @pytest.fixture
 def late():
-    with time_machine.travel(LATE, tick=False):
+    with clock.frozen_at(LATE):
         yield
 
 
@@ -101,7 +101,7 @@ def test_a_cause_needs_a_listed_cause_a_sentence_and_a_remedy(
 
 def test_a_task_on_time_needs_no_cause(org, work):
     walk(org, work.task, "in_progress")
-    with time_machine.travel(datetime(2026, 5, 11, 2, tzinfo=UTC), tick=False):
+    with clock.frozen_at(datetime(2026, 5, 11, 2, tzinfo=UTC)):
         assert causes.occasion_for(work.task) is None
         with pytest.raises(DomainError, match="neither overdue nor returned"):
             causes.state_cause(org.users.chief, work.task, causes.CauseInput("其他", "a", "b"))
@@ -136,7 +136,7 @@ def test_a_cause_stated_while_overdue_lets_the_late_submission_through(org, work
 
 
 def test_a_returned_task_states_why(org, work):
-    with time_machine.travel(datetime(2026, 5, 11, 2, tzinfo=UTC), tick=False):
+    with clock.frozen_at(datetime(2026, 5, 11, 2, tzinfo=UTC)):
         walk(org, work.task, "submitted")
         workflow.transition(org.users.coordinator, work.task, "return", note="缺少佐证材料")
         assert causes.occasion_for(work.task) == "returned"

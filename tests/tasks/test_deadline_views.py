@@ -10,9 +10,9 @@ from datetime import UTC, datetime
 
 import pytest
 import sqlalchemy as sa
-import time_machine
 
 from tests.factories import form_data, make_plan
+from tracker.core import clock
 from tracker.extensions import db
 from tracker.plans.models import Plan
 from tracker.tasks.models import Task
@@ -23,7 +23,7 @@ NOW = datetime(2026, 5, 11, 2, 0, tzinfo=UTC)
 
 @pytest.fixture(autouse=True)
 def clock_at_now():
-    with time_machine.travel(NOW, tick=False):
+    with clock.frozen_at(NOW):
         yield
 
 

@@ -7,10 +7,10 @@ from datetime import UTC, date, datetime
 
 import pytest
 import sqlalchemy as sa
-import time_machine
 
 from tests.factories import make_plan, make_task
 from tracker.audit.models import AuditEvent
+from tracker.core import clock
 from tracker.core.exceptions import DomainError
 from tracker.extensions import db
 from tracker.tasks import service as tasks
@@ -21,7 +21,7 @@ NOW = datetime(2026, 5, 11, 2, 0, tzinfo=UTC)
 
 @pytest.fixture(autouse=True)
 def clock_at_now():
-    with time_machine.travel(NOW, tick=False):
+    with clock.frozen_at(NOW):
         yield
 
 

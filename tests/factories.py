@@ -22,8 +22,8 @@ from tracker.plans import service as plans
 from tracker.plans.models import Plan, Section
 from tracker.records import service as records
 from tracker.records.models import Decision, LegalAdvisor, Record
+from tracker.tasks import causes, workflow
 from tracker.tasks import service as tasks
-from tracker.tasks import workflow
 from tracker.tasks.models import Task, TaskUpdate
 from tracker.units.service import create_unit
 
@@ -146,17 +146,25 @@ PATH_TO = {
 }
 
 
+#: The cause a unit states when it applies for completion after the deadline.
+LATE_CAUSE = causes.CauseInput(
+    "人员力量不足", "年中人员调整，力量不足。", "调配人员，按周跟踪进度。"
+)
+
+
 def walk(org, task: Task, status: str, *, worker=None) -> Task:
     """Bring an `assigned` task to `status` through the workflow (worker: chief of 社会救助科)."""
     worker = worker or org.users.chief
     for action in PATH_TO[status]:
         actor = worker if action in ("claim", "submit") else org.users.coordinator
+        late = action == "submit" and causes.is_late(task)
         workflow.transition(
             actor,
             task,
             action,
             note="理由" if action == "cancel" else "",
             result_statement="完成审查5份文件。" if action == "submit" else None,
+            cause=LATE_CAUSE if late else None,
         )
     assert task.status == status
     return task

@@ -27,11 +27,10 @@ from tracker.core.spreadsheets import (
     local_naive,
 )
 from tracker.exports import queries
+from tracker.exports.ledger_sheets import write_indicators, write_records
 from tracker.exports.sheets import (
     write_causes,
     write_evidence,
-    write_indicators,
-    write_records,
     write_report_sources,
     write_tasks,
     write_updates,

@@ -5,12 +5,12 @@ from __future__ import annotations
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
-from tracker.core.permissions import can
+from tracker.core.permissions import BUREAU_WIDE_ROLES, can, scope_unit
 from tracker.evidence.models import Evidence, EvidenceLink
 from tracker.extensions import db
 from tracker.records.models import Record
 from tracker.tasks.models import Task
-from tracker.tasks.queries import readable_by
+from tracker.tasks.queries import involves_units_under, readable_by
 
 Target = Task | Record
 
@@ -88,10 +88,23 @@ def may_review(user, evidence: Evidence) -> bool:
     return any(can(user, "evidence.review", t) for t in evidence.targets)
 
 
+def _task_in_view(user):
+    """A condition on Task, checked per link by key: readable_by(user) for bureau-wide roles;
+    for chiefs and staff a superset written as index lookups (refined with can() below), since
+    readable_by's "no unit at all" branch would scan every co-unit row on each task page."""
+    if user.role in BUREAU_WIDE_ROLES:
+        return readable_by(user)
+    return sa.or_(
+        involves_units_under(scope_unit(user).path),
+        Task.owner_id == user.id,
+        Task.lead_unit_id.is_(None),
+    )
+
+
 def reusable_for(user, target: Target, *, limit: int = 100) -> list[Evidence]:
     """Current evidence `user` may read that is not yet attached to `target`, newest first:
     the choices for linking existing evidence instead of uploading it again."""
-    in_view = readable_by(user)
+    in_view = _task_in_view(user)
     already = sa.select(EvidenceLink.evidence_id).where(_linked_to(target))
     # Driven by the links (few), each checking its own task by key: listing every task in
     # view first costs a pass over a city's hundred thousand tasks on every task page.

@@ -92,6 +92,10 @@ def test_chief_reports_progress_and_applies_office_accepts(live_server, browser)
     assert chief.locator(".invalid-feedback, .alert-danger").count() >= 1
     apply = open_form(chief, "button[data-bs-target='#action-submit']", "#action-submit form")
     chief.fill("#result-submit", "3名执法人员通过执法资格考试并领取执法证。")
+    # the task is late: applying needs the cause of the delay and the remedy
+    chief.select_option("#cause-submit", index=1)
+    chief.fill("#cause-explanation-submit", "考试安排在季度末，报名晚于计划。")
+    chief.fill("#cause-remedy-submit", "提前对接考试安排，按月跟踪。")
     submit(chief, apply)
     assert current(task_id).status == "submitted"
 

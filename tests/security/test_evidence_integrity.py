@@ -45,7 +45,7 @@ def test_a_damaged_file_is_refused_recorded_and_repaired_by_the_original(app, or
     assert db.session.scalar(
         sa.select(sa.func.count())
         .select_from(AuditEvent)
-        .where(AuditEvent.action == "evidence.damaged", AuditEvent.object_id == evidence.id)
+        .where(AuditEvent.action == "evidence.damaged", AuditEvent.object_id == str(evidence.id))
     )
     told = db.session.scalars(
         sa.select(Notification.recipient_id).where(Notification.kind == "evidence_damaged")

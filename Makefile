@@ -6,7 +6,7 @@ TRACKER := $(VENV)/bin/tracker
 HOST    ?= 127.0.0.1
 PORT    ?= 5000
 
-.PHONY: run test install install-test translations translations-update lint clean bench
+.PHONY: run test install install-test translations translations-update lint clean bench bundle
 
 $(VENV)/bin/python:
 	python3 -m venv $(VENV)
@@ -46,6 +46,11 @@ test: install-test
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/lint-imports
 	$(VENV)/bin/pytest
+
+# The offline bundle (wheels of Duban and every dependency, Debian package list, install script)
+# for an intranet with no package index; see README.
+bundle: install-test
+	scripts/bundle.sh $(VENV)/bin/python dist
 
 clean:
 	rm -rf $(VENV) .pytest_cache

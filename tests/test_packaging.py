@@ -153,3 +153,72 @@ print(client.get("/").text)
     assert f"templates: {installed / 'templates'}" in output
     assert "登录督办系统" in output and 'lang="zh-CN"' in output
     assert "我的工作" in output and "My work" not in output
+
+
+def test_offline_bundle_installs_with_no_index_and_runs(tmp_path):
+    """`make bundle`'s archive installs into a fresh virtualenv with `pip --no-index` (every
+    dependency is in it) and the installed `tracker` upgrades a database and speaks Chinese.
+    Building it needs the package index (or pip's cache); installing it needs nothing."""
+    source = tmp_path / "source"
+    shutil.copytree(ROOT, source, ignore=NOT_SOURCE)
+    built = subprocess.run(
+        ["bash", str(source / "scripts" / "bundle.sh"), sys.executable, str(tmp_path / "out")],
+        cwd=source,
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
+    assert built.returncode == 0, built.stdout + built.stderr
+    (archive,) = (tmp_path / "out").glob("duban-*-offline-*.tar.gz")
+    shutil.unpack_archive(archive, tmp_path / "unpacked")
+    (bundle,) = (tmp_path / "unpacked").iterdir()
+    assert "fonts-noto-cjk" in (bundle / "debian-packages.txt").read_text()
+    wheels = {path.name.split("-")[0].lower() for path in (bundle / "wheels").glob("*.whl")}
+    assert {"tracker", "flask", "sqlalchemy", "weasyprint", "gunicorn", "psycopg_binary"} <= wheels
+
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith(("TRACKER_", "PIP_")) and key not in {"PYTHONPATH", "VIRTUAL_ENV"}
+    }
+    # an index that does not exist: any download attempt would fail the install
+    env.update(PIP_INDEX_URL="http://127.0.0.1:9/simple", PIP_NO_CACHE_DIR="1")
+    target = tmp_path / "venv"
+    installed = subprocess.run(
+        ["sh", str(bundle / "install.sh"), str(target)],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
+    assert installed.returncode == 0, installed.stdout + installed.stderr
+    work = tmp_path / "run"
+    work.mkdir()
+    env.update(
+        TRACKER_INSTANCE_DIR=str(work / "instance"),
+        TRACKER_DATABASE_URL=f"sqlite:///{work / 'duban.sqlite3'}",
+        TRACKER_LOG_LEVEL="WARNING",
+    )
+    upgraded = subprocess.run(
+        [str(target / "bin" / "tracker"), "db", "upgrade"],
+        cwd=work,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert upgraded.returncode == 0, upgraded.stdout + upgraded.stderr
+    page = subprocess.run(
+        [
+            str(target / "bin" / "python"),
+            "-c",
+            "import wsgi; print(wsgi.app.test_client().get('/login').text)",
+        ],
+        cwd=work,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert page.returncode == 0, page.stderr
+    assert "登录督办系统" in page.stdout

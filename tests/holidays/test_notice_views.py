@@ -3,6 +3,7 @@ at once for deadlines."""
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from pathlib import Path
 
@@ -78,3 +79,24 @@ def test_only_admins(org, auth):
     auth.login("office")
     token = auth.csrf()
     assert auth.client.post(URL, data={"csrf_token": token, "text": NOTICE_2027}).status_code == 403
+
+
+def _second_source_cells(html: str) -> dict[str, str]:
+    rows = re.findall(r'data-day="([\d-]+)">.*?<td class="second-source">(.*?)</td>', html, re.S)
+    return {day: re.sub(r"<[^>]+>", "", cell) for day, cell in rows}
+
+
+def test_a_second_source_is_shown_beside_the_notice(org, auth):
+    """The `holidays` package's China calendar is a second reading: it agrees with the real 2026
+    notice on every day, and it shows where a notice says something it does not know."""
+    auth.login("admin")
+    token = auth.csrf("/admin/holidays/")
+    real = auth.client.post(URL, data={"csrf_token": token, "text": NOTICE_2026})
+    assert "Second source (holidays " in real.text
+    cells = _second_source_cells(real.text)
+    assert len(cells) >= 30 and set(cells.values()) == {"agrees"}
+
+    invented = auth.client.post(URL, data={"csrf_token": token, "text": NOTICE_2027})
+    cells = _second_source_cells(invented.text)
+    # New Year's Day is in every reading; the invented make-up Sunday is in none but the notice
+    assert cells["2027-01-01"] == "agrees" and cells["2027-02-14"] == "differs"

@@ -12,10 +12,13 @@ another, count the working days stepped onto; the starting day itself is never c
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from datetime import date, timedelta
+from importlib.metadata import version
 
 import chinese_calendar
+import holidays
 from flask import g, has_app_context
 from flask_babel import gettext as _
 
@@ -75,6 +78,21 @@ def statutory_is_workday(day: date) -> bool | None:
     if not is_covered_year(day.year):
         return None
     return day in _STATUTORY_WORKDAYS or (day.weekday() < 5 and day not in _STATUTORY_HOLIDAYS)
+
+
+def second_source_is_workday(day: date) -> bool | None:
+    """The `holidays` package's China calendar for `day`: a second, independent reading of the
+    State Council's schedule, shown beside a pasted notice for comparison."""
+    return _second_source(day.year).is_working_day(day)
+
+
+@functools.lru_cache(maxsize=8)
+def _second_source(year: int) -> holidays.HolidayBase:
+    return holidays.China(years=year)
+
+
+def second_source_name() -> str:
+    return f"holidays {version('holidays')}"
 
 
 def default_is_workday(day: date) -> bool:

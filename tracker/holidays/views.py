@@ -158,11 +158,16 @@ def notice():
                 "is_workday": is_workday,
                 "name": name,
                 "built_in": workdays.statutory_is_workday(day),
+                "second": workdays.second_source_is_workday(day),
                 "override": overrides.get(day),
             }
             for day, is_workday, name in parsed.days()
         ]
     status = 200 if parsed is not None and not parsed.problems() else 422
     return render_template(
-        "holidays/notice_preview.html", form=form, notice=parsed, rows=rows
+        "holidays/notice_preview.html",
+        form=form,
+        notice=parsed,
+        rows=rows,
+        second_source=workdays.second_source_name(),
     ), status

@@ -52,7 +52,10 @@ def test_docx_page_is_a4_with_the_standard_margins_and_grid(document):
     assert mm(section.top_margin, section.bottom_margin) == (37, 35)
     assert mm(section.left_margin, section.right_margin) == (28, 26)
     grid = section._sectPr.find(qn("w:docGrid"))
-    assert grid.get(qn("w:type")) == "lines" and grid.get(qn("w:linePitch")) == "578"
+    assert grid.get(qn("w:type")) == "linesAndChars" and grid.get(qn("w:linePitch")) == "578"
+    # the character grid: 28 pitches of 16 pt + charSpace/4096 pt fill the 156 mm type width
+    pitch = 16 + int(grid.get(qn("w:charSpace"))) / 4096
+    assert 28 * pitch <= 442.3 < 29 * pitch
     # 22 lines of 28.9 pt fill the type area's 225 mm; 28 characters of 16 − 0.25 pt its 156 mm
     type_height = section.page_height.pt - section.top_margin.pt - section.bottom_margin.pt
     assert int(type_height // 28.9) == 22

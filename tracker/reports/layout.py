@@ -21,6 +21,9 @@ LINE_PITCH_PT = 28.9
 LINE_PITCH_TWIPS = 578
 CHAR_SPACING_PT = -0.25
 LINES_PER_PAGE, CHARS_PER_LINE = 22, 28
+#: Word's character grid (文档网格, "指定行和字符网格"): a character pitch of the 16 pt body size
+#: plus charSpace/4096 pt, here 156 mm / 28 = 15.79 pt.
+GRID_CHAR_SPACE = -848
 
 
 @dataclass(frozen=True)
@@ -52,6 +55,19 @@ HEI_FACE = Face("黑体", "SimHei", ("黑体", "SimHei", "STHeiti", "Noto Sans C
 SONG_FACE = Face("宋体", "SimSun", ("宋体", "SimSun", "STSong", "Noto Serif CJK SC"))
 #: Latin letters and digits of the body.
 LATIN_FONT = "Times New Roman"
+
+
+#: Letter spacing that fits one more character on a line (2 em indent + 27 × 15 pt < 442 pt): a
+#: heading that would leave a lone character on its last line is set this tight (紧排) instead.
+TIGHT_SPACING_PT = -1.0
+
+
+def orphans_a_character(heading: str, indent_chars: int = 2) -> bool:
+    """Whether the heading, indented two characters, would wrap with one character alone on
+    its last line (a full line of 28, then one character)."""
+    width = text_width(heading) + indent_chars
+    rest = width - CHARS_PER_LINE * int(width // CHARS_PER_LINE)
+    return width > CHARS_PER_LINE and 0 < rest <= 1
 
 
 def text_width(text: str) -> float:

@@ -13,6 +13,7 @@ and WPS substitute where it is not installed.
 from __future__ import annotations
 
 import io
+from datetime import UTC
 
 from docx import Document
 from docx.enum.style import WD_STYLE_TYPE
@@ -22,6 +23,7 @@ from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, RGBColor
 from lxml import etree
 
+from tracker.core import clock
 from tracker.reports import layout
 from tracker.reports.builder import Paragraph, Report, Section
 
@@ -241,8 +243,9 @@ def _setup_page(document) -> None:
         section._sectPr.append(grid)
     for attribute in list(grid.attrib):
         del grid.attrib[attribute]
-    grid.set(qn("w:type"), "lines")
+    grid.set(qn("w:type"), "linesAndChars")
     grid.set(qn("w:linePitch"), str(layout.LINE_PITCH_TWIPS))
+    grid.set(qn("w:charSpace"), str(layout.GRID_CHAR_SPACE))
     # odd pages number at the right, even pages at the left (单页码居右，双页码居左)
     document.settings.odd_and_even_pages_header_footer = True
     _page_number(section.footer, WD_ALIGN_PARAGRAPH.RIGHT)
@@ -323,16 +326,54 @@ def _body_paragraph(document, paragraph: Paragraph, run_in_style: str = STYLE_RU
     return p
 
 
+def _heading(document, text: str, style: str):
+    """A heading paragraph; one that would leave a lone character on its last line is set tight."""
+    p = document.add_paragraph(style=style)
+    run = p.add_run(text)
+    if layout.orphans_a_character(text):
+        _set_char_spacing(run._r, layout.TIGHT_SPACING_PT)
+    return p
+
+
 def _section(document, section: Section) -> None:
     heading_style = STYLE_SECTION if section.depth == 1 else STYLE_SUBSECTION
     run_in = STYLE_RUN_IN_KAI if section.depth == 1 else STYLE_RUN_IN_BOLD
     paragraphs = list(section.paragraphs)
     if not (paragraphs and paragraphs[0].lead):
-        document.add_paragraph(section.heading, style=heading_style)
+        _heading(document, section.heading, heading_style)
     for paragraph in paragraphs:
         _body_paragraph(document, paragraph, run_in)
     for sub in section.subsections:
         _section(document, sub)
+
+
+APP_PROPERTIES = (
+    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+    '<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/extended-properties">'
+    "<Application>Duban</Application><DocSecurity>0</DocSecurity></Properties>"
+)
+THUMBNAIL = "http://schemas.openxmlformats.org/package/2006/relationships/metadata/thumbnail"
+EXTENDED = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/extended-properties"
+
+
+def _set_properties(document, report: Report) -> None:
+    """The document's own metadata, not python-docx's template's: the bureau, the build time,
+    Duban as the application, and no stock thumbnail."""
+    built = clock.now().astimezone(UTC).replace(tzinfo=None, microsecond=0)
+    properties = document.core_properties
+    properties.title = report.title
+    properties.author = properties.last_modified_by = report.bureau
+    properties.subject = report.title
+    properties.comments = ""
+    properties.language = "zh-CN"
+    properties.created = properties.modified = built
+    properties.revision = 1
+    package_rels = document.part.package.rels
+    for key, rel in list(package_rels.items()):
+        if rel.reltype == THUMBNAIL:
+            del package_rels[key]
+        elif rel.reltype == EXTENDED:
+            rel.target_part._blob = APP_PROPERTIES.encode("utf-8")
 
 
 def render_docx(report: Report) -> bytes:
@@ -341,10 +382,7 @@ def render_docx(report: Report) -> bytes:
     _setup_styles(document)
     _setup_page(document)
     _font_fallbacks(document)
-    properties = document.core_properties
-    properties.title = report.title
-    properties.author = report.bureau
-    properties.language = "zh-CN"
+    _set_properties(document, report)
     # the first paragraph of a new document is empty: use it for the title
     body = document.element.body
     for existing in list(body.iterchildren(qn("w:p"))):
@@ -357,7 +395,7 @@ def render_docx(report: Report) -> bytes:
     document.add_paragraph("", style=STYLE_BODY)  # one blank line under the title
     for part in report.all_parts():
         if part.number:
-            document.add_paragraph(part.heading, style=STYLE_PART)
+            _heading(document, part.heading, STYLE_PART)
         for paragraph in part.paragraphs:
             _body_paragraph(document, paragraph)
         for section in part.sections:

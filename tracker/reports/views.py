@@ -40,6 +40,12 @@ from tracker.tasks.models import CauseStatement, Task
 bp = Blueprint("reports", __name__)
 
 
+@bp.app_template_test("orphaning")
+def _orphaning(heading: str) -> bool:
+    """`{% if heading is orphaning %}`: set the heading tight (see layout.orphans_a_character)."""
+    return layout.orphans_a_character(heading)
+
+
 def get_plan_or_404(plan_id: int) -> Plan:
     return db.get_or_404(Plan, plan_id)
 

@@ -132,6 +132,8 @@ class Sheet:
         self.columns = list(columns)
         self.worksheet = writer.book.add_worksheet(name)
         self.row = 0
+        #: Why the sheet is incomplete, when part of its content could not be produced.
+        self.failure: str | None = None
         for index, column in enumerate(self.columns):
             self.worksheet.set_column(index, index, column.width or WIDTHS[column.kind])
         for index, column in enumerate(self.columns):

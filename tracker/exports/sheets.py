@@ -302,5 +302,6 @@ def write_report_sources(writer: WorkbookWriter, plan: Plan) -> Sheet:
         )
     if problem:
         sheet.append(["", "", _("Report not available"), None, "", None, None, problem, "", "", ""])
+        sheet.failure = problem
     sheet.close()
     return sheet

@@ -92,6 +92,7 @@ def plan_workbook(plan_id: int):
             "tasks": summary.tasks,
             "rows": summary.rows,
             "cells_cut": summary.warnings,
+            "failures": summary.failures,
             "size": size,
             "sha256": digest.hexdigest(),
         }

@@ -70,3 +70,19 @@ def test_a_page_number_before_the_text_of_a_page_continues_the_sentence():
 def test_a_quote_closed_by_the_double_prime_ends_before_the_full_stop():
     plan = parse_text("一、深化普法\n1、深化开展“法律进乡村〞活动。健全法律服务志愿者队伍。\n")
     assert plan.sections[0].tasks[0].title == "深化开展“法律进乡村〞活动"
+
+
+def test_continuing_words_mark_a_continuous_task_only_where_a_plan_states_timing():
+    from tracker.plans.importer.deadlines import parse_deadline
+
+    described = (
+        "继续优化政府组织结构，进一步理顺政府各部门职责关系。持续推进政府职能转变，完善经济调节、"
+        "市场监管职能。健全部门、区域协调配合机制。"
+    )
+    assert parse_deadline(described, 2022).continuous is False
+    stated = (
+        "坚持和发展新时代“枫桥经验”，完善调解联动体系，持续推进矛盾纠纷多元化解。"
+        "（责任单位：县司法局）"
+    )
+    assert parse_deadline(stated, 2022).continuous is True
+    assert parse_deadline("局长办公会会前学法常态化。", 2022).continuous is True

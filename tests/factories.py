@@ -272,6 +272,43 @@ RECORD_FIELDS = {
         "value": Decimal("4778"),
         "as_of": date(2026, 12, 31),
     },
+    "enforcement_case": {
+        "party": "某养老服务中心",
+        "matter": "未按规定报送养老机构备案材料",
+        "action_kind": "penalty",
+        "opened_on": date(2026, 3, 2),
+    },
+    "case_file_review": {
+        "reviewed_case": "忻民罚〔2026〕1号 未按规定报送备案材料",
+        "reviewed_on": date(2026, 11, 20),
+        "score": Decimal("86"),
+        "pass_mark": Decimal("60"),
+    },
+    "pufa_duty": {"item": "宣传《社会救助暂行办法》", "listed_on": date(2026, 3, 1)},
+    "pufa_activity": {
+        "held_on": date(2026, 12, 4),
+        "title": "国家宪法日宣传咨询",
+        "activity_form": "street_consultation",
+        "audience_count": 300,
+    },
+    "law_report": {
+        "held_on": date(2026, 1, 20),
+        "forum": "annual_review",
+        "speaker_name": "王局长",
+        "topic": "2025年度履行推进法治建设第一责任人职责情况",
+    },
+    "contract_review": {
+        "contract_title": "养老服务设施建设工程施工合同",
+        "reviewed_on": date(2026, 4, 8),
+        "conclusion": "lawful",
+        "signed_on": date(2026, 4, 15),
+    },
+    "report_delivery": {
+        "delivery_kind": "submitted",
+        "report_year": 2025,
+        "recipient": "市委全面依法治市委员会办公室",
+        "delivered_on": date(2026, 1, 15),
+    },
 }
 
 
@@ -299,6 +336,8 @@ def make_record(actor, task: Task, kind: str, **changes) -> Record:
     gets a new legal-advisor contract of the task's bureau."""
     if kind == "consultation" and "advisor_id" not in changes:
         changes["advisor_id"] = make_advisor(actor, task.plan.bureau).id
+    if kind == "pufa_duty" and "responsible_unit_id" not in changes:
+        changes["responsible_unit_id"] = task.lead_unit_id or task.plan.bureau_id
     return records.create_record(actor, task, kind, record_fields(kind, **changes))
 
 

@@ -29,10 +29,17 @@ from tracker.records.labels import (
     CATEGORY_LABELS,
     CERTIFICATE_STATUS_LABELS,
     CONCLUSION_LABELS,
+    CONTRACT_CONCLUSION_LABELS,
+    DELIVERY_KIND_LABELS,
+    ENFORCEMENT_ACTION_LABELS,
+    EVALUATION_LABELS,
+    FILE_GRADE_LABELS,
     INSPECTION_KIND_LABELS,
     INSTANCE_LABELS,
     JUDGMENT_LABELS,
+    LAW_REPORT_FORUM_LABELS,
     OUTCOME_LABELS,
+    PUFA_FORM_LABELS,
     STEP_LABELS,
     STUDY_KIND_LABELS,
 )
@@ -178,8 +185,106 @@ def record_columns(kind: str, today: date) -> list[tuple[Column, Getter]]:
             ),
             (Column(_("Suggestion answered on"), DATE), lambda r: r.suggestion_replied_on),
         ],
+        **_inspection_ledger_columns(today),
     }
     return specific[kind]
+
+
+def _inspection_ledger_columns(today: date) -> dict[str, list[tuple[Column, Getter]]]:
+    return {
+        "enforcement_case": [
+            (Column(_("Case number"), TEXT, 16), lambda r: r.case_number),
+            (Column(_("Party"), TEXT, 16), lambda r: r.party),
+            (Column(_("Matter"), LONG, 30), lambda r: r.matter),
+            (
+                Column(_("Kind of enforcement"), TEXT, 14),
+                lambda r: label(ENFORCEMENT_ACTION_LABELS, r.action_kind),
+            ),
+            (Column(_("Officers and certificate numbers"), TEXT, 24), lambda r: r.officers),
+            (Column(_("Every officer certified"), FLAG), lambda r: r.is_officers_certified),
+            (Column(_("Opened on"), DATE), lambda r: r.opened_on),
+            (Column(_("Decided on"), DATE), lambda r: r.decided_on),
+            (Column(_("Decision"), LONG, 30), lambda r: r.decision),
+            (Column(_("Published beforehand (事前公示)"), FLAG), lambda r: r.is_pre_publicized),
+            (Column(_("Certificates shown (事中公示)"), FLAG), lambda r: r.is_id_shown),
+            (Column(_("Decision published on (事后公示)"), DATE), lambda r: r.published_on),
+            (Column(_("Whole procedure recorded"), FLAG), lambda r: r.is_fully_recorded),
+            (Column(_("Major enforcement decision"), FLAG), lambda r: r.is_major),
+            (Column(_("Legal review on"), DATE), lambda r: r.legal_review_on),
+            (Column(_("Legal reviewer"), TEXT, 12), lambda r: r.legal_reviewer),
+            (Column(_("Legal review opinion"), LONG, 30), lambda r: r.legal_review_opinion),
+        ],
+        "case_file_review": [
+            (Column(_("File reviewed"), LONG, 36), lambda r: r.reviewed_case),
+            (Column(_("Reviewed on"), DATE), lambda r: r.reviewed_on),
+            (Column(_("Reviewers"), TEXT, 20), lambda r: r.reviewers),
+            (Column(_("Score"), NUMBER), lambda r: r.score),
+            (Column(_("Pass mark"), NUMBER), lambda r: r.pass_mark),
+            (Column(_("Grade"), TEXT, 8), lambda r: label(FILE_GRADE_LABELS, r.grade)),
+            (Column(_("Problems found"), LONG, 30), lambda r: r.problems),
+            (Column(_("Rectified on"), DATE), lambda r: r.rectified_on),
+        ],
+        "pufa_duty": [
+            (Column(_("Item of the list"), LONG, 36), lambda r: r.item),
+            (Column(_("Laws and regulations publicised"), LONG, 30), lambda r: r.laws),
+            (Column(_("Audience"), TEXT, 16), lambda r: r.audience),
+            (Column(_("Measures"), LONG, 30), lambda r: r.measures),
+            (Column(_("Responsible unit"), TEXT, 14), lambda r: r.responsible_unit.name),
+            (Column(_("Listed on"), DATE), lambda r: r.listed_on),
+            (
+                Column(_("Activities held"), INT),
+                lambda r: len(r.activities_by(date(r.task.plan.year, 12, 31))),
+            ),
+        ],
+        "pufa_activity": [
+            (Column(_("Held on"), DATE), lambda r: r.held_on),
+            (Column(_("Activity"), LONG, 36), lambda r: r.title),
+            (Column(_("Form"), TEXT, 16), lambda r: label(PUFA_FORM_LABELS, r.activity_form)),
+            (Column(_("Place"), TEXT, 16), lambda r: r.location),
+            (Column(_("Audience (people reached)"), INT), lambda r: r.audience_count),
+            (
+                Column(_("Item of the responsibility list"), LONG, 30),
+                lambda r: r.duty.item if r.duty else "",
+            ),
+        ],
+        "law_report": [
+            (Column(_("Held on"), DATE), lambda r: r.held_on),
+            (Column(_("Forum"), TEXT, 16), lambda r: label(LAW_REPORT_FORUM_LABELS, r.forum)),
+            (Column(_("Who reported"), TEXT, 16), lambda r: r.speaker_label),
+            (Column(_("Subject of the report"), LONG, 36), lambda r: r.topic),
+            (Column(_("Evaluated by"), TEXT, 16), lambda r: r.evaluated_by),
+            (Column(_("Evaluation"), TEXT, 10), lambda r: label(EVALUATION_LABELS, r.evaluation)),
+            (Column(_("Comments of the evaluators"), LONG, 30), lambda r: r.comments),
+        ],
+        "contract_review": [
+            (Column(_("Contract"), LONG, 36), lambda r: r.contract_title),
+            (Column(_("Other party"), TEXT, 16), lambda r: r.counterparty),
+            (Column(_("Amount (yuan)"), NUMBER), lambda r: r.amount),
+            (Column(_("Drafting unit"), TEXT, 14), lambda r: r.drafting_unit),
+            (Column(_("Received for review on"), DATE), lambda r: r.received_on),
+            (Column(_("Reviewed on"), DATE), lambda r: r.reviewed_on),
+            (Column(_("Reviewer"), TEXT, 12), lambda r: r.reviewer),
+            (
+                Column(_("Conclusion"), TEXT, 14),
+                lambda r: label(CONTRACT_CONCLUSION_LABELS, r.conclusion),
+            ),
+            (Column(_("Opinion"), LONG), lambda r: r.opinion),
+            (Column(_("Signed on"), DATE), lambda r: r.signed_on),
+            (Column(_("Reviewed before signing"), FLAG), lambda r: r.is_reviewed_before_signing),
+        ],
+        "report_delivery": [
+            (
+                Column(_("Submitted or published"), TEXT, 10),
+                lambda r: label(DELIVERY_KIND_LABELS, r.delivery_kind),
+            ),
+            (Column(_("Report on the year"), INT), lambda r: r.report_year),
+            (Column(_("Submitted to / published in"), TEXT, 30), lambda r: r.recipient),
+            (Column(_("Submitted or published on"), DATE), lambda r: r.delivered_on),
+            (Column(_("Receipt"), TEXT, 24), lambda r: r.receipt),
+            (Column(_("Receipt dated"), DATE), lambda r: r.receipt_on),
+            (Column(_("Published at (URL)"), TEXT, 30), lambda r: r.published_url),
+        ],
+    }
 
 
 def record_sheet_names() -> dict[str, str]:
@@ -194,6 +299,13 @@ def record_sheet_names() -> dict[str, str]:
         "metric": _("Metrics"),
         "reconsideration": _("Reconsideration cases"),
         "litigation": _("Lawsuits"),
+        "enforcement_case": _("Enforcement cases"),
+        "case_file_review": _("Enforcement file reviews"),
+        "pufa_duty": _("Legal publicity list"),
+        "pufa_activity": _("Legal publicity activities"),
+        "law_report": _("Rule-of-law reports"),
+        "contract_review": _("Contract reviews"),
+        "report_delivery": _("Report submission"),
     }
 
 

@@ -340,6 +340,14 @@ def record_evidence_counts(record_ids: list[int]) -> dict[int, int]:
     return dict(db.session.execute(query).all())
 
 
+#: Related rows the inspection ledgers' sheets read, loaded with each chunk.
+RELATED = {
+    "pufa_duty": ("activities", "responsible_unit"),
+    "pufa_activity": ("duty",),
+    "law_report": ("speaker",),
+}
+
+
 def records_of_kind(
     plan: Plan, kind: str, *, chunk_size: int = CHUNK_SIZE
 ) -> Iterator[tuple[Record, int]]:
@@ -357,6 +365,8 @@ def records_of_kind(
         options.append(selectinload(model.advisor))
     if kind == "study_session":
         options.append(selectinload(model.chaired_by))
+    for name in RELATED.get(kind, ()):
+        options.append(selectinload(getattr(model, name)))
     query = (
         sa.select(model)
         .where(Record.task_id.in_(_plan_task_ids(plan)))

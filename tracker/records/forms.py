@@ -19,10 +19,16 @@ from tracker.core.forms import choices
 from tracker.records.labels import (
     CATEGORY_LABELS,
     CONCLUSION_LABELS,
+    CONTRACT_CONCLUSION_LABELS,
+    DELIVERY_KIND_LABELS,
+    ENFORCEMENT_ACTION_LABELS,
+    EVALUATION_LABELS,
     INSPECTION_KIND_LABELS,
     INSTANCE_LABELS,
     JUDGMENT_LABELS,
+    LAW_REPORT_FORUM_LABELS,
     OUTCOME_LABELS,
+    PUFA_FORM_LABELS,
     STUDY_KIND_LABELS,
 )
 
@@ -170,6 +176,105 @@ class LitigationForm(RecordForm):
     suggestion_replied_on = _date(_l("Suggestion answered on"))
 
 
+class EnforcementCaseForm(RecordForm):
+    case_number = _text(_l("Case number"), 100)
+    party = _text(_l("Party (当事人)"), 200, required=True)
+    matter = _text(_l("Matter (案由)"), required=True)
+    action_kind = SelectField(
+        _l("Kind of enforcement"), choices=choices(ENFORCEMENT_ACTION_LABELS.items())
+    )
+    officers = _text(_l("Officers and certificate numbers"))
+    is_officers_certified = BooleanField(_l("Every officer held a valid certificate (持证执法)"))
+    opened_on = _date(_l("Opened on"), required=True)
+    decided_on = _date(_l("Decided on"))
+    decision = _text(_l("Decision"))
+    is_pre_publicized = BooleanField(_l("Published beforehand: body, powers, basis (事前公示)"))
+    is_id_shown = BooleanField(_l("Certificates shown during enforcement (事中公示)"))
+    published_on = _date(_l("Decision published on (事后公示)"))
+    is_fully_recorded = BooleanField(_l("Whole procedure recorded (全过程记录)"))
+    is_major = BooleanField(_l("Major enforcement decision (重大执法决定)"))
+    legal_review_on = _date(_l("Legal review on (法制审核)"))
+    legal_reviewer = _text(_l("Legal reviewer"), 100)
+    legal_review_opinion = _area(_l("Legal review opinion"))
+
+
+class CaseFileReviewForm(RecordForm):
+    reviewed_case = _text(_l("File reviewed (case number and matter)"), required=True)
+    reviewed_on = _date(_l("Reviewed on"), required=True)
+    reviewers = _text(_l("Reviewers"))
+    score = DecimalField(
+        _l("Score (out of 100)"),
+        places=1,
+        validators=[DataRequired(), NumberRange(min=0, max=100)],
+    )
+    pass_mark = DecimalField(
+        _l("Pass mark"), places=1, default=60, validators=[DataRequired(), NumberRange(0, 100)]
+    )
+    problems = _area(_l("Problems found"))
+    rectified_on = _date(_l("Rectified on"))
+
+
+class PufaDutyForm(RecordForm):
+    item = _text(_l("Item of the list"), required=True)
+    laws = _text(_l("Laws and regulations publicised"))
+    audience = _text(_l("Audience"), 200)
+    measures = _area(_l("Measures"))
+    responsible_unit_id = SelectField(_l("Responsible unit"), coerce=int)
+    listed_on = _date(_l("Listed on"), required=True)
+
+
+class PufaActivityForm(RecordForm):
+    held_on = _date(_l("Held on"), required=True)
+    title = _text(_l("Activity"), required=True)
+    activity_form = SelectField(_l("Form"), choices=choices(PUFA_FORM_LABELS.items()))
+    location = _text(_l("Place"), 200)
+    audience_count = IntegerField(
+        _l("Audience (people reached)"), validators=[Optional(), NumberRange(min=0, max=10**7)]
+    )
+    duty_id = SelectField(_l("Item of the responsibility list"), coerce=int)
+
+
+class LawReportForm(RecordForm):
+    held_on = _date(_l("Held on"), required=True)
+    forum = SelectField(_l("Forum"), choices=choices(LAW_REPORT_FORUM_LABELS.items()))
+    speaker_id = SelectField(_l("Who reported"), coerce=int)
+    speaker_name = _text(_l("Who reported (if not a user)"), 100)
+    speaker_title = _text(_l("Position"), 100)
+    topic = _text(_l("Subject of the report"), required=True)
+    evaluated_by = _text(_l("Evaluated by"), 200)
+    evaluation = SelectField(_l("Evaluation"), choices=choices(EVALUATION_LABELS.items()))
+    comments = _area(_l("Comments of the evaluators"))
+
+
+class ContractReviewForm(RecordForm):
+    contract_title = _text(_l("Contract"), required=True)
+    counterparty = _text(_l("Other party"), 200)
+    amount = DecimalField(
+        _l("Amount (yuan)"), places=2, validators=[Optional(), NumberRange(min=0)]
+    )
+    drafting_unit = _text(_l("Drafting unit"), 100)
+    received_on = _date(_l("Received for review on"))
+    reviewed_on = _date(_l("Reviewed on"))
+    reviewer = _text(_l("Reviewer"), 100)
+    conclusion = SelectField(_l("Conclusion"), choices=choices(CONTRACT_CONCLUSION_LABELS.items()))
+    opinion = _area(_l("Review opinion"))
+    signed_on = _date(_l("Signed on"))
+
+
+class ReportDeliveryForm(RecordForm):
+    delivery_kind = SelectField(
+        _l("Submitted or published"), choices=choices(DELIVERY_KIND_LABELS.items())
+    )
+    report_year = IntegerField(
+        _l("Report on the year"), validators=[DataRequired(), NumberRange(min=2000, max=2100)]
+    )
+    recipient = _text(_l("Submitted to / published in"), 200, required=True)
+    delivered_on = _date(_l("Submitted or published on"), required=True)
+    receipt = _text(_l("Receipt (number or who signed for it)"))
+    receipt_on = _date(_l("Receipt dated"))
+    published_url = _text(_l("Published at (web address)"), 500)
+
+
 FORMS = {
     "document_review": DocumentReviewForm,
     "certification": CertificationForm,
@@ -180,6 +285,13 @@ FORMS = {
     "metric": MetricForm,
     "reconsideration": ReconsiderationForm,
     "litigation": LitigationForm,
+    "enforcement_case": EnforcementCaseForm,
+    "case_file_review": CaseFileReviewForm,
+    "pufa_duty": PufaDutyForm,
+    "pufa_activity": PufaActivityForm,
+    "law_report": LawReportForm,
+    "contract_review": ContractReviewForm,
+    "report_delivery": ReportDeliveryForm,
 }
 
 

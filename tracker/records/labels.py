@@ -12,6 +12,13 @@ KIND_LABELS = {
     "metric": _l("Metrics"),
     "reconsideration": _l("Administrative reconsideration cases"),
     "litigation": _l("Administrative lawsuits"),
+    "enforcement_case": _l("Enforcement cases"),
+    "case_file_review": _l("Enforcement file reviews"),
+    "pufa_duty": _l("Legal publicity responsibility list"),
+    "pufa_activity": _l("Legal publicity activities"),
+    "law_report": _l("Leaders' reports on the rule of law (述法)"),
+    "contract_review": _l("Legality reviews of contracts"),
+    "report_delivery": _l("Annual report submission and publication"),
 }
 CONCLUSION_LABELS = {
     "lawful": _l("Lawful"),
@@ -78,6 +85,52 @@ CERTIFICATE_STATUS_LABELS = {
     "valid": _l("Valid"),
     "expired": _l("Expired"),
     "revoked": _l("Revoked"),
+}
+ENFORCEMENT_ACTION_LABELS = {
+    "penalty": _l("Administrative penalty (行政处罚)"),
+    "licensing": _l("Administrative licensing (行政许可)"),
+    "coercion": _l("Administrative coercion (行政强制)"),
+    "inspection": _l("Administrative inspection (行政检查)"),
+    "other": _l("Other"),
+}
+FILE_GRADE_LABELS = {
+    "excellent": _l("Excellent"),
+    "passed": _l("Passed"),
+    "failed": _l("Failed"),
+}
+PUFA_FORM_LABELS = {
+    "lecture": _l("Lecture"),
+    "street_consultation": _l("Street consultation stall"),
+    "media": _l("Newspaper, radio or television"),
+    "online": _l("Website, WeChat or other online channel"),
+    "exhibition": _l("Exhibition boards and leaflets"),
+    "training": _l("Training"),
+    "outreach": _l("Law into communities, villages and organisations (法律进…)"),
+    "other": _l("Other"),
+}
+LAW_REPORT_FORUM_LABELS = {
+    "party_group_meeting": _l("Party group meeting"),
+    "annual_review": _l("Annual assessment meeting"),
+    "superior_review": _l("Review meeting of the higher authority"),
+    "staff_meeting": _l("Meeting of all staff"),
+    "written": _l("Written report"),
+}
+EVALUATION_LABELS = {
+    "": _l("Not evaluated yet"),
+    "excellent": _l("Excellent (好)"),
+    "good": _l("Good (较好)"),
+    "fair": _l("Fair (一般)"),
+    "poor": _l("Poor (差)"),
+}
+CONTRACT_CONCLUSION_LABELS = {
+    "": _l("Not reviewed"),
+    "lawful": _l("Lawful"),
+    "lawful_after_revision": _l("Lawful after revision"),
+    "unlawful": _l("Unlawful"),
+}
+DELIVERY_KIND_LABELS = {
+    "submitted": _l("Submitted (报送)"),
+    "published": _l("Published (公开)"),
 }
 #: Which record kind a task of each task kind usually keeps.
 DEFAULT_KIND_FOR_TASK = {

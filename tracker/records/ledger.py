@@ -12,10 +12,17 @@ from tracker.records.labels import (
     CATEGORY_LABELS,
     CERTIFICATE_STATUS_LABELS,
     CONCLUSION_LABELS,
+    CONTRACT_CONCLUSION_LABELS,
+    DELIVERY_KIND_LABELS,
+    ENFORCEMENT_ACTION_LABELS,
+    EVALUATION_LABELS,
+    FILE_GRADE_LABELS,
     INSPECTION_KIND_LABELS,
     INSTANCE_LABELS,
     JUDGMENT_LABELS,
+    LAW_REPORT_FORUM_LABELS,
     OUTCOME_LABELS,
+    PUFA_FORM_LABELS,
     STEP_LABELS,
     STUDY_KIND_LABELS,
 )
@@ -139,5 +146,97 @@ COLUMNS: dict[str, list[Column]] = {
         (_l("Judgment"), lambda r: str(JUDGMENT_LABELS[r.judgment])),
         (_l("Lost (败诉)"), lambda r: _yes(r.is_lost) if r.is_judged else ""),
         (_l("Judicial suggestion answered on"), lambda r: _d(r.suggestion_replied_on)),
+    ],
+    "enforcement_case": [
+        (_l("Case number"), lambda r: r.case_number),
+        (_l("Party"), lambda r: r.party),
+        (_l("Matter"), lambda r: r.matter),
+        (_l("Kind of enforcement"), lambda r: str(ENFORCEMENT_ACTION_LABELS[r.action_kind])),
+        (_l("Opened on"), lambda r: _d(r.opened_on)),
+        (_l("Decided on"), lambda r: _d(r.decided_on)),
+        (_l("Certified officers"), lambda r: _yes(r.is_officers_certified)),
+        (
+            _l("Publicity before / during / after"),
+            lambda r: "／".join(
+                [_yes(r.is_pre_publicized), _yes(r.is_id_shown), _d(r.published_on) or _yes(False)]
+            ),
+        ),
+        (_l("Whole procedure recorded"), lambda r: _yes(r.is_fully_recorded)),
+        (
+            _l("Major decision: legal review on"),
+            lambda r: (_d(r.legal_review_on) or str(_l("missing"))) if r.is_major else "",
+        ),
+    ],
+    "case_file_review": [
+        (_l("File reviewed"), lambda r: r.reviewed_case),
+        (_l("Reviewed on"), lambda r: _d(r.reviewed_on)),
+        (_l("Score"), lambda r: _number(r.score)),
+        (_l("Grade"), lambda r: str(FILE_GRADE_LABELS[r.grade])),
+        (_l("Rectified on"), lambda r: _d(r.rectified_on)),
+    ],
+    "pufa_duty": [
+        (_l("Item of the list"), lambda r: r.item),
+        (_l("Laws and regulations publicised"), lambda r: r.laws),
+        (_l("Audience"), lambda r: r.audience),
+        (_l("Responsible unit"), lambda r: r.responsible_unit.name),
+        (_l("Activities held"), lambda r: str(len(r.activities_by(clock.today())))),
+    ],
+    "pufa_activity": [
+        (_l("Held on"), lambda r: _d(r.held_on)),
+        (_l("Activity"), lambda r: r.title),
+        (_l("Form"), lambda r: str(PUFA_FORM_LABELS[r.activity_form])),
+        (_l("Place"), lambda r: r.location),
+        (_l("Audience"), lambda r: "" if r.audience_count is None else str(r.audience_count)),
+        (_l("Item of the responsibility list"), lambda r: r.duty.item if r.duty else ""),
+    ],
+    "law_report": [
+        (_l("Held on"), lambda r: _d(r.held_on)),
+        (_l("Forum"), lambda r: str(LAW_REPORT_FORUM_LABELS[r.forum])),
+        (_l("Who reported"), lambda r: r.speaker_label),
+        (_l("Subject of the report"), lambda r: r.topic),
+        (_l("Evaluated by"), lambda r: r.evaluated_by),
+        (_l("Evaluation"), lambda r: str(EVALUATION_LABELS[r.evaluation])),
+    ],
+    "contract_review": [
+        (_l("Contract"), lambda r: r.contract_title),
+        (_l("Other party"), lambda r: r.counterparty),
+        (_l("Amount (yuan)"), lambda r: _number(r.amount)),
+        (_l("Reviewed on"), lambda r: _d(r.reviewed_on)),
+        (_l("Conclusion"), lambda r: str(CONTRACT_CONCLUSION_LABELS[r.conclusion])),
+        (_l("Signed on"), lambda r: _d(r.signed_on)),
+    ],
+    "report_delivery": [
+        (_l("Submitted or published"), lambda r: str(DELIVERY_KIND_LABELS[r.delivery_kind])),
+        (_l("Report on the year"), lambda r: str(r.report_year)),
+        (_l("Submitted to / published in"), lambda r: r.recipient),
+        (_l("On"), lambda r: _d(r.delivered_on)),
+        (_l("Receipt"), lambda r: f"{r.receipt} {_d(r.receipt_on)}".strip()),
+        (_l("Web address"), lambda r: r.published_url),
+    ],
+}
+
+#: Further fields the record page shows below the ledger's columns (long texts mostly).
+DETAILS: dict[str, list[Column]] = {
+    "enforcement_case": [
+        (_l("Officers and certificate numbers"), lambda r: r.officers),
+        (_l("Decision"), lambda r: r.decision),
+        (_l("Legal reviewer"), lambda r: r.legal_reviewer),
+        (_l("Legal review opinion"), lambda r: r.legal_review_opinion),
+    ],
+    "case_file_review": [
+        (_l("Reviewers"), lambda r: r.reviewers),
+        (_l("Pass mark"), lambda r: _number(r.pass_mark)),
+        (_l("Problems found"), lambda r: r.problems),
+    ],
+    "pufa_duty": [
+        (_l("Listed on"), lambda r: _d(r.listed_on)),
+        (_l("Measures"), lambda r: r.measures),
+    ],
+    "law_report": [(_l("Comments of the evaluators"), lambda r: r.comments)],
+    "contract_review": [
+        (_l("Drafting unit"), lambda r: r.drafting_unit),
+        (_l("Received for review on"), lambda r: _d(r.received_on)),
+        (_l("Reviewer"), lambda r: r.reviewer),
+        (_l("Review opinion"), lambda r: r.opinion),
     ],
 }

@@ -28,6 +28,13 @@ RECORD_KINDS = (
     "metric",
     "reconsideration",
     "litigation",
+    "enforcement_case",
+    "case_file_review",
+    "pufa_duty",
+    "pufa_activity",
+    "law_report",
+    "contract_review",
+    "report_delivery",
 )
 REVIEW_CONCLUSIONS = ("lawful", "lawful_after_revision", "unlawful")
 CONSULTATION_CATEGORIES = (
@@ -464,3 +471,6 @@ MODELS: dict[str, type[Record]] = {
     "reconsideration": Reconsideration,
     "litigation": Litigation,
 }
+
+# The inspection ledgers subclass Record and add themselves to MODELS once it is defined.
+import tracker.records.compliance_models  # noqa: E402, F401

@@ -44,6 +44,12 @@ def ledger(
         options.append(selectinload(model.advisor))
     if kind == "study_session":
         options.append(selectinload(model.chaired_by))
+    if kind == "pufa_duty":
+        options += [selectinload(model.activities), selectinload(model.responsible_unit)]
+    if kind == "pufa_activity":
+        options.append(selectinload(model.duty))
+    if kind == "law_report":
+        options.append(selectinload(model.speaker))
     query = query.options(*options).order_by(Record.occurred_on, Record.id)
     return list(db.session.scalars(query))
 
@@ -70,3 +76,15 @@ def records_of_task(task: Task) -> list[Record]:
 def evidence_of(record: Record) -> list:
     """The current evidence attached to `record`, newest first (the evidence feature keeps it)."""
     return collect(record_evidence, record)
+
+
+def pufa_duties_of(plan: Plan) -> list:
+    """The live items of the plan's 谁执法谁普法 responsibility list, for the activity form."""
+    model = MODELS["pufa_duty"]
+    query = (
+        sa.select(model)
+        .join(Task, Task.id == Record.task_id)
+        .where(Task.plan_id == plan.id, Record.is_void.is_(False))
+        .order_by(Record.occurred_on, Record.id)
+    )
+    return list(db.session.scalars(query))

@@ -13,6 +13,7 @@ from tracker.audit.service import changes, log_event
 from tracker.core.exceptions import DomainError, stale_edit
 from tracker.core.permissions import can
 from tracker.extensions import db
+from tracker.records import compliance_rules
 from tracker.records.models import (
     CONSULTATION_CATEGORIES,
     CORRECTING_OUTCOMES,
@@ -47,6 +48,7 @@ SUMMARY = {
     "metric": lambda r: (r.as_of, r.name),
     "reconsideration": lambda r: (r.received_on, f"{r.applicant}：{r.contested_act}"),
     "litigation": lambda r: (r.served_on, f"{r.plaintiff}诉{r.cause}"),
+    **compliance_rules.SUMMARY,
 }
 CHOICES = {
     "conclusion": REVIEW_CONCLUSIONS,
@@ -64,9 +66,10 @@ def _check_order(data: dict, earlier: str, later: str, message: str) -> None:
         raise DomainError(message, later)
 
 
-def _validate(kind: str, data: dict) -> None:
+def _validate(kind: str, data: dict, task: Task) -> None:
+    own = compliance_rules.CHOICES.get(kind, {})
     for name, allowed in CHOICES.items():
-        if name in data and data[name] not in allowed:
+        if name in data and name not in own and data[name] not in allowed:
             raise DomainError(_("Choose a value from the list."), name)
     url = data.get("published_url")
     if url:
@@ -109,6 +112,7 @@ def _validate(kind: str, data: dict) -> None:
         _validate_reconsideration(data)
     if kind == "litigation":
         _validate_litigation(data)
+    compliance_rules.validate(kind, data, task)
     if kind == "metric" and bool(data.get("baseline_value") is not None) != bool(
         data.get("baseline_year")
     ):
@@ -174,6 +178,9 @@ def _derive(record: Record) -> None:
     occurred_on, summary = SUMMARY[record.kind](record)
     record.occurred_on = occurred_on
     record.summary = (summary or "")[:300]
+    if record.kind == "pufa_duty":
+        # the list item is filed in the ledger of the unit responsible for it
+        record.unit_id = record.responsible_unit_id
 
 
 def _require_edit(actor, task: Task) -> None:
@@ -195,7 +202,7 @@ def create_record(actor, task: Task, kind: str, data: dict) -> Record:
         raise DomainError(_("Unknown record kind."))
     _require_edit(actor, task)
     data = dict(data)
-    _validate(kind, data)
+    _validate(kind, data, task)
     unit_id = task.lead_unit_id or task.plan.bureau_id
     record = MODELS[kind](
         task=task,
@@ -229,7 +236,7 @@ def update_record(actor, record: Record, data: dict, *, expected_version: int | 
         ),
     )
     data = dict(data)
-    _validate(record.kind, data)
+    _validate(record.kind, data, record.task)
     before = record.to_audit()
     for name, value in data.items():
         setattr(record, name, value)

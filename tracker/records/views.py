@@ -30,7 +30,7 @@ from tracker.records.labels import (
     KIND_LABELS,
     STEP_LABELS,
 )
-from tracker.records.ledger import COLUMNS
+from tracker.records.ledger import COLUMNS, DETAILS
 from tracker.records.models import DECISION_STEPS, RECORD_KINDS, LegalAdvisor, Record
 from tracker.tasks.models import Task
 from tracker.tasks.queries import visible_plans
@@ -50,7 +50,7 @@ def _year() -> int | None:
     return int(value) if value.isdigit() else clock.today().year
 
 
-def _fill_choices(form, bureau) -> None:
+def _fill_choices(form, bureau, task) -> None:
     if hasattr(form, "advisor_id"):
         advisors = db.session.scalars(
             sa.select(LegalAdvisor)
@@ -64,11 +64,26 @@ def _fill_choices(form, bureau) -> None:
             [(NONE, _("(not a user)"))]
             + [(u.id, f"{u.display_name}（{u.title or u.unit.name}）") for u in people]
         )
+    if hasattr(form, "speaker_id"):
+        people = users_in(bureau, order_by=LEADERS_FIRST)
+        form.speaker_id.choices = choices(
+            [(NONE, _("(not a user)"))]
+            + [(u.id, f"{u.display_name}（{u.title or u.unit.name}）") for u in people]
+        )
+    if hasattr(form, "responsible_unit_id"):
+        units = subtree(bureau, active_only=True)
+        form.responsible_unit_id.choices = choices([(u.id, u.name) for u in units])
+        if form.responsible_unit_id.data is None and task.lead_unit_id:
+            form.responsible_unit_id.data = task.lead_unit_id
+    if hasattr(form, "duty_id"):
+        form.duty_id.choices = choices(
+            [(NONE, _("(none)"))] + [(d.id, d.item) for d in queries.pufa_duties_of(task.plan)]
+        )
 
 
 def _model_data(form) -> dict:
     data = form.data_for_model()
-    for name in ("advisor_id", "chaired_by_id"):
+    for name in ("advisor_id", "chaired_by_id", "speaker_id", "duty_id"):
         if name in data and not data[name]:
             data[name] = None
     if "advisor_id" in data and data["advisor_id"] is None:
@@ -164,7 +179,7 @@ def create(kind: str):
     task = db.get_or_404(Task, int(task_id)) if task_id.isdigit() else abort(404)
     require(current_user, "record.edit", task)
     form = FORMS[kind]()
-    _fill_choices(form, task.plan.bureau)
+    _fill_choices(form, task.plan.bureau, task)
     if (
         request.method == "GET"
         and kind == "study_session"
@@ -194,6 +209,7 @@ def show(record_id: int):
         "records/show.html",
         record=record,
         columns=COLUMNS[record.kind],
+        details=DETAILS.get(record.kind, []),
         kind_labels=KIND_LABELS,
         step_labels=STEP_LABELS,
         steps=DECISION_STEPS,
@@ -209,10 +225,10 @@ def edit(record_id: int):
     record = get_record_or_404(record_id)
     require(current_user, "record.edit", record)
     form = FORMS[record.kind](obj=record)
-    _fill_choices(form, record.task.plan.bureau)
+    _fill_choices(form, record.task.plan.bureau, record.task)
     if request.method == "GET":
         form.version.data = record.version
-        for name in ("advisor_id", "chaired_by_id"):
+        for name in ("advisor_id", "chaired_by_id", "speaker_id", "duty_id"):
             if hasattr(form, name):
                 getattr(form, name).data = getattr(record, name) or NONE
     conflict = None

@@ -195,7 +195,7 @@ def _inspection_ledger_columns(today: date) -> dict[str, list[tuple[Column, Gett
         "enforcement_case": [
             (Column(_("Case number"), TEXT, 16), lambda r: r.case_number),
             (Column(_("Party"), TEXT, 16), lambda r: r.party),
-            (Column(_("Matter"), LONG, 30), lambda r: r.matter),
+            (Column(_("Matter (案由)"), LONG, 30), lambda r: r.matter),
             (
                 Column(_("Kind of enforcement"), TEXT, 14),
                 lambda r: label(ENFORCEMENT_ACTION_LABELS, r.action_kind),
@@ -204,7 +204,7 @@ def _inspection_ledger_columns(today: date) -> dict[str, list[tuple[Column, Gett
             (Column(_("Every officer certified"), FLAG), lambda r: r.is_officers_certified),
             (Column(_("Opened on"), DATE), lambda r: r.opened_on),
             (Column(_("Decided on"), DATE), lambda r: r.decided_on),
-            (Column(_("Decision"), LONG, 30), lambda r: r.decision),
+            (Column(_("Enforcement decision"), LONG, 30), lambda r: r.decision),
             (Column(_("Published beforehand (事前公示)"), FLAG), lambda r: r.is_pre_publicized),
             (Column(_("Certificates shown (事中公示)"), FLAG), lambda r: r.is_id_shown),
             (Column(_("Decision published on (事后公示)"), DATE), lambda r: r.published_on),
@@ -221,7 +221,7 @@ def _inspection_ledger_columns(today: date) -> dict[str, list[tuple[Column, Gett
             (Column(_("Score"), NUMBER), lambda r: r.score),
             (Column(_("Pass mark"), NUMBER), lambda r: r.pass_mark),
             (Column(_("Grade"), TEXT, 8), lambda r: label(FILE_GRADE_LABELS, r.grade)),
-            (Column(_("Problems found"), LONG, 30), lambda r: r.problems),
+            (Column(_("Problems found in the file"), LONG, 30), lambda r: r.problems),
             (Column(_("Rectified on"), DATE), lambda r: r.rectified_on),
         ],
         "pufa_duty": [
@@ -240,7 +240,7 @@ def _inspection_ledger_columns(today: date) -> dict[str, list[tuple[Column, Gett
             (Column(_("Held on"), DATE), lambda r: r.held_on),
             (Column(_("Activity"), LONG, 36), lambda r: r.title),
             (Column(_("Form"), TEXT, 16), lambda r: label(PUFA_FORM_LABELS, r.activity_form)),
-            (Column(_("Place"), TEXT, 16), lambda r: r.location),
+            (Column(_("Venue"), TEXT, 16), lambda r: r.location),
             (Column(_("Audience (people reached)"), INT), lambda r: r.audience_count),
             (
                 Column(_("Item of the responsibility list"), LONG, 30),

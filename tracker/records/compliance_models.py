@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tracker.accounts.models import User
-from tracker.records.models import MODELS, Record, _record_id
+from tracker.records.base import Record, record_id
 from tracker.units.models import Unit
 
 #: 执法类别: 行政处罚 / 行政许可 / 行政强制 / 行政检查 / 其他.
@@ -49,7 +49,7 @@ class EnforcementCase(Record):
     __tablename__ = "enforcement_cases"
     __mapper_args__ = {"polymorphic_identity": "enforcement_case"}
 
-    id: Mapped[int] = _record_id()
+    id: Mapped[int] = record_id()
     case_number: Mapped[str] = mapped_column(sa.String(100), nullable=False, default="")
     #: 当事人.
     party: Mapped[str] = mapped_column(sa.String(200), nullable=False)
@@ -96,7 +96,7 @@ class CaseFileReview(Record):
     __tablename__ = "case_file_reviews"
     __mapper_args__ = {"polymorphic_identity": "case_file_review"}
 
-    id: Mapped[int] = _record_id()
+    id: Mapped[int] = record_id()
     #: The file reviewed: its case number and matter.
     reviewed_case: Mapped[str] = mapped_column(sa.String(300), nullable=False)
     reviewed_on: Mapped[date] = mapped_column(sa.Date, nullable=False)
@@ -126,7 +126,7 @@ class PufaDuty(Record):
     __tablename__ = "pufa_duties"
     __mapper_args__ = {"polymorphic_identity": "pufa_duty"}
 
-    id: Mapped[int] = _record_id()
+    id: Mapped[int] = record_id()
     item: Mapped[str] = mapped_column(sa.String(300), nullable=False)
     #: The laws and regulations the item publicises.
     laws: Mapped[str] = mapped_column(sa.String(300), nullable=False, default="")
@@ -153,7 +153,7 @@ class PufaActivity(Record):
     __tablename__ = "pufa_activities"
     __mapper_args__ = {"polymorphic_identity": "pufa_activity"}
 
-    id: Mapped[int] = _record_id()
+    id: Mapped[int] = record_id()
     held_on: Mapped[date] = mapped_column(sa.Date, nullable=False)
     title: Mapped[str] = mapped_column(sa.String(300), nullable=False)
     activity_form: Mapped[str] = mapped_column(sa.String(30), nullable=False, default="other")
@@ -174,7 +174,7 @@ class LawReport(Record):
     __tablename__ = "law_reports"
     __mapper_args__ = {"polymorphic_identity": "law_report"}
 
-    id: Mapped[int] = _record_id()
+    id: Mapped[int] = record_id()
     held_on: Mapped[date] = mapped_column(sa.Date, nullable=False)
     forum: Mapped[str] = mapped_column(sa.String(30), nullable=False)
     speaker_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"), nullable=True)
@@ -201,7 +201,7 @@ class ContractReview(Record):
     __tablename__ = "contract_reviews"
     __mapper_args__ = {"polymorphic_identity": "contract_review"}
 
-    id: Mapped[int] = _record_id()
+    id: Mapped[int] = record_id()
     contract_title: Mapped[str] = mapped_column(sa.String(300), nullable=False)
     counterparty: Mapped[str] = mapped_column(sa.String(200), nullable=False, default="")
     #: Contract amount in yuan.
@@ -230,7 +230,7 @@ class ReportDelivery(Record):
     __tablename__ = "report_deliveries"
     __mapper_args__ = {"polymorphic_identity": "report_delivery"}
 
-    id: Mapped[int] = _record_id()
+    id: Mapped[int] = record_id()
     delivery_kind: Mapped[str] = mapped_column(sa.String(20), nullable=False)
     #: The year the report is about.
     report_year: Mapped[int] = mapped_column(nullable=False)
@@ -257,5 +257,3 @@ COMPLIANCE_MODELS: dict[str, type[Record]] = {
     "contract_review": ContractReview,
     "report_delivery": ReportDelivery,
 }
-
-MODELS.update(COMPLIANCE_MODELS)

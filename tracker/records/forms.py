@@ -187,7 +187,7 @@ class EnforcementCaseForm(RecordForm):
     is_officers_certified = BooleanField(_l("Every officer held a valid certificate (持证执法)"))
     opened_on = _date(_l("Opened on"), required=True)
     decided_on = _date(_l("Decided on"))
-    decision = _text(_l("Decision"))
+    decision = _text(_l("Enforcement decision"))
     is_pre_publicized = BooleanField(_l("Published beforehand: body, powers, basis (事前公示)"))
     is_id_shown = BooleanField(_l("Certificates shown during enforcement (事中公示)"))
     published_on = _date(_l("Decision published on (事后公示)"))
@@ -210,7 +210,7 @@ class CaseFileReviewForm(RecordForm):
     pass_mark = DecimalField(
         _l("Pass mark"), places=1, default=60, validators=[DataRequired(), NumberRange(0, 100)]
     )
-    problems = _area(_l("Problems found"))
+    problems = _area(_l("Problems found in the file"))
     rectified_on = _date(_l("Rectified on"))
 
 
@@ -227,7 +227,7 @@ class PufaActivityForm(RecordForm):
     held_on = _date(_l("Held on"), required=True)
     title = _text(_l("Activity"), required=True)
     activity_form = SelectField(_l("Form"), choices=choices(PUFA_FORM_LABELS.items()))
-    location = _text(_l("Place"), 200)
+    location = _text(_l("Venue"), 200)
     audience_count = IntegerField(
         _l("Audience (people reached)"), validators=[Optional(), NumberRange(min=0, max=10**7)]
     )

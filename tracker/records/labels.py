@@ -94,9 +94,9 @@ ENFORCEMENT_ACTION_LABELS = {
     "other": _l("Other"),
 }
 FILE_GRADE_LABELS = {
-    "excellent": _l("Excellent"),
-    "passed": _l("Passed"),
-    "failed": _l("Failed"),
+    "excellent": _l("Grade: excellent"),
+    "passed": _l("Grade: passed"),
+    "failed": _l("Grade: failed"),
 }
 PUFA_FORM_LABELS = {
     "lecture": _l("Lecture"),

@@ -150,7 +150,7 @@ COLUMNS: dict[str, list[Column]] = {
     "enforcement_case": [
         (_l("Case number"), lambda r: r.case_number),
         (_l("Party"), lambda r: r.party),
-        (_l("Matter"), lambda r: r.matter),
+        (_l("Matter (案由)"), lambda r: r.matter),
         (_l("Kind of enforcement"), lambda r: str(ENFORCEMENT_ACTION_LABELS[r.action_kind])),
         (_l("Opened on"), lambda r: _d(r.opened_on)),
         (_l("Decided on"), lambda r: _d(r.decided_on)),
@@ -185,7 +185,7 @@ COLUMNS: dict[str, list[Column]] = {
         (_l("Held on"), lambda r: _d(r.held_on)),
         (_l("Activity"), lambda r: r.title),
         (_l("Form"), lambda r: str(PUFA_FORM_LABELS[r.activity_form])),
-        (_l("Place"), lambda r: r.location),
+        (_l("Venue"), lambda r: r.location),
         (_l("Audience"), lambda r: "" if r.audience_count is None else str(r.audience_count)),
         (_l("Item of the responsibility list"), lambda r: r.duty.item if r.duty else ""),
     ],
@@ -219,14 +219,14 @@ COLUMNS: dict[str, list[Column]] = {
 DETAILS: dict[str, list[Column]] = {
     "enforcement_case": [
         (_l("Officers and certificate numbers"), lambda r: r.officers),
-        (_l("Decision"), lambda r: r.decision),
+        (_l("Enforcement decision"), lambda r: r.decision),
         (_l("Legal reviewer"), lambda r: r.legal_reviewer),
         (_l("Legal review opinion"), lambda r: r.legal_review_opinion),
     ],
     "case_file_review": [
         (_l("Reviewers"), lambda r: r.reviewers),
         (_l("Pass mark"), lambda r: _number(r.pass_mark)),
-        (_l("Problems found"), lambda r: r.problems),
+        (_l("Problems found in the file"), lambda r: r.problems),
     ],
     "pufa_duty": [
         (_l("Listed on"), lambda r: _d(r.listed_on)),

@@ -15,27 +15,12 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from tracker.accounts.models import User
 from tracker.core.db import UTCDateTime, utcnow
 from tracker.extensions import db
-from tracker.tasks.models import Task
+from tracker.records.base import RECORD_KINDS, Record, record_id
+from tracker.records.compliance_models import COMPLIANCE_MODELS
 from tracker.units.models import Unit
 
-RECORD_KINDS = (
-    "document_review",
-    "certification",
-    "consultation",
-    "inspection",
-    "decision",
-    "study_session",
-    "metric",
-    "reconsideration",
-    "litigation",
-    "enforcement_case",
-    "case_file_review",
-    "pufa_duty",
-    "pufa_activity",
-    "law_report",
-    "contract_review",
-    "report_delivery",
-)
+__all__ = ["RECORD_KINDS", "Record"]  # defined in base.py, imported from here by the features
+
 REVIEW_CONCLUSIONS = ("lawful", "lawful_after_revision", "unlawful")
 CONSULTATION_CATEGORIES = (
     "litigation",
@@ -91,84 +76,13 @@ STUDY_KINDS = (
 )
 
 
-class Record(db.Model):
-    __tablename__ = "records"
-    __table_args__ = (
-        sa.CheckConstraint(f"kind IN {RECORD_KINDS!r}", name="kind"),
-        sa.Index("ix_records_kind_occurred_on", "kind", "occurred_on"),
-    )
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    kind: Mapped[str] = mapped_column(sa.String(30), nullable=False)
-    task_id: Mapped[int] = mapped_column(sa.ForeignKey("tasks.id"), nullable=False, index=True)
-    #: The unit whose ledger holds the record (the task's lead unit when it was entered).
-    unit_id: Mapped[int] = mapped_column(sa.ForeignKey("units.id"), nullable=False, index=True)
-    #: The date the ledger sorts and counts by (reviewed on, issued on, held on, …).
-    occurred_on: Mapped[date | None] = mapped_column(sa.Date, nullable=True)
-    #: One line that names the record in lists and in the annual report's sources.
-    summary: Mapped[str] = mapped_column(sa.String(300), nullable=False, default="")
-    is_void: Mapped[bool] = mapped_column(nullable=False, default=False)
-    void_reason: Mapped[str] = mapped_column(sa.String(300), nullable=False, default="")
-    created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"), nullable=True)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(
-        UTCDateTime, nullable=False, default=utcnow, onupdate=utcnow
-    )
-    updated_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"), nullable=True)
-    version: Mapped[int] = mapped_column(nullable=False, default=1)
-
-    task: Mapped[Task] = relationship()
-    unit: Mapped[Unit] = relationship()
-    created_by: Mapped[User | None] = relationship(foreign_keys=[created_by_id])
-    updated_by: Mapped[User | None] = relationship(foreign_keys=[updated_by_id])
-
-    __mapper_args__ = {"polymorphic_on": kind, "version_id_col": version}
-
-    @property
-    def lead_unit(self) -> Unit:  # permission scope: the record's task
-        return self.task.lead_unit
-
-    @property
-    def co_units(self) -> list[Unit]:
-        return self.task.co_units
-
-    @property
-    def owner_id(self) -> int | None:
-        return self.task.owner_id
-
-    def to_audit(self) -> dict:
-        data = {
-            "kind": self.kind,
-            "task_id": self.task_id,
-            "unit_id": self.unit_id,
-            "summary": self.summary,
-            "is_void": self.is_void,
-        }
-        for column in self.__mapper__.columns:
-            if column.table.name != "records" and column.key != "id":
-                value = getattr(self, column.key)
-                data[column.key] = (
-                    value.isoformat()
-                    if isinstance(value, date)
-                    else (str(value) if isinstance(value, Decimal) else value)
-                )
-        return data
-
-    def __repr__(self) -> str:
-        return f"<{type(self).__name__} {self.id} task={self.task_id} {self.summary[:20]!r}>"
-
-
-def _record_id() -> Mapped[int]:
-    return mapped_column(sa.ForeignKey("records.id", ondelete="CASCADE"), primary_key=True)
-
-
 class DocumentReview(Record):
     """规范性文件合法性审查: one normative document checked for legality."""
 
     __tablename__ = "document_reviews"
     __mapper_args__ = {"polymorphic_identity": "document_review"}
 
-    id: Mapped[int] = _record_id()
+    id: Mapped[int] = record_id()
     document_title: Mapped[str] = mapped_column(sa.String(300), nullable=False)
     drafting_unit: Mapped[str] = mapped_column(sa.String(100), nullable=False, default="")
     #: On whose behalf it was drafted, e.g. 代市委、市政府起草.
@@ -195,7 +109,7 @@ class Certification(Record):
     __tablename__ = "certifications"
     __mapper_args__ = {"polymorphic_identity": "certification"}
 
-    id: Mapped[int] = _record_id()
+    id: Mapped[int] = record_id()
     holder_user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"), nullable=True)
     holder_name: Mapped[str] = mapped_column(sa.String(100), nullable=False)
     certificate_number: Mapped[str] = mapped_column(sa.String(50), nullable=False)
@@ -261,7 +175,7 @@ class Consultation(Record):
     __tablename__ = "consultations"
     __mapper_args__ = {"polymorphic_identity": "consultation"}
 
-    id: Mapped[int] = _record_id()
+    id: Mapped[int] = record_id()
     advisor_id: Mapped[int] = mapped_column(sa.ForeignKey("legal_advisors.id"), nullable=False)
     consulted_on: Mapped[date] = mapped_column(sa.Date, nullable=False)
     matter: Mapped[str] = mapped_column(sa.String(300), nullable=False)
@@ -278,7 +192,7 @@ class Inspection(Record):
     __tablename__ = "inspections"
     __mapper_args__ = {"polymorphic_identity": "inspection"}
 
-    id: Mapped[int] = _record_id()
+    id: Mapped[int] = record_id()
     target_organisation: Mapped[str] = mapped_column(sa.String(200), nullable=False)
     inspection_kind: Mapped[str] = mapped_column(sa.String(20), nullable=False, default="random")
     planned_on: Mapped[date | None] = mapped_column(sa.Date, nullable=True)
@@ -296,7 +210,7 @@ class Decision(Record):
     __tablename__ = "decisions"
     __mapper_args__ = {"polymorphic_identity": "decision"}
 
-    id: Mapped[int] = _record_id()
+    id: Mapped[int] = record_id()
     decision_title: Mapped[str] = mapped_column(sa.String(300), nullable=False)
     decided_on: Mapped[date | None] = mapped_column(sa.Date, nullable=True)
 
@@ -357,7 +271,7 @@ class StudySession(Record):
     __tablename__ = "study_sessions"
     __mapper_args__ = {"polymorphic_identity": "study_session"}
 
-    id: Mapped[int] = _record_id()
+    id: Mapped[int] = record_id()
     session_kind: Mapped[str] = mapped_column(sa.String(30), nullable=False)
     held_on: Mapped[date] = mapped_column(sa.Date, nullable=False)
     topic: Mapped[str] = mapped_column(sa.String(300), nullable=False)
@@ -375,7 +289,7 @@ class Metric(Record):
     __tablename__ = "metrics"
     __mapper_args__ = {"polymorphic_identity": "metric"}
 
-    id: Mapped[int] = _record_id()
+    id: Mapped[int] = record_id()
     name: Mapped[str] = mapped_column(sa.String(200), nullable=False)
     measure: Mapped[str] = mapped_column(sa.String(20), nullable=False, default="")
     value: Mapped[Decimal] = mapped_column(sa.Numeric(18, 4), nullable=False)
@@ -390,7 +304,7 @@ class Reconsideration(Record):
     __tablename__ = "reconsiderations"
     __mapper_args__ = {"polymorphic_identity": "reconsideration"}
 
-    id: Mapped[int] = _record_id()
+    id: Mapped[int] = record_id()
     case_number: Mapped[str] = mapped_column(sa.String(100), nullable=False, default="")
     applicant: Mapped[str] = mapped_column(sa.String(200), nullable=False)
     #: 复议机关, e.g. 忻州市人民政府.
@@ -423,7 +337,7 @@ class Litigation(Record):
     __tablename__ = "litigations"
     __mapper_args__ = {"polymorphic_identity": "litigation"}
 
-    id: Mapped[int] = _record_id()
+    id: Mapped[int] = record_id()
     case_number: Mapped[str] = mapped_column(sa.String(100), nullable=False, default="")
     plaintiff: Mapped[str] = mapped_column(sa.String(200), nullable=False)
     court: Mapped[str] = mapped_column(sa.String(200), nullable=False)
@@ -472,5 +386,4 @@ MODELS: dict[str, type[Record]] = {
     "litigation": Litigation,
 }
 
-# The inspection ledgers subclass Record and add themselves to MODELS once it is defined.
-import tracker.records.compliance_models  # noqa: E402, F401
+MODELS.update(COMPLIANCE_MODELS)

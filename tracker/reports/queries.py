@@ -61,6 +61,14 @@ RECORD_FIELDS = {
     # read so the report's sources list the cases; the builder states no facts of them yet
     "reconsideration": ("received_on", "decided_on", "outcome", "is_corrective", "corrected_on"),
     "litigation": ("served_on", "hearing_on", "head_appeared", "judged_on", "judgment", "is_lost"),
+    # the inspection ledgers, likewise read for the sources only
+    "enforcement_case": ("opened_on", "decided_on", "is_major", "legal_review_on", "published_on"),
+    "case_file_review": ("reviewed_on", "score", "is_passed"),
+    "pufa_duty": ("item", "listed_on"),
+    "pufa_activity": ("held_on", "title", "activity_form", "audience_count"),
+    "law_report": ("held_on", "forum", "topic", "evaluation"),
+    "contract_review": ("contract_title", "reviewed_on", "conclusion", "signed_on"),
+    "report_delivery": ("delivery_kind", "recipient", "delivered_on", "receipt"),
 }
 
 

@@ -173,3 +173,55 @@ def test_loading_again_duplicates_nothing_and_the_audit_chain_holds(demo):
     assert [count(m) for m in models] == before
     verified = demo.invoke(args=["audit", "verify"])
     assert verified.exit_code == 0 and verified.output.startswith("OK ")
+
+
+def test_this_years_inspection_ledgers_show_data_and_indicators(demo):
+    from tracker.records import indicators
+    from tracker.records.models import MODELS, Record
+
+    plan = plan_titled("2026年法治建设工作要点")
+    year_tasks = sa.select(Task.id).where(Task.plan_id == plan.id)
+
+    def live(kind):
+        return list(
+            db.session.scalars(
+                sa.select(MODELS[kind])
+                .where(Record.task_id.in_(year_tasks), Record.is_void.is_(False))
+                .order_by(Record.occurred_on, Record.id)
+            )
+        )
+
+    cases = live("enforcement_case")
+    # by 20 November: four cases opened, the fourth's major decision not yet taken
+    assert [c.case_number for c in cases] == [
+        "忻民罚〔2026〕1号",
+        "忻民罚〔2026〕2号",
+        "忻民罚〔2026〕3号",
+        "忻民检〔2026〕7号",
+        "忻民罚〔2026〕4号",
+    ]
+    assert cases[-1].decided_on is None and cases[-1].legal_review_on is None
+    assert len(live("case_file_review")) == 3 and len(live("pufa_duty")) == 5
+    assert len(live("pufa_activity")) == 5  # 国家宪法日 (4 December) still ahead
+    assert len(live("law_report")) == 2 and len(live("contract_review")) == 4
+    by_key = {i.key: i for i in indicators.INDICATORS}
+    figures = {
+        key: indicators.compute(by_key[key], live(by_key[key].kind), TODAY)
+        for key in (
+            "major_enforcement_review_rate",
+            "full_process_record_rate",
+            "case_file_pass_rate",
+            "pufa_duty_fulfilment_rate",
+            "law_report_good_rate",
+            "contract_review_rate",
+        )
+    }
+    values = {key: (f.numerator, f.denominator) for key, f in figures.items()}
+    assert values == {
+        "major_enforcement_review_rate": (1, 1),
+        "full_process_record_rate": (4, 5),
+        "case_file_pass_rate": (2, 3),
+        "pufa_duty_fulfilment_rate": (4, 5),
+        "law_report_good_rate": (2, 2),
+        "contract_review_rate": (3, 3),
+    }

@@ -136,3 +136,24 @@ def test_every_file_of_the_demo_archive_matches_its_manifest(demo):
         assert row["check"] == "ok"
     folders = {row["path"].split("/", 1)[0] for row in rows}
     assert "（一）加强组织领导，推进法治建设" in folders and len(folders) >= 6
+
+
+def test_the_2020_workbook_has_the_publicity_list_and_the_reports_delivery(demo):
+    book = demo["book"]
+    duties = rows_by_header(book["Legal publicity list"])
+    assert len(duties) == 5 and all(r["Activities held"].value >= 1 for r in duties)
+    activities = rows_by_header(book["Legal publicity activities"])
+    assert "国家宪法日暨全国法制宣传日宣传咨询" in {text(r["Activity"]) for r in activities}
+    # the seed gives no audience figures for 2020, so the demo states none
+    assert all(r["Audience (people reached)"].value is None for r in activities)
+    deliveries = rows_by_header(book["Report submission"])
+    assert {text(r["Submitted to / published in"]) for r in deliveries} == {
+        "市委全面依法治市委员会办公室",
+        "忻州市司法局",
+        "忻州市民政局门户网站",
+    }
+    assert all(r["Submitted or published on"].value.date() == date(2021, 1, 15) for r in deliveries)
+    assert all(text(r["Task"]).endswith(REPORT_TASK_TITLE.format(year=2020)) for r in deliveries)
+    # the seed states no 2020 enforcement cases, file reviews or contract reviews
+    for name in ("Enforcement cases", "Enforcement file reviews", "Contract reviews"):
+        assert not rows_by_header(book[name]), name

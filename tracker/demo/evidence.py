@@ -34,6 +34,13 @@ PROOF_NAMES = {
     "metric": "统计报表",
     "reconsideration": "行政复议答复书",
     "litigation": "行政应诉答辩状",
+    "enforcement_case": "行政执法案卷",
+    "case_file_review": "案卷评查表",
+    "pufa_duty": "普法责任清单",
+    "pufa_activity": "普法活动记录",
+    "law_report": "述法报告及评议意见",
+    "contract_review": "合同合法性审查意见书",
+    "report_delivery": "报送回执及公开截图",
 }
 
 

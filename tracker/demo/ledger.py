@@ -5,10 +5,14 @@ from __future__ import annotations
 from datetime import date, timedelta
 from decimal import Decimal
 
-from tracker.demo import cases
+import sqlalchemy as sa
+
+from tracker.accounts.models import User
+from tracker.demo import cases, inspection
 from tracker.demo import records2020 as data
 from tracker.demo.evidence import attach_record_evidence, attach_step_evidence
 from tracker.demo.plan_current import CASES_TASK_TITLE
+from tracker.extensions import db
 from tracker.records import service as records
 from tracker.records.models import LegalAdvisor
 from tracker.tasks.models import Task
@@ -89,6 +93,12 @@ def prove_2020(task: Task, worker, advisor: LegalAdvisor) -> bool:
             _enter(worker, task, "reconsideration", case)
         for case in cases.LITIGATIONS_2020:
             _enter(worker, task, "litigation", case)
+        return True
+    if key == ("三", "一是"):
+        # 谁执法谁普法: the list and the activities the seed names
+        duties = [_enter(worker, task, "pufa_duty", d) for d in inspection.pufa_duties(2020)]
+        for activity in inspection.pufa_activities_2020([d.id for d in duties]):
+            _enter(worker, task, "pufa_activity", activity)
         return True
     if key == ("二", "一是"):
         title, decided_on, steps = data.DECISION
@@ -188,6 +198,8 @@ def prove_current(task: Task, worker, *, today: date) -> bool:
     """This year's ledger so far: sessions toward the principal's targets, legality reviews for
     the finished quarters, a decision still missing two steps, the first half's inspections."""
     year = today.year
+    if prove_inspection_ledgers(task, worker, today=today):
+        return True
     if task.title == CASES_TASK_TITLE:
         for kind, listed in (
             ("reconsideration", cases.reconsiderations(year)),
@@ -284,3 +296,36 @@ def prove_current(task: Task, worker, *, today: date) -> bool:
                 )
         return True
     return False
+
+
+def prove_report_delivery_2020(task: Task, worker) -> None:
+    """The 2020 report's 报送 and 公开, on the day the seed dates it."""
+    for delivery in inspection.report_deliveries_2020():
+        _enter(worker, task, "report_delivery", delivery)
+
+
+def _user_id(username: str) -> int | None:
+    return db.session.scalar(sa.select(User.id).where(User.username == username))
+
+
+def prove_inspection_ledgers(task: Task, worker, *, today: date) -> bool:
+    """This year's enforcement cases, file reviews, 普法, 述法 and contracts so far."""
+    year = today.year
+    if task.title == inspection.ENFORCEMENT_TASK_TITLE:
+        entries = [("enforcement_case", e) for e in inspection.enforcement_cases(year, today)]
+    elif task.title == inspection.FILE_REVIEW_TASK_TITLE:
+        entries = [("case_file_review", e) for e in inspection.file_reviews(year, today)]
+    elif task.title == inspection.PUFA_TASK_TITLE:
+        duties = [_enter(worker, task, "pufa_duty", d) for d in inspection.pufa_duties(year)]
+        activities = inspection.pufa_activities(year, today, [d.id for d in duties])
+        entries = [("pufa_activity", a) for a in activities]
+    elif task.title == inspection.LAW_REPORT_TASK_TITLE:
+        reports = inspection.law_reports(year, today, _user_id("director"), _user_id("deputy"))
+        entries = [("law_report", r) for r in reports]
+    elif task.title == inspection.CONTRACT_TASK_TITLE:
+        entries = [("contract_review", c) for c in inspection.contract_reviews(year, today)]
+    else:
+        return False
+    for kind, fields in entries:
+        _enter(worker, task, kind, fields)
+    return True

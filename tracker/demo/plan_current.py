@@ -5,6 +5,8 @@ Due dates: ("workdays", n) = n working days from today (negative: past); ("days"
 calendar days from today; ("date", "MM-DD") = that day of the plan year.
 """
 
+from tracker.demo import inspection
+
 TITLE_TEMPLATE = "{year}年法治建设工作要点"
 DOCUMENT_NUMBER_TEMPLATE = "忻民发〔{year}〕5号"
 #: The task whose ledger holds this year's 行政复议 and 行政应诉 cases.
@@ -191,6 +193,52 @@ SECTIONS = [
                 due=("date", "12-31"),
                 status="in_progress",
                 progress=70,
+            ),
+            dict(
+                number="6.",
+                title=inspection.ENFORCEMENT_TASK_TITLE,
+                text="行政执法决定依法公示，执法全过程文字和音像记录，重大执法决定作出前由局办公室进行"
+                "法制审核，执法人员持证上岗、亮证执法。",
+                lead="办公室",
+                co=["养老服务科", "社会组织管理科"],
+                kind="general",
+                due=("date", "12-31"),
+                status="in_progress",
+                progress=75,
+            ),
+            dict(
+                number="7.",
+                title=inspection.PUFA_TASK_TITLE,
+                text="制定“谁执法谁普法”责任清单，明确各科室普法事项、对象和措施，结合民法典宣传月、"
+                "国际社工日、敬老月、国家宪法日开展普法活动。",
+                lead="办公室",
+                co=["社会救助科", "养老服务科", "社会事务科", "社会组织管理科"],
+                kind="general",
+                due=("date", "12-31"),
+                status="in_progress",
+                progress=80,
+            ),
+            dict(
+                number="8.",
+                title=inspection.LAW_REPORT_TASK_TITLE,
+                text="党政主要负责人向市委全面依法治市委员会述法，班子成员在年度考核中述法，接受评议。",
+                lead="办公室",
+                co=["局领导"],
+                kind="general",
+                due=("date", "12-31"),
+                status="in_progress",
+                progress=50,
+            ),
+            dict(
+                number="9.",
+                title=inspection.CONTRACT_TASK_TITLE,
+                text="以本局名义签订的合同签订前一律经局办公室合法性审查，重大合同听取法律顾问意见。",
+                lead="办公室",
+                co=[],
+                kind="general",
+                due=("date", "12-31"),
+                status="in_progress",
+                progress=80,
             ),
         ],
     ),

@@ -11,7 +11,12 @@ from tracker.accounts.models import User
 from tracker.core import clock, workdays
 from tracker.demo import plan2020, plan2021, plan_current
 from tracker.demo.evidence import attach_evidence, verify_evidence
-from tracker.demo.ledger import advisor_2020, prove_2020, prove_current
+from tracker.demo.ledger import (
+    advisor_2020,
+    prove_2020,
+    prove_current,
+    prove_report_delivery_2020,
+)
 from tracker.extensions import db
 from tracker.plans import service as plans
 from tracker.plans.models import Plan
@@ -157,9 +162,15 @@ def load_plan_2020(directory: Directory) -> bool:
                 office,
                 claimed=date(2021, 1, 4),
                 submitted=date(2021, 1, 15),
-                accepted=date(2021, 1, 18),
+                accepted=None,
                 result=plan2020.REPORT_RESULT,
             )
+            with at(date(2021, 1, 15), 17):
+                prove_report_delivery_2020(task, office)
+            with at(date(2021, 1, 18), 10):
+                verify_evidence(task, office)
+            with at(date(2021, 1, 18), 10, 30):
+                workflow.transition(office, task, "accept", note="材料齐全，同意办结。")
             continue
         due = task.due_date
         worker = director if task.is_principal_duty else directory.chief(task.lead_unit.name)

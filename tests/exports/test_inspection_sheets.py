@@ -108,3 +108,53 @@ def test_new_sheets_have_unique_chinese_headers(org, work):
         assert not any(h.isascii() for h in headers), (chinese, headers)
     indicator_names = {text(r["指标名称"]) for r in rows_by_header(book["考核指标"])}
     assert {"重大执法决定法制审核率", "执法人员持证率", "普法责任清单落实率"} <= indicator_names
+
+
+def test_every_sheet_has_unique_chinese_headers(org, work):
+    add_ledgers(org, work)
+    with force_locale("zh_Hans_CN"):
+        book = load_workbook(export(work.plan))
+    for sheet in book.worksheets:
+        headers = [c.value for c in sheet[1] if c.value is not None]
+        assert len(headers) == len(set(headers)), (sheet.title, headers)
+
+
+def test_the_advisor_contract_sheet_lists_term_fee_and_consultations(org, work):
+    from tests.factories import make_advisor
+
+    advisor = make_advisor(org.users.coordinator, org.bureau, fee=Decimal("60000"))
+    make_record(org.users.chief, work.study_task, "consultation", advisor_id=advisor.id)
+    make_advisor(  # a contract of an earlier year is not listed
+        org.users.coordinator,
+        org.bureau,
+        contract_start=date(2024, 1, 1),
+        contract_end=date(2024, 12, 31),
+    )
+    db.session.commit()
+    rows = rows_by_header(load_workbook(export(work.plan))["Legal advisor contracts"])
+    assert [text(r["Law firm"]) for r in rows] == ["某律师事务所"]
+    assert rows[0]["Annual fee (yuan)"].value == 60000
+    assert rows[0]["Contract until"].value.date() == date(2026, 12, 31)
+    assert rows[0]["Consultations in the plan year"].value == 1
+
+
+def test_certificate_status_is_judged_at_the_plans_as_of_date(org, work):
+    from tests.factories import make_task
+    from tracker.plans import service as plans
+
+    old = plans.create_plan(
+        org.users.coordinator, bureau=org.bureau, year=2020, title="2020年法治建设工作要点"
+    )
+    task = make_task(org, old, title="组织执法人员申领执法证")
+    plans.publish_plan(org.users.coordinator, old)
+    make_record(
+        org.users.chief,
+        task,
+        "certification",
+        issued_on=date(2018, 6, 20),
+        expires_on=date(2024, 6, 20),
+    )
+    db.session.commit()
+    rows = rows_by_header(load_workbook(export(old))["Certificates"])
+    # valid on 31 December 2020, the closed year's last day, though expired by the export
+    assert [text(r["Status"]) for r in rows] == ["Valid"]

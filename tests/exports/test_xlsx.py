@@ -67,6 +67,7 @@ def test_every_sheet_is_there_with_its_header_frozen_and_filtered(app, work):
         "Contract reviews",
         "Report submission",
         "Statutory indicators",
+        "Legal advisor contracts",
         "Evidence",
         "Report sources",
         "Warnings",

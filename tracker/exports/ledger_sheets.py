@@ -71,7 +71,8 @@ def _step_columns() -> list[tuple[Column, Getter]]:
 
 
 def record_columns(kind: str, today: date) -> list[tuple[Column, Getter]]:
-    """The kind's own columns, typed (dates as dates, counts as numbers)."""
+    """The kind's own columns, typed (dates as dates, counts as numbers); derived statuses
+    (certificate validity, activities held) are judged at `today`, the workbook's as-of date."""
     specific: dict[str, list[tuple[Column, Getter]]] = {
         "document_review": [
             (Column(_("Document title"), LONG, 40), lambda r: r.document_title),
@@ -102,7 +103,7 @@ def record_columns(kind: str, today: date) -> list[tuple[Column, Getter]]:
             ),
         ],
         "consultation": [
-            (Column(_("Date"), DATE), lambda r: r.consulted_on),
+            (Column(_("Consulted on"), DATE), lambda r: r.consulted_on),
             (Column(_("Legal advisor"), TEXT, 20), lambda r: r.advisor.label if r.advisor else ""),
             (Column(_("Matter"), LONG, 40), lambda r: r.matter),
             (Column(_("Category"), TEXT, 14), lambda r: label(CATEGORY_LABELS, r.category)),
@@ -233,7 +234,7 @@ def _inspection_ledger_columns(today: date) -> dict[str, list[tuple[Column, Gett
             (Column(_("Listed on"), DATE), lambda r: r.listed_on),
             (
                 Column(_("Activities held"), INT),
-                lambda r: len(r.activities_by(date(r.task.plan.year, 12, 31))),
+                lambda r: len(r.activities_by(today)),
             ),
         ],
         "pufa_activity": [

@@ -27,6 +27,7 @@ from tracker.core.spreadsheets import (
     local_naive,
 )
 from tracker.exports import queries
+from tracker.exports.advisor_sheet import write_advisors
 from tracker.exports.ledger_sheets import write_indicators, write_records
 from tracker.exports.sheets import (
     write_causes,
@@ -130,12 +131,15 @@ def write_plan_workbook(
     writer = WorkbookWriter(target, title=plan.title, author=exported_by)
     summary = WorkbookSummary()
     about = writer.sheet(_("About"), [Column(_("Item"), TEXT, 28), Column(_("Value"), AUTO, 80)])
+    # the date every ledger status (certificate validity, indicators) is judged at
+    as_of = as_of_for_year(plan.year, policy.today)
     sheets = [
         write_tasks(writer, plan, policy, chunk_size),
         write_updates(writer, plan, chunk_size),
         write_causes(writer, plan),
-        *[write_records(writer, plan, kind, policy.today, chunk_size) for kind in RECORD_KINDS],
-        write_indicators(writer, plan, as_of_for_year(plan.year, policy.today), chunk_size),
+        *[write_records(writer, plan, kind, as_of, chunk_size) for kind in RECORD_KINDS],
+        write_indicators(writer, plan, as_of, chunk_size),
+        write_advisors(writer, plan),
         write_evidence(writer, plan, chunk_size),
         write_report_sources(writer, plan),
     ]

@@ -21,6 +21,7 @@ from tracker.dashboard.briefing import (
     template_context,
 )
 from tracker.dashboard.duties import duty_report
+from tracker.dashboard.indicators import indicator_rows
 from tracker.dashboard.queries import (
     SORT_KEYS,
     DashboardFilters,
@@ -296,9 +297,11 @@ def yoy():
     require(current_user, "dashboard.view")
     year, compare = default_years(current_user, clock.today(), _year("year"), _year("compare"))
     figures = year_over_year(current_user, year, compare)
+    statutory = indicator_rows(current_user, year, compare, clock.today())
     years = sorted({p.year for p in visible_plans(current_user)} | {year, compare}, reverse=True)
     return render_template(
         "dashboard/yoy.html",
+        statutory=statutory,
         figures=figures,
         years=years,
         chart=_yoy_chart(figures),

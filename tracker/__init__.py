@@ -75,6 +75,9 @@ def register_extensions(app: Flask) -> None:
     from tracker.accounts import sessions
 
     sessions.init_login_manager(login_manager)
+    from tracker.api import auth
+
+    auth.init_login_manager(login_manager)
 
 
 def register_input_guard(app: Flask) -> None:
@@ -88,6 +91,7 @@ def register_subscribers(app: Flask) -> None:
     once per process)."""
     # features load when an app is made (see the module docstring)
     import tracker.accounts.subscribers  # noqa: F401
+    import tracker.api.subscribers  # noqa: F401
     import tracker.audit.subscribers  # noqa: F401
     import tracker.evidence.subscribers  # noqa: F401
     import tracker.holidays.subscribers  # noqa: F401
@@ -99,6 +103,9 @@ def register_subscribers(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     # features load when an app is made (see the module docstring)
     from tracker.accounts.views import bp as accounts_bp
+    from tracker.api import openapi, views, views_ledger  # noqa: F401  (endpoints join api_bp)
+    from tracker.api.http import bp as api_bp
+    from tracker.api.views_tokens import tokens_bp
     from tracker.audit.views import bp as audit_bp
     from tracker.dashboard.views import bp as dashboard_bp
     from tracker.evidence.views import bp as evidence_bp
@@ -130,6 +137,8 @@ def register_blueprints(app: Flask) -> None:
         dashboard_bp,
         reports_bp,
         ops_bp,
+        api_bp,
+        tokens_bp,
     ):
         app.register_blueprint(blueprint)
 
@@ -153,6 +162,7 @@ def register_template_helpers(app: Flask) -> None:
 def register_commands(app: Flask) -> None:
     # features load when an app is made (see the module docstring)
     from tracker.accounts.cli import users_cli
+    from tracker.api.cli import tokens_cli
     from tracker.audit.cli import audit_cli
     from tracker.demo.cli import demo_cli
     from tracker.evidence.cli import evidence_cli
@@ -179,6 +189,7 @@ def register_commands(app: Flask) -> None:
         reminders_cli,
         outbox_cli,
         report_cli,
+        tokens_cli,
     ):
         wrap_commands(group)
         app.cli.add_command(group)

@@ -52,6 +52,7 @@ SETTINGS_DOC: list[tuple[str, str, str]] = [
     ("TRACKER_INSTANCE_DIR", "instance/", "where the SQLite file, dev secret and locks live"),
     ("TRACKER_EVIDENCE_DIR", "instance/evidence/", "where evidence files are stored"),
     ("TRACKER_MAX_UPLOAD_MB", "50", "largest evidence file accepted, in megabytes"),
+    ("TRACKER_API_RATE_LIMIT", "120", "API requests a personal access token may make a minute"),
     ("TRACKER_TIMEZONE", "Asia/Shanghai", "the bureau's time zone for dates and deadlines"),
     (
         "TRACKER_DEFAULT_LOCALE",
@@ -170,6 +171,7 @@ def load_config(overrides: dict | None = None) -> dict:
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
         "EVIDENCE_DIR": os.environ.get("TRACKER_EVIDENCE_DIR") or str(instance_dir / "evidence"),
         "MAX_UPLOAD_MB": _int("TRACKER_MAX_UPLOAD_MB", 50),
+        "API_RATE_LIMIT": _int("TRACKER_API_RATE_LIMIT", 120),
         "TIMEZONE": os.environ.get("TRACKER_TIMEZONE", "Asia/Shanghai"),
         "BABEL_DEFAULT_LOCALE": os.environ.get("TRACKER_DEFAULT_LOCALE", "zh_Hans_CN"),
         "BABEL_DEFAULT_TIMEZONE": os.environ.get("TRACKER_TIMEZONE", "Asia/Shanghai"),

@@ -1,6 +1,7 @@
 """Import every model so SQLAlchemy's registry and Alembic see the whole schema."""
 
 from tracker.accounts.models import User, UserSession
+from tracker.api.models import ApiToken
 from tracker.audit.models import AuditEvent
 from tracker.evidence.models import Evidence, EvidenceLink
 from tracker.exports.models import CalendarFeed
@@ -25,6 +26,7 @@ from tracker.tasks.models import Task, TaskUpdate
 from tracker.units.models import Unit
 
 __all__ = [
+    "ApiToken",
     "AuditEvent",
     "CalendarFeed",
     "Certification",

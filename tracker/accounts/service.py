@@ -19,6 +19,7 @@ from tracker.core import clock
 from tracker.core.exceptions import DomainError
 from tracker.core.permissions import ROLES
 from tracker.core.request_context import client_ip
+from tracker.core.signals import credentials_revoked
 from tracker.extensions import db
 from tracker.units.models import Unit
 
@@ -159,6 +160,7 @@ def set_password(actor, user: User, password: str, *, keep_session_id: int | Non
     user.failed_login_count = 0
     user.locked_until = None
     end_sessions(user, "password_changed", except_id=keep_session_id)
+    credentials_revoked.send(user, actor=actor, reason="password_changed")
     log_event(actor, "user.password_change" if actor is user else "user.password_reset", user)
 
 
@@ -178,6 +180,7 @@ def set_disabled(actor, user: User, disabled: bool) -> None:
     user.is_disabled = disabled
     if disabled:
         end_sessions(user, "disabled")
+        credentials_revoked.send(user, actor=actor, reason="disabled")
     log_event(
         actor,
         "user.disable" if disabled else "user.enable",

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import current_app, has_request_context, session
+from flask import current_app, has_request_context, request, session
 from flask_login import current_user
 
 
@@ -11,10 +11,16 @@ def available_locales() -> dict[str, str]:
 
 
 def select_locale() -> str:
-    """The user's own choice, else the anonymous visitor's choice, else the deployment default."""
+    """API requests: Accept-Language. Pages: the user's own choice, else the anonymous
+    visitor's choice, else the deployment default."""
     if not has_request_context():
         return current_app.config["BABEL_DEFAULT_LOCALE"]
     locales = available_locales()
+    if request.path.startswith("/api/"):
+        # API clients say which language they read in each request (problem+json messages)
+        return request.accept_languages.best_match(
+            list(locales), default=current_app.config["BABEL_DEFAULT_LOCALE"]
+        )
     if current_user and getattr(current_user, "is_authenticated", False):
         if current_user.locale in locales:
             return current_user.locale

@@ -94,9 +94,14 @@ def _operation(spec: Endpoint) -> dict:
                     "schema": {
                         "type": "object",
                         "required": ["file"],
+                        "additionalProperties": False,
                         "properties": {
                             "file": {"type": "string", "format": "binary"},
-                            "title": {"type": "string", "maxLength": 300},
+                            "title": {
+                                "type": "string",
+                                "maxLength": 300,
+                                "pattern": r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f]*$",
+                            },
                         },
                     }
                 }

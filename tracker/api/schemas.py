@@ -4,9 +4,9 @@ and are the source of the OpenAPI document's schemas (tracker/api/openapi.py).""
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from tracker.tasks.lights import LIGHTS
 from tracker.tasks.models import TASK_KINDS, TASK_STATUSES
@@ -14,6 +14,11 @@ from tracker.tasks.models import TASK_KINDS, TASK_STATUSES
 TaskStatus = Literal[TASK_STATUSES]  # type: ignore[valid-type]
 TaskKind = Literal[TASK_KINDS]  # type: ignore[valid-type]
 Light = Literal[LIGHTS]  # type: ignore[valid-type]
+
+
+#: Text without control characters (tab, line feed and carriage return excepted), as the input
+#: guard demands of query strings and forms (tracker/core/input_guard.py): PostgreSQL refuses NUL.
+Text = Annotated[str, StringConstraints(pattern=r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f]*$")]
 
 
 class Strict(BaseModel):
@@ -37,7 +42,7 @@ class TaskQuery(PageQuery):
     light: Light | None = None
     kind: TaskKind | None = None
     unit: int | None = Field(None, ge=1, le=2**31 - 1)
-    q: str = Field("", max_length=100, description="Words in the number, title or text.")
+    q: Text = Field("", max_length=100, description="Words in the number, title or text.")
 
 
 class RecordQuery(PageQuery):
@@ -59,10 +64,10 @@ class TaskIn(Strict):
     """A task as a coordinator creates it (the fields of the task form)."""
 
     plan_id: int = Field(ge=1, le=2**31 - 1)
-    title: str = Field(min_length=1, max_length=300)
+    title: Text = Field(min_length=1, max_length=300)
     section_id: int | None = Field(None, ge=1, le=2**31 - 1)
-    number: str = Field("", max_length=20)
-    text: str = ""
+    number: Text = Field("", max_length=20)
+    text: Text = ""
     kind: TaskKind = "general"
     lead_unit_id: int | None = Field(None, ge=1, le=2**31 - 1)
     co_unit_ids: list[int] = Field(default_factory=list, max_length=50)
@@ -71,9 +76,9 @@ class TaskIn(Strict):
     start_date: date | None = None
     due_date: date | None = None
     is_continuous: bool = False
-    deadline_text: str = Field("", max_length=100)
+    deadline_text: Text = Field("", max_length=100)
     target_count: int | None = Field(None, ge=0, le=1000000)
-    target_measure: str = Field("", max_length=20)
+    target_measure: Text = Field("", max_length=20)
     is_principal_duty: bool = False
     confirm_past_due: bool = False
 
@@ -81,10 +86,10 @@ class TaskIn(Strict):
 class TaskPatch(Strict):
     """The fields to change; the others keep their value."""
 
-    title: str | None = Field(None, min_length=1, max_length=300)
+    title: Text | None = Field(None, min_length=1, max_length=300)
     section_id: int | None = Field(None, ge=1, le=2**31 - 1)
-    number: str | None = Field(None, max_length=20)
-    text: str | None = None
+    number: Text | None = Field(None, max_length=20)
+    text: Text | None = None
     kind: TaskKind | None = None
     lead_unit_id: int | None = Field(None, ge=1, le=2**31 - 1)
     co_unit_ids: list[int] | None = Field(None, max_length=50)
@@ -93,31 +98,31 @@ class TaskPatch(Strict):
     start_date: date | None = None
     due_date: date | None = None
     is_continuous: bool | None = None
-    deadline_text: str | None = Field(None, max_length=100)
+    deadline_text: Text | None = Field(None, max_length=100)
     target_count: int | None = Field(None, ge=0, le=1000000)
     achieved_count: int | None = Field(None, ge=0, le=1000000)
-    target_measure: str | None = Field(None, max_length=20)
-    result_statement: str | None = None
+    target_measure: Text | None = Field(None, max_length=20)
+    result_statement: Text | None = None
     confirm_past_due: bool = False
 
 
 class ProgressIn(Strict):
     """进展反馈."""
 
-    note: str = Field(min_length=1, max_length=5000)
+    note: Text = Field(min_length=1, max_length=5000)
     progress: int = Field(ge=0, le=100)
 
 
 class ActionIn(Strict):
     """签收 (claim), 申请办结 (submit), 办结 (accept), 退回 (return), 撤销 (cancel)."""
 
-    note: str = Field("", max_length=5000, description="The reason; required to return or cancel.")
-    result_statement: str | None = Field(
+    note: Text = Field("", max_length=5000, description="The reason; required to return or cancel.")
+    result_statement: Text | None = Field(
         None, max_length=20000, description="成效: required to submit, unless already set."
     )
-    cause: str = Field("", max_length=200, description="Cause of a delay (late submission).")
-    cause_explanation: str = Field("", max_length=5000)
-    cause_remedy: str = Field("", max_length=5000)
+    cause: Text = Field("", max_length=200, description="Cause of a delay (late submission).")
+    cause_explanation: Text = Field("", max_length=5000)
+    cause_remedy: Text = Field("", max_length=5000)
 
 
 class MarkReadIn(Strict):

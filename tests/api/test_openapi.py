@@ -1,0 +1,73 @@
+"""The OpenAPI document is generated from the code, served with a browsable page, and the API
+keeps to it: schemathesis sends generated requests (a bounded number per operation) and checks
+that no answer is a 5xx and every answer conforms to the document."""
+
+from __future__ import annotations
+
+import pytest
+import schemathesis
+from hypothesis import HealthCheck, given, settings
+from schemathesis.specs.openapi.checks import ignored_auth
+
+from tests.api.conftest import token_for
+from tests.factories import make_plan, make_task
+from tracker.api.http import ENDPOINTS
+from tracker.extensions import db
+from tracker.plans import service as plans
+
+
+def test_document_lists_every_endpoint_and_the_docs_page_uses_vendored_assets(
+    api, auth, client, org
+):
+    caller = api.as_(org.users.viewer, "read")
+    document = caller.get("/openapi.json").json
+    assert document["openapi"] == "3.1.0"
+    operations = {(path, method) for path, item in document["paths"].items() for method in item}
+    assert len(operations) == len(ENDPOINTS)
+    assert ("/api/v1/tasks/{task_id}/claim", "post") in operations
+    claim = document["paths"]["/api/v1/tasks/{task_id}/claim"]["post"]
+    assert {p["name"] for p in claim["parameters"]} == {"task_id", "If-Match"}
+    assert {"412", "428", "429"} <= set(claim["responses"])
+    assert "TaskIn" in document["components"]["schemas"]
+    auth.login("viewer")
+    page = client.get("/api/v1/docs")
+    assert page.status_code == 200
+    assert "/static/vendor/swagger-ui/swagger-ui-bundle.js" in page.text
+    assert "http" not in page.text.split("<body", 1)[1].replace("http-equiv", "")
+    with client.get("/static/vendor/swagger-ui/swagger-ui-bundle.js") as bundle:
+        assert bundle.status_code == 200
+
+
+@pytest.mark.slow
+def test_generated_requests_get_no_5xx_and_conform_to_the_document(app, org, monkeypatch):
+    plan = make_plan(org)
+    make_task(org, plan)
+    plans.publish_plan(org.users.coordinator, plan)
+    db.session.commit()
+    app.config["API_RATE_LIMIT"] = 1_000_000
+    headers = {"Authorization": f"Bearer {token_for(org.users.coordinator, 'write')}"}
+    schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", app, headers=headers)
+    failures = []
+    for result in schema.get_all_operations():
+        operation = result.ok()
+
+        @settings(
+            max_examples=20,
+            deadline=None,
+            database=None,
+            derandomize=True,
+            suppress_health_check=list(HealthCheck),
+        )
+        @given(case=operation.as_strategy())
+        def check(case):
+            response = case.call(headers=headers)
+            # (ignored_auth replays the request with the test's own token: tests/api/test_tokens.py
+            # checks that a missing or wrong token is 401)
+            case.validate_response(response, excluded_checks=[ignored_auth])
+
+        try:
+            check()
+        except Exception as error:  # noqa: BLE001 - collect every operation's failure
+            failures.append(f"{operation.label}: {error}")
+            failures.extend(str(e) for e in getattr(error, "exceptions", []))
+    assert not failures, "\n\n".join(failures)

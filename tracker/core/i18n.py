@@ -18,9 +18,7 @@ def select_locale() -> str:
     locales = available_locales()
     if request.path.startswith("/api/"):
         # API clients say which language they read in each request (problem+json messages)
-        return request.accept_languages.best_match(
-            list(locales), default=current_app.config["BABEL_DEFAULT_LOCALE"]
-        )
+        return _accepted(locales) or current_app.config["BABEL_DEFAULT_LOCALE"]
     if current_user and getattr(current_user, "is_authenticated", False):
         if current_user.locale in locales:
             return current_user.locale
@@ -28,6 +26,21 @@ def select_locale() -> str:
     if chosen in locales:
         return chosen
     return current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def _accepted(locales) -> str | None:
+    """The first of Accept-Language's languages we have: zh, zh-CN, zh-Hans… → zh_Hans_CN."""
+    by_language = {code.split("_")[0].lower(): code for code in locales}
+    for value, _quality in request.accept_languages:
+        tag = value.replace("_", "-").lower()
+        if tag == "*":
+            return None
+        if tag.startswith("zh-") and tag not in ("zh-cn", "zh-hans", "zh-hans-cn", "zh-sg"):
+            continue  # traditional Chinese (zh-TW, zh-HK, zh-Hant): no catalog of its own
+        code = by_language.get(tag.split("-")[0])
+        if code is not None:
+            return code
+    return None
 
 
 def select_timezone() -> str:

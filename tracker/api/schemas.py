@@ -21,6 +21,10 @@ Light = Literal[LIGHTS]  # type: ignore[valid-type]
 Text = Annotated[str, StringConstraints(pattern=r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f]*$")]
 
 
+#: A row id: the database's integer range (larger numbers cannot name anything).
+Id = Annotated[int, Field(ge=1, le=2**31 - 1)]
+
+
 class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", str_max_length=20000)
 
@@ -70,7 +74,7 @@ class TaskIn(Strict):
     text: Text = ""
     kind: TaskKind = "general"
     lead_unit_id: int | None = Field(None, ge=1, le=2**31 - 1)
-    co_unit_ids: list[int] = Field(default_factory=list, max_length=50)
+    co_unit_ids: list[Id] = Field(default_factory=list, max_length=50)
     owner_id: int | None = Field(None, ge=1, le=2**31 - 1)
     supervisor_id: int | None = Field(None, ge=1, le=2**31 - 1)
     start_date: date | None = None
@@ -92,7 +96,7 @@ class TaskPatch(Strict):
     text: Text | None = None
     kind: TaskKind | None = None
     lead_unit_id: int | None = Field(None, ge=1, le=2**31 - 1)
-    co_unit_ids: list[int] | None = Field(None, max_length=50)
+    co_unit_ids: list[Id] | None = Field(None, max_length=50)
     owner_id: int | None = Field(None, ge=1, le=2**31 - 1)
     supervisor_id: int | None = Field(None, ge=1, le=2**31 - 1)
     start_date: date | None = None
@@ -126,7 +130,7 @@ class ActionIn(Strict):
 
 
 class MarkReadIn(Strict):
-    ids: list[int] | None = Field(
+    ids: list[Id] | None = Field(
         None, max_length=500, description="The notifications to mark read; all when omitted."
     )
 

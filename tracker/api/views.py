@@ -99,6 +99,10 @@ def task_response(task: Task, status: int = 200):
     return body, status, headers
 
 
+#: OpenAPI link expression: the ETag of the answer, to send back in If-Match.
+CURRENT = "$response.header.ETag"
+
+
 # -- plans --------------------------------------------------------------------------------------
 
 
@@ -187,6 +191,18 @@ def list_tasks():
     tag="tasks",
     response=schemas.TaskDetail,
     etag=True,
+    links={
+        name: (f"{name}_task", {"task_id": "$response.body#/id", "header.If-Match": CURRENT})
+        for name in ("claim", "submit", "accept", "return", "cancel")
+    }
+    | {
+        "progress": (
+            "report_progress",
+            {"task_id": "$response.body#/id", "header.If-Match": CURRENT},
+        ),
+        "edit": ("edit_task", {"task_id": "$response.body#/id", "header.If-Match": CURRENT}),
+        "evidence": ("list_evidence", {"task_id": "$response.body#/id"}),
+    },
 )
 def get_task(task_id: int):
     task = get_or_404(Task, task_id)

@@ -26,6 +26,7 @@ def test_production_starts_with_a_real_secret(monkeypatch, tmp_path):
     monkeypatch.setenv("TRACKER_ENV", "production")
     monkeypatch.setenv("TRACKER_INSTANCE_DIR", str(tmp_path))
     monkeypatch.setenv("TRACKER_SECRET_KEY", "k" * 20 + "a-random-enough-tail-0123")
+    monkeypatch.setenv("TRACKER_AUDIT_KEY", "an-audit-key-kept-outside-the-database-42")
     monkeypatch.setenv("TRACKER_DATABASE_URL", f"sqlite:///{tmp_path}/p.sqlite3")
     app = create_app()
     assert app.config["DEMO_MODE"] is False

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 import secrets
 from datetime import timedelta
@@ -121,6 +122,18 @@ SETTINGS_DOC: list[tuple[str, str, str]] = [
     ),
     ("TRACKER_BACKUP_KEEP", "14", "how many nightly backups to keep (older ones are deleted)"),
     ("TRACKER_LOG_FORMAT", "text", "`text`, or `json` for one JSON object per log line"),
+    (
+        "TRACKER_AUDIT_KEY",
+        "(derived from the secret key in development)",
+        "HMAC key that seals the audit chain; kept outside the database; required in "
+        "production, at least 32 characters (see SECURITY.md)",
+    ),
+    (
+        "TRACKER_AUDIT_CHECKPOINTS",
+        "instance/audit-checkpoints.jsonl",
+        "append-only file where `tracker audit checkpoint` (daily by the scheduler) records the "
+        "chain's head; keep it off the database host if you can",
+    ),
 ]
 
 
@@ -138,6 +151,22 @@ def _development_secret(instance_dir: Path) -> str:
     path.write_text(key, encoding="ascii")
     path.chmod(0o600)
     return key
+
+
+def _audit_key(env: str, overrides: dict, secret: str) -> str:
+    """The key that seals the audit chain (HMAC-SHA256). It must not live in the database, so
+    whoever owns the database cannot re-seal a rewritten chain. Production requires it; in
+    development and tests it is derived from the secret key (changing that key then makes the
+    existing chain fail `tracker audit verify`)."""
+    key = overrides.get("AUDIT_KEY") or os.environ.get("TRACKER_AUDIT_KEY", "")
+    if env == "production":
+        if len(key.strip()) < 32 or key.strip().lower() in KNOWN_SECRET_KEYS:
+            raise ConfigError(
+                "TRACKER_AUDIT_KEY must be set to a random value of at least 32 characters in "
+                "production, kept outside the database (see SECURITY.md)"
+            )
+        return key
+    return key or hashlib.sha256(f"duban-audit-key:{secret}".encode()).hexdigest()
 
 
 def load_config(overrides: dict | None = None) -> dict:
@@ -159,6 +188,7 @@ def load_config(overrides: dict | None = None) -> dict:
     elif not secret:
         secret = _development_secret(instance_dir)
 
+    audit_key = _audit_key(env, overrides, secret)
     database_url = os.environ.get("TRACKER_DATABASE_URL") or (
         f"sqlite:///{instance_dir / 'duban.sqlite3'}"
     )
@@ -199,6 +229,9 @@ def load_config(overrides: dict | None = None) -> dict:
         "BACKUP_DIR": os.environ.get("TRACKER_BACKUP_DIR", "").strip(),
         "BACKUP_KEEP": _int("TRACKER_BACKUP_KEEP", 14),
         "LOG_FORMAT": os.environ.get("TRACKER_LOG_FORMAT", "text").strip().lower() or "text",
+        "AUDIT_KEY": audit_key,
+        "AUDIT_CHECKPOINTS": os.environ.get("TRACKER_AUDIT_CHECKPOINTS", "").strip()
+        or str(instance_dir / "audit-checkpoints.jsonl"),
     }
 
 

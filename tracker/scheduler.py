@@ -24,6 +24,7 @@ from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 from flask import Flask
 
+from tracker.audit import jobs as audit_jobs
 from tracker.dashboard import jobs as dashboard_jobs
 from tracker.evidence import jobs as evidence_jobs
 from tracker.extensions import db
@@ -101,6 +102,13 @@ def job_registry() -> list[JobSpec]:
             lambda tz: CronTrigger(hour=2, minute=30, timezone=tz),
             misfire_grace_time=6 * 3600,
             description="nightly backup at 02:30 into TRACKER_BACKUP_DIR, with retention",
+        ),
+        JobSpec(
+            "audit.checkpoint",
+            audit_jobs.daily_checkpoint,
+            lambda tz: CronTrigger(hour=23, minute=55, timezone=tz),
+            misfire_grace_time=12 * 3600,
+            description="daily at 23:55: the audit chain's head into TRACKER_AUDIT_CHECKPOINTS",
         ),
     ]
 

@@ -309,3 +309,51 @@ def test_production_refuses_to_start_without_an_audit_key(monkeypatch, tmp_path)
     monkeypatch.delenv("TRACKER_AUDIT_KEY", raising=False)
     with pytest.raises(ConfigError, match="^TRACKER_AUDIT_KEY must be set"):
         create_app()
+
+
+# -- PostgreSQL: the application's role (deploy/postgresql/roles.sql) ----------------------------
+
+ROLES_SQL = Path(__file__).resolve().parents[2] / "deploy" / "postgresql" / "roles.sql"
+
+
+def test_postgres_application_role_may_only_insert_and_read_the_trail(app):
+    if not is_postgres():
+        pytest.skip("roles are PostgreSQL's")
+    add_events(2)
+    text = "\n".join(
+        line
+        for line in ROLES_SQL.read_text(encoding="utf-8").splitlines()
+        if not line.startswith("--")
+    )
+    grants = [statement.strip() for statement in text.split(";") if statement.strip()]
+    with db.engine.begin() as connection:
+        connection.exec_driver_sql(
+            "DO $$ BEGIN CREATE ROLE duban; EXCEPTION WHEN duplicate_object THEN NULL; END $$"
+        )
+        has_alembic = sa.inspect(connection).has_table("alembic_version")
+        for grant in grants:
+            if "alembic_version" in grant and not has_alembic:
+                continue
+            connection.exec_driver_sql(grant)
+    refused = [
+        "TRUNCATE audit_events",
+        "DELETE FROM audit_events",
+        "UPDATE audit_events SET action = 'x'",
+        "SET LOCAL session_replication_role = replica",
+        "ALTER TABLE audit_events DISABLE TRIGGER audit_events_no_truncate",
+    ]
+    for statement in refused:
+        with pytest.raises(sa.exc.DBAPIError, match="permission denied|must be owner"):
+            with db.engine.begin() as connection:
+                connection.exec_driver_sql("SET LOCAL ROLE duban")
+                connection.exec_driver_sql(statement)
+    # what the application does is allowed: read the chain and append to it
+    with db.engine.begin() as connection:
+        connection.exec_driver_sql("SET LOCAL ROLE duban")
+        assert connection.exec_driver_sql("SELECT count(*) FROM audit_events").scalar() == 2
+        connection.exec_driver_sql(
+            "INSERT INTO audit_events (id, occurred_at, action, outcome, prev_hash, hash, "
+            "chain_version) VALUES (3, now(), 'probe', 'success', 'x', 'y', 2)"
+        )
+        connection.exec_driver_sql("UPDATE users SET display_name = display_name")
+    assert count(AuditEvent) == 3

@@ -118,7 +118,11 @@ def test_the_previous_release_demo_upgrades_with_its_data_evidence_and_audit_cha
     assert f"OK {_blobs(empty_database_url)} files" in checked.stdout
 
     # the upgraded instance serves its tasks to the people who had them
-    app = create_app(make_config(tmp_path, SQLALCHEMY_DATABASE_URI=empty_database_url))
+    # the commands' development secret, so the web app seals with the same (derived) audit key
+    secret = (home / "dev-secret-key").read_text(encoding="ascii").strip()
+    app = create_app(
+        make_config(tmp_path, SQLALCHEMY_DATABASE_URI=empty_database_url, SECRET_KEY=secret)
+    )
     client = app.test_client()
     with app.app_context():
         task_id, title = db.session.execute(

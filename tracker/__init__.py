@@ -94,6 +94,7 @@ def register_subscribers(app: Flask) -> None:
     import tracker.records.subscribers  # noqa: F401
     import tracker.reminders.subscribers  # noqa: F401
     import tracker.reports.subscribers  # noqa: F401
+    import tracker.supervision.subscribers  # noqa: F401
 
 
 def register_blueprints(app: Flask) -> None:
@@ -111,6 +112,7 @@ def register_blueprints(app: Flask) -> None:
     from tracker.reminders.views import admin_bp as reminders_admin_bp
     from tracker.reminders.views import bp as reminders_bp
     from tracker.reports.views import bp as reports_bp
+    from tracker.supervision.views import bp as supervision_bp
     from tracker.tasks.views import bp as tasks_bp
     from tracker.units.views import bp as units_bp
 
@@ -129,6 +131,7 @@ def register_blueprints(app: Flask) -> None:
         reminders_admin_bp,
         dashboard_bp,
         reports_bp,
+        supervision_bp,
         ops_bp,
     ):
         app.register_blueprint(blueprint)

@@ -21,6 +21,7 @@ from tracker.records.models import (
 )
 from tracker.reminders.models import Notification, OutboxEmail, ReminderPolicy
 from tracker.reports.models import ReportDraft, ReportRevision
+from tracker.supervision.models import SupervisionNotice, Urge
 from tracker.tasks.models import Task, TaskUpdate
 from tracker.units.models import Unit
 
@@ -40,6 +41,7 @@ __all__ = [
     "Metric",
     "Record",
     "StudySession",
+    "SupervisionNotice",
     "CalendarDay",
     "Notification",
     "OutboxEmail",
@@ -51,6 +53,7 @@ __all__ = [
     "Task",
     "TaskUpdate",
     "Unit",
+    "Urge",
     "User",
     "UserSession",
 ]

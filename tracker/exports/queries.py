@@ -22,7 +22,7 @@ from tracker.extensions import db
 from tracker.plans.models import Plan
 from tracker.plans.service import outline
 from tracker.records.models import MODELS, Decision, Record
-from tracker.tasks.lights import LightPolicy, days_overdue, light_sql
+from tracker.tasks.lights import LightPolicy, days_overdue, light_sql, workdays_late
 from tracker.tasks.models import OPEN_STATUSES, CauseStatement, Task, TaskUpdate, task_co_units
 from tracker.units.models import Unit
 
@@ -176,7 +176,7 @@ def _days_late(row) -> int | None:
     )
     if finished is None:
         return None
-    return max((finished - row.due_date).days, 0)
+    return workdays_late(row.due_date, finished)
 
 
 def task_rows(

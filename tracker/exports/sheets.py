@@ -46,8 +46,8 @@ def _task_columns() -> list[Column]:
         Column(_("Status"), TEXT, 12),
         Column(_("Light"), TEXT, 12),
         Column(_("Completed at"), DATETIME),
-        Column(_("Days overdue"), INT),
-        Column(_("Days late when finished"), INT),
+        Column(_("Working days overdue"), INT),
+        Column(_("Working days late when finished"), INT),
         Column(_("Progress"), PERCENT),
         Column(_("Target"), INT),
         Column(_("Achieved"), INT),
@@ -78,7 +78,10 @@ def write_tasks(writer: WorkbookWriter, plan: Plan, policy: LightPolicy, chunk_s
                 row.is_principal_duty,
                 row.deadline_text,
                 row.due_date,
-                label(STATUS_LABELS, row.status),
+                # 逾期办结 in the status column, as on the task page and in the lists
+                _("%(status)s (finished late)", status=label(STATUS_LABELS, row.status))
+                if row.days_late
+                else label(STATUS_LABELS, row.status),
                 label(LIGHT_LABELS, row.light),
                 row.completed_at,
                 row.days_overdue,

@@ -11,7 +11,7 @@ from flask_login import current_user
 from tracker.accounts.forms import ROLE_LABELS
 from tracker.extensions import db
 from tracker.tasks.labels import KIND_LABELS, STATUS_LABELS
-from tracker.tasks.lights import LIGHT_CSS, LIGHT_LABELS, LightPolicy, days_overdue
+from tracker.tasks.lights import LIGHT_CSS, LIGHT_LABELS, LightPolicy
 from tracker.tasks.queries import (
     TaskFilters,
     light_counts,
@@ -62,7 +62,6 @@ def index():
         light_labels=LIGHT_LABELS,
         light_css=LIGHT_CSS,
         today=policy.today,
-        overdue={row.task.id: days_overdue(row.task, policy.today) for row in rows},
     )
 
 

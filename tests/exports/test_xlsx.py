@@ -82,8 +82,8 @@ def test_every_sheet_is_there_with_its_header_frozen_and_filtered(app, work):
             "Status",
             "Light",
             "Completed at",
-            "Days overdue",
-            "Days late when finished",
+            "Working days overdue",
+            "Working days late when finished",
             "Progress",
             "Target",
             "Achieved",
@@ -153,7 +153,7 @@ def test_tasks_sheet_tells_each_task_as_the_plan_has_it(app, org, work):
     assert text(review["Supervisor"]) == org.users.leader.display_name
     assert text(review["Status"]) == "In progress"
     assert text(review["Light"]) == "Overdue"  # due 30 June, "today" is 15 July
-    assert review["Days overdue"].value == 15
+    assert review["Working days overdue"].value == 11  # working days, 1–15 July
     assert review["Progress"].value == work.review_task.progress / 100
     assert review["Progress"].number_format == "0%"
     assert (review["Target"].value, review["Achieved"].value) == (5, 1)
@@ -175,7 +175,7 @@ def test_tasks_sheet_tells_each_task_as_the_plan_has_it(app, org, work):
     assert text(reporting["Deadline as written"]) == "2027年3月31日前"
     assert reporting["Due date"].value.date() == date(2027, 3, 31)  # last working day of March
     assert text(reporting["Status"]) == "Assigned"
-    assert reporting["Days overdue"].value == 0
+    assert reporting["Working days overdue"].value == 0
     assert (reporting["Evidence"].value, reporting["Verified evidence"].value) == (0, 0)
     # plan order: the top section's task, the nested section's, then the tasks outside any
     # section: the duty, then the reporting task (added last, on publishing)

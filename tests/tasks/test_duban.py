@@ -200,3 +200,51 @@ def test_a_task_finished_late_is_marked(org, auth, task):
     assert "data-finished-late" in plan_page
     dashboard = auth.client.get("/dashboard?year=2026").text
     assert 'data-done-late="1"' in dashboard
+
+
+def test_the_result_statement_is_marked_required_when_applying_for_completion(org, auth, task):
+    walk(org, task, "in_progress")
+    db.session.commit()
+    auth.login("chief-relief")
+    page = auth.client.get(f"/tasks/{task.id}").text
+    form = re.search(r'id="action-submit".*?</form>', page, re.S).group(0)
+    label = re.search(r"Result statement \(成效\)</label>(.{0,80})", form, re.S)
+    assert label and "data-required-marker" in label.group(1)
+
+
+def test_notifications_are_listed_newest_first(org, auth, task):
+    from tracker.reminders.inbox import notify
+
+    chief = org.users.chief
+    with clock.frozen_at(datetime(2026, 5, 15, 2, 0, tzinfo=UTC)):
+        newer = notify(chief, "urge", "较新的通知")
+    with clock.frozen_at(datetime(2026, 5, 11, 2, 0, tzinfo=UTC)):
+        older = notify(chief, "urge", "较早的通知")  # written later, dated earlier
+    db.session.commit()
+    assert older.id > newer.id
+    auth.login("chief-relief")
+    page = auth.client.get("/notifications/").text
+    assert page.index("较新的通知") < page.index("较早的通知")
+
+
+def test_an_urge_is_e_mailed_once_not_again_in_the_digest(org, task):
+    from tracker.reminders.sweep import queue_digests
+    from tracker.supervision import service
+
+    org.users.chief.email = "chief@example.org"
+    service.urge(org.users.coordinator, task)
+    db.session.commit()
+    urge_mails = db.session.scalars(sa.select(OutboxEmail).where(OutboxEmail.kind == "urge")).all()
+    assert [m.to_address for m in urge_mails] == ["chief@example.org"]
+    notice = db.session.scalars(
+        sa.select(Notification).where(
+            Notification.kind == "urge", Notification.recipient_id == org.users.chief.id
+        )
+    ).one()
+    assert notice.email_id == urge_mails[0].id
+    before = db.session.scalar(sa.select(sa.func.count(OutboxEmail.id)))
+    queue_digests(NOW)
+    digests = db.session.scalars(
+        sa.select(OutboxEmail).where(OutboxEmail.recipient_id == org.users.chief.id)
+    ).all()
+    assert len(digests) == 1 and before >= 1

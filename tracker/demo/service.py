@@ -13,6 +13,7 @@ from tracker.audit.service import SystemActor
 from tracker.demo import data
 from tracker.demo.plans import Directory, load_current_plan, load_plan_2020, load_plan_2021
 from tracker.demo.reminders import load_reminders
+from tracker.demo.supervision import load_supervision
 from tracker.extensions import db
 from tracker.reports.demo import load_report_demo
 from tracker.units.models import Unit
@@ -91,6 +92,9 @@ def load_demo() -> LoadReport:
     reminders = load_reminders(bureau)
     if reminders:
         report.add("reminders", reminders)
+    urges = load_supervision(bureau, directory.users["office"])
+    if urges:
+        report.add("urges", urges)
     report_edits = load_report_demo(bureau)
     if report_edits:
         report.add("report edits", report_edits)

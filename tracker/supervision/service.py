@@ -85,8 +85,8 @@ def urge(actor, task, note: str = "") -> Urge:
             if note:
                 lines.append(gettext("Note: %(note)s", note=note))
             body = "\n".join(lines)
-        notify(person, "urge", title, body=body, link=link, task=task)
-        queue_email(
+        notification = notify(person, "urge", title, body=body, link=link, task=task)
+        email = queue_email(
             db.session,
             recipient=person,
             subject=f"[Duban] {title}",
@@ -94,6 +94,10 @@ def urge(actor, task, note: str = "") -> Urge:
             kind="urge",
             dedupe_key=f"urge:{record.id}:u{person.id}",
         )
+        if email is not None and notification is not None:
+            # the urge went out by e-mail at once: the next digest does not carry it again
+            db.session.flush()
+            notification.email_id = email.id
     log_event(
         actor,
         "task.urge",

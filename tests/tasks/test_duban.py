@@ -248,3 +248,22 @@ def test_an_urge_is_e_mailed_once_not_again_in_the_digest(org, task):
         sa.select(OutboxEmail).where(OutboxEmail.recipient_id == org.users.chief.id)
     ).all()
     assert len(digests) == 1 and before >= 1
+
+
+def test_the_plan_list_offers_the_urge_on_overdue_tasks_and_counts_it(org, auth, task):
+    auth.login("office")
+    page = auth.client.get(f"/plans/{task.plan_id}").text
+    assert f'action="/supervision/tasks/{task.id}/urge"' in page
+    assert (
+        auth.post(
+            f"/supervision/tasks/{task.id}/urge", token_from=f"/plans/{task.plan_id}"
+        ).status_code
+        == 302
+    )
+    page = auth.client.get(f"/plans/{task.plan_id}").text
+    assert 'data-urged="1"' in page
+    auth.logout()
+    auth.login("chief-relief")
+    page = auth.client.get(f"/plans/{task.plan_id}").text
+    assert f'action="/supervision/tasks/{task.id}/urge"' not in page
+    assert 'data-urged="1"' in page

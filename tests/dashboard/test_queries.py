@@ -217,7 +217,7 @@ def test_filters_kind_section_unit_and_year(org, fixture_plan):
     relief_only = table_for(org.users.coordinator, unit=org.relief)
     assert [r.unit.name for r in relief_only.rows] == ["社会救助科", "低保核对中心"]
     last_year = table_for(org.users.coordinator, year=2025)
-    # 去年任务 (done) and the 2025 reporting task, due 2026-03-31 and still open: 46 working days late
+    # 去年任务 (done) and the 2025 reporting task, due 2026-03-31, still open: 46 working days late
     totals = last_year.totals
     assert (totals.total, totals.done, totals.overdue, totals.days_overdue_sum) == (2, 1, 1, 46)
     assert by_name(last_year)["办公室"].overdue == 1

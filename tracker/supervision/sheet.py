@@ -10,7 +10,13 @@ from tracker.supervision.models import SupervisionNotice
 from tracker.supervision.service import level_label
 
 
-def _requirement(task) -> str:
+def _requirement(task, issued_on) -> str:
+    if task.due_date is not None and task.due_date < issued_on:
+        return gettext(
+            "The deadline %(date)s has passed: finish without delay and report progress with "
+            "evidence to the legal office within three working days of receiving this notice.",
+            date=task.due_date.isoformat(),
+        )
     if task.due_date is not None:
         return gettext(
             "Finish by %(date)s and report progress with evidence to the legal office within "
@@ -42,7 +48,7 @@ def notice_sheet(notice: SupervisionNotice) -> dict:
             {
                 "task": task,
                 "fields": [
-                    (gettext("Item"), f"{task.number} {task.title}".strip()),
+                    (gettext("Supervised item"), f"{task.number} {task.title}".strip()),
                     (gettext("Requirement"), task.text or task.title),
                     (gettext("Deadline"), _deadline(task)),
                     (gettext("Lead unit"), task.lead_unit.name if task.lead_unit else "—"),
@@ -51,7 +57,7 @@ def notice_sheet(notice: SupervisionNotice) -> dict:
                         "、".join(u.name for u in task.co_units) or "—",
                     ),
                     (gettext("Supervision level"), level_label(notice.level)),
-                    (gettext("What is asked"), _requirement(task)),
+                    (gettext("What is asked"), _requirement(task, issued_on)),
                 ],
             }
         )

@@ -1,7 +1,8 @@
 """Import every model so SQLAlchemy's registry and Alembic see the whole schema."""
 
-from tracker.accounts.models import User, UserSession
+from tracker.accounts.models import LoginAttempt, User, UserSession
 from tracker.audit.models import AuditEvent
+from tracker.core.drafts import FormDraft
 from tracker.evidence.models import Evidence, EvidenceLink
 from tracker.exports.models import CalendarFeed
 from tracker.holidays.models import CalendarDay
@@ -34,9 +35,11 @@ __all__ = [
     "DocumentReview",
     "Evidence",
     "EvidenceLink",
+    "FormDraft",
     "Inspection",
     "JobHeartbeat",
     "LegalAdvisor",
+    "LoginAttempt",
     "Metric",
     "Record",
     "StudySession",

@@ -17,7 +17,7 @@ from tracker.core import errors, input_guard, security, templating
 from tracker.core.cli import serve_command
 from tracker.core.db import configure_engine
 from tracker.core.i18n import select_locale, select_timezone
-from tracker.core.logs import configure_logging
+from tracker.core.logs import configure_logging, mask_access_logs
 from tracker.core.transactions import App, wrap_commands
 from tracker.extensions import babel, csrf, db, login_manager, migrate
 
@@ -43,12 +43,14 @@ def create_app(config: dict | None = None) -> Flask:
     app.config.update(load_config(config))
     if config:
         app.config.update(config)
+    security.configure_https(app)
     # Werkzeug refuses a larger request body with 413 before any view reads it; the margin is
     # for the form's other fields, the evidence service holds the file itself to the limit.
     app.config["MAX_CONTENT_LENGTH"] = int(app.config["MAX_UPLOAD_MB"] * 1024 * 1024) + 64 * 1024
     Path(app.config["INSTANCE_DIR"]).mkdir(parents=True, exist_ok=True)
     app.instance_path = app.config["INSTANCE_DIR"]
     configure_logging(app.config["LOG_LEVEL"], app.config.get("LOG_FORMAT", "text"))
+    mask_access_logs()
     logging.getLogger("alembic").setLevel(logging.WARNING)
 
     register_extensions(app)

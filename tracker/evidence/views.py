@@ -23,7 +23,7 @@ from markupsafe import Markup
 
 from tracker.accounts.sessions import is_safe_next
 from tracker.audit.service import record_denial
-from tracker.core import storage
+from tracker.core import drafts, storage
 from tracker.core.db import begin_write
 from tracker.core.errors import render_error
 from tracker.core.forms import Refusal, as_id, choices, refusal_caught
@@ -153,13 +153,16 @@ def upload():
     return _back(target)
 
 
+def _target_tag(target) -> str:
+    return f"{type(target).__name__}:{target.id}"
+
+
 def _keep_draft(kind: str, target, **values) -> None:
-    """Keep what was typed into a refused form; the panel offers it again, the form open."""
-    session[DRAFT_KEY] = {
-        "kind": kind,
-        "target": f"{type(target).__name__}:{target.id}",
-        **{k: (v or "")[:5000] for k, v in values.items()},
-    }
+    """Keep what was typed into a refused form; the panel offers it again, the form open.
+    The text stays on the server (core.drafts): the cookie holds only the draft's id."""
+    session[DRAFT_KEY] = drafts.keep(
+        current_user.id, f"evidence.{kind}", _target_tag(target), values.items()
+    )
 
 
 @bp.route("/link", methods=["POST"])
@@ -387,11 +390,12 @@ def evidence_panel(target: Task | Record) -> Markup:
     hidden = {field: target.id, "next": next_url}
     reusable = queries.reusable_for(current_user, target) if may_add else []
     link_existing_form = _unique_ids(LinkExistingForm(formdata=None, **hidden), uid + "-existing")
-    draft = session.get(DRAFT_KEY)
-    if draft and draft.get("target") == f"{type(target).__name__}:{target.id}":
+    draft = None
+    kept = drafts.find(session.get(DRAFT_KEY), current_user.id)
+    if kept is not None and kept.page == _target_tag(target):
+        # shown once; the row itself expires with the other drafts (no write while drawing)
         session.pop(DRAFT_KEY)
-    else:
-        draft = None
+        draft = {"kind": kept.kind.removeprefix("evidence."), **drafts.values(kept)}
     link_existing_form.evidence_id.choices = choices(
         [(e.id, f"{e.title} · {e.original_name or e.url or _('note')}") for e in reusable]
     )

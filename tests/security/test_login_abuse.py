@@ -146,3 +146,20 @@ def test_a_success_clears_that_address_failures(org, auth, client, count):
         for _ in range(count):
             auth.login("deputy", "not-the-password")
         assert auth.login("deputy", PASSWORD).status_code == 302
+
+
+@pytest.fixture
+def behind_proxy(app_config):
+    app_config["TRUSTED_PROXIES"] = 1
+    return app_config
+
+
+def test_behind_a_trusted_proxy_the_forwarded_address_counts(behind_proxy, org, auth, client):
+    with FrozenClock(T0):
+        client.environ_base["HTTP_X_FORWARDED_FOR"] = ADDRESS_A
+        for _ in range(5):
+            auth.login("deputy", "not-the-password")
+        assert auth.login("deputy", PASSWORD).status_code == 422
+        client.environ_base["HTTP_X_FORWARDED_FOR"] = ADDRESS_B
+        assert auth.login("deputy", PASSWORD).status_code == 302
+    assert {e.ip for e in events("auth.login_failed")} == {ADDRESS_A}

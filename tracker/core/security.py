@@ -32,7 +32,7 @@ def configure_https(app: Flask) -> None:
     browser then only accepts it Secure, for the whole host, from this host) and send HSTS."""
     proxies = app.config.get("TRUSTED_PROXIES", 0)
     if proxies:
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)
     app.config["HTTPS_ONLY"] = str(app.config.get("BASE_URL", "")).lower().startswith("https://")
     if app.config["HTTPS_ONLY"]:
         name = app.config["SESSION_COOKIE_NAME"]

@@ -6,6 +6,12 @@
     if (el.matches && el.matches("select[data-autosubmit]") && el.form) {
       el.form.submit();
     }
+    // 全选: a header checkbox ticks every checkbox of its name in the same form
+    if (el.matches && el.matches("input[data-select-all]") && el.form) {
+      var boxes = el.form.querySelectorAll(
+        'input[type="checkbox"][name="' + el.getAttribute("data-select-all") + '"]');
+      for (var i = 0; i < boxes.length; i++) { boxes[i].checked = el.checked; }
+    }
   });
   document.addEventListener("click", function (event) {
     var el = event.target.closest ? event.target.closest("[data-confirm]") : null;

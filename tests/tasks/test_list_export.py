@@ -160,3 +160,18 @@ def test_the_list_pages_link_to_their_exports(auth, org, work, fmt):
     assert f'href="/tasks.{fmt}?status=in_progress"' in auth.client.get("/?status=in_progress").text
     plan_page = auth.client.get(f"/plans/{work.plan.id}?unit={org.relief.id}").text
     assert f'href="/plans/{work.plan.id}/tasks.{fmt}?unit={org.relief.id}"' in plan_page
+
+
+def test_a_chinese_user_gets_chinese_headers_and_labels(auth, org, work):
+    org.users.coordinator.locale = "zh_Hans_CN"
+    db.session.commit()
+    auth.login("office")
+    html = auth.client.get("/").text
+    headers = page_headers(html, "task-table")
+    assert headers == ["状态灯", "任务", "牵头单位", "责任人", "完成时限", "状态", "进度"]
+    rows = read_xlsx(auth.client.get("/tasks.xlsx"))
+    assert rows[0] == headers
+    by_title = {row[1]: row for row in rows[1:]}
+    assert by_title["4 @长期坚持的工作"][4] == "长期坚持"
+    assert by_title["3 -1 项清理"][5] == "办理中"
+    assert read_csv(auth.client.get("/tasks.csv"))[0] == headers

@@ -219,3 +219,12 @@ def test_only_the_legal_office_reviews_in_batch(auth, org, pending):
     auth.client.post("/evidence/batch/review", data=review_form(auth, pending[:2]))
     assert statuses(pending[:2]) == ["pending", "pending"]
     assert audit_actions(since) == ["access.denied", "access.denied"]
+
+
+def test_a_reason_too_long_is_said_and_nothing_is_reviewed(auth, org, pending):
+    auth.login("office")
+    data = review_form(auth, pending[:2], "rejected", "理" * 5001)
+    response = auth.client.post("/evidence/batch/review", data=data)
+    assert response.status_code == 302
+    assert statuses(pending[:2]) == ["pending", "pending"]
+    assert "5000" in html.unescape(auth.client.get("/review").text)

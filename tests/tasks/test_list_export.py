@@ -175,3 +175,9 @@ def test_a_chinese_user_gets_chinese_headers_and_labels(auth, org, work):
     assert by_title["4 @长期坚持的工作"][4] == "长期坚持"
     assert by_title["3 -1 项清理"][5] == "办理中"
     assert read_csv(auth.client.get("/tasks.csv"))[0] == headers
+
+
+def test_the_export_links_keep_the_filters_but_not_the_page(auth, org, work):
+    auth.login("office")
+    page = auth.client.get("/?q=低保&page=1&fmt=x").text
+    assert 'href="/tasks.csv?q=%E4%BD%8E%E4%BF%9D"' in page

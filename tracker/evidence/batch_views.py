@@ -62,7 +62,12 @@ def review():
     """Verify or reject every selected piece of evidence; the others are listed with why."""
     form = ReviewForm()
     if not form.validate_on_submit():
-        abort(400)
+        if "csrf_token" in form.errors:
+            abort(400)
+        for name, errors in form.errors.items():
+            for error in errors:
+                flash(f"{getattr(form, name).label.text}: {error}", "danger")
+        return _back()
     verdict, note = form.verdict.data, (form.note.data or "").strip()
     ids = selected_ids("evidence")
     if not ids:

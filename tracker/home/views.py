@@ -75,6 +75,8 @@ def index():
             if row.task.status == "assigned" and can(current_user, "task.claim", row.task)
         },
         batch_form=EmptyForm(),
+        # the export links carry the page's filters (not its page number)
+        export_args={k: v for k, v in request.args.items() if k not in ("page", "fmt")},
     )
 
 

@@ -109,14 +109,15 @@ def test_confirming_creates_only_the_kept_items_with_their_source(org, auth):
     assert plan.source_issuer == "测试市人民政府办公室"
     assert plan.source_title == "测试市2026年法治政府建设工作要点"
     assert plan.source_document_number == "测政办发〔2026〕3号"
-    tasks = {t.title: t for t in db.session.scalars(sa.select(Task).where(Task.plan_id == plan.id))}
-    assert set(tasks) == {"开展法治思想专题学习", "推进社会救助领域依法行政", "规范养老机构监管执法"}
+    query = sa.select(Task).where(Task.plan_id == plan.id)
+    tasks = {t.title: t for t in db.session.scalars(query)}
+    assert set(tasks) == {"开展法治思想专题学习", "推进社会救助领域依法行政",
+                          "规范养老机构监管执法"}  # fmt: skip
     assert tasks["推进社会救助领域依法行政"].lead_unit == org.relief
     assert tasks["规范养老机构监管执法"].lead_unit == org.elderly
     assert tasks["开展法治思想专题学习"].lead_unit is None  # to choose before publishing
-    sources = {
-        s.task_id: (s.upper_number, s.upper_role) for s in db.session.scalars(sa.select(UpperSource))
-    }
+    rows = db.session.scalars(sa.select(UpperSource))
+    sources = {s.task_id: (s.upper_number, s.upper_role) for s in rows}
     assert sources == {
         tasks["开展法治思想专题学习"].id: ("一、1", "maybe"),
         tasks["推进社会救助领域依法行政"].id: ("一、2", "lead"),
@@ -124,13 +125,14 @@ def test_confirming_creates_only_the_kept_items_with_their_source(org, auth):
     }
     # the empty section of the upper plan is not created
     assert {s.title for s in plan.sections} == {
-        "深入学习贯彻习近平法治思想", "严格规范公正文明执法", "规范行政执法"
+        "深入学习贯彻习近平法治思想",
+        "严格规范公正文明执法",
+        "规范行政执法",
     }
     actions = audit_actions(since)
     assert actions[-1] == "plan.import" and actions.count("task.create") == 3
-    entry = db.session.scalars(
-        sa.select(AuditEvent).where(AuditEvent.action == "plan.import").order_by(AuditEvent.id.desc())
-    ).first()
+    query = sa.select(AuditEvent).where(AuditEvent.action == "plan.import")
+    entry = db.session.scalars(query.order_by(AuditEvent.id.desc())).first()
     assert entry.after["decomposed_for"] == "测试市民政局"
     assert entry.after["source_document_number"] == "测政办发〔2026〕3号"
     assert entry.after["roles"] == {"lead": 1, "assist": 1, "maybe": 1}
@@ -167,7 +169,10 @@ def test_a_plan_imported_as_our_own_keeps_no_source(org, auth):
 
 def test_bodies_outside_the_bureau_are_labelled_and_never_offered_as_units(org, auth):
     auth.login(org.users.coordinator.username)
-    text = "测试市民政局2026年工作要点\n1.规范行政复议应诉工作，6月底前完成。（牵头单位：市法制办；配合单位：办公室）\n"
+    text = (
+        "测试市民政局2026年工作要点\n"
+        "1.规范行政复议应诉工作，6月底前完成。（牵头单位：市法制办；配合单位：办公室）\n"
+    )
     page = auth.post("/plans/import", {"text": text, "year": "2026", "title": ""},
                      token_from="/plans/import")  # fmt: skip
     assert page.status_code == 200, page.text

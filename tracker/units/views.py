@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from tracker.core.forms import EmptyForm, form_status, refusal_caught
 from tracker.core.forms import choices as select_choices
 from tracker.core.permissions import require, scope_unit
 from tracker.extensions import db
+from tracker.plans.importer.collisions import alias_collisions
 from tracker.units import service
 from tracker.units.forms import UNIT_KIND_LABELS, UnitForm
 from tracker.units.models import Unit
@@ -38,6 +40,41 @@ def _parent_from(form: UnitForm) -> Unit | None:
     parent = db.session.get(Unit, form.parent_id.data)
     require(current_user, "unit.manage", parent)
     return parent
+
+
+COLLISION_MESSAGES = {
+    "generic": _l(
+        "The alias %(alias)s is a generic word: the plan importer cannot tell which unit a "
+        "document means by it."
+    ),
+    "equals": _l(
+        "The alias %(alias)s is also a name or alias of %(other)s: a document that writes it "
+        "cannot be matched to one unit."
+    ),
+    "inside": _l(
+        "The alias %(alias)s is part of the name or an alias of %(other)s: the plan importer may "
+        "read one for the other."
+    ),
+    "matched": _l(
+        "The plan importer already reads %(alias)s as %(other)s (an abbreviation of its name)."
+    ),
+    "name": _l("Another unit of the bureau is also named %(alias)s."),
+}
+
+
+def _bureau_of(unit: Unit) -> Unit:
+    while unit.parent is not None and unit.kind != "bureau":
+        unit = unit.parent
+    return unit
+
+
+def warn_about_collisions(unit: Unit) -> None:
+    """Saved, but said at once: aliases that could make the plan importer pick the wrong unit
+    (the admin may keep them; a refusal would block every other change to the unit)."""
+    others = [(u.name, u.alias_list) for u in subtree(_bureau_of(unit)) if u.id != unit.id]
+    for collision in alias_collisions(unit.name, unit.alias_list, others):
+        message = COLLISION_MESSAGES[collision.kind]
+        flash(str(message) % {"alias": collision.alias, "other": collision.other}, "warning")
 
 
 @bp.route("/")
@@ -70,6 +107,7 @@ def create():
             )
         if not refusal:
             flash(_("Unit %(name)s created.", name=unit.name), "success")
+            warn_about_collisions(unit)
             return redirect(url_for("units.index"))
     return render_template("units/form.html", form=form, unit=None), form_status(form)
 
@@ -95,6 +133,7 @@ def edit(unit_id: int):
             )
         if not refusal:
             flash(_("Unit %(name)s saved.", name=unit.name), "success")
+            warn_about_collisions(unit)
             return redirect(url_for("units.index"))
     return render_template("units/form.html", form=form, unit=unit), form_status(form)
 

@@ -3,6 +3,7 @@ each with its role; the coordinator assigns them to internal units; the plan kee
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime
 
 import pytest
@@ -179,3 +180,45 @@ def test_bodies_outside_the_bureau_are_labelled_and_never_offered_as_units(org, 
     assert "External unit" in page.text and "data-external" in page.text
     assert 'value="市法制办"' not in page.text.split('id="import-units"')[1].split("</datalist>")[0]
     assert "Units not found in" not in page.text  # an external body is not a mistake to fix
+
+
+# -- the command line ----------------------------------------------------------------------------
+
+
+def run_cli(runner, tmp_path, *args):
+    path = tmp_path / "upper.txt"
+    path.write_text(UPPER_PLAN, encoding="utf-8")
+    return runner.invoke(
+        args=["plans", "import", str(path), "--bureau", "测试市民政局", "--year", "2026", *args]
+    )
+
+
+def test_the_cli_dry_run_lists_only_our_items_with_their_role(org, runner, tmp_path):
+    result = run_cli(
+        runner, tmp_path, "--decompose-for", "测试市民政局", "--dry-run", "--format", "json"
+    )
+    assert result.exit_code == 0, result.output
+    out = json.loads(result.output)
+    items = [t for s in out["sections"] for t in _tasks(s)]
+    assert [(t["upper_number"], t["upper_role"]) for t in items] == [
+        ("一、1", "maybe"), ("一、2", "lead"), ("（三）2", "assist")
+    ]  # fmt: skip
+    assert out["source"]["document_number"] == "测政办发〔2026〕3号"
+    assert out["source"]["issuer"] == "测试市人民政府办公室"
+    assert db.session.scalars(sa.select(Plan)).first() is None
+
+
+def test_the_cli_creates_the_breakdown_with_its_source(org, runner, tmp_path):
+    result = run_cli(runner, tmp_path, "--decompose-for", "测试市民政局")
+    assert result.exit_code == 0, result.output
+    plan = db.session.scalars(sa.select(Plan)).one()
+    assert plan.source_document_number == "测政办发〔2026〕3号"
+    assert plan.title == "测试市2026年法治政府建设工作要点（任务分解）"
+    roles = sorted(s.upper_role for s in db.session.scalars(sa.select(UpperSource)))
+    assert roles == ["assist", "lead", "maybe"]
+
+
+def _tasks(section):
+    yield from section["tasks"]
+    for child in section["sections"]:
+        yield from _tasks(child)

@@ -73,10 +73,13 @@ def test_our_names_short_names_and_collectives():
     for name in ("县民政局", "市司法局", "忻州市民政局办公室", "省民政厅"):
         assert not bureau.is_us(name), name
     collectives = "市直各部门 市直各单位 市政府各部门 各有关部门 各成员单位 市直各有关单位"
-    collectives += " 市政府相关部门 各级各部门 市级各部门（单位）"
+    collectives += " 市政府相关部门 各级各部门 市级各部门（单位） 全市各有关部门"
+    collectives += " 各市民政局 各级民政部门 各市（州）民政部门"
     for name in collectives.split():
         assert bureau.includes_us(name), name
-    for name in "县直各部门 各县（市、区）人民政府 各乡镇 区直有关单位 市司法局".split():
+    others = "县直各部门 各县（市、区）人民政府 各乡镇 区直有关单位 市司法局 各县民政局"
+    others += " 各市司法局 全县各有关部门"
+    for name in others.split():
         assert not bureau.includes_us(name), name
     assert bureau.role_in(["市司法局"], ["市民政局"]) == "assist"
     assert bureau.role_in(["市民政局", "市财政局"], []) == "lead"

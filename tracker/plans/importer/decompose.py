@@ -36,7 +36,7 @@ _LEVELS = "自治区|自治州|自治县|省|市|县|区|州|盟|旗"
 #: Collective names for the departments of one level: 市直各部门, 市政府各部门, 各有关部门,
 #: 各成员单位, 市直各有关单位, 市级各部门（单位）, 市政府相关部门, 各级各部门 …
 _COLLECTIVE = re.compile(
-    rf"^(?:(?P<level>{_LEVELS})(?:直|级|属|政府|人民政府|委|委市政府|本级)?)?"
+    rf"^(?:全?(?P<level>{_LEVELS})(?:直|级|属|政府|人民政府|委|委市政府|本级)?)?"
     r"(?:各级)?各?(?:有关|相关|其他|其他有关|成员|职能|工作|直属|责任)?各?"
     r"(?:部门|单位|机关|委办局|委、办、局|委办|成员单位|工作部门|职能部门|行政机关|执法部门"
     r"|部门和单位|部门、单位|部门\(单位\)|单位\(部门\)|领导小组成员单位|联席会议成员单位)"
@@ -56,6 +56,10 @@ def _place_of(key: str) -> tuple[str, str]:
     return place, level
 
 
+#: The same body at every place of a level: 各市民政局, 各级民政部门, 各市（州）民政部门.
+_DISTRIBUTIVE = re.compile(rf"^各(?:级|(?P<level>{_LEVELS})(?:\([^)]*\))?)(?P<body>.{{2,}})$")
+
+
 def _norm(name: str) -> str:
     return re.sub(r"\s+", "", unicodedata.normalize("NFKC", name or ""))
 
@@ -67,6 +71,8 @@ class Bureau:
     names: list[str]
     forms: set[str] = field(default_factory=set)
     level: str = ""
+    #: The name without place or level (民政局, 民政部门), for 各市民政局 and 各级民政部门.
+    bare_forms: set[str] = field(default_factory=set)
 
     @classmethod
     def of(cls, names: Iterable[str] | str) -> Bureau:
@@ -87,10 +93,12 @@ class Bureau:
             self.forms.add(f"{level}{core}")  # 忻州市民政局 → 市民政局
         if len(core) >= 3 and core not in _GENERIC:
             self.forms.add(core)  # 民政局: only a name specific enough to stand alone
+        self.bare_forms.add(core)
         kind = _KIND.search(core)
         stem = core[: kind.start()] if kind else ""
         if len(stem) >= 2:  # 市民政部门, 民政部门
             self.forms.add(f"{stem}部门")
+            self.bare_forms.add(f"{stem}部门")
             if place:
                 self.forms.add(f"{level}{stem}部门")
 
@@ -104,8 +112,11 @@ class Bureau:
 
     def includes_us(self, written: str) -> bool:
         """A collective name that includes the bureau: 市直各部门 (same level), 各有关部门."""
-        match = _COLLECTIVE.match(_norm(written))
+        key = _norm(written)
+        match = _COLLECTIVE.match(key) or _DISTRIBUTIVE.match(key)
         if not match:
+            return False
+        if match.re is _DISTRIBUTIVE and match.group("body") not in self.bare_forms:
             return False
         level = match.group("level")
         return not level or not self.level or level == self.level

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from tracker.core.forms import EmptyForm, form_status, refusal_caught
 from tracker.core.forms import choices as select_choices
 from tracker.core.permissions import require, scope_unit
+from tracker.core.signals import unit_saved
 from tracker.extensions import db
-from tracker.plans.importer.collisions import alias_collisions
 from tracker.units import service
 from tracker.units.forms import UNIT_KIND_LABELS, UnitForm
 from tracker.units.models import Unit
@@ -42,39 +41,12 @@ def _parent_from(form: UnitForm) -> Unit | None:
     return parent
 
 
-COLLISION_MESSAGES = {
-    "generic": _l(
-        "The alias %(alias)s is a generic word: the plan importer cannot tell which unit a "
-        "document means by it."
-    ),
-    "equals": _l(
-        "The alias %(alias)s is also a name or alias of %(other)s: a document that writes it "
-        "cannot be matched to one unit."
-    ),
-    "inside": _l(
-        "The alias %(alias)s is part of the name or an alias of %(other)s: the plan importer may "
-        "read one for the other."
-    ),
-    "matched": _l(
-        "The plan importer already reads %(alias)s as %(other)s (an abbreviation of its name)."
-    ),
-    "name": _l("Another unit of the bureau is also named %(alias)s."),
-}
-
-
-def _bureau_of(unit: Unit) -> Unit:
-    while unit.parent is not None and unit.kind != "bureau":
-        unit = unit.parent
-    return unit
-
-
 def warn_about_collisions(unit: Unit) -> None:
-    """Saved, but said at once: aliases that could make the plan importer pick the wrong unit
-    (the admin may keep them; a refusal would block every other change to the unit)."""
-    others = [(u.name, u.alias_list) for u in subtree(_bureau_of(unit)) if u.id != unit.id]
-    for collision in alias_collisions(unit.name, unit.alias_list, others):
-        message = COLLISION_MESSAGES[collision.kind]
-        flash(str(message) % {"alias": collision.alias, "other": collision.other}, "warning")
+    """Saved, but said at once: what other features see in the unit (plans: aliases the plan
+    importer could confuse; the admin may keep them, a refusal would block every other change)."""
+    for _receiver, messages in unit_saved.send(unit):
+        for message in messages or []:
+            flash(message, "warning")
 
 
 @bp.route("/")

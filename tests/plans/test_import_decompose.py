@@ -142,6 +142,12 @@ def test_confirming_creates_only_the_kept_items_with_their_source(org, auth):
         "Source: 测试市人民政府办公室《测试市2026年法治政府建设工作要点》（测政办发〔2026〕3号）"
         " item （三）2, we assist" in page.text
     )
+    auth.post("/language", {"locale": "zh_Hans_CN", "next": "/"})
+    page = auth.client.get(f"/tasks/{tasks['推进社会救助领域依法行政'].id}")
+    assert (
+        "来源：测试市人民政府办公室《测试市2026年法治政府建设工作要点》（测政办发〔2026〕3号）"
+        "第一、2项，我局牵头" in page.text
+    )
 
 
 def test_an_item_left_unticked_can_be_taken_in(org, auth):

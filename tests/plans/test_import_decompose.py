@@ -228,3 +228,17 @@ def _tasks(section):
     yield from section["tasks"]
     for child in section["sections"]:
         yield from _tasks(child)
+
+
+def test_deleting_a_draft_task_deletes_its_source(org, auth):
+    auth.login(org.users.coordinator.username)
+    data = form_data(read(auth).text, action=PREVIEW)
+    auth.client.post(PREVIEW, data={**data, "do": "confirm"})
+    query = sa.select(Task.id).where(Task.title == "开展法治思想专题学习")
+    task_id = db.session.scalars(query).one()
+    response = auth.post(f"/tasks/{task_id}/delete", {}, token_from=f"/tasks/{task_id}")
+    assert response.status_code == 302, response.text
+    db.session.expire_all()
+    assert db.session.get(Task, task_id) is None
+    remaining = db.session.scalars(sa.select(UpperSource.task_id)).all()
+    assert task_id not in remaining and len(remaining) == 2

@@ -56,8 +56,9 @@ def test_the_kept_items_and_our_role_are_those_written_by_hand(name):
         # the lead of the Xuancheng item is written short (市人社局): found through the alias
         ("xuancheng_city_2019_livelihood", ["宣城市人力资源和社会保障局", "市人社局"],
          {"一、1": "lead"}),
-        # a county's plan does not concern the city's bureau through 各有关部门? it does not name
-        # a level, so it may; 县直 would not (see the unit test below)
+        # a body the Dongguan items do not name, and one named only in the second item
+        ("dongguan_city_2021_employment", "东莞市民政局", {}),
+        ("dongguan_city_2021_employment", ["东莞市残疾人联合会", "市残联"], {"（一）2": "lead"}),
     ],
 )  # fmt: skip
 def test_other_bureaus_find_their_own_items(name, bureau, expected):
@@ -74,7 +75,7 @@ def test_our_names_short_names_and_collectives():
         assert not bureau.is_us(name), name
     collectives = "市直各部门 市直各单位 市政府各部门 各有关部门 各成员单位 市直各有关单位"
     collectives += " 市政府相关部门 各级各部门 市级各部门（单位） 全市各有关部门"
-    collectives += " 各市民政局 各级民政部门 各市（州）民政部门"
+    collectives += " 各市民政局 各级民政部门 各市（州）民政部门 市府直属各单位"
     for name in collectives.split():
         assert bureau.includes_us(name), name
     others = "县直各部门 各县（市、区）人民政府 各乡镇 区直有关单位 市司法局 各县民政局"

@@ -36,7 +36,7 @@ _LEVELS = "自治区|自治州|自治县|省|市|县|区|州|盟|旗"
 #: Collective names for the departments of one level: 市直各部门, 市政府各部门, 各有关部门,
 #: 各成员单位, 市直各有关单位, 市级各部门（单位）, 市政府相关部门, 各级各部门 …
 _COLLECTIVE = re.compile(
-    rf"^(?:全?(?P<level>{_LEVELS})(?:直|级|属|政府|人民政府|委|委市政府|本级)?)?"
+    rf"^(?:全?(?P<level>{_LEVELS})(?:直|级|属|政府|府|人民政府|委|委市政府|本级)?(?:直属)?)?"
     r"(?:各级)?各?(?:有关|相关|其他|其他有关|成员|职能|工作|直属|责任)?各?"
     r"(?:部门|单位|机关|委办局|委、办、局|委办|成员单位|工作部门|职能部门|行政机关|执法部门"
     r"|部门和单位|部门、单位|部门\(单位\)|单位\(部门\)|领导小组成员单位|联席会议成员单位)"
@@ -169,7 +169,10 @@ def item_number(section_numbers: list[str], number: str) -> str:
     return f"{inner}{own}"[:40]
 
 
-_ISSUER_BEFORE = re.compile(r"^(?P<issuer>[\u4e00-\u9fff（）()]{4,40}?)(?:关于)?印发")
+_ISSUER_BEFORE = re.compile(
+    r"^(?P<issuer>[\u4e00-\u9fff（）()]{4,40}?)(?:关于)?印发"
+    r"|^(?P<body>[\u4e00-\u9fff]{2,30}?(?:人民政府|政府|办公厅|办公室|委员会|局|厅|委))关于"
+)
 _ISSUER_LINE = re.compile(
     r"^(?:中共)?[\u4e00-\u9fff]{2,30}(?:人民政府|政府|办公厅|办公室|委员会|局|厅|委|领导小组)$"
 )
@@ -183,7 +186,7 @@ def guess_issuer(text: str) -> str:
     for line in lines[:30]:
         match = _ISSUER_BEFORE.match(_norm(line).replace("(", "（").replace(")", "）"))
         if match:
-            return match.group("issuer")
+            return match.group("issuer") or match.group("body")
     for before, line in zip(lines[:60], lines[1:61], strict=False):
         if line.startswith("关于") and "印发" in line and _ISSUER_LINE.match(_norm(before)):
             return before  # 西平县人民政府办公室 / 关于印发…

@@ -15,6 +15,7 @@ with a visible marker and kept in the writer's warnings.
 
 from __future__ import annotations
 
+import contextvars
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -89,14 +90,32 @@ def local_naive(moment: datetime) -> datetime:
     return clock.to_local(moment).replace(tzinfo=None)
 
 
+#: While a workbook is written, the labels translated so far (its language does not change):
+#: a 100k-task sheet would otherwise translate the same few labels hundreds of thousands of times.
+_translated: contextvars.ContextVar[dict | None] = contextvars.ContextVar(
+    "spreadsheet_labels", default=None
+)
+
+
+def _cached(key: tuple, translate) -> str:
+    cache = _translated.get()
+    if cache is None:
+        return translate()
+    if key not in cache:
+        cache[key] = translate()
+    return cache[key]
+
+
 def yes_no(value: bool) -> str:
-    return _("yes") if value else _("no")
+    return _cached(("yes_no", bool(value)), lambda: _("yes") if value else _("no"))
 
 
 def label(labels: dict, key: str | None) -> str:
     if key is None:
         return ""
-    return str(labels[key]) if key in labels else key
+    if key not in labels:
+        return key
+    return _cached((id(labels), key), lambda: str(labels[key]))
 
 
 # -- writing -----------------------------------------------------------------------------------
@@ -196,6 +215,7 @@ class WorkbookWriter:
     its sheets."""
 
     def __init__(self, target: str | BinaryIO, *, title: str = "", author: str = ""):
+        self._labels = _translated.set({})
         self.book = xlsxwriter.Workbook(
             target,
             {
@@ -247,4 +267,7 @@ class WorkbookWriter:
             self.warnings.append(warning)
 
     def close(self) -> None:
-        self.book.close()
+        try:
+            self.book.close()
+        finally:
+            _translated.reset(self._labels)

@@ -1,7 +1,7 @@
 """decomposed plan sources: the upper plan's issuer, title and number; each task's item and role
 
 Revision ID: d3c0a1e5f7b2
-Revises: 58d987ce804b
+Revises: e7a1c3d90b12
 Create Date: 2026-12-04 16:20:00
 
 """
@@ -11,7 +11,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "d3c0a1e5f7b2"
-down_revision = "58d987ce804b"
+down_revision = "e7a1c3d90b12"
 branch_labels = None
 depends_on = None
 

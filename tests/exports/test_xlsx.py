@@ -416,3 +416,18 @@ def test_causes_of_delay_are_listed_with_their_task(app, org, work):
         (None, "The year as a whole", "人员力量不足"),
     ]
     assert text(rows[0]["Remedy"]) == "聘请法律顾问协助审查。"
+
+
+def test_labels_are_translated_once_per_workbook_in_its_own_language(app, work):
+    """Labels are cached while a workbook is written (a 100k-task sheet repeats a few labels):
+    the next workbook, in another language, gets its own."""
+    from flask_babel import force_locale
+
+    with force_locale("zh_Hans_CN"):
+        chinese = load_workbook(export(work.plan))
+    with force_locale("en"):
+        english = load_workbook(export(work.plan))
+    zh_status = {text(r["状态"]) for r in rows_by_header(chinese.worksheets[1])}
+    en_status = {text(r["Status"]) for r in rows_by_header(english.worksheets[1])}
+    assert zh_status and all(not s.isascii() for s in zh_status)
+    assert en_status and all(s.isascii() for s in en_status)

@@ -91,6 +91,7 @@ def register_subscribers(app: Flask) -> None:
     import tracker.audit.subscribers  # noqa: F401
     import tracker.evidence.subscribers  # noqa: F401
     import tracker.holidays.subscribers  # noqa: F401
+    import tracker.plans.subscribers  # noqa: F401
     import tracker.records.subscribers  # noqa: F401
     import tracker.reminders.subscribers  # noqa: F401
     import tracker.reports.subscribers  # noqa: F401

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import zipfile
 
-from tests.exports.conftest import load_workbook, rows_by_header
+from tests.exports.conftest import load_workbook, rows_by_header, text
 from tests.factories import audit_actions, last_audit_id
 from tracker.core import storage
 
@@ -64,3 +64,26 @@ def test_missing_evidence_files_make_the_command_fail_after_writing(app, runner,
     assert result.exit_code == 1
     assert "1 missing from the store" in result.output
     assert target.exists()
+
+
+def test_a_sheet_that_could_not_be_completed_makes_the_command_fail(
+    app, runner, work, tmp_path, monkeypatch
+):
+    """The workbook is written (the inspector still gets the rest, marked INCOMPLETE on the About
+    sheet) but the command says what failed and exits 1: no silent failure at size."""
+    from tracker.exports import sources
+
+    def broken(plan):
+        raise RuntimeError("builder bug")
+
+    monkeypatch.setattr(sources, "report_for_plan", broken)
+    target = tmp_path / "workbook.xlsx"
+    result = runner.invoke(args=["export", "xlsx", "--plan", str(work.plan.id), "-o", str(target)])
+    assert result.exit_code == 1
+    last = result.output.strip().splitlines()[-1]
+    assert last.startswith("Error: the sheet 'Report sources' is incomplete")
+    about = {
+        text(r["Item"]): text(r["Value"])
+        for r in rows_by_header(load_workbook(target.read_bytes())["About"])
+    }
+    assert "could not be built" in about["INCOMPLETE sheet “Report sources”"]

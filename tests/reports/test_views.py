@@ -31,6 +31,8 @@ def test_who_sees_the_report(org, finished, now, auth, role, status):
     assert auth.client.get(url).status_code == status
     assert auth.client.get(f"{url}.md").status_code == status
     assert auth.client.get(f"{url}/print").status_code == status
+    statement = f"/plans/{finished.plan.id}/statement.md"
+    assert auth.client.get(statement).status_code == status
 
 
 @pytest.mark.parametrize("role", ["admin", "principal", "leader", "viewer", "chief", "outsider"])
@@ -213,3 +215,29 @@ def test_the_coordinator_edits_the_bureaus_list_of_causes(org, finished, now, au
     assert cause_choices(finished.plan.bureau) == ["人员力量不足", "疫情影响"]
     empty = auth.client.post(f"{url}/causes", data=data | {"labels": " \n"})
     assert empty.status_code == 422 and "Keep at least one cause." in empty.text
+
+
+def test_the_principals_statement_report_downloads(org, finished, now, auth):
+    login(auth, org, "leader")
+    page = auth.client.get(f"/plans/{finished.plan.id}/report").text
+    assert f"/plans/{finished.plan.id}/statement.docx" in page
+    docx = auth.client.get(f"/plans/{finished.plan.id}/statement.docx")
+    assert docx.status_code == 200
+    title = "测试市民政局主要负责人2025年度述法报告"
+    assert f"filename*=UTF-8''{quote(title)}.docx" in docx.headers["Content-Disposition"]
+    document = Document(io.BytesIO(docx.data))
+    texts = [p.text for p in document.paragraphs if p.text]
+    assert texts[0].replace("\n", "") == title
+    assert "一、带头尊法学法守法用法情况" in texts and "三、坚持依法决策情况" in texts
+    pdf = auth.client.get(f"/plans/{finished.plan.id}/statement.pdf")
+    assert pdf.mimetype == "application/pdf" and pdf.data.startswith(b"%PDF-")
+
+
+def test_the_statement_report_from_the_command_line(org, finished, now, runner, tmp_path):
+    out = tmp_path / "statement.md"
+    result = runner.invoke(
+        args=["report", "build", "--plan", str(finished.plan.id), "--statement", "-o", str(out)]
+    )
+    assert result.exit_code == 0, result.output
+    assert "主要负责人2025年度述法报告" in result.output
+    assert out.read_text(encoding="utf-8").startswith("# 测试市民政局主要负责人2025年度述法报告")

@@ -90,6 +90,7 @@ def xlsx_command(plan_id: int, output: Path, locale: str | None):
             "tasks": summary.tasks,
             "rows": summary.rows,
             "cells_cut": summary.warnings,
+            "failures": summary.failures,
             "size": output.stat().st_size,
             "sha256": storage.hash_file(output),
             "file": str(output.resolve()),
@@ -103,6 +104,9 @@ def xlsx_command(plan_id: int, output: Path, locale: str | None):
             f"wrote {output}: {summary.tasks} tasks, {rows} rows on {len(summary.rows)} sheets, "
             f"{summary.warnings} cells cut (see the Warnings sheet)"
         )
+    if summary.failures:
+        name, reason = next(iter(summary.failures.items()))
+        raise click.ClickException(f"the sheet {name!r} is incomplete: {reason}")
 
 
 @export_cli.command("evidence")

@@ -48,6 +48,8 @@ class WorkbookSummary:
     rows: dict[str, int] = field(default_factory=dict)
     warnings: int = 0
     tasks: int = 0
+    #: Sheets that could not be completed, with the reason (the export is then a failure).
+    failures: dict[str, str] = field(default_factory=dict)
 
 
 def write_warnings(writer: WorkbookWriter) -> Sheet:
@@ -91,6 +93,8 @@ def write_about(sheet: Sheet, plan: Plan, exported_by: str, summary: WorkbookSum
     for name, rows in summary.rows.items():
         facts.append((_("Rows on sheet “%(sheet)s”", sheet=name), rows))
     facts.append((_("Cells cut (see Warnings)"), summary.warnings))
+    for name, reason in summary.failures.items():
+        facts.append((_("INCOMPLETE sheet “%(sheet)s”", sheet=name), reason))
     facts.append(
         (
             _("Note"),
@@ -139,6 +143,7 @@ def write_plan_workbook(
     summary.warnings = writer.warning_count
     sheets.append(write_warnings(writer))
     summary.rows = {sheet.name: sheet.data_rows for sheet in sheets}
+    summary.failures = {sheet.name: sheet.failure for sheet in sheets if sheet.failure}
     write_about(about, plan, exported_by, summary)
     writer.close()
     return summary

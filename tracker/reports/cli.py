@@ -12,7 +12,7 @@ from flask.cli import AppGroup
 
 from tracker.plans.cli import plan_for_reading
 from tracker.reports.builder import number_text
-from tracker.reports.queries import report_for_plan
+from tracker.reports.queries import report_for_plan, statement_for_plan
 from tracker.reports.render import render
 
 report_cli = AppGroup("report", help="The annual rule-of-law report (法治政府建设情况报告).")
@@ -41,6 +41,11 @@ def _write(path: Path, data: bytes) -> None:
 @report_cli.command("build")
 @click.option("--plan", "plan_id", type=int, required=True, help="The plan's id.")
 @click.option(
+    "--statement",
+    is_flag=True,
+    help="The principal's 述法 report of the plan's year instead of the annual report.",
+)
+@click.option(
     "--format",
     "fmt",
     type=click.Choice(FORMATS),
@@ -54,7 +59,7 @@ def _write(path: Path, data: bytes) -> None:
     required=True,
     help="The file to write ('-' for standard output).",
 )
-def build_command(plan_id: int, fmt: str | None, output: Path):
+def build_command(plan_id: int, statement: bool, fmt: str | None, output: Path):
     """Write the plan's annual report, with the coordinator's edits, as the page downloads it."""
     if fmt is None:
         fmt = output.suffix.lower().lstrip(".")
@@ -63,7 +68,7 @@ def build_command(plan_id: int, fmt: str | None, output: Path):
                 "give --format (docx, html, pdf or md) or an output file ending in one of them"
             )
     plan = plan_for_reading(plan_id)
-    report = report_for_plan(plan)
+    report = statement_for_plan(plan) if statement else report_for_plan(plan)
     _write(output, render(report, fmt))
     if str(output) != "-":
         figures = sum(1 for _ in report.figures())

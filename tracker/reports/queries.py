@@ -371,6 +371,11 @@ def report_for_plan(plan: Plan, *, today: date | None = None) -> builder.Report:
     return builder.build_report(report_input(plan, today=today))
 
 
+def statement_for_plan(plan: Plan, *, today: date | None = None) -> builder.Report:
+    """The principal's 述法 report for the plan's year, from the same data as the annual report."""
+    return builder.build_statement_report(report_input(plan, today=today, with_edits=False))
+
+
 def generated_report(plan: Plan, *, today: date | None = None) -> builder.Report:
     """The report as the data alone writes it (no edits): what an edit is measured against."""
     return builder.build_report(report_input(plan, today=today, with_edits=False))

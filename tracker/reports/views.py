@@ -191,19 +191,29 @@ def print_view(plan_id: int):
     return render_html(queries.report_for_plan(plan), inline_css=False)
 
 
-@bp.route("/plans/<int:plan_id>/report.<any(docx, pdf, html, md):fmt>")
-def download(plan_id: int, fmt: str):
-    plan = get_plan_or_404(plan_id)
-    require(current_user, "report.view", plan)
-    report = queries.report_for_plan(plan)
-    response = send_file(
+def _send(report: Report, fmt: str):
+    return send_file(
         io.BytesIO(render(report, fmt)),
         mimetype=FORMATS[fmt],
         as_attachment=True,
         download_name=f"{report.title}.{fmt}",
         max_age=0,
     )
-    return response
+
+
+@bp.route("/plans/<int:plan_id>/report.<any(docx, pdf, html, md):fmt>")
+def download(plan_id: int, fmt: str):
+    plan = get_plan_or_404(plan_id)
+    require(current_user, "report.view", plan)
+    return _send(queries.report_for_plan(plan), fmt)
+
+
+@bp.route("/plans/<int:plan_id>/statement.<any(docx, pdf, html, md):fmt>")
+def statement(plan_id: int, fmt: str):
+    """The principal's 述法 report of the plan's year."""
+    plan = get_plan_or_404(plan_id)
+    require(current_user, "report.view", plan)
+    return _send(queries.statement_for_plan(plan), fmt)
 
 
 # -- editing -------------------------------------------------------------------------------------

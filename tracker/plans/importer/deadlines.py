@@ -218,6 +218,22 @@ def recurrence_of(text: str) -> str | None:
     return first[1] if first else None
 
 
+def _continuous_phrase(text: str) -> re.Match | None:
+    """长期坚持 / 持续推进 … said of the item itself: in its first or its last sentence, where a
+    plan states timing ("…，持续推进矛盾纠纷多元化解。（责任单位：…）"); the same words in
+    the middle of a long description ("持续推进政府职能转变，完善…") describe the work, not its
+    timing."""
+    masked = mask_titles(text)
+    body = re.sub(r"[（(〔【][^（(〔【]*[）)〕】]\s*$", "", masked.rstrip()).rstrip()
+    ends = [m.end() for m in re.finditer(r"[。；;！!？?]", body[:-1] if body else body)]
+    first_end = ends[0] if ends else len(body)
+    last_start = ends[-1] if ends else 0
+    for match in CONTINUOUS_RE.finditer(masked):
+        if match.start() < first_end or match.start() >= last_start:
+            return match
+    return None
+
+
 def parse_deadline(text: str, plan_year: int, *, labelled: str | None = None) -> Deadline:
     """The deadline of an item: from its labelled value (完成时限：…) when there is one, else
     from the phrases in its text. The latest date wins."""
@@ -243,7 +259,7 @@ def parse_deadline(text: str, plan_year: int, *, labelled: str | None = None) ->
         latest = max(dates, key=lambda item: (item[0], item[2]))
         result.due_date, result.text = latest[0], latest[1]
     else:
-        continuous = CONTINUOUS_RE.search(mask_titles(text))
+        continuous = _continuous_phrase(text)
         if continuous:
             result.continuous = True
             result.text = continuous.group(0)

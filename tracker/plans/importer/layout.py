@@ -8,7 +8,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from tracker.plans.importer.deadlines import is_deadline_phrase
-from tracker.plans.importer.outline import match_marker
+from tracker.plans.importer.outline import OutlineState, match_marker, split_glued
 from tracker.plans.importer.patterns import PARAGRAPH_END, clean_line, display_width
 from tracker.plans.importer.readers import Block, Table
 from tracker.plans.importer.units import looks_like_unit
@@ -19,6 +19,9 @@ PAGE_MARKER = re.compile(
     r"|page\s*\d+(?:\s*of\s*\d+)?)$",
     re.I,
 )
+
+#: A page number glued before the first words of the page's text ("- 2 - 工作汇报，…").
+_LEADING_PAGE_MARKER = re.compile(r"^[-—–－]\s*\d{1,3}\s*[-—–－]\s+(?=\S)")
 
 #: Labels of a government site's document information table (captured, then dropped).
 _META = re.compile(
@@ -77,6 +80,9 @@ class _Line:
     text: str
     kind: str  # text, blank, page, cells
     cells: list[str] | None = None
+    #: A page number stood at the start of the line ("- 2 - 工作汇报…", a PDF copy): the text
+    #: goes on from the page before.
+    page_before: bool = False
 
     @property
     def indented(self) -> bool:
@@ -103,6 +109,12 @@ def _classify(raw: str, meta: dict[str, str], chrome: list[str]) -> _Line:
         return _Line(raw, "", "blank")
     if PAGE_MARKER.match(text):
         return _Line(raw, text, "page")
+    leading = _LEADING_PAGE_MARKER.match(text)
+    if leading:
+        rest = text[leading.end() :]
+        return _Line(
+            raw[raw.index(rest[:1]) :] if rest[:1] in raw else rest, rest, "text", page_before=True
+        )
     if len(text) <= 120 and _CHROME.search(text):
         chrome.append(text)
         return _Line(raw, text, "chrome")
@@ -282,10 +294,13 @@ def layout(blocks: list[Block], *, from_text: bool = True) -> Layout:
     last_raw: _Line | None = None
     page_break = saw_blank = False
 
+    outline = OutlineState()
+
     def flush():
         nonlocal current
         if current:
-            result.items.append(Paragraph("".join(current)))
+            for piece in split_glued("".join(current), outline):
+                result.items.append(Paragraph(piece))
             current = []
 
     for item in grouped:
@@ -303,6 +318,7 @@ def layout(blocks: list[Block], *, from_text: bool = True) -> Layout:
             saw_blank = True
             continue
         text = item.text
+        page_break = page_break or item.page_before
         joined = False
         if current and not _starts_item(text):
             previous = current[-1]

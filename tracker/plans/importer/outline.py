@@ -117,3 +117,88 @@ def split_enumeration(text: str) -> Enumeration | None:
         number = match.group(0).rstrip("，,、：:")
         items.append((number, text[match.end() : end].strip(), match.start()))
     return Enumeration(text[: run[0].start()].strip(), items)
+
+
+# -- outlines glued into one line ----------------------------------------------------------------
+
+#: Kinds whose markers may be glued into the line before (text copied from a PDF or a web page
+#: that lost its line breaks): 二、… 1.… （三）…; 一是 and 第一 are inline enumerations instead.
+_GLUED_KINDS = ("cn", "cnp", "ar", "arp")
+_GLUED_CANDIDATE = re.compile(
+    rf"[{_CN}]{{1,3}}[、．.]|[（(]\s*(?:[{_CN}]{{1,3}}|\d{{1,3}})\s*[）)]|\d{{1,3}}[.．、]"
+)
+#: What may stand right before a glued marker: a sentence's or a bracket's end, or a space.
+_GLUED_AFTER = "。；;！？!?〕）)】」”\u201d \u3000"
+
+
+@dataclass
+class OutlineState:
+    """The last number of each kind seen so far in the document, to tell a glued marker (the
+    next number in its sequence) from a number that is part of the text."""
+
+    last: dict[str, int] = field(default_factory=dict)
+
+    def expects(self, marker: Marker) -> bool:
+        previous = self.last.get(marker.kind)
+        if previous is not None and marker.value == previous + 1:
+            return True
+        # a sub-level starts again at 1 under a new higher-level item
+        return marker.value == 1 and any(
+            RANK[kind] < RANK[marker.kind] for kind in self.last if kind in RANK
+        )
+
+    def see(self, marker: Marker) -> None:
+        self.last[marker.kind] = marker.value
+        for kind in list(self.last):
+            if RANK[kind] > RANK[marker.kind]:
+                del self.last[kind]
+
+
+def _followed_by_two(text: str, at: int, kind: str) -> bool:
+    for candidate in _GLUED_CANDIDATE.finditer(text, at + 2):
+        marker = match_marker(text[candidate.start() :])
+        if marker is not None and marker.kind == kind and marker.value == 2:
+            return True
+    return False
+
+
+def split_glued(text: str, state: OutlineState, *, min_length: int = 60) -> list[str]:
+    """A paragraph split where outline markers were glued into it ("…意见。二、压实责任 1.将…"),
+    each split the next number of its kind; the paragraph as it is when there is none. `state`
+    follows the document's outline from paragraph to paragraph."""
+    own = match_marker(text)
+    if own is not None and own.kind in RANK:
+        state.see(own)
+    if len(text) < min_length:
+        return [text]
+    pieces: list[str] = []
+    start = 0
+    heading = own is not None and own.kind in _GLUED_KINDS
+    for candidate in _GLUED_CANDIDATE.finditer(text):
+        at = candidate.start()
+        if at == 0 or at < start + 2:
+            continue
+        marker = match_marker(text[at:])
+        if marker is None or marker.kind not in _GLUED_KINDS:
+            continue
+        # the document's first marker, glued to its title: only when its 2 follows
+        first = not state.last and marker.value == 1 and _followed_by_two(text, at, marker.kind)
+        if not (first or state.expects(marker)):
+            continue
+        before = text[at - 1]
+        segment = text[start:at]
+        after_heading = (
+            (heading or first)
+            and before not in _GLUED_AFTER
+            and marker.value == 1
+            and len(segment) <= 40
+            and "。" not in segment
+        )
+        if before not in _GLUED_AFTER and not after_heading:
+            continue
+        pieces.append(segment.strip())
+        start = at
+        state.see(marker)
+        heading = True
+    pieces.append(text[start:].strip())
+    return [piece for piece in pieces if piece]

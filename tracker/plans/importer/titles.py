@@ -25,9 +25,9 @@ def first_sentence_end(text: str) -> int | None:
             depth += 1
         elif char in CLOSE_BRACKETS and depth:
             depth -= 1
-        elif char == "“":
+        elif char in "“〝":
             quoted = True
-        elif char == "”":
+        elif char in "”〞":
             quoted = False
         elif char in SENTENCE_END and depth == 0 and not quoted:
             return index

@@ -59,6 +59,7 @@ from .parts.measures import build_measures
 from .parts.opening import build_opening
 from .parts.principal import build_principal
 from .parts.shortcomings import build_shortcomings
+from .parts.statement import build_statement_report
 from .spans import figure_spans, written_numbers
 from .text import chinese_date, chinese_number, clean_number, number_text, ordinal, split_sentences
 from .wording import STEP_WORDS
@@ -85,6 +86,7 @@ __all__ = [
     "Sentence",
     "TaskInfo",
     "build_report",
+    "build_statement_report",
     "chinese_date",
     "chinese_number",
     "clean_number",

@@ -10,19 +10,46 @@ from decimal import Decimal
 _DIGITS = "零一二三四五六七八九"
 
 
+def _below_10000(n: int, leading: bool) -> str:
+    """Digits of one group of four (千百十个), with 零 for gaps; `leading` for the number's first
+    group, where 10–19 read 十… rather than 一十…."""
+    out = ""
+    zero = False
+    for unit_value, unit in ((1000, "千"), (100, "百"), (10, "十"), (1, "")):
+        digit = n // unit_value % 10
+        if digit == 0:
+            zero = bool(out)
+            continue
+        if zero:
+            out += "零"
+            zero = False
+        if not (leading and not out and unit == "十" and digit == 1):
+            out += _DIGITS[digit]
+        out += unit
+    return out
+
+
 def chinese_number(n: int) -> str:
-    """1 → 一, 10 → 十, 12 → 十二, 20 → 二十, 105 → 一百零五 (for n < 1000)."""
-    if n < 10:
-        return _DIGITS[n]
-    if n < 20:
-        return "十" + (_DIGITS[n % 10] if n % 10 else "")
-    if n < 100:
-        return _DIGITS[n // 10] + "十" + (_DIGITS[n % 10] if n % 10 else "")
-    rest = n % 100
-    tail = "" if rest == 0 else ("零" + _DIGITS[rest] if rest < 10 else chinese_number(rest))
-    if 10 <= rest < 20:
-        tail = "一" + tail
-    return _DIGITS[n // 100] + "百" + tail
+    """1 → 一, 10 → 十, 12 → 十二, 105 → 一百零五, 1010 → 一千零一十, 12345 → 一万二千三百四十五,
+    100000 → 十万: any non-negative integer (the report numbers past 一千 at a city's size)."""
+    if n < 0:
+        raise ValueError(f"no Chinese numeral for {n}")
+    if n == 0:
+        return _DIGITS[0]
+    groups = []
+    while n:
+        groups.append(n % 10000)
+        n //= 10000
+    out = ""
+    for index in range(len(groups) - 1, -1, -1):
+        group = groups[index]
+        if group == 0:
+            continue
+        leading = not out
+        if out and group < 1000:
+            out += "零"
+        out += _below_10000(group, leading) + ("", "万", "亿", "万亿")[index]
+    return out
 
 
 def ordinal(n: int) -> str:

@@ -6,18 +6,18 @@ from ..anchoring import anchor_facts, fact_sentence, join_sentences, place_figur
 from ..context import BuildContext
 from ..document import Paragraph, Part, ReportWarning, Sentence
 from ..facts import Fact, record_facts, session_facts
+from ..inputs import RecordInfo
 from ..statements import mentions, statement_sentences
 from ..wording import SESSION_WORDS
 
 
-def build_principal(ctx: BuildContext) -> Part:
-    part = Part("principal", "三、", "党政主要负责人履行推进法治建设第一责任人职责情况")
-    duties = [t for t in ctx.top_tasks if t.is_principal_duty and t.status == "done"]
-    duty_ids = {t.id for t in ctx.top_tasks if t.is_principal_duty}
+def duty_material(ctx: BuildContext) -> tuple[list[Sentence], list[Fact], list[Sentence]]:
+    """What the principal's finished duties say: their statements' sentences, the facts of
+    their records (sessions apart), and the sentences that only restate a duty's title."""
     sentences: list[Sentence] = []
     facts: list[Fact] = []
     titles: list[Sentence] = []  # duties whose statement only says "done"
-    for task in duties:
+    for task in (t for t in ctx.top_tasks if t.is_principal_duty and t.status == "done"):
         texts, only_done = statement_sentences(task.title, task.result_statement)
         shaped = [
             Sentence(
@@ -34,6 +34,12 @@ def build_principal(ctx: BuildContext) -> Part:
             ctx.data.advisors,
             skip_kinds=("study_session",),
         )
+    return sentences, facts, titles
+
+
+def principal_sessions(ctx: BuildContext) -> list[RecordInfo]:
+    """Study sessions the principal chaired, or held under one of the principal's duties."""
+    duty_ids = {t.id for t in ctx.top_tasks if t.is_principal_duty}
     sessions = []
     for record in ctx.data.records:
         if record.kind != "study_session" or record.task_id not in ctx.by_id:
@@ -45,19 +51,27 @@ def build_principal(ctx: BuildContext) -> Part:
         )
         if chaired or root in duty_ids:
             sessions.append(record)
-    facts += session_facts(sessions, ctx.year, principal=True)
+    return sessions
+
+
+def joined_facts(facts: list[Fact]) -> Sentence:
+    """Facts no statement cites, as one sentence ("年内主持…、参加…。"), figures traced."""
+    phrases = [fact_sentence(fact).text.removeprefix("年内").rstrip("。") for fact in facts]
+    sentence = Sentence("年内" + "、".join(phrases) + "。", origin="generated")
+    for fact in facts:
+        place_figures(sentence, fact.figures)
+        sentence.add_sources(**fact.sources())
+    return sentence
+
+
+def build_principal(ctx: BuildContext) -> Part:
+    part = Part("principal", "三、", "党政主要负责人履行推进法治建设第一责任人职责情况")
+    sentences, facts, titles = duty_material(ctx)
+    facts += session_facts(principal_sessions(ctx), ctx.year, principal=True)
     ctx.facts[part.key].extend(facts)
     left = anchor_facts(sentences, facts)
     if left:
-        phrases = []
-        extra = Sentence("", origin="generated")
-        for fact in left:
-            generated = fact_sentence(fact)
-            phrases.append(generated.text.removeprefix("年内").rstrip("。"))
-        extra.text = "年内" + "、".join(phrases) + "。"
-        for fact in left:
-            place_figures(extra, fact.figures)
-            extra.add_sources(**fact.sources())
+        extra = joined_facts(left)
         sentences.append(extra)
         # a duty's title that the sessions' sentence says again ("主持党组中心组学习会")
         sentences = [

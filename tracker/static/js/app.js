@@ -20,4 +20,18 @@
       event.stopPropagation();
     }
   }, true);
+  // evidence previews load their file only when opened
+  document.addEventListener("show.bs.collapse", function (event) {
+    var frames = event.target.querySelectorAll
+      ? event.target.querySelectorAll(".evidence-preview [data-src], .evidence-preview[data-src]")
+      : [];
+    if (event.target.classList && event.target.classList.contains("evidence-preview")) {
+      frames = event.target.querySelectorAll("[data-src]");
+    }
+    for (var i = 0; i < frames.length; i++) {
+      if (!frames[i].getAttribute("src")) {
+        frames[i].setAttribute("src", frames[i].getAttribute("data-src"));
+      }
+    }
+  });
 })();

@@ -93,6 +93,7 @@ def register_subscribers(app: Flask) -> None:
     import tracker.audit.subscribers  # noqa: F401
     import tracker.evidence.subscribers  # noqa: F401
     import tracker.holidays.subscribers  # noqa: F401
+    import tracker.plans.subscribers  # noqa: F401
     import tracker.records.subscribers  # noqa: F401
     import tracker.reminders.subscribers  # noqa: F401
     import tracker.reports.subscribers  # noqa: F401
@@ -103,6 +104,7 @@ def register_blueprints(app: Flask) -> None:
     from tracker.accounts.views import bp as accounts_bp
     from tracker.audit.views import bp as audit_bp
     from tracker.dashboard.views import bp as dashboard_bp
+    from tracker.evidence.batch_views import bp as evidence_batch_bp
     from tracker.evidence.views import bp as evidence_bp
     from tracker.exports.views import bp as exports_bp
     from tracker.holidays.views import bp as holidays_bp
@@ -113,6 +115,7 @@ def register_blueprints(app: Flask) -> None:
     from tracker.reminders.views import admin_bp as reminders_admin_bp
     from tracker.reminders.views import bp as reminders_bp
     from tracker.reports.views import bp as reports_bp
+    from tracker.tasks.batch_views import bp as task_batch_bp
     from tracker.tasks.views import bp as tasks_bp
     from tracker.units.views import bp as units_bp
 
@@ -123,8 +126,10 @@ def register_blueprints(app: Flask) -> None:
         audit_bp,
         holidays_bp,
         plans_bp,
+        task_batch_bp,
         tasks_bp,
         records_bp,
+        evidence_batch_bp,
         evidence_bp,
         exports_bp,
         reminders_bp,

@@ -249,6 +249,10 @@ def load_config(overrides: dict | None = None) -> dict:
         "SCHEDULER_STANDBY_SECONDS": _int("TRACKER_SCHEDULER_STANDBY_SECONDS", 15),
         "BACKUP_DIR": os.environ.get("TRACKER_BACKUP_DIR", "").strip(),
         "BACKUP_KEEP": _int("TRACKER_BACKUP_KEEP", 14),
+        # a plan with more tasks than this gets its workbook from a background job
+        "EXPORT_BACKGROUND_TASKS": _int("TRACKER_EXPORT_BACKGROUND_TASKS", 5000),
+        "EXPORT_DIR": os.environ.get("TRACKER_EXPORT_DIR") or str(instance_dir / "exports"),
+        "EXPORT_KEEP_DAYS": _int("TRACKER_EXPORT_KEEP_DAYS", 7),
         "LOG_FORMAT": os.environ.get("TRACKER_LOG_FORMAT", "text").strip().lower() or "text",
     }
 

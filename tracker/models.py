@@ -4,7 +4,7 @@ from tracker.accounts.models import LoginAttempt, User, UserSession
 from tracker.audit.models import AuditEvent
 from tracker.core.drafts import FormDraft
 from tracker.evidence.models import Evidence, EvidenceLink
-from tracker.exports.models import CalendarFeed
+from tracker.exports.models import CalendarFeed, ExportJob
 from tracker.holidays.models import CalendarDay
 from tracker.ops.models import JobHeartbeat
 from tracker.plans.models import Plan, Section
@@ -28,6 +28,7 @@ from tracker.units.models import Unit
 __all__ = [
     "AuditEvent",
     "CalendarFeed",
+    "ExportJob",
     "Certification",
     "Consultation",
     "Decision",

@@ -1,7 +1,7 @@
 """login throttling by name and address, server-side form drafts, forced password change
 
 Revision ID: 3c1f9a2b7d45
-Revises: 58d987ce804b
+Revises: d3c0a1e5f7b2
 Create Date: 2026-12-04 16:40:00
 
 """
@@ -11,7 +11,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "3c1f9a2b7d45"
-down_revision = "58d987ce804b"
+down_revision = "d3c0a1e5f7b2"
 branch_labels = None
 depends_on = None
 

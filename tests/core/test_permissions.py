@@ -50,6 +50,8 @@ EXPECTED_GLOBAL = {
     "briefing.view": {"admin", "coordinator", "principal", "leader", "viewer"},
     "outbox.manage": {"admin"},
     "advisor.manage": {"coordinator"},
+    "task.export_list": set(ROLES_ORDER),
+    "review.queue": {"coordinator"},
 }
 
 

@@ -53,6 +53,10 @@ DRAFT_KEY = "evidence_draft"
 
 #: Downloads and previews may not run or load anything, whatever a browser makes of them.
 DOWNLOAD_CSP = "default-src 'none'"
+#: A preview is framed by Duban's own page (the evidence panel) and nothing else; the file
+#: itself still runs nothing (a PDF shows in the browser's own viewer).
+PREVIEW_CSP = "default-src 'none'; frame-ancestors 'self'"
+PDF_SIGNATURE = b"%PDF-"
 
 
 def get_evidence_or_404(evidence_id: int) -> Evidence:
@@ -280,7 +284,7 @@ def review(evidence_id: int):
 # -- reading ---------------------------------------------------------------------------------
 
 
-def _send(evidence: Evidence, *, as_attachment: bool):
+def _send(evidence: Evidence, *, as_attachment: bool, framed: bool = False):
     path = storage.blob_path(evidence.sha256)
     if not path.is_file():
         log.error("evidence %s: blob %s is missing", evidence.id, evidence.sha256)
@@ -310,7 +314,9 @@ def _send(evidence: Evidence, *, as_attachment: bool):
     # As sniffed at upload, charset included (send_file would add a second one to text/*).
     response.headers["Content-Type"] = evidence.content_type or "application/octet-stream"
     response.headers["X-Content-Type-Options"] = "nosniff"
-    response.headers["Content-Security-Policy"] = DOWNLOAD_CSP
+    response.headers["Content-Security-Policy"] = PREVIEW_CSP if framed else DOWNLOAD_CSP
+    if framed:
+        response.headers["X-Frame-Options"] = "SAMEORIGIN"
     return response
 
 
@@ -327,7 +333,7 @@ def download(evidence_id: int):
 def preview(evidence_id: int):
     evidence = get_evidence_or_404(evidence_id)
     _require_any("evidence.read", evidence)
-    if not evidence.is_image or not evidence.sha256:
+    if not evidence.is_previewable or not evidence.sha256:
         abort(404)
     # The type was sniffed at upload; look again, in case the stored bytes were changed since.
     try:
@@ -335,10 +341,15 @@ def preview(evidence_id: int):
             head = handle.read(16)
     except FileNotFoundError:
         abort(404)
-    if not head.startswith((filetypes.PNG_SIGNATURE, filetypes.JPEG_SIGNATURE)):
-        log.error("evidence %s: stored image no longer looks like one", evidence.id)
+    signatures = (
+        (PDF_SIGNATURE,)
+        if evidence.is_pdf
+        else (filetypes.PNG_SIGNATURE, filetypes.JPEG_SIGNATURE)
+    )
+    if not head.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(signatures):
+        log.error("evidence %s: stored file no longer looks like its type", evidence.id)
         abort(404)
-    return _send(evidence, as_attachment=False)
+    return _send(evidence, as_attachment=False, framed=True)
 
 
 # -- the panel -------------------------------------------------------------------------------

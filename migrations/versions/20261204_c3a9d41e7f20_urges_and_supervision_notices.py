@@ -1,7 +1,7 @@
 """urges (催办) and supervision notices (督办通知单)
 
 Revision ID: c3a9d41e7f20
-Revises: 58d987ce804b
+Revises: 3c1f9a2b7d45
 Create Date: 2026-12-04 16:50:00
 
 """
@@ -11,7 +11,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "c3a9d41e7f20"
-down_revision = "58d987ce804b"
+down_revision = "3c1f9a2b7d45"
 branch_labels = None
 depends_on = None
 

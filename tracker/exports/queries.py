@@ -19,7 +19,7 @@ from tracker.accounts.models import User
 from tracker.core import clock
 from tracker.evidence.models import Evidence, EvidenceLink
 from tracker.extensions import db
-from tracker.plans.models import Plan
+from tracker.plans.models import Plan, UpperSource
 from tracker.plans.service import outline
 from tracker.records.models import MODELS, Decision, Record
 from tracker.tasks.lights import LightPolicy, days_overdue, light_sql, workdays_late
@@ -135,6 +135,16 @@ def co_unit_names(task_ids: list[int]) -> dict[int, str]:
     for task_id, name in rows:
         names[task_id].append(name)
     return {task_id: "、".join(parts) for task_id, parts in names.items()}
+
+
+def upper_sources(plan: Plan) -> dict[int, tuple[str, str]]:
+    """task id → (upper plan's item number, our role) for a decomposed plan's tasks."""
+    query = (
+        sa.select(UpperSource.task_id, UpperSource.upper_number, UpperSource.upper_role)
+        .join(Task, Task.id == UpperSource.task_id)
+        .where(Task.plan_id == plan.id)
+    )
+    return {task_id: (number, role) for task_id, number, role in db.session.execute(query)}
 
 
 def evidence_counts(task_ids: list[int]) -> dict[int, tuple[int, int]]:

@@ -282,8 +282,11 @@ def work_list(
     return rows, total or 0
 
 
-def plan_tasks(plan: Plan, policy: LightPolicy, *, unit: Unit | None = None) -> list[TaskRow]:
-    """Every task of a plan (occurrences included) with its light, in plan order."""
+def plan_tasks(
+    plan: Plan, policy: LightPolicy, *, unit: Unit | None = None, reader=None
+) -> list[TaskRow]:
+    """Every task of a plan (occurrences included) with its light, in plan order; with
+    `reader`, only the tasks that user may read."""
     light = light_sql(policy)
     query = (
         sa.select(Task, light.label("light"))
@@ -293,6 +296,8 @@ def plan_tasks(plan: Plan, policy: LightPolicy, *, unit: Unit | None = None) -> 
     )
     if unit is not None:
         query = query.where(involves_units_under(unit.path))
+    if reader is not None:
+        query = query.where(readable_by(reader))
     return [TaskRow(task, task_light) for task, task_light in db.session.execute(query)]
 
 

@@ -27,6 +27,7 @@ from flask import Flask
 from tracker.audit import jobs as audit_jobs
 from tracker.dashboard import jobs as dashboard_jobs
 from tracker.evidence import jobs as evidence_jobs
+from tracker.exports import jobs as export_jobs
 from tracker.extensions import db
 from tracker.ops import jobs as ops_jobs
 from tracker.ops.heartbeat import with_heartbeat
@@ -74,6 +75,13 @@ def job_registry() -> list[JobSpec]:
             lambda tz: IntervalTrigger(minutes=1, timezone=tz),
             misfire_grace_time=60,
             description="send pending e-mails every minute",
+        ),
+        JobSpec(
+            "exports.run",
+            export_jobs.run_queued,
+            lambda tz: IntervalTrigger(seconds=10, timezone=tz),
+            misfire_grace_time=60,
+            description="write the compliance workbooks of large plans queued from the page",
         ),
         JobSpec(
             "housekeeping.daily",

@@ -5,7 +5,7 @@ sealed with HMAC-SHA256 under TRACKER_AUDIT_KEY (chain_version 2). The first key
 the old ones through its previous-seal link (see SECURITY.md).
 
 Revision ID: a7d17c4a1e55
-Revises: 58d987ce804b
+Revises: c3a9d41e7f20
 Create Date: 2026-12-04 16:30:00
 
 """
@@ -15,7 +15,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "a7d17c4a1e55"
-down_revision = "58d987ce804b"
+down_revision = "c3a9d41e7f20"
 branch_labels = None
 depends_on = None
 

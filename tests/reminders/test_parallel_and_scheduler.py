@@ -73,6 +73,7 @@ def test_registry_has_stable_ids_and_explicit_misfire_grace(app):
         "reminders.sweep",
         "reminders.sweep_afternoon",
         "outbox.deliver",
+        "exports.run",
         "housekeeping.daily",
         "dashboard.weekly_briefing",
         "ops.watch",

@@ -305,7 +305,7 @@ def test_production_refuses_to_start_without_an_audit_key(monkeypatch, tmp_path)
 
     monkeypatch.setenv("TRACKER_ENV", "production")
     monkeypatch.setenv("TRACKER_INSTANCE_DIR", str(tmp_path))
-    monkeypatch.setenv("TRACKER_SECRET_KEY", "k" * 20 + "a-random-enough-tail-0123")
+    monkeypatch.setenv("TRACKER_SECRET_KEY", "77zk0hDbkfXxb6MlIieNtIUGe0zGA3ltWxpOaP_NnRW1")
     monkeypatch.delenv("TRACKER_AUDIT_KEY", raising=False)
     with pytest.raises(ConfigError, match="^TRACKER_AUDIT_KEY must be set"):
         create_app()

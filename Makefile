@@ -61,9 +61,11 @@ translations-update: $(VENV)/.installed
 	$(VENV)/bin/pybabel update -i tracker/translations/messages.pot -d tracker/translations --no-fuzzy-matching
 
 # Duban beside a bare Flask + sqlite3 page on N synthetic tasks (default 100,000); see
-# scripts/bench/run.py. N=10000 SECONDS_PER=5 make bench for a quick run.
+# scripts/bench/run.py. N=10000 SECONDS_PER=5 make bench for a quick run; DB=postgresql for
+# the same on PostgreSQL (a database duban_bench on 127.0.0.1).
 N ?= 100000
 SECONDS_PER ?= 10
+DB ?= sqlite
 bench: install
 	$(PIP) install -q -e ".[prod]" 2>/dev/null
-	N=$(N) SECONDS_PER=$(SECONDS_PER) $(PY) scripts/bench/run.py
+	N=$(N) SECONDS_PER=$(SECONDS_PER) DB=$(DB) $(PY) scripts/bench/run.py

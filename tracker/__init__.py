@@ -17,7 +17,7 @@ from tracker.core import errors, input_guard, security, templating
 from tracker.core.cli import serve_command
 from tracker.core.db import configure_engine
 from tracker.core.i18n import select_locale, select_timezone
-from tracker.core.logs import configure_logging
+from tracker.core.logs import configure_logging, mask_access_logs
 from tracker.core.transactions import App, wrap_commands
 from tracker.extensions import babel, csrf, db, login_manager, migrate
 
@@ -43,12 +43,14 @@ def create_app(config: dict | None = None) -> Flask:
     app.config.update(load_config(config))
     if config:
         app.config.update(config)
+    security.configure_https(app)
     # Werkzeug refuses a larger request body with 413 before any view reads it; the margin is
     # for the form's other fields, the evidence service holds the file itself to the limit.
     app.config["MAX_CONTENT_LENGTH"] = int(app.config["MAX_UPLOAD_MB"] * 1024 * 1024) + 64 * 1024
     Path(app.config["INSTANCE_DIR"]).mkdir(parents=True, exist_ok=True)
     app.instance_path = app.config["INSTANCE_DIR"]
     configure_logging(app.config["LOG_LEVEL"], app.config.get("LOG_FORMAT", "text"))
+    mask_access_logs()
     logging.getLogger("alembic").setLevel(logging.WARNING)
 
     register_extensions(app)
@@ -95,9 +97,11 @@ def register_subscribers(app: Flask) -> None:
     import tracker.audit.subscribers  # noqa: F401
     import tracker.evidence.subscribers  # noqa: F401
     import tracker.holidays.subscribers  # noqa: F401
+    import tracker.plans.subscribers  # noqa: F401
     import tracker.records.subscribers  # noqa: F401
     import tracker.reminders.subscribers  # noqa: F401
     import tracker.reports.subscribers  # noqa: F401
+    import tracker.supervision.subscribers  # noqa: F401
 
 
 def register_blueprints(app: Flask) -> None:
@@ -108,6 +112,7 @@ def register_blueprints(app: Flask) -> None:
     from tracker.api.views_tokens import tokens_bp
     from tracker.audit.views import bp as audit_bp
     from tracker.dashboard.views import bp as dashboard_bp
+    from tracker.evidence.batch_views import bp as evidence_batch_bp
     from tracker.evidence.views import bp as evidence_bp
     from tracker.exports.views import bp as exports_bp
     from tracker.holidays.views import bp as holidays_bp
@@ -118,6 +123,8 @@ def register_blueprints(app: Flask) -> None:
     from tracker.reminders.views import admin_bp as reminders_admin_bp
     from tracker.reminders.views import bp as reminders_bp
     from tracker.reports.views import bp as reports_bp
+    from tracker.supervision.views import bp as supervision_bp
+    from tracker.tasks.batch_views import bp as task_batch_bp
     from tracker.tasks.views import bp as tasks_bp
     from tracker.units.views import bp as units_bp
 
@@ -128,14 +135,17 @@ def register_blueprints(app: Flask) -> None:
         audit_bp,
         holidays_bp,
         plans_bp,
+        task_batch_bp,
         tasks_bp,
         records_bp,
+        evidence_batch_bp,
         evidence_bp,
         exports_bp,
         reminders_bp,
         reminders_admin_bp,
         dashboard_bp,
         reports_bp,
+        supervision_bp,
         ops_bp,
         api_bp,
         tokens_bp,

@@ -1,7 +1,7 @@
 """api tokens
 
 Revision ID: a9e1c0de7a11
-Revises: 58d987ce804b
+Revises: a7d17c4a1e55
 Create Date: 2026-12-04 16:20:00
 
 """
@@ -11,7 +11,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "a9e1c0de7a11"
-down_revision = "58d987ce804b"
+down_revision = "a7d17c4a1e55"
 branch_labels = None
 depends_on = None
 

@@ -1,7 +1,9 @@
-"""The floor: a hand-written Flask + sqlite3 + Jinja page over the same rows Duban lists.
+"""The floor: a hand-written Flask + sqlite3 (or psycopg) + Jinja page over the same rows Duban
+lists.
 
 No ORM, no login, no CSRF: what a bare page costs on this machine. The benchmark runs it beside
-Duban under the same gunicorn settings (BENCH_DB names the SQLite file, BENCH_TODAY the day).
+Duban under the same gunicorn settings (BENCH_DB names the SQLite file, or BENCH_PG the
+PostgreSQL connection string; BENCH_TODAY the day).
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from flask import Flask, abort, g, render_template_string, request
 
 app = Flask(__name__)
 DATABASE = os.environ.get("BENCH_DB", "instance/bench.sqlite")
+POSTGRES = os.environ.get("BENCH_PG", "")
 TODAY = os.environ.get("BENCH_TODAY", "")
 ROWS = int(os.environ.get("BENCH_ROWS", "50"))
 
@@ -38,10 +41,29 @@ SELECT = f"""SELECT t.id, t.number, t.title, t.due_date, t.status, u.name AS uni
 COUNT = f"SELECT count(*) FROM tasks t WHERE t.lead_unit_id = ? AND t.status IN {OPEN} %s"
 
 
-def database() -> sqlite3.Connection:
+class _Postgres:
+    """psycopg with sqlite3's `?` placeholders and mapping rows, so the pages stay one code."""
+
+    def __init__(self):
+        import psycopg
+        from psycopg.rows import dict_row
+
+        self.connection = psycopg.connect(POSTGRES, row_factory=dict_row, autocommit=True)
+
+    def execute(self, sql: str, params: tuple = ()):
+        return self.connection.execute(sql.replace("?", "%s"), params)
+
+    def close(self):
+        self.connection.close()
+
+
+def database():
     if "db" not in g:
-        g.db = sqlite3.connect(f"file:{DATABASE}?mode=ro", uri=True)
-        g.db.row_factory = sqlite3.Row
+        if POSTGRES:
+            g.db = _Postgres()
+        else:
+            g.db = sqlite3.connect(f"file:{DATABASE}?mode=ro", uri=True)
+            g.db.row_factory = sqlite3.Row
     return g.db
 
 
@@ -55,7 +77,8 @@ def close(_error):
 def _list(extra: str, params: tuple, title: str):
     unit_id = request.args.get("unit", type=int, default=2)
     connection = database()
-    total = connection.execute(COUNT % extra, (unit_id, *params)).fetchone()[0]
+    counted = connection.execute(COUNT % extra, (unit_id, *params)).fetchone()
+    total = counted["count"] if POSTGRES else counted[0]
     rows = connection.execute(SELECT % extra, (unit_id, *params, ROWS)).fetchall()
     return render_template_string(PAGE, title=title, rows=rows, total=total)
 

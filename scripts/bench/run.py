@@ -1,7 +1,9 @@
 """Benchmark Duban against the floor app on the same data, in one run (`make bench`).
 
-Builds the dataset (N tasks, default 100,000) in a fresh SQLite file, starts Duban and the floor
-app under gunicorn (2 sync workers each), drives both with wrk on 127.0.0.1 (8 connections),
+Builds the dataset (N tasks, default 100,000) in a fresh SQLite file (or, with --db postgresql,
+a fresh PostgreSQL database `duban_bench` on 127.0.0.1), starts Duban and the floor app under
+gunicorn (2 sync workers each), drives both with wrk on 127.0.0.1 (8 connections), times the
+reminder sweep (first run and a rerun that writes nothing) and the plan's compliance workbook,
 prints a table and one final JSON line, and stops everything it started.
 """
 
@@ -122,22 +124,33 @@ def main() -> None:
     parser.add_argument("--tasks", type=int, default=int(os.environ.get("N", 100_000)))
     parser.add_argument("--seconds", type=int, default=int(os.environ.get("SECONDS_PER", 10)))
     parser.add_argument("--reuse", action="store_true", help="keep an existing dataset file")
+    parser.add_argument(
+        "--db", choices=("sqlite", "postgresql"), default=os.environ.get("DB", "sqlite")
+    )
     args = parser.parse_args()
 
     workdir = ROOT / "instance" / "bench"
     workdir.mkdir(parents=True, exist_ok=True)
     database = workdir / f"bench-{args.tasks}.sqlite"
     today = date.today()
+    if args.db == "postgresql":
+        url = fresh_postgres("duban_bench")
+        args.reuse = False
+    else:
+        url = f"sqlite:///{database}"
     env = {
         **os.environ,
-        "TRACKER_DATABASE_URL": f"sqlite:///{database}",
+        "TRACKER_DATABASE_URL": url,
         "TRACKER_INSTANCE_DIR": str(workdir),
         "TRACKER_SECRET_KEY": "bench-secret-key-not-for-production-use-0123456789",
         "TRACKER_LOG_LEVEL": "WARNING",
         "BENCH_DB": str(database),
+        "BENCH_PG": url.replace("postgresql+psycopg://", "postgresql://")
+        if args.db == "postgresql"
+        else "",
         "BENCH_TODAY": today.isoformat(),
     }
-    figures: dict = {"tasks": args.tasks}
+    figures: dict = {"tasks": args.tasks, "db": args.db}
     if not (args.reuse and database.exists()):
         for suffix in ("", "-wal", "-shm"):
             Path(f"{database}{suffix}").unlink(missing_ok=True)
@@ -200,7 +213,12 @@ def main() -> None:
         for server in servers:
             server.wait(timeout=30)
 
-    print(f"\n{args.tasks} tasks, wrk 8 connections x {args.seconds} s, gunicorn 2 sync workers")
+    figures.update(background_jobs(env, today, workdir))
+
+    print(
+        f"\n{args.tasks} tasks ({args.db}), wrk 8 connections x {args.seconds} s,"
+        " gunicorn 2 sync workers"
+    )
     print(
         f"{'page':<10}{'Duban req/s':>12}{'p99 ms':>9}{'floor req/s':>13}{'p99 ms':>9}"
         f"{'ratio':>8}{'errors':>8}"
@@ -227,7 +245,49 @@ def main() -> None:
         floor_rss_mb=round(rss_floor),
         rss_ratio=round(rss_duban / rss_floor, 2),
     )
+    print(
+        f"reminder sweep: first {figures['sweep_first_s']} s ({figures['sweep_notices']} notices,"
+        f" {figures['sweep_first_mb']} MB), rerun {figures['sweep_rerun_s']} s;"
+        f" compliance workbook: {figures['xlsx_s']} s, peak {figures['xlsx_peak_mb']} MB"
+    )
     print(json.dumps(figures))
+
+
+def fresh_postgres(name: str) -> str:
+    """Drop and create the benchmark's own PostgreSQL database; return its URL."""
+    base = os.environ.get("BENCH_POSTGRES", "postgresql://postgres@127.0.0.1:5432/postgres")
+    import psycopg
+
+    with psycopg.connect(base, autocommit=True) as connection:
+        connection.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+        connection.execute(f"CREATE DATABASE {name}")
+    return base.rsplit("/", 1)[0].replace("postgresql://", "postgresql+psycopg://") + f"/{name}"
+
+
+def background_jobs(env: dict, today: date, workdir: Path) -> dict:
+    """The reminder sweep and the compliance workbook, timed in-process (scripts/bench/jobs.py)
+    on a working day near `today`."""
+    from datetime import timedelta
+
+    day = today
+    while day.weekday() >= 5:
+        day += timedelta(days=1)
+    target = workdir / "bench-plan.xlsx"
+    output = subprocess.run(
+        [
+            sys.executable,
+            str(ROOT / "scripts/bench/jobs.py"),
+            f"--day={day}",
+            f"--workbook={target}",
+        ],
+        env=env,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    target.unlink(missing_ok=True)
+    return json.loads(output.strip().splitlines()[-1])
 
 
 if __name__ == "__main__":

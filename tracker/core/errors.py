@@ -7,9 +7,11 @@ import secrets
 
 from flask import Flask, jsonify, render_template, request
 from flask_babel import lazy_gettext as _l
+from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError, RequestEntityTooLarge
 
+from tracker.core.signals import access_denied
 from tracker.extensions import db
 
 log = logging.getLogger(__name__)
@@ -76,6 +78,13 @@ def init_app(app: Flask) -> None:
     def _csrf_error(error: CSRFError):
         db.session.rollback()
         log.warning("CSRF refused on %s: %s", request.path, error.description)
+        # audited like any refused access (in a transaction of its own, it survives the 400)
+        user = current_user._get_current_object() if current_user else None
+        access_denied.send(
+            user if getattr(user, "is_authenticated", False) else None,
+            action=f"csrf {request.method} {request.path[:200]}",
+            obj=None,
+        )
         return render_error(
             400,
             str(

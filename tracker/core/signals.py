@@ -40,6 +40,11 @@ credentials_revoked = _signals.signal("credentials-revoked")
 #: None — accounts refuses while active users still belong to it.
 unit_deactivating = _signals.signal("unit-deactivating")
 
+#: A unit was saved (created or edited): sender the unit; receivers return warnings for the
+#: admin (messages ready for the user; the unit stays saved) — plans reports aliases the plan
+#: importer could confuse with another unit's.
+unit_saved = _signals.signal("unit-saved")
+
 # -- plans ------------------------------------------------------------------------------------
 
 #: A draft plan became active, before its tasks are assigned: sender the plan, kwarg `actor`.

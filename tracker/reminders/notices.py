@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 import sqlalchemy as sa
 from flask import current_app
 from flask_babel import force_locale, gettext, ngettext
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import joinedload, selectinload
 
 from tracker.accounts.models import User
 from tracker.accounts.queries import chiefs_of, coordinators_of, users_in
@@ -30,12 +32,22 @@ class Notice:
     kind: str
     step: int
     key: str
-    title: str
-    body: str
-    link: str
+    #: The page the notice points to (or a function that gives it, built for a written notice)
+    link: str | Callable[[], str]
     light: str
     task_id: int | None = None
     record_id: int | None = None
+    #: (title, body) in the recipient's language, rendered only for a notice about to be
+    #: written (a rerun that writes nothing renders none).
+    texts: Callable[[], tuple[str, str]] | None = None
+
+    def rendered(self) -> tuple[str, str, str]:
+        """(title, body, link) as written to the recipient."""
+        link = self.link() if callable(self.link) else self.link
+        if self.texts is None:
+            return "", "", link
+        with force_locale(locale_of(self.recipient)):
+            return (*self.texts(), link)
 
 
 def locale_of(user: User) -> str:
@@ -90,56 +102,176 @@ def _addressed(
     record_id: int | None = None,
 ) -> list[Notice]:
     """One notice per recipient: `key` has a `{uid}` slot for the recipient, and `texts()`
-    gives (title, body), called in each recipient's language."""
-    notices = []
-    for person in recipients:
-        with force_locale(locale_of(person)):
-            title, body = texts()
-        notices.append(
-            Notice(
-                person,
-                kind,
-                step,
-                key.format(uid=person.id),
-                title,
-                body,
-                link,
-                light,
-                task_id=task_id,
-                record_id=record_id,
-            )
+    gives (title, body), called in each recipient's language when the notice is written."""
+    return [
+        Notice(
+            person,
+            kind,
+            step,
+            key.format(uid=person.id),
+            link,
+            light,
+            task_id=task_id,
+            record_id=record_id,
+            texts=texts,
         )
-    return notices
+        for person in recipients
+    ]
 
 
-def _task_candidates(today: date, people: _People, rules_of) -> list[Notice]:
-    tasks = db.session.scalars(
-        sa.select(Task)
+@dataclass(slots=True)
+class _OpenTask:
+    """What a reminder needs of an open task: its columns, and its people, unit and plan taken
+    from maps loaded once (tens of thousands of tasks share a few dozen of each)."""
+
+    id: int
+    title: str
+    status: str
+    due_date: date
+    start_date: date | None
+    submitted_on: date | None
+    owner: User | None
+    supervisor: User | None
+    lead_unit: Unit | None
+    plan: Plan
+
+
+def _open_tasks(due_by: date) -> list[_OpenTask]:
+    """The open tasks due by `due_by` (later ones cannot be due soon yet)."""
+    rows = db.session.execute(
+        sa.select(
+            Task.id,
+            Task.title,
+            Task.status,
+            Task.due_date,
+            Task.start_date,
+            Task.submitted_on,
+            Task.owner_id,
+            Task.supervisor_id,
+            Task.lead_unit_id,
+            Task.plan_id,
+        )
         .join(Plan, Task.plan_id == Plan.id)
         .where(
             Plan.status == "active",
             Task.status.in_(("assigned", "in_progress")),
             Task.due_date.is_not(None),
+            Task.due_date <= due_by,
             # a recurring task is reminded through its occurrences, each with its own date
             sa.or_(Task.recurrence == "none", Task.parent_id.is_not(None)),
         )
-        .options(
-            joinedload(Task.owner),
-            joinedload(Task.supervisor),
-            joinedload(Task.lead_unit),
-            joinedload(Task.plan).joinedload(Plan.bureau),
-        )
         .order_by(Task.due_date, Task.id)
-    ).unique()
+    ).all()
+    rows = [tuple(row) for row in rows]
+    user_ids = {r[6] for r in rows} | {r[7] for r in rows}
+    users = {
+        u.id: u for u in db.session.scalars(sa.select(User).where(User.id.in_(user_ids - {None})))
+    }
+    units = {
+        u.id: u
+        for u in db.session.scalars(
+            sa.select(Unit).where(Unit.id.in_({r[8] for r in rows} - {None}))
+        )
+    }
+    plans = {
+        p.id: p
+        for p in db.session.scalars(
+            sa.select(Plan)
+            .where(Plan.id.in_({r[9] for r in rows}))
+            .options(selectinload(Plan.bureau))
+        )
+    }
+    return [
+        _OpenTask(
+            task_id,
+            title,
+            status,
+            due,
+            start,
+            submitted,
+            users.get(owner),
+            users.get(supervisor),
+            units.get(unit),
+            plans[plan],
+        )
+        for task_id, title, status, due, start, submitted, owner, supervisor, unit, plan in rows
+    ]
+
+
+#: A leader with more escalated tasks than this gets one digest a day instead of a notice each.
+ESCALATION_DIGEST_AFTER = 5
+#: The most overdue items a digest names.
+DIGEST_WORST = 10
+
+
+def _escalation_digest(items: list[tuple[Notice, int, _OpenTask]], today: date) -> Notice:
+    """One notice for a leader to whom many tasks are escalated: the counts per step and the
+    most overdue items, linking to the list of overdue tasks (once a day while it lasts)."""
+    recipient = items[0][0].recipient
+    worst = sorted(items, key=lambda item: (-item[1], item[2].id))[:DIGEST_WORST]
+    by_level = {1: 0, 2: 0}
+    for notice, _overdue, _task in items:
+        by_level[notice.step] = by_level.get(notice.step, 0) + 1
+
+    def texts():
+        title = ngettext(
+            "%(num)d overdue task is escalated to you",
+            "%(num)d overdue tasks are escalated to you",
+            len(items),
+        )
+        lines = [
+            gettext(
+                "Step 2 (principal): %(principal)d; step 1 (supervisor): %(supervisor)d.",
+                principal=by_level.get(2, 0),
+                supervisor=by_level.get(1, 0),
+            ),
+            gettext("The most overdue:"),
+        ]
+        for _notice, overdue, task in worst:
+            lines.append(
+                ngettext(
+                    "%(title)s (%(unit)s): %(num)d working day overdue",
+                    "%(title)s (%(unit)s): %(num)d working days overdue",
+                    overdue,
+                    title=task.title,
+                    unit=task.lead_unit.name if task.lead_unit else "—",
+                )
+            )
+        return title, "\n".join(lines)
+
+    return Notice(
+        recipient,
+        "escalation",
+        max(notice.step for notice, _overdue, _task in items),
+        f"escalation_digest:u{recipient.id}:{today.isoformat()}",
+        functools.partial(link_to, "home.index", light="red"),
+        "red",
+        texts=texts,
+    )
+
+
+def _bureaus() -> list[Unit]:
+    return list(db.session.scalars(sa.select(Unit).where(Unit.kind == "bureau")))
+
+
+def _task_candidates(today: date, people: _People, rules_of) -> list[Notice]:
+    # the furthest a due-soon notice looks ahead, over every bureau's policy
+    steps = [step for bureau in _bureaus() for step in rules_of(bureau).due_soon_steps]
+    # (the last day with that many working days or fewer before it: weekends after it count)
+    furthest = max([*steps, *Rules().due_soon_steps])
+    tasks = _open_tasks(workdays.add_workdays(today, furthest + 1) - timedelta(days=1))
+    between = functools.cache(workdays.workdays_between)  # a few hundred distinct due dates
     light_policy = LightPolicy.current(today)
     notices: list[Notice] = []
+    #: recipient id -> their escalation notices of this sweep (with days overdue and the task)
+    escalations: dict[int, list[tuple[Notice, int, _OpenTask]]] = {}
     for task in tasks:
         rules = rules_of(task.plan.bureau)
         light = light_of(task, light_policy)
         due = task.due_date
-        link = link_to("tasks.show", task_id=task.id)
+        link = functools.partial(link_to, "tasks.show", task_id=task.id)
         if due >= today:
-            left = workdays.workdays_between(today, due)
+            left = between(today, due)
             step = threshold_step(left, rules.due_soon_steps)
             if step is None:
                 continue
@@ -167,7 +299,7 @@ def _task_candidates(today: date, people: _People, rules_of) -> list[Notice]:
                 task_id=task.id,
             )
             continue
-        overdue = workdays.workdays_between(due, today)
+        overdue = between(due, today)
         period = overdue_period(overdue, rules.overdue_repeat_days)
         if period is None:  # due on Friday, today is the weekend or a holiday after it
             continue
@@ -196,7 +328,7 @@ def _task_candidates(today: date, people: _People, rules_of) -> list[Notice]:
         published_on = (
             clock.to_local(task.plan.published_at).date() if task.plan.published_at else due
         )
-        level = escalation_level(workdays.workdays_between(max(due, published_on), today), rules)
+        level = escalation_level(between(max(due, published_on), today), rules)
         if level == 0:
             continue
         bureau = task.plan.bureau
@@ -228,7 +360,7 @@ def _task_candidates(today: date, people: _People, rules_of) -> list[Notice]:
             )
             return title, body
 
-        notices += _addressed(
+        escalated = _addressed(
             recipients,
             "escalation",
             level,
@@ -238,6 +370,13 @@ def _task_candidates(today: date, people: _People, rules_of) -> list[Notice]:
             light=light,
             task_id=task.id,
         )
+        for notice in escalated:
+            escalations.setdefault(notice.recipient.id, []).append((notice, overdue, task))
+    for items in escalations.values():
+        if len(items) <= ESCALATION_DIGEST_AFTER:
+            notices += [notice for notice, _overdue, _task in items]
+        else:
+            notices.append(_escalation_digest(items, today))
     return notices
 
 

@@ -59,6 +59,24 @@ def insert_ignoring_conflict(session, model, values: dict, conflict_column: str)
     return session.execute(statement).scalar()
 
 
+def insert_many_ignoring_conflict(
+    session, model, rows: list[dict], conflict_column: str, returned
+) -> list:
+    """INSERT … ON CONFLICT (column) DO NOTHING RETURNING `returned` for many rows (one
+    statement compiled once, sent in batches by SQLAlchemy's insertmanyvalues): the `returned`
+    values of the rows inserted — a taken key returns nothing."""
+    if not rows:
+        return []
+    dialect = session.get_bind().dialect.name
+    insert = pg_insert if dialect == "postgresql" else sqlite_insert
+    statement = (
+        insert(model.__table__)
+        .on_conflict_do_nothing(index_elements=[conflict_column])
+        .returning(returned)
+    )
+    return list(session.execute(statement, rows).scalars())
+
+
 def queue_email(
     session,
     *,

@@ -18,7 +18,7 @@ from tracker.extensions import db
 from tracker.reminders import digest
 from tracker.reminders.models import Notification, ReminderPolicy
 from tracker.reminders.notices import Notice, due_notices, locale_of
-from tracker.reminders.outbox import insert_ignoring_conflict, queue_email
+from tracker.reminders.outbox import insert_many_ignoring_conflict, queue_email
 from tracker.tasks.models import Task
 
 log = logging.getLogger(__name__)
@@ -53,25 +53,66 @@ class SweepReport:
         }
 
 
-def _write_notice(notice: Notice, now: datetime) -> int | None:
-    return insert_ignoring_conflict(
-        db.session,
-        Notification,
-        {
-            "recipient_id": notice.recipient.id,
-            "kind": notice.kind,
-            "dedupe_key": notice.key,
-            "task_id": notice.task_id,
-            "record_id": notice.record_id,
-            "step": notice.step,
-            "light": notice.light,
-            "title": notice.title[:300],
-            "body": notice.body,
-            "link": notice.link,
-            "created_at": now,
-        },
-        "dedupe_key",
-    )
+#: Keys looked up, and rows inserted, per statement.
+BATCH = 500
+
+
+def _taken(keys: list[str]) -> set[str]:
+    """The notice keys already written (by an earlier run, or a parallel one that committed)."""
+    taken: set[str] = set()
+    for start in range(0, len(keys), BATCH):
+        taken.update(
+            db.session.scalars(
+                sa.select(Notification.dedupe_key).where(
+                    Notification.dedupe_key.in_(keys[start : start + BATCH])
+                )
+            )
+        )
+    return taken
+
+
+def _fresh(notices: list[Notice]) -> list[Notice]:
+    taken = _taken([n.key for n in notices])
+    seen: set[str] = set()
+    fresh = []
+    for notice in notices:
+        if notice.key not in taken and notice.key not in seen:
+            seen.add(notice.key)
+            fresh.append(notice)
+    return fresh
+
+
+def _write_notices(notices: list[Notice], now: datetime) -> list[Notice]:
+    """Write the notices not written yet, rendering only those; return the ones this run wrote.
+    Exactly once holds by the unique key: rows a parallel run wrote meanwhile are skipped by
+    ON CONFLICT DO NOTHING, and only the rows inserted here come back from RETURNING."""
+    fresh = _fresh(notices)
+    by_key = {n.key: n for n in fresh}
+    written: list[Notice] = []
+    for start in range(0, len(fresh), BATCH):
+        rows = []
+        for notice in fresh[start : start + BATCH]:
+            title, body, link = notice.rendered()
+            rows.append(
+                {
+                    "recipient_id": notice.recipient.id,
+                    "kind": notice.kind,
+                    "dedupe_key": notice.key,
+                    "task_id": notice.task_id,
+                    "record_id": notice.record_id,
+                    "step": notice.step,
+                    "light": notice.light,
+                    "title": title[:300],
+                    "body": body,
+                    "link": link,
+                    "created_at": now,
+                }
+            )
+        keys = insert_many_ignoring_conflict(
+            db.session, Notification, rows, "dedupe_key", Notification.dedupe_key
+        )
+        written += [by_key[key] for key in keys]
+    return written
 
 
 def _digest_slot(now: datetime) -> str:
@@ -163,17 +204,7 @@ def run_reminders(now: datetime | None = None, *, dry_run: bool = False) -> Swee
         return report
     notices = due_notices(now)
     if dry_run:
-        keys = [n.key for n in notices]
-        taken = set()
-        for start in range(0, len(keys), 500):
-            taken.update(
-                db.session.scalars(
-                    sa.select(Notification.dedupe_key).where(
-                        Notification.dedupe_key.in_(keys[start : start + 500])
-                    )
-                )
-            )
-        fresh = [n for n in notices if n.key not in taken]
+        fresh = _fresh(notices)
         report.notifications = len(fresh)
         report.by_kind.update(n.kind for n in fresh)
         recipients = {
@@ -185,10 +216,9 @@ def run_reminders(now: datetime | None = None, *, dry_run: bool = False) -> Swee
         }
         report.emails = len(recipients)
         return report
-    for notice in notices:
-        if _write_notice(notice, now) is not None:
-            report.notifications += 1
-            report.by_kind[notice.kind] += 1
+    written = _write_notices(notices, now)
+    report.notifications = len(written)
+    report.by_kind.update(n.kind for n in written)
     report.emails = queue_digests(now)
     if report.notifications or report.emails:
         log_event(SWEEPER, "reminders.sweep", None, after=report.as_dict())

@@ -10,7 +10,21 @@ from tracker.config import SETTINGS_DOC, ConfigError, load_config
 README = Path(__file__).resolve().parent.parent / "README.md"
 
 
-@pytest.mark.parametrize("secret", [None, "", "dev", "changeme", "short-but-random"])
+@pytest.mark.parametrize(
+    "secret",
+    [
+        None,
+        "",
+        "dev",
+        "changeme",
+        "short-but-random",
+        "a" * 32,  # long enough, one character
+        "abcd" * 8,  # few distinct characters
+        "0123456789abcdef" * 2,  # a repeated pattern
+        "abcdefghijklmnopqrstuvwxyz012345",  # a run
+        "k" * 20 + "a-random-enough-tail-0123",  # mostly one character
+    ],
+)
 def test_production_refuses_missing_or_weak_secret(monkeypatch, tmp_path, secret):
     monkeypatch.setenv("TRACKER_ENV", "production")
     monkeypatch.setenv("TRACKER_INSTANCE_DIR", str(tmp_path))
@@ -25,7 +39,8 @@ def test_production_refuses_missing_or_weak_secret(monkeypatch, tmp_path, secret
 def test_production_starts_with_a_real_secret(monkeypatch, tmp_path):
     monkeypatch.setenv("TRACKER_ENV", "production")
     monkeypatch.setenv("TRACKER_INSTANCE_DIR", str(tmp_path))
-    monkeypatch.setenv("TRACKER_SECRET_KEY", "k" * 20 + "a-random-enough-tail-0123")
+    monkeypatch.setenv("TRACKER_SECRET_KEY", "77zk0hDbkfXxb6MlIieNtIUGe0zGA3ltWxpOaP_NnRW1")
+    monkeypatch.setenv("TRACKER_AUDIT_KEY", "an-audit-key-kept-outside-the-database-42")
     monkeypatch.setenv("TRACKER_DATABASE_URL", f"sqlite:///{tmp_path}/p.sqlite3")
     app = create_app()
     assert app.config["DEMO_MODE"] is False

@@ -64,6 +64,14 @@ def test_empty_database_upgrades_to_head_matching_the_models(tmp_path, empty_dat
         with pytest.raises(sa.exc.DBAPIError, match="append-only"):
             with db.engine.begin() as connection:
                 connection.execute(sa.text("DELETE FROM audit_events"))
+        replace = (
+            "TRUNCATE audit_events"
+            if db.engine.dialect.name == "postgresql"
+            else "INSERT OR REPLACE INTO audit_events SELECT * FROM audit_events"
+        )
+        with pytest.raises(sa.exc.DBAPIError, match="append-only"):
+            with db.engine.begin() as connection:
+                connection.execute(sa.text(replace))
         downgrade(revision="base")
         remaining = set(sa.inspect(db.engine).get_table_names()) - {"alembic_version"}
         assert remaining == set()

@@ -109,12 +109,20 @@ def test_the_previous_release_demo_upgrades_with_its_data_evidence_and_audit_cha
     assert after["audit_events"] >= before["audit_events"]
     verified = _tracker(None, home, empty_database_url, "audit", "verify")
     assert verified.returncode == 0, verified.stdout + verified.stderr
+    # the wave-1 events keep their unkeyed seals (chain_version 1) and still verify
+    assert f"OK {after['audit_events']} events ({after['audit_events']} sealed before" in (
+        verified.stdout
+    )
     checked = _tracker(None, home, empty_database_url, "evidence", "check")
     assert checked.returncode == 0, checked.stdout + checked.stderr
     assert f"OK {_blobs(empty_database_url)} files" in checked.stdout
 
     # the upgraded instance serves its tasks to the people who had them
-    app = create_app(make_config(tmp_path, SQLALCHEMY_DATABASE_URI=empty_database_url))
+    # the commands' development secret, so the web app seals with the same (derived) audit key
+    secret = (home / "dev-secret-key").read_text(encoding="ascii").strip()
+    app = create_app(
+        make_config(tmp_path, SQLALCHEMY_DATABASE_URI=empty_database_url, SECRET_KEY=secret)
+    )
     client = app.test_client()
     with app.app_context():
         task_id, title = db.session.execute(
@@ -128,6 +136,12 @@ def test_the_previous_release_demo_upgrades_with_its_data_evidence_and_audit_cha
     )
     shown = client.get(f"/tasks/{task_id}")
     assert shown.status_code == 200 and title in shown.text
+    # the login was the first keyed event: it seals the wave-1 events before it
+    resealed = _tracker(None, home, empty_database_url, "audit", "verify")
+    assert resealed.returncode == 0, resealed.stdout + resealed.stderr
+    assert f"OK {after['audit_events'] + 1} events ({after['audit_events']} sealed" in (
+        resealed.stdout
+    )
     with app.app_context():
         db.session.remove()
         db.engine.dispose()

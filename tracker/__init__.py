@@ -17,7 +17,7 @@ from tracker.core import errors, input_guard, security, templating
 from tracker.core.cli import serve_command
 from tracker.core.db import configure_engine
 from tracker.core.i18n import select_locale, select_timezone
-from tracker.core.logs import configure_logging
+from tracker.core.logs import configure_logging, mask_access_logs
 from tracker.core.transactions import App, wrap_commands
 from tracker.extensions import babel, csrf, db, login_manager, migrate
 
@@ -43,12 +43,14 @@ def create_app(config: dict | None = None) -> Flask:
     app.config.update(load_config(config))
     if config:
         app.config.update(config)
+    security.configure_https(app)
     # Werkzeug refuses a larger request body with 413 before any view reads it; the margin is
     # for the form's other fields, the evidence service holds the file itself to the limit.
     app.config["MAX_CONTENT_LENGTH"] = int(app.config["MAX_UPLOAD_MB"] * 1024 * 1024) + 64 * 1024
     Path(app.config["INSTANCE_DIR"]).mkdir(parents=True, exist_ok=True)
     app.instance_path = app.config["INSTANCE_DIR"]
     configure_logging(app.config["LOG_LEVEL"], app.config.get("LOG_FORMAT", "text"))
+    mask_access_logs()
     logging.getLogger("alembic").setLevel(logging.WARNING)
 
     register_extensions(app)
@@ -75,6 +77,9 @@ def register_extensions(app: Flask) -> None:
     from tracker.accounts import sessions
 
     sessions.init_login_manager(login_manager)
+    from tracker.api import auth
+
+    auth.init_login_manager(login_manager)
 
 
 def register_input_guard(app: Flask) -> None:
@@ -88,19 +93,26 @@ def register_subscribers(app: Flask) -> None:
     once per process)."""
     # features load when an app is made (see the module docstring)
     import tracker.accounts.subscribers  # noqa: F401
+    import tracker.api.subscribers  # noqa: F401
     import tracker.audit.subscribers  # noqa: F401
     import tracker.evidence.subscribers  # noqa: F401
     import tracker.holidays.subscribers  # noqa: F401
+    import tracker.plans.subscribers  # noqa: F401
     import tracker.records.subscribers  # noqa: F401
     import tracker.reminders.subscribers  # noqa: F401
     import tracker.reports.subscribers  # noqa: F401
+    import tracker.supervision.subscribers  # noqa: F401
 
 
 def register_blueprints(app: Flask) -> None:
     # features load when an app is made (see the module docstring)
     from tracker.accounts.views import bp as accounts_bp
+    from tracker.api import openapi, views, views_ledger  # noqa: F401  (endpoints join api_bp)
+    from tracker.api.http import bp as api_bp
+    from tracker.api.views_tokens import tokens_bp
     from tracker.audit.views import bp as audit_bp
     from tracker.dashboard.views import bp as dashboard_bp
+    from tracker.evidence.batch_views import bp as evidence_batch_bp
     from tracker.evidence.views import bp as evidence_bp
     from tracker.exports.views import bp as exports_bp
     from tracker.holidays.views import bp as holidays_bp
@@ -111,6 +123,8 @@ def register_blueprints(app: Flask) -> None:
     from tracker.reminders.views import admin_bp as reminders_admin_bp
     from tracker.reminders.views import bp as reminders_bp
     from tracker.reports.views import bp as reports_bp
+    from tracker.supervision.views import bp as supervision_bp
+    from tracker.tasks.batch_views import bp as task_batch_bp
     from tracker.tasks.views import bp as tasks_bp
     from tracker.units.views import bp as units_bp
 
@@ -121,15 +135,20 @@ def register_blueprints(app: Flask) -> None:
         audit_bp,
         holidays_bp,
         plans_bp,
+        task_batch_bp,
         tasks_bp,
         records_bp,
+        evidence_batch_bp,
         evidence_bp,
         exports_bp,
         reminders_bp,
         reminders_admin_bp,
         dashboard_bp,
         reports_bp,
+        supervision_bp,
         ops_bp,
+        api_bp,
+        tokens_bp,
     ):
         app.register_blueprint(blueprint)
 
@@ -153,6 +172,7 @@ def register_template_helpers(app: Flask) -> None:
 def register_commands(app: Flask) -> None:
     # features load when an app is made (see the module docstring)
     from tracker.accounts.cli import users_cli
+    from tracker.api.cli import tokens_cli
     from tracker.audit.cli import audit_cli
     from tracker.demo.cli import demo_cli
     from tracker.evidence.cli import evidence_cli
@@ -179,6 +199,7 @@ def register_commands(app: Flask) -> None:
         reminders_cli,
         outbox_cli,
         report_cli,
+        tokens_cli,
     ):
         wrap_commands(group)
         app.cli.add_command(group)

@@ -2,16 +2,21 @@
 
 import os
 
+import click
 from flask.cli import FlaskGroup
 
 from tracker import create_app
+from tracker.config import ConfigError
 
 
 def _create_app():
     # Commands print their own results; routine log lines would only clutter them.
     os.environ.setdefault("TRACKER_LOG_LEVEL", "WARNING")
 
-    return create_app()
+    try:
+        return create_app()
+    except ConfigError as error:  # one clear line, not a traceback
+        raise click.ClickException(str(error)) from None
 
 
 main = FlaskGroup(create_app=_create_app, help="Duban (督办) — manage and run the tracker.")

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import hashlib
+import math
 import os
 import secrets
+from collections import Counter
 from datetime import timedelta
 from pathlib import Path
 
@@ -47,11 +50,13 @@ SETTINGS_DOC: list[tuple[str, str, str]] = [
     (
         "TRACKER_SECRET_KEY",
         "(generated in development)",
-        "session signing key; required in production, at least 32 characters",
+        "session signing key; required in production: at least 32 characters and random "
+        "(few distinct characters, repetitions or a known value are refused)",
     ),
     ("TRACKER_INSTANCE_DIR", "instance/", "where the SQLite file, dev secret and locks live"),
     ("TRACKER_EVIDENCE_DIR", "instance/evidence/", "where evidence files are stored"),
     ("TRACKER_MAX_UPLOAD_MB", "50", "largest evidence file accepted, in megabytes"),
+    ("TRACKER_API_RATE_LIMIT", "120", "API requests a personal access token may make a minute"),
     ("TRACKER_TIMEZONE", "Asia/Shanghai", "the bureau's time zone for dates and deadlines"),
     (
         "TRACKER_DEFAULT_LOCALE",
@@ -65,9 +70,26 @@ SETTINGS_DOC: list[tuple[str, str, str]] = [
         "the address users open (scheme, host, any path prefix): links in e-mails, digests, "
         "briefings and calendar feeds, and links built outside a request",
     ),
-    ("TRACKER_LOGIN_MAX_FAILURES", "5", "failed logins that lock an account"),
+    (
+        "TRACKER_LOGIN_MAX_FAILURES",
+        "5",
+        "failed logins that lock a username *from that client address* (not from others)",
+    ),
     ("TRACKER_LOGIN_FAILURE_WINDOW_MINUTES", "15", "window in which failures are counted"),
-    ("TRACKER_LOCKOUT_MINUTES", "15", "how long a locked account stays locked"),
+    ("TRACKER_LOCKOUT_MINUTES", "15", "how long a username stays locked from that address"),
+    (
+        "TRACKER_LOGIN_ADDRESS_MAX_ATTEMPTS",
+        "30",
+        "failed login attempts one client address may make (over all usernames) per window; "
+        "beyond it the login page answers 429 with Retry-After",
+    ),
+    ("TRACKER_LOGIN_ADDRESS_WINDOW_MINUTES", "5", "window of the per-address limit"),
+    (
+        "TRACKER_TRUSTED_PROXIES",
+        "0",
+        "reverse proxies in front of the app (1 behind the nginx of deploy/): the client "
+        "address is then read from X-Forwarded-For, the scheme from X-Forwarded-Proto",
+    ),
     ("TRACKER_SESSION_IDLE_MINUTES", "30", "a session ends after this much inactivity"),
     ("TRACKER_SESSION_MAX_HOURS", "12", "a session ends this long after login, whatever happens"),
     (
@@ -121,7 +143,46 @@ SETTINGS_DOC: list[tuple[str, str, str]] = [
     ),
     ("TRACKER_BACKUP_KEEP", "14", "how many nightly backups to keep (older ones are deleted)"),
     ("TRACKER_LOG_FORMAT", "text", "`text`, or `json` for one JSON object per log line"),
+    (
+        "TRACKER_AUDIT_KEY",
+        "(derived from the secret key in development)",
+        "HMAC key that seals the audit chain; kept outside the database; required in "
+        "production, at least 32 characters (see SECURITY.md)",
+    ),
+    (
+        "TRACKER_AUDIT_CHECKPOINTS",
+        "instance/audit-checkpoints.jsonl",
+        "append-only file where `tracker audit checkpoint` (daily by the scheduler) records the "
+        "chain's head; keep it off the database host if you can",
+    ),
 ]
+
+
+#: Least Shannon entropy of a production secret key, in bits over the whole key (a random
+#: 32-character hex key has about 125; "abcd" * 8 has 64), and least distinct characters.
+MIN_SECRET_BITS = 96
+MIN_SECRET_DISTINCT = 10
+
+
+def secret_key_problem(secret: str) -> str | None:
+    """Why `secret` is not fit for production, or None."""
+    if secret.strip().lower() in KNOWN_SECRET_KEYS:
+        return "is empty or a published example"
+    if len(secret) < 32:
+        return f"has only {len(secret)} characters"
+    counts = Counter(secret)
+    if len(counts) < MIN_SECRET_DISTINCT:
+        return f"uses only {len(counts)} distinct characters"
+    bits = -sum(n * math.log2(n / len(secret)) for n in counts.values())
+    if bits < MIN_SECRET_BITS:
+        return f"is not random enough (about {bits:.0f} bits of entropy)"
+    for size in range(1, len(secret) // 2 + 1):  # "abcdefghijklmnop" twice, and the like
+        if len(secret) % size == 0 and secret == secret[:size] * (len(secret) // size):
+            return "repeats a shorter pattern"
+    steps = sum(abs(ord(b) - ord(a)) <= 1 for a, b in zip(secret, secret[1:], strict=False))
+    if steps > len(secret) // 2:  # "abcdefghijklmnopqrstuvwxyz012345", "aabbccdd…"
+        return "is mostly a run of neighbouring characters"
+    return None
 
 
 def _instance_dir() -> Path:
@@ -140,6 +201,22 @@ def _development_secret(instance_dir: Path) -> str:
     return key
 
 
+def _audit_key(env: str, overrides: dict, secret: str) -> str:
+    """The key that seals the audit chain (HMAC-SHA256). It must not live in the database, so
+    whoever owns the database cannot re-seal a rewritten chain. Production requires it; in
+    development and tests it is derived from the secret key (changing that key then makes the
+    existing chain fail `tracker audit verify`)."""
+    key = overrides.get("AUDIT_KEY") or os.environ.get("TRACKER_AUDIT_KEY", "")
+    if env == "production":
+        if len(key.strip()) < 32 or key.strip().lower() in KNOWN_SECRET_KEYS:
+            raise ConfigError(
+                "TRACKER_AUDIT_KEY must be set to a random value of at least 32 characters in "
+                "production, kept outside the database (see SECURITY.md)"
+            )
+        return key
+    return key or hashlib.sha256(f"duban-audit-key:{secret}".encode()).hexdigest()
+
+
 def load_config(overrides: dict | None = None) -> dict:
     """Build the settings mapping from the environment (`overrides` may supply the secret)."""
     overrides = overrides or {}
@@ -151,14 +228,16 @@ def load_config(overrides: dict | None = None) -> dict:
     instance_dir = Path(overrides.get("INSTANCE_DIR") or _instance_dir())
     secret = overrides.get("SECRET_KEY") or os.environ.get("TRACKER_SECRET_KEY", "")
     if env == "production":
-        if secret.strip().lower() in KNOWN_SECRET_KEYS or len(secret) < 32:
+        problem = secret_key_problem(secret)
+        if problem:
             raise ConfigError(
-                "TRACKER_SECRET_KEY must be set to a random value of at least 32 characters "
-                "in production (e.g. python -c 'import secrets; print(secrets.token_urlsafe(48))')"
+                f"TRACKER_SECRET_KEY {problem}; production needs a random value of at least 32 "
+                "characters (python -c 'import secrets; print(secrets.token_urlsafe(48))')"
             )
     elif not secret:
         secret = _development_secret(instance_dir)
 
+    audit_key = _audit_key(env, overrides, secret)
     database_url = os.environ.get("TRACKER_DATABASE_URL") or (
         f"sqlite:///{instance_dir / 'duban.sqlite3'}"
     )
@@ -170,6 +249,7 @@ def load_config(overrides: dict | None = None) -> dict:
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
         "EVIDENCE_DIR": os.environ.get("TRACKER_EVIDENCE_DIR") or str(instance_dir / "evidence"),
         "MAX_UPLOAD_MB": _int("TRACKER_MAX_UPLOAD_MB", 50),
+        "API_RATE_LIMIT": _int("TRACKER_API_RATE_LIMIT", 120),
         "TIMEZONE": os.environ.get("TRACKER_TIMEZONE", "Asia/Shanghai"),
         "BABEL_DEFAULT_LOCALE": os.environ.get("TRACKER_DEFAULT_LOCALE", "zh_Hans_CN"),
         "BABEL_DEFAULT_TIMEZONE": os.environ.get("TRACKER_TIMEZONE", "Asia/Shanghai"),
@@ -178,6 +258,9 @@ def load_config(overrides: dict | None = None) -> dict:
         "LOGIN_MAX_FAILURES": _int("TRACKER_LOGIN_MAX_FAILURES", 5),
         "LOGIN_FAILURE_WINDOW": timedelta(minutes=_int("TRACKER_LOGIN_FAILURE_WINDOW_MINUTES", 15)),
         "LOCKOUT_DURATION": timedelta(minutes=_int("TRACKER_LOCKOUT_MINUTES", 15)),
+        "LOGIN_ADDRESS_MAX_ATTEMPTS": _int("TRACKER_LOGIN_ADDRESS_MAX_ATTEMPTS", 30),
+        "LOGIN_ADDRESS_WINDOW": timedelta(minutes=_int("TRACKER_LOGIN_ADDRESS_WINDOW_MINUTES", 5)),
+        "TRUSTED_PROXIES": _int("TRACKER_TRUSTED_PROXIES", 0),
         "SESSION_IDLE_TIMEOUT": timedelta(minutes=_int("TRACKER_SESSION_IDLE_MINUTES", 30)),
         "SESSION_MAX_AGE": timedelta(hours=_int("TRACKER_SESSION_MAX_HOURS", 12)),
         "SESSION_COOKIE_SECURE": _bool(os.environ.get("TRACKER_SECURE_COOKIES"), False),
@@ -198,7 +281,14 @@ def load_config(overrides: dict | None = None) -> dict:
         "SCHEDULER_STANDBY_SECONDS": _int("TRACKER_SCHEDULER_STANDBY_SECONDS", 15),
         "BACKUP_DIR": os.environ.get("TRACKER_BACKUP_DIR", "").strip(),
         "BACKUP_KEEP": _int("TRACKER_BACKUP_KEEP", 14),
+        # a plan with more tasks than this gets its workbook from a background job
+        "EXPORT_BACKGROUND_TASKS": _int("TRACKER_EXPORT_BACKGROUND_TASKS", 5000),
+        "EXPORT_DIR": os.environ.get("TRACKER_EXPORT_DIR") or str(instance_dir / "exports"),
+        "EXPORT_KEEP_DAYS": _int("TRACKER_EXPORT_KEEP_DAYS", 7),
         "LOG_FORMAT": os.environ.get("TRACKER_LOG_FORMAT", "text").strip().lower() or "text",
+        "AUDIT_KEY": audit_key,
+        "AUDIT_CHECKPOINTS": os.environ.get("TRACKER_AUDIT_CHECKPOINTS", "").strip()
+        or str(instance_dir / "audit-checkpoints.jsonl"),
     }
 
 

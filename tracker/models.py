@@ -1,9 +1,11 @@
 """Import every model so SQLAlchemy's registry and Alembic see the whole schema."""
 
-from tracker.accounts.models import User, UserSession
+from tracker.accounts.models import LoginAttempt, User, UserSession
+from tracker.api.models import ApiToken
 from tracker.audit.models import AuditEvent
+from tracker.core.drafts import FormDraft
 from tracker.evidence.models import Evidence, EvidenceLink
-from tracker.exports.models import CalendarFeed
+from tracker.exports.models import CalendarFeed, ExportJob
 from tracker.holidays.models import CalendarDay
 from tracker.ops.models import JobHeartbeat
 from tracker.plans.models import Plan, Section
@@ -21,12 +23,15 @@ from tracker.records.models import (
 )
 from tracker.reminders.models import Notification, OutboxEmail, ReminderPolicy
 from tracker.reports.models import ReportDraft, ReportRevision
+from tracker.supervision.models import SupervisionNotice, Urge
 from tracker.tasks.models import Task, TaskUpdate
 from tracker.units.models import Unit
 
 __all__ = [
+    "ApiToken",
     "AuditEvent",
     "CalendarFeed",
+    "ExportJob",
     "Certification",
     "Consultation",
     "Decision",
@@ -34,12 +39,15 @@ __all__ = [
     "DocumentReview",
     "Evidence",
     "EvidenceLink",
+    "FormDraft",
     "Inspection",
     "JobHeartbeat",
     "LegalAdvisor",
+    "LoginAttempt",
     "Metric",
     "Record",
     "StudySession",
+    "SupervisionNotice",
     "CalendarDay",
     "Notification",
     "OutboxEmail",
@@ -51,6 +59,7 @@ __all__ = [
     "Task",
     "TaskUpdate",
     "Unit",
+    "Urge",
     "User",
     "UserSession",
 ]

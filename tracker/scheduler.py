@@ -24,8 +24,10 @@ from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 from flask import Flask
 
+from tracker.audit import jobs as audit_jobs
 from tracker.dashboard import jobs as dashboard_jobs
 from tracker.evidence import jobs as evidence_jobs
+from tracker.exports import jobs as export_jobs
 from tracker.extensions import db
 from tracker.ops import jobs as ops_jobs
 from tracker.ops.heartbeat import with_heartbeat
@@ -75,6 +77,13 @@ def job_registry() -> list[JobSpec]:
             description="send pending e-mails every minute",
         ),
         JobSpec(
+            "exports.run",
+            export_jobs.run_queued,
+            lambda tz: IntervalTrigger(seconds=10, timezone=tz),
+            misfire_grace_time=60,
+            description="write the compliance workbooks of large plans queued from the page",
+        ),
+        JobSpec(
             "housekeeping.daily",
             evidence_jobs.housekeeping,
             lambda tz: CronTrigger(hour=3, minute=15, timezone=tz),
@@ -101,6 +110,13 @@ def job_registry() -> list[JobSpec]:
             lambda tz: CronTrigger(hour=2, minute=30, timezone=tz),
             misfire_grace_time=6 * 3600,
             description="nightly backup at 02:30 into TRACKER_BACKUP_DIR, with retention",
+        ),
+        JobSpec(
+            "audit.checkpoint",
+            audit_jobs.daily_checkpoint,
+            lambda tz: CronTrigger(hour=23, minute=55, timezone=tz),
+            misfire_grace_time=12 * 3600,
+            description="daily at 23:55: the audit chain's head into TRACKER_AUDIT_CHECKPOINTS",
         ),
     ]
 

@@ -2,7 +2,7 @@
 reviews, annual report deliveries
 
 Revision ID: a3c9e4f1b2d7
-Revises: 58d987ce804b
+Revises: a9e1c0de7a11
 Create Date: 2026-12-04 16:40:00
 
 """
@@ -12,7 +12,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "a3c9e4f1b2d7"
-down_revision = "58d987ce804b"
+down_revision = "a9e1c0de7a11"
 branch_labels = None
 depends_on = None
 

@@ -29,6 +29,10 @@ EXPECTED_ON_RELIEF_TASK = {
     "evidence.add": {"coordinator", "chief", "staff"},
     "evidence.review": {"coordinator"},
     "record.edit": {"coordinator", "chief", "staff"},
+    "task.urge": {"coordinator"},
+    "supervision.issue": {"coordinator"},
+    # the 督办单 of the relief section's task: the bureau's readers and that unit's chief
+    "supervision.read": {"admin", "coordinator", "principal", "leader", "chief", "viewer"},
 }
 
 #: actions without an object -> roles allowed.
@@ -50,6 +54,8 @@ EXPECTED_GLOBAL = {
     "briefing.view": {"admin", "coordinator", "principal", "leader", "viewer"},
     "outbox.manage": {"admin"},
     "advisor.manage": {"coordinator"},
+    "task.export_list": set(ROLES_ORDER),
+    "review.queue": {"coordinator"},
 }
 
 
@@ -80,6 +86,7 @@ def test_chief_of_other_section_can_neither_read_nor_work(org):
     assert not can(chief, "task.read", task)
     assert not can(chief, "task.update", task)
     assert not can(chief, "evidence.read", task)
+    assert not can(chief, "supervision.read", task)
 
 
 def test_chief_reads_task_where_unit_is_only_co_unit(org):

@@ -56,7 +56,7 @@ def test_briefing_content(org, week):
     assert list(groups) == ["社会救助科", "低保核对中心"]
     relief = groups["社会救助科"]
     assert [x.title for x in relief.tasks] == ["任务R4", "任务R3", "任务R5"]
-    assert [x.days_late for x in relief.tasks] == [30, 7, 3]
+    assert [x.days_late for x in relief.tasks] == [21, 5, 1]  # working days
     assert [x.is_new for x in relief.tasks] == [False, True, True]
     assert relief.tasks[0].path == f"/tasks/{t['R4'].id}"
     # the duty has 12 次 to do and none recorded: 5 expected by 8 June
@@ -92,7 +92,7 @@ def test_briefing_text_and_html(app, org, week):
     text = render_briefing_text(briefing, "en", base_url=base)
     assert "Weekly briefing 2026-W24" in text
     assert "Hello director," in text
-    assert "任务R4 — due 2026-05-09, 30 days late" in text
+    assert "任务R4 — due 2026-05-09, 21 working days late" in text
     assert f"{base}/tasks/{week.tasks['R4'].id}" in text
     assert "主持党组中心组学法 — 0 of 12 次, 5 expected by now" in text
     assert "Accepted as done: 2" in text

@@ -52,8 +52,8 @@ def test_relief_counts_its_own_tasks_and_shows_co_unit_work_apart(org, fixture_p
         "yellow": 0,
         "green": 1,
         "done_on_time": 1,  # R1; R2 was submitted after its due date
-        "days_overdue_sum": 40,
-        "days_overdue_max": 30,
+        "days_overdue_sum": 27,
+        "days_overdue_max": 21,
         "due_by_today": 4,  # R2, R3, R4, R5
         "due_by_today_done": 1,
         "co_total": 1,  # T1, led by 低保核对中心
@@ -62,7 +62,7 @@ def test_relief_counts_its_own_tasks_and_shows_co_unit_work_apart(org, fixture_p
     }
     assert relief.completion_rate == pytest.approx(2 / 6)
     assert relief.on_time_rate == pytest.approx(0.5)
-    assert relief.average_days_overdue == pytest.approx(40 / 3)
+    assert relief.average_days_overdue == pytest.approx(27 / 3)  # working days
     assert relief.light == "red"
 
 
@@ -97,7 +97,7 @@ def test_elderly_counts_occurrences_not_the_recurring_container(org, fixture_pla
 def test_sub_unit_has_its_own_row_and_is_not_rolled_up(org, fixture_plan):
     rows = by_name(table_for(org.users.coordinator))
     team = rows["低保核对中心"]
-    assert (team.total, team.in_progress, team.overdue, team.days_overdue_sum) == (1, 1, 1, 4)
+    assert (team.total, team.in_progress, team.overdue, team.days_overdue_sum) == (1, 1, 1, 2)
     assert rows["社会救助科"].total == 6  # T1 is not added to its parent
     assert team.depth == rows["社会救助科"].depth + 1
 
@@ -157,7 +157,7 @@ def test_totals_count_each_task_once(org, fixture_plan):
     assert (totals.green, totals.yellow, totals.orange) == (5, 1, 2)
     assert (totals.done, totals.overdue, totals.due_soon) == (2, 4, 3)
     assert totals.done_on_time == 1
-    assert totals.average_days_overdue == pytest.approx(44 / 4)
+    assert totals.average_days_overdue == pytest.approx(29 / 4)  # working days
     assert totals.light == "red"
 
 
@@ -217,9 +217,9 @@ def test_filters_kind_section_unit_and_year(org, fixture_plan):
     relief_only = table_for(org.users.coordinator, unit=org.relief)
     assert [r.unit.name for r in relief_only.rows] == ["社会救助科", "低保核对中心"]
     last_year = table_for(org.users.coordinator, year=2025)
-    # 去年任务 (done) and the 2025 reporting task, due 2026-03-31 and still open: 69 days late
+    # 去年任务 (done) and the 2025 reporting task, due 2026-03-31, still open: 46 working days late
     totals = last_year.totals
-    assert (totals.total, totals.done, totals.overdue, totals.days_overdue_sum) == (2, 1, 1, 69)
+    assert (totals.total, totals.done, totals.overdue, totals.days_overdue_sum) == (2, 1, 1, 46)
     assert by_name(last_year)["办公室"].overdue == 1
 
 

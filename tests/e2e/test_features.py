@@ -126,17 +126,16 @@ def test_office_imports_a_pasted_plan_and_corrects_a_title(live_server, browser)
     assert first.locator("input[name$='-lead']").input_value() == "社会救助科"
     assert first.locator("input[name$='-due']").input_value() == "2026-06-30"
 
-    # the unit the bureau does not have is marked red on its row and named above the table
-    unknown = page.locator(".import-task-row input[name$='-co'].is-invalid")
-    assert unknown.count() == 1
-    assert unknown.input_value() == "市大数据中心"
-    assert unknown.is_visible()
-    color = unknown.evaluate("el => getComputedStyle(el).borderTopColor")
-    assert color != page.locator("#title").evaluate("el => getComputedStyle(el).borderTopColor")
-    feedback = page.locator(".import-task-row .invalid-feedback", has_text="市大数据中心")
-    assert feedback.is_visible()
-    assert "Not a unit of this bureau: 市大数据中心" in feedback.inner_text()
-    assert "市大数据中心" in page.locator(".alert-danger", has_text="Units not found").inner_text()
+    # a body outside the bureau (市大数据中心, the city's) is kept as written and labelled as
+    # external on its row and above the table: never an error, never one of our units
+    assert page.locator(".import-task-row input[name$='-co'].is-invalid").count() == 0
+    badge = page.locator(".import-task-row [data-external]").first
+    assert badge.is_visible()
+    row_text = page.locator(
+        ".import-task-row", has=page.locator("[data-external]")
+    ).first.inner_text()
+    assert "External unit" in row_text and "市大数据中心" in row_text
+    assert "市大数据中心" in page.locator("[data-external-units]").inner_text()
     assert plan_count() == plans_before  # nothing saved yet
 
     # the office corrects a title and creates the draft plan

@@ -3,6 +3,7 @@ every route, and no row or file left behind by a refused or failed upload."""
 
 from __future__ import annotations
 
+import re
 from urllib.parse import quote
 
 import pytest
@@ -239,17 +240,40 @@ def test_text_downloads_keep_their_encoding(org, task, chief, db):
     assert response.data.decode("gb18030") == samples.CHINESE_TEXT
 
 
-def test_preview_shows_images_inline_and_nothing_else(org, task, chief, db):
+def test_preview_shows_images_and_pdfs_in_the_page_and_nothing_else(org, task, chief, db):
     upload(chief, task, "现场照片.png", samples.png())
     upload(chief, task, CHINESE_NAME, samples.pdf())
-    image, pdf = db.session.scalars(sa.select(Evidence).order_by(Evidence.id)).all()
-    response = fetch(chief.client, f"/evidence/{image.id}/preview")
-    assert response.status_code == 200 and response.data == samples.png()
-    assert response.headers["Content-Type"] == "image/png"
-    assert response.headers["Content-Disposition"].startswith("inline")
-    assert response.headers["Content-Security-Policy"] == "default-src 'none'"
-    assert response.headers["X-Content-Type-Options"] == "nosniff"
-    assert chief.client.get(f"/evidence/{pdf.id}/preview").status_code == 404
+    upload(chief, task, "方案.docx", samples.ooxml("docx"))
+    image, pdf, word = db.session.scalars(sa.select(Evidence).order_by(Evidence.id)).all()
+    for evidence, content_type, data in (
+        (image, "image/png", samples.png()),
+        (pdf, "application/pdf", samples.pdf()),
+    ):
+        response = fetch(chief.client, f"/evidence/{evidence.id}/preview")
+        assert response.status_code == 200 and response.data == data
+        assert response.headers["Content-Type"] == content_type
+        assert response.headers["Content-Disposition"].startswith("inline")
+        # the file runs nothing and may be framed by Duban's own page only
+        assert (
+            response.headers["Content-Security-Policy"]
+            == "default-src 'none'; frame-ancestors 'self'"
+        )
+        assert response.headers["X-Frame-Options"] == "SAMEORIGIN"
+        assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert chief.client.get(f"/evidence/{word.id}/preview").status_code == 404
+    # the download is never framed
+    download = fetch(chief.client, f"/evidence/{pdf.id}/download")
+    assert download.headers["Content-Security-Policy"] == "default-src 'none'"
+    assert download.headers["X-Frame-Options"] == "DENY"
+    # the task page offers both previews in the page, loaded only when opened
+    page = chief.client.get(f"/tasks/{task.id}").text
+    assert re.search(
+        rf'<iframe class="evidence-preview-frame[^"]*" data-src="/evidence/{pdf.id}/preview"', page
+    )
+    assert re.search(
+        rf'<img class="evidence-preview-image[^"]*" data-src="/evidence/{image.id}/preview"', page
+    )
+    assert f"/evidence/{word.id}/preview" not in page
 
 
 def test_another_units_chief_cannot_read_even_by_guessing_ids(org, task, chief, client, db, app):

@@ -86,7 +86,7 @@ def test_every_sheet_of_the_demo_workbook_has_rows(demo):
     assert text(report["Lead unit"]) == "办公室" and report["Plan section"].value is None
     assert report["Due date"].value.date() == date(2021, 3, 31)
     assert report["Completed at"].value.date() == date(2021, 1, 18)  # accepted
-    assert report["Days late when finished"].value == 0  # submitted 15 January
+    assert report["Working days late when finished"].value == 0  # submitted 15 January
     assert not rows_by_header(book["Warnings"])
 
 

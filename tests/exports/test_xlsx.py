@@ -15,6 +15,7 @@ from tracker.core.spreadsheets import MAX_CELL_CHARS
 from tracker.evidence.queries import count_for_task
 from tracker.exports.xlsx import write_plan_workbook
 from tracker.extensions import db
+from tracker.plans.models import UpperSource
 from tracker.tasks import workflow
 from tracker.tasks.lights import LightPolicy
 
@@ -90,8 +91,8 @@ def test_every_sheet_is_there_with_its_header_frozen_and_filtered(app, work):
             "Status",
             "Light",
             "Completed at",
-            "Days overdue",
-            "Days late when finished",
+            "Working days overdue",
+            "Working days late when finished",
             "Progress",
             "Target",
             "Achieved",
@@ -99,6 +100,8 @@ def test_every_sheet_is_there_with_its_header_frozen_and_filtered(app, work):
             "Result statement",
             "Evidence",
             "Verified evidence",
+            "Upper plan item",
+            "Role in the upper plan",
         ],
         "Evidence": [
             "Evidence ID",
@@ -161,7 +164,7 @@ def test_tasks_sheet_tells_each_task_as_the_plan_has_it(app, org, work):
     assert text(review["Supervisor"]) == org.users.leader.display_name
     assert text(review["Status"]) == "In progress"
     assert text(review["Light"]) == "Overdue"  # due 30 June, "today" is 15 July
-    assert review["Days overdue"].value == 15
+    assert review["Working days overdue"].value == 11  # working days, 1–15 July
     assert review["Progress"].value == work.review_task.progress / 100
     assert review["Progress"].number_format == "0%"
     assert (review["Target"].value, review["Achieved"].value) == (5, 1)
@@ -183,7 +186,7 @@ def test_tasks_sheet_tells_each_task_as_the_plan_has_it(app, org, work):
     assert text(reporting["Deadline as written"]) == "2027年3月31日前"
     assert reporting["Due date"].value.date() == date(2027, 3, 31)  # last working day of March
     assert text(reporting["Status"]) == "Assigned"
-    assert reporting["Days overdue"].value == 0
+    assert reporting["Working days overdue"].value == 0
     assert (reporting["Evidence"].value, reporting["Verified evidence"].value) == (0, 0)
     # plan order: the top section's task, the nested section's, then the tasks outside any
     # section: the duty, then the reporting task (added last, on publishing)
@@ -193,6 +196,18 @@ def test_tasks_sheet_tells_each_task_as_the_plan_has_it(app, org, work):
         work.duty.id,
         report.id,
     ]
+
+
+def test_a_decomposed_plan_tells_each_task_s_upper_item_and_our_role(app, org, work):
+    db.session.add(
+        UpperSource(task_id=work.review_task.id, upper_number="（三）2", upper_role="assist")
+    )
+    db.session.flush()
+    book = load_workbook(export(work.plan))
+    rows = {r["Task ID"].value: r for r in rows_by_header(book["Tasks"])}
+    assert text(rows[work.review_task.id]["Upper plan item"]) == "（三）2"
+    assert text(rows[work.review_task.id]["Role in the upper plan"]) == "we assist"
+    assert rows[work.study_task.id]["Upper plan item"].value in (None, "")
 
 
 def test_evidence_counts_follow_the_evidence_feature_for_every_task(app, org, work):
@@ -409,3 +424,18 @@ def test_causes_of_delay_are_listed_with_their_task(app, org, work):
         (None, "The year as a whole", "人员力量不足"),
     ]
     assert text(rows[0]["Remedy"]) == "聘请法律顾问协助审查。"
+
+
+def test_labels_are_translated_once_per_workbook_in_its_own_language(app, work):
+    """Labels are cached while a workbook is written (a 100k-task sheet repeats a few labels):
+    the next workbook, in another language, gets its own."""
+    from flask_babel import force_locale
+
+    with force_locale("zh_Hans_CN"):
+        chinese = load_workbook(export(work.plan))
+    with force_locale("en"):
+        english = load_workbook(export(work.plan))
+    zh_status = {text(r["状态"]) for r in rows_by_header(chinese.worksheets[1])}
+    en_status = {text(r["Status"]) for r in rows_by_header(english.worksheets[1])}
+    assert zh_status and all(not s.isascii() for s in zh_status)
+    assert en_status and all(s.isascii() for s in en_status)

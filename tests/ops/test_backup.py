@@ -97,9 +97,8 @@ def test_backup_while_writing_then_restore_into_an_empty_instance(
     assert result.exit_code == 0, result.output
     assert f"audit head {manifest['audit_head']['id']}" in result.output
     verify = runner.invoke(args=["audit", "verify"])
-    assert verify.exit_code == 0 and verify.output.strip() == (
-        f"OK {manifest['audit_head']['id']} events"
-    )
+    assert verify.exit_code == 0, verify.output
+    assert verify.output.startswith(f"OK {manifest['audit_head']['id']} events, ")
     check = runner.invoke(args=["evidence", "check"])
     assert check.exit_code == 0 and check.output.strip() == "OK 2 files"
     with empty_instance.app_context():

@@ -73,10 +73,12 @@ def test_registry_has_stable_ids_and_explicit_misfire_grace(app):
         "reminders.sweep",
         "reminders.sweep_afternoon",
         "outbox.deliver",
+        "exports.run",
         "housekeeping.daily",
         "dashboard.weekly_briefing",
         "ops.watch",
         "ops.backup",
+        "audit.checkpoint",
     ]
     scheduler = build_scheduler(app)
     jobs = {job.id: job for job in scheduler.get_jobs()}

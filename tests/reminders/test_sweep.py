@@ -231,3 +231,33 @@ def test_a_task_due_on_a_weekend_is_due_soon_by_its_working_days(reminder_org):
         db.session.scalars(sa.select(Notification.title).where(Notification.kind == "due_soon"))
     )
     assert titles == {"Due in 5 working days: 周末到期的任务"}
+
+
+def test_a_leader_with_many_escalations_gets_one_digest_a_day(reminder_org):
+    """Seven tasks ten working days overdue: the principal gets one notice with the counts and
+    the most overdue items (not seven), once a day while they stay escalated."""
+    org = reminder_org
+    with clock.frozen_at(at(date(2024, 10, 28))):
+        plan = make_plan(org, year=2024)
+        for n in range(7):
+            make_task(
+                org, plan, f"逾期任务{n + 1}", due_date=date(2024, 11, 1) + timedelta(days=n % 3)
+            )
+        plans.publish_plan(org.users.coordinator, plan)
+        db.session.commit()
+    sweep(date(2024, 11, 19))  # 12–10 working days overdue: step 2, the principal
+    principal = org.users.principal
+    notices = db.session.scalars(
+        sa.select(Notification).where(
+            Notification.recipient_id == principal.id, Notification.kind == "escalation"
+        )
+    ).all()
+    assert len(notices) == 1
+    (digest,) = notices
+    assert digest.title == "7 overdue tasks are escalated to you"
+    assert "Step 2 (principal): 7; step 1 (supervisor): 0." in digest.body
+    assert digest.body.splitlines()[2].startswith("逾期任务1 (")  # the most overdue first
+    assert digest.link.endswith("/?light=red")
+    # a second sweep the same day writes nothing; the next working day one more digest
+    assert sweep(date(2024, 11, 19), hour=14).by_kind.get("escalation", 0) == 0
+    assert sweep(date(2024, 11, 20)).by_kind.get("escalation", 0) == 1

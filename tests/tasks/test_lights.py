@@ -17,7 +17,14 @@ from flask import current_app
 from tests.factories import make_plan
 from tracker.core import workdays
 from tracker.extensions import db
-from tracker.tasks.lights import LIGHTS, LightPolicy, days_overdue, light_of, light_sql
+from tracker.tasks.lights import (
+    LIGHTS,
+    LightPolicy,
+    calendar_days_overdue,
+    days_overdue,
+    light_of,
+    light_sql,
+)
 from tracker.tasks.models import TASK_STATUSES, Task
 
 D = date.fromisoformat
@@ -165,10 +172,11 @@ def test_configured_thresholds_are_used(shared, monkeypatch):
     assert light_of(task, LightPolicy(today=MONDAY)) == "yellow"
 
 
-def test_days_overdue_counts_calendar_days_of_open_tasks():
+def test_days_overdue_counts_working_days_of_open_tasks():
     today = MONDAY
     late = Task(status="in_progress", due_date=D("2026-06-01"))
-    assert days_overdue(late, today) == 7
+    assert days_overdue(late, today) == 5  # Tue–Fri and the Monday itself
+    assert calendar_days_overdue(late, today) == 7
     on_time = Task(status="submitted", due_date=D("2026-06-01"), submitted_on=D("2026-05-29"))
     assert days_overdue(on_time, today) == 0
     assert days_overdue(Task(status="done", due_date=D("2026-06-01")), today) == 0

@@ -88,3 +88,44 @@ def test_deactivate_refused_while_people_or_children_remain(org, auth):
     assert f'<option value="{org.relief_team.id}"' not in page  # no longer offered
     auth.post(f"/admin/units/{org.relief_team.id}/activate")
     assert db.session.get(Unit, org.relief_team.id).is_active
+
+
+def test_aliases_that_could_collide_are_reported_on_save_and_kept(org, auth):
+    auth.login("admin")
+    response = auth.post(
+        f"/admin/units/{org.elderly.id}/edit",
+        unit_form("养老服务科", org.bureau, aliases="养老科,救助科,局,法制"),
+        token_from=f"/admin/units/{org.elderly.id}/edit",
+    )
+    assert response.status_code == 302
+    page = auth.client.get(response.headers["Location"]).text
+    assert "The alias 救助科 is also a name or alias of 社会救助科" in page
+    assert "The alias 局 is a generic word" in page
+    assert "The alias 法制 is part of the name or an alias of 办公室" in page
+    assert "The alias 养老科" not in page  # its own short name, nobody else's
+    # saved all the same: the admin decides
+    assert db.session.get(Unit, org.elderly.id).alias_list == ["养老科", "救助科", "局", "法制"]
+
+
+def test_a_unit_named_like_another_of_the_bureau_is_reported(org, auth):
+    auth.login("admin")
+    response = auth.post(
+        "/admin/units/new",
+        unit_form("办公室", org.relief, kind="subordinate"),
+        token_from="/admin/units/new",
+    )
+    assert response.status_code == 302
+    page = auth.client.get(response.headers["Location"]).text
+    assert "Another unit of the bureau is also named 办公室." in page
+
+
+def test_aliases_without_collision_save_quietly(org, auth):
+    auth.login("admin")
+    response = auth.post(
+        f"/admin/units/{org.elderly.id}/edit",
+        unit_form("养老服务科", org.bureau, aliases="老龄科"),
+        token_from=f"/admin/units/{org.elderly.id}/edit",
+    )
+    page = auth.client.get(response.headers["Location"]).text
+    assert "Unit 养老服务科 saved." in page
+    assert "The alias" not in page and "plan importer" not in page

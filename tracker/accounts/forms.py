@@ -29,6 +29,8 @@ class LoginForm(FlaskForm):
     username = StringField(_l("Username"), validators=[DataRequired(), Length(max=64)])
     password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=MAX_LENGTH)])
     next = HiddenField()
+    #: A form typed before the session ended, to show again after this login (see core.drafts).
+    draft = HiddenField()
 
 
 class LanguageForm(FlaskForm):

@@ -44,6 +44,11 @@ class User(UserMixin, db.Model):
     failed_login_since: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    #: Set on accounts with a published password (the demo in production): the first login
+    #: leads to the password change page and nothing else opens until it is changed.
+    must_change_password: Mapped[bool] = mapped_column(
+        nullable=False, default=False, server_default=sa.false()
+    )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, default=utcnow)
 
     unit: Mapped[Unit] = relationship(lazy="joined", innerjoin=True)
@@ -98,3 +103,24 @@ class UserSession(db.Model):
 
     def __repr__(self) -> str:
         return f"<UserSession {self.id} user={self.user_id} ended={self.end_reason}>"
+
+
+class LoginAttempt(db.Model):
+    """One failed or refused login, by typed name and client address (never the password).
+
+    Throttling counts these rows, so it holds across every web worker: a (name, address) pair
+    is locked after too many failures, and an address is limited over all names."""
+
+    __tablename__ = "login_attempts"
+    __table_args__ = (
+        sa.Index("ix_login_attempts_name_ip_at", "username", "ip", "attempted_at"),
+        sa.Index("ix_login_attempts_ip_at", "ip", "attempted_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    attempted_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, default=utcnow)
+    #: The name as typed (normalised, at most 64 characters), whether or not it exists.
+    username: Mapped[str] = mapped_column(sa.String(64), nullable=False)
+    ip: Mapped[str] = mapped_column(sa.String(64), nullable=False)
+    #: failure (wrong password or unknown name), locked, throttled
+    outcome: Mapped[str] = mapped_column(sa.String(20), nullable=False)

@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from flask import current_app
 from flask_babel import gettext as _
 
-from tracker.accounts.models import User, UserSession
+from tracker.accounts.models import LoginAttempt, User, UserSession
 from tracker.accounts.passwords import hash_password, password_problem, verify_password
 from tracker.accounts.queries import users_in
 from tracker.audit.service import changes, log_event
@@ -19,6 +19,7 @@ from tracker.core import clock
 from tracker.core.exceptions import DomainError
 from tracker.core.permissions import ROLES
 from tracker.core.request_context import client_ip
+from tracker.core.signals import credentials_revoked
 from tracker.extensions import db
 from tracker.units.models import Unit
 
@@ -158,7 +159,9 @@ def set_password(actor, user: User, password: str, *, keep_session_id: int | Non
     user.password_changed_at = clock.now()
     user.failed_login_count = 0
     user.locked_until = None
+    user.must_change_password = False
     end_sessions(user, "password_changed", except_id=keep_session_id)
+    credentials_revoked.send(user, actor=actor, reason="password_changed")
     log_event(actor, "user.password_change" if actor is user else "user.password_reset", user)
 
 
@@ -178,6 +181,7 @@ def set_disabled(actor, user: User, disabled: bool) -> None:
     user.is_disabled = disabled
     if disabled:
         end_sessions(user, "disabled")
+        credentials_revoked.send(user, actor=actor, reason="disabled")
     log_event(
         actor,
         "user.disable" if disabled else "user.enable",
@@ -207,64 +211,133 @@ class LoginResult:
     token: str | None = None
     session: UserSession | None = None
     error: str | None = None
+    #: Set when the client address is over its limit: answer 429 with Retry-After (seconds).
+    retry_after: int | None = None
 
 
-def _lock_message(user: User) -> str:
-    minutes = max(1, int((user.locked_until - clock.now()).total_seconds() + 59) // 60)
-    return _(
-        "This account is locked after too many failed logins. Try again in %(n)d minutes, "
-        "or ask an administrator to reset the password.",
-        n=minutes,
+def _attempt_address() -> str:
+    return (client_ip.get() or "unknown")[:64]
+
+
+def _address_retry_after(ip: str, now) -> int | None:
+    """Seconds until `ip` may try again, when it spent its attempts of the window; else None."""
+    config = current_app.config
+    window = config["LOGIN_ADDRESS_WINDOW"]
+    recent = list(
+        db.session.scalars(
+            sa.select(LoginAttempt.attempted_at)
+            .where(LoginAttempt.ip == ip, LoginAttempt.attempted_at > now - window)
+            .order_by(LoginAttempt.attempted_at.desc())
+            .limit(config["LOGIN_ADDRESS_MAX_ATTEMPTS"])
+        )
     )
+    if len(recent) < config["LOGIN_ADDRESS_MAX_ATTEMPTS"]:
+        return None
+    # the oldest attempt that still counts leaves the window then
+    return max(1, int((recent[-1] + window - now).total_seconds()) + 1)
+
+
+def _pair_locked_until(name: str, ip: str, now):
+    """When the lock of this name from this address ends, or None: a lock follows
+    LOGIN_MAX_FAILURES failures within LOGIN_FAILURE_WINDOW, from this address only."""
+    config = current_app.config
+    window, lockout, limit = (
+        config["LOGIN_FAILURE_WINDOW"],
+        config["LOCKOUT_DURATION"],
+        config["LOGIN_MAX_FAILURES"],
+    )
+    failures = list(
+        db.session.scalars(
+            sa.select(LoginAttempt.attempted_at)
+            .where(
+                LoginAttempt.username == name,
+                LoginAttempt.ip == ip,
+                LoginAttempt.outcome == "failure",
+                LoginAttempt.attempted_at > now - window - lockout,
+            )
+            .order_by(LoginAttempt.attempted_at)
+        )
+    )
+    for i in range(len(failures) - 1, limit - 2, -1):
+        if failures[i] - failures[i - limit + 1] <= window and failures[i] + lockout > now:
+            return failures[i] + lockout
+    return None
+
+
+def _note_attempt(name: str, ip: str, outcome: str, now) -> None:
+    db.session.add(LoginAttempt(attempted_at=now, username=name, ip=ip, outcome=outcome))
+    db.session.flush()
 
 
 def attempt_login(username: str, password: str, *, user_agent: str | None = None) -> LoginResult:
-    """Check a login; count failures, lock after too many, open a session on success."""
-    config = current_app.config
+    """Check a login and open a session on success.
+
+    Abuse is throttled by typed name and client address together: after too many failures a
+    name is locked *from that address only* (its owner elsewhere still logs in), and an
+    address is limited over all names (429). Unknown name, wrong password and locked pair get
+    the same message after the same password hash check, so neither the answer nor its timing
+    tells whether a name exists. Every failure, lock and 429 is audited (never the password).
+    """
     now = clock.now()
-    name = _normalise_username(username)
-    user = db.session.scalar(sa.select(User).where(sa.func.lower(User.username) == name))
+    name = _normalise_username(username)[:64]
+    ip = _attempt_address()
     generic = _("Invalid username or password.")
+    audit_name = name[:150]
 
-    if user is not None and user.locked_until is not None and user.locked_until > now:
-        log_event(user, "auth.login_refused_locked", user, outcome="denied")
-        return LoginResult(error=_lock_message(user))
+    retry_after = _address_retry_after(ip, now)
+    if retry_after is not None:
+        _note_attempt(name, ip, "throttled", now)
+        log_event(
+            None,
+            "auth.login_throttled",
+            ("user", None),
+            outcome="denied",
+            actor_name=audit_name,
+            after={"address": ip, "retry_after": retry_after},
+        )
+        return LoginResult(
+            error=_("Too many login attempts from your address. Try again in a few minutes."),
+            retry_after=retry_after,
+        )
 
-    if not verify_password(user.password_hash if user else None, password):
-        if user is None:
-            log_event(
-                None,
-                "auth.login_failed",
-                ("user", None),
-                outcome="failure",
-                actor_name=name[:150],
-                after={"reason": "unknown_user"},
-            )
-            return LoginResult(error=generic)
-        window = config["LOGIN_FAILURE_WINDOW"]
-        if user.failed_login_since is None or now - user.failed_login_since > window:
-            user.failed_login_since = now
-            user.failed_login_count = 0
-        user.failed_login_count += 1
+    user = db.session.scalar(sa.select(User).where(sa.func.lower(User.username) == name))
+    locked_until = _pair_locked_until(name, ip, now)
+    # Always one hash check: a dummy one for an unknown name, the real one when locked (its
+    # result is ignored), so the three refusals cost the same time.
+    password_ok = verify_password(user.password_hash if user else None, password)
+
+    if locked_until is not None:
+        _note_attempt(name, ip, "locked", now)
+        log_event(
+            user,
+            "auth.login_refused_locked",
+            user if user is not None else ("user", None),
+            outcome="denied",
+            actor_name=audit_name,
+            after={"address": ip, "locked_until": locked_until.isoformat()},
+        )
+        return LoginResult(error=generic)
+
+    if user is None or not password_ok:
+        _note_attempt(name, ip, "failure", now)
         log_event(
             user,
             "auth.login_failed",
-            user,
+            user if user is not None else ("user", None),
             outcome="failure",
-            after={"reason": "wrong_password", "failures": user.failed_login_count},
+            actor_name=audit_name,
+            after={"reason": "unknown_user" if user is None else "wrong_password", "address": ip},
         )
-        if user.failed_login_count >= config["LOGIN_MAX_FAILURES"]:
-            user.locked_until = now + config["LOCKOUT_DURATION"]
-            user.failed_login_count = 0
-            user.failed_login_since = None
+        locked_until = _pair_locked_until(name, ip, now)
+        if locked_until is not None:
             log_event(
                 user,
                 "auth.lockout",
-                user,
+                user if user is not None else ("user", None),
                 outcome="failure",
-                after={"locked_until": user.locked_until.isoformat()},
+                actor_name=audit_name,
+                after={"address": ip, "locked_until": locked_until.isoformat()},
             )
-            return LoginResult(error=_lock_message(user))
         return LoginResult(error=generic)
 
     if user.is_disabled:
@@ -275,6 +348,14 @@ def attempt_login(username: str, password: str, *, user_agent: str | None = None
     user.failed_login_since = None
     user.locked_until = None
     user.last_login_at = now
+    # this address's failures for this name are forgotten once the right password is given
+    db.session.execute(
+        sa.delete(LoginAttempt).where(
+            LoginAttempt.username == name,
+            LoginAttempt.ip == ip,
+            LoginAttempt.outcome.in_(("failure", "locked")),
+        )
+    )
     token = secrets.token_urlsafe(32)
     login_session = UserSession(
         user=user,
@@ -286,8 +367,23 @@ def attempt_login(username: str, password: str, *, user_agent: str | None = None
     )
     db.session.add(login_session)
     db.session.flush()
+    purge_login_attempts(now)
     log_event(user, "auth.login", user, after={"session_id": login_session.id})
     return LoginResult(user=user, token=token, session=login_session)
+
+
+def purge_login_attempts(now=None) -> int:
+    """Forget attempts older than every window they count in (the scheduler may call it)."""
+    config = current_app.config
+    horizon = max(
+        config["LOGIN_FAILURE_WINDOW"] + config["LOCKOUT_DURATION"],
+        config["LOGIN_ADDRESS_WINDOW"],
+    )
+    now = now or clock.now()
+    result = db.session.execute(
+        sa.delete(LoginAttempt).where(LoginAttempt.attempted_at < now - horizon)
+    )
+    return result.rowcount or 0
 
 
 def end_sessions(user: User, reason: str, *, except_id: int | None = None) -> int:

@@ -17,7 +17,7 @@ from flask_login import LoginManager, current_user
 
 from tracker.accounts.models import User, UserSession
 from tracker.accounts.service import token_hash
-from tracker.core import clock
+from tracker.core import clock, drafts
 from tracker.core.db import begin_write, write_intent
 from tracker.core.request_context import client_ip
 from tracker.extensions import db
@@ -33,6 +33,10 @@ PUBLIC_ENDPOINTS = frozenset(
         "exports.calendar_feed",
     }
 )
+#: Where an account that must change its password may go (nothing else opens until it has).
+PASSWORD_CHANGE_ENDPOINTS = frozenset({"accounts.account", "accounts.logout", "static"})
+#: Session key of a draft to give back on its page after login (core.drafts).
+RESTORE_DRAFT_KEY = "restore_draft"
 #: last_seen_at is written at most this often, to spare the database a write per request.
 TOUCH_INTERVAL = timedelta(seconds=60)
 
@@ -125,7 +129,64 @@ def is_safe_next(target: str | None) -> bool:
     return not parts.scheme and not parts.netloc
 
 
+def _form_page() -> str:
+    """The page a posted form was on: its same-site referrer, else the posted address without
+    its last segment (/tasks/7/progress → /tasks/7), which answers GET."""
+    referrer = urlsplit(request.referrer or "")
+    if referrer.netloc == request.host and is_safe_next(referrer.path or ""):
+        return referrer.path + (f"?{referrer.query}" if referrer.query else "")
+    parent = request.path.rstrip("/").rsplit("/", 1)[0]
+    return parent or "/"
+
+
+def _keep_expired_post() -> tuple[str, str | None]:
+    """A form posted after its session ended: keep its fields for the account the session
+    belonged to, and return the page to show again and the draft's key."""
+    page = _form_page()
+    user_id = session.get("_user_id")
+    if not str(user_id or "").isdigit() or db.session.get(User, int(user_id)) is None:
+        return page, None
+    pairs = [(name, value) for name, value in request.form.items(multi=True)]
+    if not pairs:
+        return page, None
+    begin_write(db.session)
+    key = drafts.keep(int(user_id), "expired", page, pairs)
+    # kept whatever happens next: the redirect to the login page commits it
+    db.session.commit()
+    return page, key
+
+
+def _restore_draft(user: User) -> None:
+    """Right after a new login, the page of the kept draft gets its fields back, once."""
+    key = session.get(RESTORE_DRAFT_KEY)
+    if not key or request.method != "GET":
+        return
+    draft = drafts.find(key, user.id)
+    if draft is None:
+        session.pop(RESTORE_DRAFT_KEY, None)
+        return
+    if urlsplit(draft.page).path != request.path:
+        return
+    session.pop(RESTORE_DRAFT_KEY, None)
+    user_id = user.id
+    begin_write(db.session)
+    draft = drafts.take(key, user_id)
+    if draft is not None:
+        drafts.restore_on_this_page(draft)
+        flash(
+            str(
+                _l(
+                    "What you typed before your session ended is filled in again below: "
+                    "check it and save."
+                )
+            ),
+            "info",
+        )
+
+
 def init_app(app: Flask) -> None:
+    drafts.install()
+
     @app.before_request
     def _identify_and_gate():
         client_ip.set(request.remote_addr)
@@ -135,6 +196,15 @@ def init_app(app: Flask) -> None:
         if request.endpoint in PUBLIC_ENDPOINTS or request.endpoint is None:
             return None
         if authenticated:
+            if (
+                current_user.must_change_password
+                and request.endpoint not in PASSWORD_CHANGE_ENDPOINTS
+            ):
+                if request.path.startswith("/api/"):
+                    return jsonify({"error": "password change required"}), 403
+                flash(str(_l("Please choose a new password before you continue.")), "warning")
+                return redirect(url_for("accounts.account"))
+            _restore_draft(current_user)
             return None
         if request.path.startswith("/api/"):
             return jsonify({"error": "authentication required"}), 401
@@ -143,5 +213,13 @@ def init_app(app: Flask) -> None:
             flash(str(END_MESSAGES[reason]), "warning")
         elif request.path != "/":
             flash(str(_l("Please log in to continue.")), "info")
-        target = request.full_path if request.query_string else request.path
-        return redirect(url_for("accounts.login", next=target if target != "/" else None))
+        draft_key = None
+        if request.method == "POST":
+            target, draft_key = _keep_expired_post()
+            if draft_key:
+                flash(str(_l("What you typed is kept: log in again to see it.")), "info")
+        else:
+            target = request.full_path if request.query_string else request.path
+        return redirect(
+            url_for("accounts.login", next=target if target != "/" else None, draft=draft_key)
+        )

@@ -28,7 +28,8 @@ from tracker.accounts.forms import (
     UserEditForm,
 )
 from tracker.accounts.models import User
-from tracker.accounts.sessions import current_login_session, is_safe_next
+from tracker.accounts.sessions import RESTORE_DRAFT_KEY, current_login_session, is_safe_next
+from tracker.core import drafts
 from tracker.core.forms import EmptyForm, choices, form_status, refusal_caught
 from tracker.core.permissions import require, scope_unit
 from tracker.core.transactions import keep_refusal_record
@@ -51,13 +52,17 @@ def login():
     form = LoginForm()
     if request.method == "GET":
         form.next.data = request.args.get("next", "")
+        form.draft.data = request.args.get("draft", "")[:64]
     if form.validate_on_submit():
         result = service.attempt_login(
             form.username.data, form.password.data, user_agent=request.user_agent.string
         )
         if result.error:
-            keep_refusal_record()  # the failure count and its audit row outlive the 422
+            keep_refusal_record()  # the attempt and its audit row outlive the 422 / 429
             form.form_errors.append(result.error)
+            if result.retry_after is not None:
+                page = render_template("accounts/login.html", form=form)
+                return page, 429, {"Retry-After": str(result.retry_after)}
         else:
             # Rotate: nothing from the anonymous session survives into the logged-in one.
             locale = session.get("locale")
@@ -67,6 +72,10 @@ def login():
                 session["locale"] = locale
             login_user(result.user)
             target = form.next.data if is_safe_next(form.next.data) else url_for("home.index")
+            draft_key = form.draft.data or None
+            if draft_key and drafts.find(draft_key, result.user.id) is not None:
+                # what this person typed before the session ended is shown on its page again
+                session[RESTORE_DRAFT_KEY] = draft_key
             return redirect(target)
     status = 200 if not form.errors and not form.form_errors else 422
     return render_template("accounts/login.html", form=form), status

@@ -1,17 +1,16 @@
-"""Write audit events into the hash chain, and verify the chain."""
+"""Write audit events into the sealed chain (tracker/audit/chain.py seals and verifies it)."""
 
 from __future__ import annotations
 
-import hashlib
 import json
 import logging
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from typing import Any
 
 import sqlalchemy as sa
 
-from tracker.audit.models import GENESIS_HASH, AuditEvent
+from tracker.audit.chain import ChainReport, seal, verify_chain
+from tracker.audit.models import GENESIS_HASH, KEYED_CHAIN, AuditEvent
 from tracker.core import clock
 from tracker.core.db import begin_write
 from tracker.core.request_context import client_ip
@@ -19,41 +18,17 @@ from tracker.extensions import db
 
 log = logging.getLogger(__name__)
 
+__all__ = ["ChainReport", "SystemActor", "cli_actor", "log_event", "record_denial", "verify_chain"]
+
 #: Any constant: the PostgreSQL advisory lock that serialises appends to the chain.
 _CHAIN_LOCK_KEY = 0x44554241  # "DUBA"
 
 
 def _jsonable(value: Any) -> Any:
-    """Round-trip through JSON so what is hashed is exactly what the database gives back."""
+    """Round-trip through JSON so what is sealed is exactly what the database gives back."""
     if value is None:
         return None
     return json.loads(json.dumps(value, ensure_ascii=False, default=str, sort_keys=True))
-
-
-def _timestamp(moment: datetime) -> str:
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
-
-
-def canonical_json(event: AuditEvent) -> str:
-    """The event's fields in one canonical form (sorted keys, no spaces, UTF-8)."""
-    payload = {
-        "id": event.id,
-        "occurred_at": _timestamp(event.occurred_at),
-        "actor_id": event.actor_id,
-        "actor_name": event.actor_name,
-        "ip": event.ip,
-        "action": event.action,
-        "object_type": event.object_type,
-        "object_id": event.object_id,
-        "before": event.before,
-        "after": event.after,
-        "outcome": event.outcome,
-    }
-    return json.dumps(payload, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-
-
-def compute_hash(prev_hash: str, event: AuditEvent) -> str:
-    return hashlib.sha256((prev_hash + canonical_json(event)).encode("utf-8")).hexdigest()
 
 
 def _object_ref(obj: Any) -> tuple[str | None, str | None]:
@@ -103,8 +78,9 @@ def log_event(
         after=_jsonable(after),
         outcome=outcome,
         prev_hash=last.hash if last else GENESIS_HASH,
+        chain_version=KEYED_CHAIN,
     )
-    event.hash = compute_hash(event.prev_hash, event)
+    event.hash = seal(event.prev_hash, event)
     session.add(event)
     session.flush()
     log.info("audit %s %s:%s by %s (%s)", action, object_type, object_id, event.actor_name, outcome)
@@ -132,45 +108,6 @@ def changes(before: dict, after: dict) -> tuple[dict, dict]:
     """Keep only the keys whose values differ, for compact before/after pairs."""
     keys = [k for k in after if before.get(k) != after.get(k)]
     return {k: before.get(k) for k in keys}, {k: after.get(k) for k in keys}
-
-
-@dataclass(frozen=True)
-class ChainReport:
-    count: int
-    broken_id: int | None = None
-    reason: str | None = None
-
-    @property
-    def ok(self) -> bool:
-        return self.broken_id is None
-
-
-def verify_chain() -> ChainReport:
-    """Walk the chain in id order; report the first event that was altered, removed or moved."""
-    rows = db.session.execute(
-        sa.select(AuditEvent).order_by(AuditEvent.id).execution_options(yield_per=1000)
-    ).scalars()
-    try:
-        return _walk_chain(rows)
-    finally:
-        rows.close()  # a server-side cursor on PostgreSQL: close it when stopping early
-
-
-def _walk_chain(rows) -> ChainReport:
-    expected_prev = GENESIS_HASH
-    expected_id = 1
-    count = 0
-    for event in rows:
-        if event.id != expected_id:
-            return ChainReport(count, event.id, f"event {expected_id} is missing before it")
-        if event.prev_hash != expected_prev:
-            return ChainReport(count, event.id, "previous-hash link broken (removed or reordered?)")
-        if compute_hash(event.prev_hash, event) != event.hash:
-            return ChainReport(count, event.id, "content does not match its hash (altered)")
-        expected_prev = event.hash
-        expected_id += 1
-        count += 1
-    return ChainReport(count)
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,7 @@ import sqlalchemy as sa
 from flask import Blueprint, render_template, request
 from flask_login import current_user
 
+from tracker.audit import labels
 from tracker.audit.models import AuditEvent
 from tracker.core import clock
 from tracker.core.permissions import require
@@ -64,5 +65,19 @@ def index():
         sa.select(AuditEvent.object_type).where(AuditEvent.object_type.is_not(None)).distinct()
     ).all()
     return render_template(
-        "audit/index.html", page=page, filters=filters, object_types=sorted(object_types)
+        "audit/index.html",
+        page=page,
+        filters=filters,
+        object_types=sorted(object_types),
+        names=labels.Names(page.items),
+        labels=labels,
+        object_links=OBJECT_LINKS,
     )
+
+
+#: Where an audited object is shown, by table: (endpoint, the endpoint's id argument).
+OBJECT_LINKS = {
+    "tasks": ("tasks.show", "task_id"),
+    "plans": ("plans.show", "plan_id"),
+    "records": ("records.show", "record_id"),
+}

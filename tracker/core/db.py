@@ -56,7 +56,8 @@ def utcnow() -> datetime:
 
 
 def configure_engine(engine: Engine) -> None:
-    """Apply backend settings: SQLite gets foreign keys, WAL, busy timeout, eager write locks."""
+    """Apply backend settings: SQLite gets foreign keys, recursive triggers, WAL, busy timeout,
+    eager write locks."""
     if engine.dialect.name != "sqlite":
         return
 
@@ -66,6 +67,9 @@ def configure_engine(engine: Engine) -> None:
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys=ON")
+        # INSERT OR REPLACE deletes the row it replaces: with this on, delete triggers see it
+        # (the append-only audit_events relies on that)
+        cursor.execute("PRAGMA recursive_triggers=ON")
         cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
         if engine.url.database not in (None, "", ":memory:"):
             cursor.execute("PRAGMA journal_mode=WAL")

@@ -7,20 +7,27 @@ import secrets
 
 from flask import Flask, jsonify, render_template, request
 from flask_babel import lazy_gettext as _l
+from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError, RequestEntityTooLarge
 
+from tracker.core.signals import access_denied
 from tracker.extensions import db
 
 log = logging.getLogger(__name__)
 
 TITLES = {
     400: _l("Bad request"),
+    401: _l("Authentication required"),
     403: _l("Access denied"),
     404: _l("Page not found"),
     405: _l("Method not allowed"),
     409: _l("Conflict"),
+    412: _l("Precondition failed"),
     413: _l("File too large"),
+    422: _l("Unprocessable content"),
+    428: _l("Precondition required"),
+    429: _l("Too many requests"),
     500: _l("Something went wrong"),
 }
 TEMPLATES = {403: "errors/403.html", 404: "errors/404.html", 409: "errors/409.html"}
@@ -30,7 +37,26 @@ def _wants_json() -> bool:
     return request.path.startswith("/api/") or request.accept_mimetypes.best == "application/json"
 
 
+PROBLEM_JSON = "application/problem+json"
+
+
+def problem(code: int, detail: str | None = None, *, headers=None, **extra):
+    """An RFC 9457 problem document: the title in the request's language, `detail` as given."""
+    body = {"type": "about:blank", "title": str(TITLES.get(code, code)), "status": code}
+    if detail:
+        body["detail"] = str(detail)
+    body.update({key: value for key, value in extra.items() if value is not None})
+    response = jsonify(body)
+    response.status_code = code
+    response.mimetype = PROBLEM_JSON
+    for name, value in (headers or {}).items():
+        response.headers[name] = value
+    return response
+
+
 def render_error(code: int, message: str | None = None, *, incident: str | None = None):
+    if request.path.startswith("/api/v1"):
+        return problem(code, message, incident=incident)
     if _wants_json():
         body = {"error": str(TITLES.get(code, code)), "message": message}
         if incident:
@@ -52,6 +78,13 @@ def init_app(app: Flask) -> None:
     def _csrf_error(error: CSRFError):
         db.session.rollback()
         log.warning("CSRF refused on %s: %s", request.path, error.description)
+        # audited like any refused access (in a transaction of its own, it survives the 400)
+        user = current_user._get_current_object() if current_user else None
+        access_denied.send(
+            user if getattr(user, "is_authenticated", False) else None,
+            action=f"csrf {request.method} {request.path[:200]}",
+            obj=None,
+        )
         return render_error(
             400,
             str(

@@ -148,6 +148,14 @@ RULES: dict[str, Rule] = {
     "task.accept": roles("coordinator"),  # 办结
     "task.return": roles("coordinator"),  # 退回
     "task.cancel": roles("coordinator"),  # 撤销
+    "task.urge": roles("coordinator"),  # 催办: the legal office chases the lead unit
+    # 督办通知单: the legal office issues it; the unit addressed and the bureau read it
+    "supervision.issue": roles("coordinator"),
+    "supervision.read": roles("coordinator", "leader", "viewer", "admin", "chief"),
+    # a task list as .xlsx/.csv: everyone, with the rows they may read (tasks.queries)
+    "task.export_list": roles(*ROLES),
+    # 待我审核: submitted tasks and evidence waiting for the legal office
+    "review.queue": roles("coordinator"),
     # records and evidence
     "record.read": readers(),
     "record.edit": workers(),

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Flask, has_request_context, request
 from flask.sessions import SecureCookieSessionInterface
 from flask_login import current_user
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 CONTENT_SECURITY_POLICY = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -21,6 +22,34 @@ class SessionInterface(SecureCookieSessionInterface):
         return super().get_cookie_secure(app) or (has_request_context() and request.is_secure)
 
 
+#: Browsers remember for a year that this site is HTTPS only.
+HSTS = "max-age=31536000; includeSubDomains"
+
+
+def configure_https(app: Flask) -> None:
+    """Behind trusted proxies read the client address and scheme from their headers; when the
+    site is served over HTTPS (TRACKER_BASE_URL), name the session cookie `__Host-…` (the
+    browser then only accepts it Secure, for the whole host, from this host) and send HSTS."""
+    proxies = app.config.get("TRUSTED_PROXIES", 0)
+    if proxies:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)
+    app.config["HTTPS_ONLY"] = str(app.config.get("BASE_URL", "")).lower().startswith("https://")
+    if app.config["HTTPS_ONLY"]:
+        name = app.config["SESSION_COOKIE_NAME"]
+        if not name.startswith("__Host-"):
+            app.config["SESSION_COOKIE_NAME"] = f"__Host-{name}"
+        app.config.update(
+            SESSION_COOKIE_SECURE=True,
+            SESSION_COOKIE_PATH="/",
+            SESSION_COOKIE_DOMAIN=None,
+            # Flask-Login's remember cookie is not used (no "remember me"); kept safe anyway
+            REMEMBER_COOKIE_NAME="__Host-remember_token",
+            REMEMBER_COOKIE_SECURE=True,
+            REMEMBER_COOKIE_PATH="/",
+            REMEMBER_COOKIE_DOMAIN=None,
+        )
+
+
 def init_app(app: Flask) -> None:
     app.session_interface = SessionInterface()
 
@@ -33,6 +62,8 @@ def init_app(app: Flask) -> None:
         headers.setdefault("Referrer-Policy", "same-origin")
         headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
         headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
+        if app.config.get("HTTPS_ONLY"):
+            headers.setdefault("Strict-Transport-Security", HSTS)
         if current_user and getattr(current_user, "is_authenticated", False):
             headers["Cache-Control"] = "no-store"
         elif request.endpoint != "static":

@@ -30,11 +30,20 @@ access_denied = _signals.signal("access-denied")
 #: mapping date → is a working day (the holidays feature keeps them), merged into one.
 workday_overrides = _signals.signal("workday-overrides")
 
+#: A user's credentials stopped being trustworthy: sender the user, kwargs `actor`, `reason`
+#: ("password_changed", "disabled"). The API revokes the user's personal access tokens.
+credentials_revoked = _signals.signal("credentials-revoked")
+
 # -- units ------------------------------------------------------------------------------------
 
 #: A unit is about to be deactivated: sender the unit; receivers return why not (a message) or
 #: None — accounts refuses while active users still belong to it.
 unit_deactivating = _signals.signal("unit-deactivating")
+
+#: A unit was saved (created or edited): sender the unit; receivers return warnings for the
+#: admin (messages ready for the user; the unit stays saved) — plans reports aliases the plan
+#: importer could confuse with another unit's.
+unit_saved = _signals.signal("unit-saved")
 
 # -- plans ------------------------------------------------------------------------------------
 

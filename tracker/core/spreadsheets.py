@@ -15,8 +15,9 @@ with a visible marker and kept in the writer's warnings.
 
 from __future__ import annotations
 
+import contextvars
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -89,14 +90,40 @@ def local_naive(moment: datetime) -> datetime:
     return clock.to_local(moment).replace(tzinfo=None)
 
 
+#: While a workbook is written, the labels translated so far (its language does not change):
+#: a 100k-task sheet would otherwise translate the same few labels hundreds of thousands of times.
+_translated: contextvars.ContextVar[dict | None] = contextvars.ContextVar(
+    "spreadsheet_labels", default=None
+)
+
+
+#: Who hears of a workbook's progress while it is written: called with (sheet name, sheets
+#: finished, rows written so far) when a sheet starts and every PROGRESS_ROWS rows.
+progress_listener: contextvars.ContextVar[Callable[[str, int, int], None] | None] = (
+    contextvars.ContextVar("spreadsheet_progress", default=None)
+)
+PROGRESS_ROWS = 2000
+
+
+def _cached(key: tuple, translate) -> str:
+    cache = _translated.get()
+    if cache is None:
+        return translate()
+    if key not in cache:
+        cache[key] = translate()
+    return cache[key]
+
+
 def yes_no(value: bool) -> str:
-    return _("yes") if value else _("no")
+    return _cached(("yes_no", bool(value)), lambda: _("yes") if value else _("no"))
 
 
 def label(labels: dict, key: str | None) -> str:
     if key is None:
         return ""
-    return str(labels[key]) if key in labels else key
+    if key not in labels:
+        return key
+    return _cached((id(labels), key), lambda: str(labels[key]))
 
 
 # -- writing -----------------------------------------------------------------------------------
@@ -149,6 +176,11 @@ class Sheet:
         self.row += 1
         for index, (column, value) in enumerate(zip(self.columns, values, strict=True)):
             self._write(self.row, index, column, value, ref)
+        self.writer.rows_written += 1
+        if self.writer.progress and self.writer.rows_written % PROGRESS_ROWS == 0:
+            self.writer.progress(
+                self.name, self.writer.sheets_started - 1, self.writer.rows_written
+            )
 
     def _write(self, row: int, col: int, column: Column, value: Any, ref: str) -> None:
         if value is None or value == "":
@@ -196,6 +228,7 @@ class WorkbookWriter:
     its sheets."""
 
     def __init__(self, target: str | BinaryIO, *, title: str = "", author: str = ""):
+        self._labels = _translated.set({})
         self.book = xlsxwriter.Workbook(
             target,
             {
@@ -226,6 +259,9 @@ class WorkbookWriter:
         self.warnings: list[CutCell] = []
         self.warning_count = 0
         self._names: set[str] = set()
+        self.progress = progress_listener.get()
+        self.sheets_started = 0
+        self.rows_written = 0
 
     def sheet_name(self, wanted: str) -> str:
         """A valid, unique sheet name: no []:*?/\\, at most 31 characters."""
@@ -239,7 +275,11 @@ class WorkbookWriter:
         return candidate
 
     def sheet(self, name: str, columns: Sequence[Column]) -> Sheet:
-        return Sheet(self, self.sheet_name(name), columns)
+        sheet = Sheet(self, self.sheet_name(name), columns)
+        self.sheets_started += 1
+        if self.progress:
+            self.progress(sheet.name, self.sheets_started - 1, self.rows_written)
+        return sheet
 
     def warn(self, warning: CutCell) -> None:
         self.warning_count += 1
@@ -247,4 +287,7 @@ class WorkbookWriter:
             self.warnings.append(warning)
 
     def close(self) -> None:
-        self.book.close()
+        try:
+            self.book.close()
+        finally:
+            _translated.reset(self._labels)

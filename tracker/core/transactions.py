@@ -14,6 +14,10 @@ record of a refused access (it must survive the rollback of the request it refus
 delivery of each e-mail of the outbox (one sent e-mail must stay sent when the next one fails),
 and the login session's bookkeeping (idle time, ending a session) before the view runs. A
 refused login answers 422 but keeps its record through `keep_refusal_record()`.
+
+A batch action (tracker/core/batch.py) stays inside this one transaction: each item runs in a
+savepoint, so a refused item rolls back only itself and the batch answers with a redirect that
+commits the items that went through.
 """
 
 from __future__ import annotations

@@ -17,9 +17,9 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from tracker.core import clock
-from tracker.dashboard.queries import DashboardView, UnitTable, days_late, led_in
+from tracker.dashboard.queries import DashboardView, UnitTable, led_in, overdue_by_due_date
 from tracker.extensions import db
-from tracker.tasks.lights import LIGHT_LABELS, LightPolicy, light_sql
+from tracker.tasks.lights import LIGHT_LABELS, LightPolicy
 from tracker.tasks.models import Task
 
 Link = Callable[..., str]
@@ -156,18 +156,11 @@ def overdue_by_age(
     view: DashboardView, policy: LightPolicy, unit_ids: list[int], link: Link
 ) -> dict:
     """How late the overdue tasks are: 1–7, 8–30, 31–90 and more than 90 days (one query)."""
-    late = days_late(view.today)
-    band = sa.case(
-        *[(late <= last, sa.literal(key)) for key, _first, last in AGE_BANDS if last],
-        else_=sa.literal(AGE_BANDS[-1][0]),
-    )
-    query = (
-        sa.select(band, sa.func.count(Task.id))
-        .where(*led_in(view, unit_ids), light_sql(policy) == "red")
-        .group_by(band)
-    )
     counts = dict.fromkeys((key for key, _first, _last in AGE_BANDS), 0)
-    counts.update({key: int(n) for key, n in db.session.execute(query)})
+    # working days late, as everywhere else: counted per distinct due date in Python
+    for late, n in overdue_by_due_date(view, policy, unit_ids).items():
+        key = next((k for k, _f, last in AGE_BANDS if last and late <= last), AGE_BANDS[-1][0])
+        counts[key] += n
     labels = [_band_label(first, last) for _key, first, last in AGE_BANDS]
     return {
         "kind": "bar",
@@ -182,7 +175,7 @@ def overdue_by_age(
             }
         ],
         "table": {
-            "headers": [_("Days late"), _("Overdue tasks")],
+            "headers": [_("Working days late"), _("Overdue tasks")],
             "rows": [
                 [label, counts[band[0]]] for label, band in zip(labels, AGE_BANDS, strict=True)
             ],

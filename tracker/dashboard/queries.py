@@ -15,6 +15,7 @@ A unit's row counts its own tasks, not those of the units below it (they have th
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -23,7 +24,8 @@ import sqlalchemy as sa
 from tracker.core.permissions import scope_unit
 from tracker.extensions import db
 from tracker.plans.models import Plan
-from tracker.tasks.lights import DayNumber, LightPolicy, light_sql
+from tracker.supervision.models import Urge
+from tracker.tasks.lights import LightPolicy, light_sql, workdays_late
 from tracker.tasks.models import TASK_KINDS, Task, task_co_units
 from tracker.tasks.queries import section_and_below, visible_plans
 from tracker.units.models import Unit
@@ -194,9 +196,36 @@ def count_if(condition):
     return sa.func.sum(sa.case((condition, 1), else_=0))
 
 
-def days_late(today: date):
-    """Calendar days between the due date and `today` (positive when past due)."""
-    return DayNumber(sa.literal(today, sa.Date)) - DayNumber(Task.due_date)
+def overdue_by_due_date(
+    view: DashboardView, policy: LightPolicy, unit_ids: list[int]
+) -> Counter[int]:
+    """Working days late → how many overdue (red) tasks of the units are that late (one query,
+    grouped by due date; the working-day calendar is applied per distinct date)."""
+    query = (
+        sa.select(Task.due_date, sa.func.count(Task.id))
+        .where(*led_in(view, unit_ids), light_sql(policy) == "red")
+        .group_by(Task.due_date)
+    )
+    late: Counter[int] = Counter()
+    for due, n in db.session.execute(query):
+        late[workdays_late(due, view.today)] += int(n)
+    return late
+
+
+def _overdue_days_by_unit(view: DashboardView, policy: LightPolicy, unit_ids: list[int]):
+    """Unit id → (sum, max) of the working days late of its overdue tasks."""
+    key = unit_key(view)
+    query = (
+        sa.select(key, Task.due_date, sa.func.count(Task.id))
+        .where(*led_in(view, unit_ids), light_sql(policy) == "red")
+        .group_by(key, Task.due_date)
+    )
+    days: dict[int, tuple[int, int]] = {}
+    for unit_id, due, n in db.session.execute(query):
+        late = workdays_late(due, view.today)
+        total, most = days.get(unit_id, (0, 0))
+        days[unit_id] = (total + late * int(n), max(most, late))
+    return days
 
 
 # -- per-unit rows ---------------------------------------------------------------------------
@@ -227,7 +256,14 @@ class UnitRow:
     co_total: int = 0
     co_done: int = 0
     co_overdue: int = 0
+    #: 催办 by the legal office on the unit's tasks (督办).
+    urged: int = 0
     rank: int | None = None
+
+    @property
+    def done_late(self) -> int:
+        """逾期办结: done tasks applied for completion after their due date."""
+        return self.done - self.done_on_time
 
     @property
     def due_soon(self) -> int:
@@ -267,6 +303,7 @@ class UnitRow:
         for name in AGGREGATE_FIELDS:
             setattr(self, name, getattr(self, name) + getattr(other, name))
         self.days_overdue_max = max(self.days_overdue_max, other.days_overdue_max)
+        self.urged += other.urged
 
 
 @dataclass
@@ -302,7 +339,6 @@ AGGREGATE_FIELDS = tuple(name for name in LEAD_COLUMNS if name != "days_overdue_
 def _lead_aggregates(view: DashboardView, policy: LightPolicy, unit_ids: list[int]):
     light = light_sql(policy)
     key = unit_key(view)
-    late = days_late(view.today)
     is_red = light == "red"
     due = Task.due_date
     # 申请办结 on or before the due date is on time, as for the lights; a done task with no
@@ -323,16 +359,20 @@ def _lead_aggregates(view: DashboardView, policy: LightPolicy, unit_ids: list[in
         count_if(light == "yellow"),
         count_if(light == "green"),
         count_if(on_time),
-        sa.func.sum(sa.case((is_red, late), else_=0)),
-        sa.func.max(sa.case((is_red, late), else_=0)),
+        sa.literal(0),  # days_overdue_sum and _max: working days, filled in afterwards
+        sa.literal(0),
         count_if(due_by_today),
         count_if(sa.and_(due_by_today, Task.status == "done")),
     ]
     query = sa.select(key, *columns).where(*led_in(view, unit_ids)).group_by(key)
-    return {
+    rows = {
         unit_id: dict(zip(LEAD_COLUMNS, (int(v or 0) for v in values), strict=True))
         for unit_id, *values in db.session.execute(query)
     }
+    for unit_id, (total, most) in _overdue_days_by_unit(view, policy, unit_ids).items():
+        if unit_id in rows:
+            rows[unit_id]["days_overdue_sum"], rows[unit_id]["days_overdue_max"] = total, most
+    return rows
 
 
 def _co_aggregates(view: DashboardView, policy: LightPolicy, unit_ids: list[int]):
@@ -354,16 +394,30 @@ def _co_aggregates(view: DashboardView, policy: LightPolicy, unit_ids: list[int]
     }
 
 
+def _urge_counts(view: DashboardView, unit_ids: list[int]) -> dict[int, int]:
+    """Unit id → how many times the legal office urged (催办) the unit's tasks in view."""
+    key = unit_key(view)
+    query = (
+        sa.select(key, sa.func.count(Urge.id))
+        .join(Task, Task.id == Urge.task_id)
+        .where(*led_in(view, unit_ids))
+        .group_by(key)
+    )
+    return {unit_id: int(n) for unit_id, n in db.session.execute(query)}
+
+
 def unit_table(view: DashboardView, policy: LightPolicy) -> UnitTable:
     """One row per unit of the view's subtree (units with no tasks too), plus the totals."""
     units = subtree(view.root)
     unit_ids = [u.id for u in units]
     lead = _lead_aggregates(view, policy, unit_ids)
     co = _co_aggregates(view, policy, unit_ids)
+    urged = _urge_counts(view, unit_ids)
     rows: list[UnitRow] = []
     for unit in units:
         row = UnitRow(unit=unit, **lead.get(unit.id, {}))
         row.co_total, row.co_done, row.co_overdue = co.get(unit.id, (0, 0, 0))
+        row.urged = urged.get(unit.id, 0)
         # The bureau itself is a row only when tasks count for it (duties without a lead
         # unit); an inactive unit only while it still holds tasks.
         if unit.id == view.bureau.id and not row.total:

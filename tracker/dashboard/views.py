@@ -13,6 +13,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from tracker.core import clock
+from tracker.core.forms import EmptyForm
 from tracker.core.permissions import require, scope_unit
 from tracker.dashboard import charts
 from tracker.dashboard.briefing import (
@@ -145,6 +146,7 @@ def index():
             descending=descending,
             sections=sections,
             link=link,
+            action_form=EmptyForm(),
             charts={
                 "completion": charts.completion_by_unit(table, link),
                 "progress": charts.progress_over_year(view, unit_ids, link),
@@ -206,7 +208,7 @@ def _ranking_headers() -> list[str]:
         _("Due soon"),
         _("Completion rate"),
         _("On-time rate"),
-        _("Average days overdue"),
+        _("Average working days overdue"),
         _("Light"),
         _("As co-unit"),
     ]

@@ -96,8 +96,10 @@ SECTIONS = [
                 co=[],
                 kind="general",
                 due=("workdays", 3),
-                status="in_progress",
-                progress=50,
+                # applied for completion: the legal office's 待我审核 queue has more than one
+                status="submitted",
+                progress=100,
+                result="组织开展执法文书制作评比，评选优秀执法文书10份并在全局通报。",
             ),
         ],
     ),

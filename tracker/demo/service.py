@@ -8,11 +8,13 @@ from dataclasses import dataclass, field
 import sqlalchemy as sa
 
 from tracker.accounts.models import User
+from tracker.accounts.passwords import verify_password
 from tracker.accounts.service import create_user
 from tracker.audit.service import SystemActor
 from tracker.demo import data
 from tracker.demo.plans import Directory, load_current_plan, load_plan_2020, load_plan_2021
 from tracker.demo.reminders import load_reminders
+from tracker.demo.supervision import load_supervision
 from tracker.extensions import db
 from tracker.reports.demo import load_report_demo
 from tracker.units.models import Unit
@@ -75,10 +77,24 @@ def load_bureau(report: LoadReport) -> Unit:
     return bureau
 
 
-def load_demo() -> LoadReport:
-    """Create every missing piece of the demo; later features add their steps here."""
+def _force_password_change() -> int:
+    """Mark every demo account that still has the published password must-change-password."""
+    names = [row[0] for row in data.USERS]
+    users = list(db.session.scalars(sa.select(User).where(User.username.in_(names))))
+    marked = [u for u in users if verify_password(u.password_hash, data.DEMO_PASSWORD)]
+    for user in marked:
+        user.must_change_password = True
+    return len(marked)
+
+
+def load_demo(*, force_password_change: bool = False) -> LoadReport:
+    """Create every missing piece of the demo; later features add their steps here.
+    With `force_password_change` (production) every demo account must change its password
+    at first login."""
     report = LoadReport()
     bureau = load_bureau(report)
+    if force_password_change:
+        _force_password_change()
     db.session.flush()
     directory = Directory(bureau)
     if load_plan_2020(directory):
@@ -91,6 +107,9 @@ def load_demo() -> LoadReport:
     reminders = load_reminders(bureau)
     if reminders:
         report.add("reminders", reminders)
+    urges = load_supervision(bureau, directory.users["office"])
+    if urges:
+        report.add("urges", urges)
     report_edits = load_report_demo(bureau)
     if report_edits:
         report.add("report edits", report_edits)

@@ -89,6 +89,15 @@ class Evidence(db.Model):
         return self.kind == "file" and self.content_type in ("image/jpeg", "image/png")
 
     @property
+    def is_pdf(self) -> bool:
+        return self.kind == "file" and (self.content_type or "").startswith("application/pdf")
+
+    @property
+    def is_previewable(self) -> bool:
+        """Shown in the page: an image, or a PDF in the browser's own viewer."""
+        return self.is_image or self.is_pdf
+
+    @property
     def targets(self) -> list[Task | Record]:
         """The tasks and records this evidence is linked to."""
         return [link.target for link in self.links]

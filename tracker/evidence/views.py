@@ -23,7 +23,7 @@ from markupsafe import Markup
 
 from tracker.accounts.sessions import is_safe_next
 from tracker.audit.service import record_denial
-from tracker.core import storage
+from tracker.core import drafts, storage
 from tracker.core.db import begin_write
 from tracker.core.errors import render_error
 from tracker.core.forms import Refusal, as_id, choices, refusal_caught
@@ -53,6 +53,10 @@ DRAFT_KEY = "evidence_draft"
 
 #: Downloads and previews may not run or load anything, whatever a browser makes of them.
 DOWNLOAD_CSP = "default-src 'none'"
+#: A preview is framed by Duban's own page (the evidence panel) and nothing else; the file
+#: itself still runs nothing (a PDF shows in the browser's own viewer).
+PREVIEW_CSP = "default-src 'none'; frame-ancestors 'self'"
+PDF_SIGNATURE = b"%PDF-"
 
 
 def get_evidence_or_404(evidence_id: int) -> Evidence:
@@ -153,13 +157,16 @@ def upload():
     return _back(target)
 
 
+def _target_tag(target) -> str:
+    return f"{type(target).__name__}:{target.id}"
+
+
 def _keep_draft(kind: str, target, **values) -> None:
-    """Keep what was typed into a refused form; the panel offers it again, the form open."""
-    session[DRAFT_KEY] = {
-        "kind": kind,
-        "target": f"{type(target).__name__}:{target.id}",
-        **{k: (v or "")[:5000] for k, v in values.items()},
-    }
+    """Keep what was typed into a refused form; the panel offers it again, the form open.
+    The text stays on the server (core.drafts): the cookie holds only the draft's id."""
+    session[DRAFT_KEY] = drafts.keep(
+        current_user.id, f"evidence.{kind}", _target_tag(target), values.items()
+    )
 
 
 @bp.route("/link", methods=["POST"])
@@ -277,7 +284,7 @@ def review(evidence_id: int):
 # -- reading ---------------------------------------------------------------------------------
 
 
-def _send(evidence: Evidence, *, as_attachment: bool):
+def _send(evidence: Evidence, *, as_attachment: bool, framed: bool = False):
     path = storage.blob_path(evidence.sha256)
     if not path.is_file():
         log.error("evidence %s: blob %s is missing", evidence.id, evidence.sha256)
@@ -307,7 +314,9 @@ def _send(evidence: Evidence, *, as_attachment: bool):
     # As sniffed at upload, charset included (send_file would add a second one to text/*).
     response.headers["Content-Type"] = evidence.content_type or "application/octet-stream"
     response.headers["X-Content-Type-Options"] = "nosniff"
-    response.headers["Content-Security-Policy"] = DOWNLOAD_CSP
+    response.headers["Content-Security-Policy"] = PREVIEW_CSP if framed else DOWNLOAD_CSP
+    if framed:
+        response.headers["X-Frame-Options"] = "SAMEORIGIN"
     return response
 
 
@@ -324,7 +333,7 @@ def download(evidence_id: int):
 def preview(evidence_id: int):
     evidence = get_evidence_or_404(evidence_id)
     _require_any("evidence.read", evidence)
-    if not evidence.is_image or not evidence.sha256:
+    if not evidence.is_previewable or not evidence.sha256:
         abort(404)
     # The type was sniffed at upload; look again, in case the stored bytes were changed since.
     try:
@@ -332,10 +341,13 @@ def preview(evidence_id: int):
             head = handle.read(16)
     except FileNotFoundError:
         abort(404)
-    if not head.startswith((filetypes.PNG_SIGNATURE, filetypes.JPEG_SIGNATURE)):
-        log.error("evidence %s: stored image no longer looks like one", evidence.id)
+    signatures = (
+        (PDF_SIGNATURE,) if evidence.is_pdf else (filetypes.PNG_SIGNATURE, filetypes.JPEG_SIGNATURE)
+    )
+    if not head.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(signatures):
+        log.error("evidence %s: stored file no longer looks like its type", evidence.id)
         abort(404)
-    return _send(evidence, as_attachment=False)
+    return _send(evidence, as_attachment=False, framed=True)
 
 
 # -- the panel -------------------------------------------------------------------------------
@@ -387,11 +399,12 @@ def evidence_panel(target: Task | Record) -> Markup:
     hidden = {field: target.id, "next": next_url}
     reusable = queries.reusable_for(current_user, target) if may_add else []
     link_existing_form = _unique_ids(LinkExistingForm(formdata=None, **hidden), uid + "-existing")
-    draft = session.get(DRAFT_KEY)
-    if draft and draft.get("target") == f"{type(target).__name__}:{target.id}":
+    draft = None
+    kept = drafts.find(session.get(DRAFT_KEY), current_user.id)
+    if kept is not None and kept.page == _target_tag(target):
+        # shown once; the row itself expires with the other drafts (no write while drawing)
         session.pop(DRAFT_KEY)
-    else:
-        draft = None
+        draft = {"kind": kept.kind.removeprefix("evidence."), **drafts.values(kept)}
     link_existing_form.evidence_id.choices = choices(
         [(e.id, f"{e.title} · {e.original_name or e.url or _('note')}") for e in reusable]
     )

@@ -45,3 +45,38 @@ class CalendarFeed(db.Model):
     def __repr__(self) -> str:
         state = "active" if self.is_active else "revoked"
         return f"<CalendarFeed {self.id} user={self.user_id} {state}>"
+
+
+class ExportJob(db.Model):
+    """A compliance workbook made in the background (a plan too large to export within a web
+    request): queued by the page, claimed and written by the scheduler, then downloaded."""
+
+    __tablename__ = "export_jobs"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    plan_id: Mapped[int] = mapped_column(sa.ForeignKey("plans.id"), nullable=False, index=True)
+    requested_by_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"), nullable=False)
+    #: queued → running → done | failed
+    status: Mapped[str] = mapped_column(sa.String(10), nullable=False, default="queued")
+    locale: Mapped[str] = mapped_column(sa.String(20), nullable=False, default="zh_Hans_CN")
+    #: The sheet being written and the rows written so far (for the progress bar).
+    sheet: Mapped[str] = mapped_column(sa.String(40), nullable=False, default="")
+    sheets_done: Mapped[int] = mapped_column(nullable=False, default=0)
+    rows_done: Mapped[int] = mapped_column(nullable=False, default=0)
+    file_name: Mapped[str] = mapped_column(sa.String(200), nullable=False, default="")
+    size: Mapped[int] = mapped_column(sa.BigInteger, nullable=False, default=0)
+    sha256: Mapped[str] = mapped_column(sa.String(64), nullable=False, default="")
+    error: Mapped[str] = mapped_column(sa.Text, nullable=False, default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, default=utcnow)
+    started_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+
+    plan = relationship("Plan")
+    requested_by: Mapped[User] = relationship()
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in ("done", "failed")
+
+    def __repr__(self) -> str:
+        return f"<ExportJob {self.id} plan={self.plan_id} {self.status}>"

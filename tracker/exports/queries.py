@@ -19,10 +19,10 @@ from tracker.accounts.models import User
 from tracker.core import clock
 from tracker.evidence.models import Evidence, EvidenceLink
 from tracker.extensions import db
-from tracker.plans.models import Plan
+from tracker.plans.models import Plan, UpperSource
 from tracker.plans.service import outline
 from tracker.records.models import MODELS, Decision, Record
-from tracker.tasks.lights import LightPolicy, days_overdue, light_sql
+from tracker.tasks.lights import LightPolicy, days_overdue, light_sql, workdays_late
 from tracker.tasks.models import OPEN_STATUSES, CauseStatement, Task, TaskUpdate, task_co_units
 from tracker.units.models import Unit
 
@@ -137,6 +137,16 @@ def co_unit_names(task_ids: list[int]) -> dict[int, str]:
     return {task_id: "、".join(parts) for task_id, parts in names.items()}
 
 
+def upper_sources(plan: Plan) -> dict[int, tuple[str, str]]:
+    """task id → (upper plan's item number, our role) for a decomposed plan's tasks."""
+    query = (
+        sa.select(UpperSource.task_id, UpperSource.upper_number, UpperSource.upper_role)
+        .join(Task, Task.id == UpperSource.task_id)
+        .where(Task.plan_id == plan.id)
+    )
+    return {task_id: (number, role) for task_id, number, role in db.session.execute(query)}
+
+
 def evidence_counts(task_ids: list[int]) -> dict[int, tuple[int, int]]:
     """(evidence, verified) per task, by the rule of tracker.evidence.queries.count_for_task:
     current evidence linked to the task or to one of its records that is not void, each piece
@@ -176,7 +186,7 @@ def _days_late(row) -> int | None:
     )
     if finished is None:
         return None
-    return max((finished - row.due_date).days, 0)
+    return workdays_late(row.due_date, finished)
 
 
 def task_rows(

@@ -46,8 +46,8 @@ def _task_columns() -> list[Column]:
         Column(_("Status"), TEXT, 12),
         Column(_("Light"), TEXT, 12),
         Column(_("Completed at"), DATETIME),
-        Column(_("Days overdue"), INT),
-        Column(_("Days late when finished"), INT),
+        Column(_("Working days overdue"), INT),
+        Column(_("Working days late when finished"), INT),
         Column(_("Progress"), PERCENT),
         Column(_("Target"), INT),
         Column(_("Achieved"), INT),
@@ -55,14 +55,23 @@ def _task_columns() -> list[Column]:
         Column(_("Result statement"), LONG, 60),
         Column(_("Evidence"), INT),
         Column(_("Verified evidence"), INT),
+        Column(_("Upper plan item"), TEXT, 10),
+        Column(_("Role in the upper plan"), TEXT, 10),
     ]
+
+
+def _role_labels() -> dict[str, str]:
+    return {"lead": _("we lead"), "assist": _("we assist"), "maybe": _("may concern us"), "": ""}
 
 
 def write_tasks(writer: WorkbookWriter, plan: Plan, policy: LightPolicy, chunk_size: int) -> Sheet:
     sections = queries.plan_sections(plan)
+    sources = queries.upper_sources(plan)
+    roles = _role_labels()
     sheet = writer.sheet(_("Tasks"), _task_columns())
     for row in queries.task_rows(plan, policy, chunk_size=chunk_size):
         section = sections.get(row.section_id) if row.section_id else None
+        upper_number, upper_role = sources.get(row.id, ("", ""))
         sheet.append(
             [
                 row.id,
@@ -78,7 +87,10 @@ def write_tasks(writer: WorkbookWriter, plan: Plan, policy: LightPolicy, chunk_s
                 row.is_principal_duty,
                 row.deadline_text,
                 row.due_date,
-                label(STATUS_LABELS, row.status),
+                # 逾期办结 in the status column, as on the task page and in the lists
+                _("%(status)s (finished late)", status=label(STATUS_LABELS, row.status))
+                if row.days_late
+                else label(STATUS_LABELS, row.status),
                 label(LIGHT_LABELS, row.light),
                 row.completed_at,
                 row.days_overdue,
@@ -90,6 +102,8 @@ def write_tasks(writer: WorkbookWriter, plan: Plan, policy: LightPolicy, chunk_s
                 row.result_statement,
                 row.evidence_count,
                 row.verified_count,
+                upper_number,
+                roles.get(upper_role, ""),
             ],
             ref=_("task %(id)d", id=row.id),
         )

@@ -25,7 +25,7 @@ from flask import (
     stream_with_context,
     url_for,
 )
-from flask_babel import force_locale
+from flask_babel import force_locale, get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -33,10 +33,10 @@ from tracker.core.db import begin_write, write_intent
 from tracker.core.forms import EmptyForm
 from tracker.core.permissions import require
 from tracker.core.urls import external_url
-from tracker.exports import service
+from tracker.exports import background, service
 from tracker.exports.archive import ArchiveResult, stream_evidence_archive
 from tracker.exports.calendar import build_calendar, calendar_tasks
-from tracker.exports.models import CalendarFeed
+from tracker.exports.models import CalendarFeed, ExportJob
 from tracker.exports.xlsx import write_plan_workbook
 from tracker.extensions import db
 from tracker.plans.models import Plan
@@ -78,6 +78,8 @@ def plan_workbook(plan_id: int):
     """The compliance workbook of a plan."""
     plan = get_plan_or_404(plan_id)
     require(current_user, "export.read", plan)
+    if background.needs_background(plan):
+        return _queue_workbook(plan_id)
     handle = tempfile.TemporaryFile(suffix=".xlsx")
     try:
         exported_by = f"{current_user.display_name} ({current_user.username})"
@@ -103,6 +105,55 @@ def plan_workbook(plan_id: int):
         raise
     return send_file(
         handle,
+        mimetype=XLSX_MIMETYPE,
+        as_attachment=True,
+        download_name=xlsx_name(plan),
+        max_age=0,
+    )
+
+
+def _queue_workbook(plan_id: int):
+    """A plan too large to export within the request: its workbook is queued for the scheduler
+    and the user watches it on the job's page."""
+    begin_write(db.session)
+    plan = db.session.get(Plan, plan_id)
+    job = background.request_workbook(current_user, plan, str(get_locale()))
+    service.record_export(current_user, plan, "xlsx_requested", {"job": job.id})
+    return redirect(url_for("exports.job", job_id=job.id))
+
+
+def _job_or_404(job_id: int) -> ExportJob:
+    job = db.get_or_404(ExportJob, job_id)
+    require(current_user, "export.read", job.plan)
+    return job
+
+
+@bp.route("/exports/jobs/<int:job_id>")
+def job(job_id: int):
+    """A queued workbook: its progress while it is written, then the download link."""
+    job = _job_or_404(job_id)
+    expected_sheets = background.expected_sheets()
+    return render_template(
+        "exports/job.html",
+        job=job,
+        percent=100
+        if job.status == "done"
+        else min(99, round(100 * job.sheets_done / expected_sheets)),
+    )
+
+
+@bp.route("/exports/jobs/<int:job_id>/download")
+def job_download(job_id: int):
+    job = _job_or_404(job_id)
+    if job.status != "done" or not background.file_of(job).is_file():
+        abort(404)
+    plan = _audited(
+        job.plan_id,
+        "xlsx",
+        {"format": "xlsx", "job": job.id, "size": job.size, "sha256": job.sha256},
+    )
+    return send_file(
+        background.file_of(job),
         mimetype=XLSX_MIMETYPE,
         as_attachment=True,
         download_name=xlsx_name(plan),

@@ -6,12 +6,18 @@ import logging
 
 import sqlalchemy as sa
 from flask import Blueprint, jsonify, render_template, request
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from tracker.accounts.forms import ROLE_LABELS
+from tracker.core.forms import EmptyForm
+from tracker.core.permissions import can, require
+from tracker.evidence.forms import ReviewForm
 from tracker.extensions import db
+from tracker.home.queries import pending_evidence, queue_counts, submitted_tasks
+from tracker.tasks import list_export
 from tracker.tasks.labels import KIND_LABELS, STATUS_LABELS
-from tracker.tasks.lights import LIGHT_CSS, LIGHT_LABELS, LightPolicy, days_overdue
+from tracker.tasks.lights import LIGHT_CSS, LIGHT_LABELS, LightPolicy, light_of
 from tracker.tasks.queries import (
     TaskFilters,
     light_counts,
@@ -62,8 +68,71 @@ def index():
         light_labels=LIGHT_LABELS,
         light_css=LIGHT_CSS,
         today=policy.today,
-        overdue={row.task.id: days_overdue(row.task, policy.today) for row in rows},
+        claimable={
+            row.task.id
+            for row in rows
+            if row.task.status == "assigned" and can(current_user, "task.claim", row.task)
+        },
+        batch_form=EmptyForm(),
+        # the export links carry the page's filters (not its page number)
+        export_args={k: v for k, v in request.args.items() if k not in ("page", "fmt")},
     )
+
+
+def _all_rows(filters: TaskFilters, policy: LightPolicy):
+    """Every row of the user's filtered list, in the page's order, a page at a time."""
+    page, per_page = 1, 500
+    while (page - 1) * per_page < list_export.MAX_EXPORT_ROWS:
+        rows, total = work_list(
+            current_user, filters, policy, page=page, per_page=per_page, total=0
+        )
+        yield from rows
+        if len(rows) < per_page:
+            return
+        page += 1
+
+
+@bp.route("/tasks.<any(xlsx, csv):fmt>")
+def export(fmt: str):
+    """The home page's list as the user filtered it, every page of it, as .xlsx or .csv."""
+    require(current_user, "task.export_list")
+    filters = TaskFilters.from_args(request.args)
+    response = list_export.download(
+        _all_rows(filters, LightPolicy.current()), fmt, title=_("My work")
+    )
+    list_export.audit_export(current_user, fmt, {"list": "home", "query": request.args.to_dict()})
+    return response
+
+
+@bp.route("/review")
+def review_queue():
+    """待我审核: tasks applied for completion and evidence waiting for review, oldest first."""
+    require(current_user, "review.queue")
+    policy = LightPolicy.current()
+    tasks = submitted_tasks(current_user)
+    return render_template(
+        "home/review.html",
+        tasks=tasks,
+        lights={task.id: light_of(task, policy) for task in tasks},
+        evidence=pending_evidence(current_user),
+        counts=queue_counts(current_user),
+        review_form=ReviewForm(),
+        status_labels=STATUS_LABELS,
+        light_labels=LIGHT_LABELS,
+        light_css=LIGHT_CSS,
+        today=policy.today,
+    )
+
+
+@bp.app_context_processor
+def _review_queue_counts():
+    """The badge of 待我审核 in the navigation, for the legal office."""
+    if not getattr(current_user, "is_authenticated", False) or not can(
+        current_user, "review.queue"
+    ):
+        return {}
+    counts = queue_counts(current_user)
+    return {"review_queue_count": counts["tasks"] + counts["evidence"]}
 
 
 @bp.route("/healthz")

@@ -13,6 +13,7 @@ from tracker.core.exceptions import DomainError
 from tracker.extensions import db
 from tracker.plans import import_service
 from tracker.plans.importer import UnreadableDocument, document_text, parse_bytes
+from tracker.plans.importer.decompose import Bureau, filter_tree, guess_issuer
 from tracker.plans.models import Plan
 from tracker.units.queries import find_by_name
 
@@ -101,10 +102,21 @@ def _outline_lines(parsed) -> list[str]:
 @click.option(
     "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
 )
-def import_command(file, bureau_name, year, title, dry_run, fmt):
+@click.option(
+    "--decompose-for",
+    "decompose_for",
+    default=None,
+    metavar="NAME",
+    help="The document is a higher level's plan (任务分解): keep only the items that name NAME "
+    "(e.g. 忻州市民政局; short names and collectives such as 市直各部门 count), with the upper "
+    "plan's item number and our role.",
+)
+def import_command(file, bureau_name, year, title, dry_run, fmt, decompose_for):
     """Import a plan document (.docx or text) as a draft plan; print the new plan's id.
 
-    With --dry-run --format json it prints the parsed outline (the import contract) instead.
+    With --dry-run --format json it prints the parsed outline (the import contract) instead;
+    with --decompose-for only the items that concern the bureau, each with `upper_number`,
+    `upper_role` (lead, assist, maybe) and `upper_units`, and the upper plan as `source`.
     """
 
     def fail(message: str) -> None:
@@ -120,16 +132,23 @@ def import_command(file, bureau_name, year, title, dry_run, fmt):
         fail(f"no bureau named {bureau_name!r} (see `tracker units list`)")
     if not 2000 <= year <= 2100:
         fail("the year must be between 2000 and 2100")
+    upper = (
+        Bureau.of([decompose_for, *import_service.owner_names(bureau)]) if decompose_for else None
+    )
     try:
         parsed = parse_bytes(
             data,
             file,
             year=year,
-            units=import_service.unit_list(bureau),
-            owner=import_service.owner_names(bureau),
+            # an upper plan's unit names are bodies (市民政局): read them as written
+            units=None if upper else import_service.unit_list(bureau),
+            owner=None if upper else import_service.owner_names(bureau),
         )
     except UnreadableDocument as error:
         fail(f"cannot import {file}: {error}")
+    if upper is not None:
+        _import_decomposed(parsed, data, file, bureau, upper, year, title, dry_run, fmt)
+        return
     if dry_run:
         if fmt == "json":
             click.echo(json.dumps(parsed.to_dict(), ensure_ascii=False, indent=2))
@@ -178,3 +197,56 @@ def import_command(file, bureau_name, year, title, dry_run, fmt):
     )
     for warning in parsed.warnings:
         click.echo(f"warning: {warning}", err=True)
+
+
+def _import_decomposed(parsed, data, file, bureau, upper, year, title, dry_run, fmt) -> None:
+    """`tracker plans import --decompose-for NAME`: the items of a higher level's plan that
+    concern the bureau become a draft plan whose source is the upper plan."""
+    tree = filter_tree(parsed.to_dict(), upper)
+    source_text = document_text(data, file)
+    source = {
+        "decompose_for": upper.name,
+        "issuer": guess_issuer(source_text),
+        "title": parsed.title or "",
+        "document_number": parsed.document_number or "",
+    }
+    kept = import_service.count_tasks(tree)
+    if dry_run:
+        if fmt == "json":
+            click.echo(json.dumps({**tree, "source": source}, ensure_ascii=False, indent=2))
+        else:
+            click.echo(
+                f"upper plan: {source['issuer']} {source['title']} {source['document_number']}"
+            )
+            for task in _walk_tasks(tree):
+                click.echo(f"{task['upper_number']} [{task['upper_role']}] {task['title']}")
+            click.echo(f"{kept} of {len(list(parsed.all_tasks()))} items concern {upper.name}")
+        return
+    if kept == 0:
+        raise click.ClickException(f"no item of the document names {upper.name}")
+    try:
+        plan = import_service.import_plan(
+            cli_actor(),
+            bureau=bureau,
+            year=year,
+            title=title or f"{parsed.title or os.path.basename(file)}（任务分解）",
+            tree=tree,
+            source_text=source_text,
+            warnings=[str(w) for w in parsed.warnings],
+            source=source,
+        )
+    except DomainError as error:
+        raise click.ClickException(error.message) from None
+    if fmt == "json":
+        click.echo(
+            json.dumps({"id": plan.id, "title": plan.title, "tasks": kept}, ensure_ascii=False)
+        )
+        return
+    click.echo(plan.id)
+    click.echo(f"created draft plan {plan.id}: {plan.title} ({kept} tasks)", err=True)
+
+
+def _walk_tasks(tree: dict):
+    yield from tree.get("tasks", [])
+    for section in tree.get("sections", []):
+        yield from _walk_tasks(section)

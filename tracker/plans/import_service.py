@@ -15,10 +15,11 @@ from flask_babel import gettext as _
 
 from tracker.audit.service import log_event
 from tracker.core.exceptions import DomainError
+from tracker.extensions import db
 from tracker.plans import service as plans
 from tracker.plans.importer import UnitMatcher
 from tracker.plans.importer.preview import guess_kind
-from tracker.plans.models import Plan, Section
+from tracker.plans.models import UPPER_ROLES, Plan, Section, UpperSource
 from tracker.tasks import service as tasks
 from tracker.tasks.models import RECURRENCES, TASK_KINDS
 from tracker.units.models import Unit
@@ -77,6 +78,7 @@ class _Importer:
         self.sections = 0
         self.tasks = 0
         self.without_lead = 0
+        self.roles: dict[str, int] = {}
 
     def unit(self, name: str) -> Unit | None:
         found = self.matcher.match(name)
@@ -150,7 +152,19 @@ class _Importer:
             deadline_text=_clip(data.get("deadline_text"), 100),
             recurrence=recurrence,
         )
-        tasks.create_task(self.actor, self.plan, task_data, allow_missing_lead=True)
+        task = tasks.create_task(self.actor, self.plan, task_data, allow_missing_lead=True)
+        upper = inherited if inherited is not None and "upper_role" in inherited else data
+        if "upper_role" in upper or "upper_number" in upper:
+            role = upper.get("upper_role") or ""
+            db.session.add(
+                UpperSource(
+                    task_id=task.id,
+                    upper_number=_clip(upper.get("upper_number"), 40),
+                    upper_role=role if role in UPPER_ROLES else "",
+                    upper_units=_clip(upper.get("upper_units"), 500),
+                )
+            )
+            self.roles[role or "chosen"] = self.roles.get(role or "chosen", 0) + 1
         if lead is None:  # the coordinator chooses it in the draft; publishing insists
             self.without_lead += 1
         self.tasks += 1
@@ -181,8 +195,13 @@ def import_plan(
     document_number: str = "",
     source_text: str | None = None,
     warnings: list[str] | None = None,
+    source: dict | None = None,
 ) -> Plan:
-    """Create a draft plan with the tree's sections and tasks; flushes, the caller commits."""
+    """Create a draft plan with the tree's sections and tasks; flushes, the caller commits.
+
+    `source`: the higher level's plan this one decomposes (任务分解) — its `issuer`, `title`,
+    `document_number` and the name it was read for (`decompose_for`); the tasks carry the
+    upper plan's item number and our role (`upper_number`, `upper_role`)."""
     if count_tasks(tree) == 0:
         raise DomainError(_("There is nothing to import: no tasks were found."))
     plan = plans.create_plan(
@@ -193,6 +212,10 @@ def import_plan(
         document_number=_clip(document_number, 100),
         source_text=source_text,
     )
+    if source:
+        plan.source_issuer = _clip(source.get("issuer"), 200)
+        plan.source_title = _clip(source.get("title"), 300)
+        plan.source_document_number = _clip(source.get("document_number"), 100)
     importer = _Importer(actor, plan, bureau_units(bureau), owner_names(bureau))
     for task in tree.get("tasks", []):
         importer.task(task, None)
@@ -207,6 +230,17 @@ def import_plan(
             "tasks": importer.tasks,
             "without_lead_unit": importer.without_lead,
             "warnings": list(warnings or []),
+            **(
+                {
+                    "decomposed_for": source.get("decompose_for", ""),
+                    "source_issuer": plan.source_issuer,
+                    "source_title": plan.source_title,
+                    "source_document_number": plan.source_document_number,
+                    "roles": importer.roles,
+                }
+                if source
+                else {}
+            ),
         },
     )
     log.info(

@@ -12,7 +12,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
-from wtforms import HiddenField, IntegerField, StringField, TextAreaField
+from wtforms import BooleanField, HiddenField, IntegerField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from tracker.core import clock
@@ -21,6 +21,7 @@ from tracker.core.permissions import require
 from tracker.plans import import_service
 from tracker.plans.blueprint import bp, get_plan_or_404
 from tracker.plans.importer import UnreadableDocument, document_text, parse_bytes, parse_text
+from tracker.plans.importer.decompose import Bureau, guess_issuer
 from tracker.plans.importer.preview import (
     RECURRENCE_CHOICES,
     Row,
@@ -59,6 +60,13 @@ RECURRENCE_LABELS = {
     "yearly": _l("yearly"),
     "periodic": _l("periodic (定期)"),
 }
+#: Our role in an item of a higher level's plan (任务分解).
+ROLE_LABELS = {
+    "lead": _l("We lead"),
+    "assist": _l("We assist"),
+    "maybe": _l("May concern us"),
+    "": _l("Not named"),
+}
 ORIGIN_LABELS = {
     "preamble": _l("preamble"),
     "intro": _l("introduction"),
@@ -76,6 +84,8 @@ class ImportForm(FlaskForm):
     )
     title = StringField(_l("Title (leave empty to take the document's)"),
                         validators=[Optional(), Length(max=200)])  # fmt: skip
+    decompose = BooleanField(_l("This plan was issued by a higher level (task breakdown)"))
+    own_name = StringField(_l("Our bureau's name"), validators=[Optional(), Length(max=100)])
 
 
 class PreviewForm(FlaskForm):
@@ -86,6 +96,17 @@ class PreviewForm(FlaskForm):
     )
     source_text = HiddenField()
     warnings = HiddenField()
+    #: Set when a higher level's plan is decomposed: the bureau's name the items were read for.
+    decompose_for = HiddenField()
+    source_issuer = StringField(
+        _l("Issued by (上级机关)"), validators=[Optional(), Length(max=200)]
+    )
+    source_title = StringField(
+        _l("Title of the upper plan"), validators=[Optional(), Length(max=300)]
+    )
+    source_document_number = StringField(
+        _l("Document number of the upper plan"), validators=[Optional(), Length(max=100)]
+    )
 
 
 def _warning_text(code: str, args: dict) -> str | None:
@@ -111,6 +132,11 @@ def _render_preview(form: PreviewForm, rows: list[Row], bureau, status: int = 20
         "without_lead": sum(1 for r in included if r.is_task and not r.lead_units),
         "unmatched": sorted({n for r in included for n in r.unmatched_units}),
         "without_deadline": sum(1 for r in included if r.missing_deadline),
+        "external": sorted({n for r in included for n in r.external_units}),
+        "roles": {
+            role: sum(1 for r in included if r.is_task and r.upper_role == role)
+            for role in ("lead", "assist", "maybe")
+        },
     }
     units = [u.name for u in import_service.bureau_units(bureau)]
     return render_template(
@@ -124,6 +150,8 @@ def _render_preview(form: PreviewForm, rows: list[Row], bureau, status: int = 20
         recurrence_labels=RECURRENCE_LABELS,
         recurrences=RECURRENCE_CHOICES,
         origin_labels=ORIGIN_LABELS,
+        role_labels=ROLE_LABELS,
+        decompose=bool(form.decompose_for.data),
         has_errors=rows_have_errors(rows),
         bureau=bureau,
     ), status
@@ -138,12 +166,19 @@ def import_plan():
     require(current_user, "plan.import")
     bureau = current_user.bureau
     form = ImportForm()
+    if not form.is_submitted():
+        form.own_name.data = bureau.name
     if form.validate_on_submit():
         upload = form.document.data
         text = form.text.data or ""
         parsed, source = None, None
-        units = import_service.unit_list(bureau)
-        owner = import_service.owner_names(bureau)
+        decompose_for = None
+        if form.decompose.data:
+            own = (form.own_name.data or "").strip() or bureau.name
+            decompose_for = Bureau.of([own, *import_service.owner_names(bureau)])
+        # an upper plan's unit names are bodies (市民政局), not our units: read them as written
+        units = None if decompose_for else import_service.unit_list(bureau)
+        owner = None if decompose_for else import_service.owner_names(bureau)
         try:
             if upload is not None and getattr(upload, "filename", ""):
                 filename = upload.filename
@@ -191,7 +226,21 @@ def import_plan():
                 [[w.code, w.args] for w in parsed.warnings if w.code in WARNING_MESSAGES],
                 ensure_ascii=False,
             )
-            rows = apply_edits(rows_from_plan(parsed), parsed.year, units, owner)
+            if decompose_for is not None:
+                preview.decompose_for.data = decompose_for.name
+                preview.source_title.data = parsed.title or ""
+                preview.source_document_number.data = parsed.document_number or ""
+                preview.source_issuer.data = guess_issuer(source or "")
+                preview.document_number.data = ""
+                preview.title.data = form.title.data or _(
+                    "%(title)s (task breakdown)", title=parsed.title or ""
+                )
+            rows = apply_edits(
+                rows_from_plan(parsed, decompose_for),
+                parsed.year,
+                import_service.unit_list(bureau),
+                import_service.owner_names(bureau),
+            )
             return _render_preview(preview, rows, bureau)
     return render_template("plans/import.html", form=form), form_status(form)
 
@@ -276,9 +325,24 @@ def _rows_from_form(values) -> list[Row]:
                 children=children,
                 split_children=bool(get("split_children")),
                 origin=get("origin") or "parsed",
+                upper_number=get("upper_number").strip()[:40],
+                upper_role=get("upper_role") if get("upper_role") in ROLE_LABELS else "",
+                upper_units=get("upper_units").strip()[:500],
             )
         )
     return rows
+
+
+def _upper_source(form: PreviewForm) -> dict | None:
+    """The higher-level plan a decomposed plan comes from, as the preview gives it."""
+    if not form.decompose_for.data:
+        return None
+    return {
+        "decompose_for": form.decompose_for.data.strip()[:100],
+        "issuer": (form.source_issuer.data or "").strip(),
+        "title": (form.source_title.data or "").strip(),
+        "document_number": (form.source_document_number.data or "").strip(),
+    }
 
 
 @bp.route("/import/preview", methods=["POST"])
@@ -316,6 +380,7 @@ def import_preview():
             document_number=form.document_number.data or "",
             source_text=form.source_text.data or None,
             warnings=warnings,
+            source=_upper_source(form),
         )
     if refusal:
         return _render_preview(form, rows, bureau, 422)

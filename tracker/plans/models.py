@@ -32,6 +32,10 @@ class Plan(db.Model):
     status: Mapped[str] = mapped_column(sa.String(20), nullable=False, default="draft")
     #: The document the plan was imported from, kept for reference.
     source_text: Mapped[str | None] = mapped_column(sa.Text, nullable=True)
+    #: A decomposed higher-level plan (任务分解): who issued it, its title and 文号.
+    source_issuer: Mapped[str] = mapped_column(sa.String(200), nullable=False, default="")
+    source_title: Mapped[str] = mapped_column(sa.String(300), nullable=False, default="")
+    source_document_number: Mapped[str] = mapped_column(sa.String(100), nullable=False, default="")
     #: The plan this one was copied from (last year's), if any.
     copied_from_id: Mapped[int | None] = mapped_column(sa.ForeignKey("plans.id"), nullable=True)
     published_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
@@ -129,6 +133,35 @@ class Section(db.Model):
 
     def __repr__(self) -> str:
         return f"<Section {self.id} {self.number} {self.title!r}>"
+
+
+#: "" : an item the coordinator took in although it names neither us nor a collective of ours.
+UPPER_ROLES = ("lead", "assist", "maybe", "")
+
+
+class UpperSource(db.Model):
+    """Where a task of a decomposed plan comes from: the upper plan's item number and our role
+    in it (we lead, we assist, or a collective name may concern us)."""
+
+    __tablename__ = "task_upper_sources"
+    __table_args__ = (sa.CheckConstraint(f"upper_role IN {UPPER_ROLES!r}", name="upper_role"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    task_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("tasks.id", ondelete="CASCADE"), nullable=False, unique=True
+    )
+    upper_number: Mapped[str] = mapped_column(sa.String(40), nullable=False, default="")
+    upper_role: Mapped[str] = mapped_column(sa.String(10), nullable=False, default="")
+    #: The bodies the upper plan names for the item, as written (牵头：X；配合：Y).
+    upper_units: Mapped[str] = mapped_column(sa.String(500), nullable=False, default="")
+
+    def to_audit(self) -> dict:
+        return {
+            "task_id": self.task_id,
+            "upper_number": self.upper_number,
+            "upper_role": self.upper_role,
+            "upper_units": self.upper_units,
+        }
 
 
 def section_label(number: str, depth: int) -> str:

@@ -21,6 +21,7 @@ from tracker.plans import (
 from tracker.plans.blueprint import bp, get_plan_or_404
 from tracker.plans.forms import CopyPlanForm, PlanForm, PublishForm, SectionForm
 from tracker.plans.models import Plan, Section
+from tracker.tasks import list_export
 from tracker.tasks.labels import KIND_LABELS, PLAN_STATUS_LABELS, STATUS_LABELS
 from tracker.tasks.lights import LIGHT_CSS, LIGHT_LABELS, LightPolicy
 from tracker.tasks.queries import plan_tasks, visible_plans
@@ -81,6 +82,47 @@ def show(plan_id: int):
         plan_status_labels=PLAN_STATUS_LABELS,
         today=policy.today,
     )
+
+
+def _in_page_order(sections, rows) -> list:
+    """The rows as the plan page lists them: by section in outline order, each task followed by
+    its occurrences, then the tasks outside any section."""
+    by_section: dict[int | None, list] = defaultdict(list)
+    occurrences: dict[int, list] = defaultdict(list)
+    for row in rows:
+        if row.task.parent_id is not None:
+            occurrences[row.task.parent_id].append(row)
+        else:
+            by_section[row.task.section_id].append(row)
+    ordered = []
+    for key in [s.id for s in sections] + [None]:
+        for row in by_section.get(key, []):
+            ordered.append(row)
+            ordered.extend(occurrences.pop(row.task.id, []))
+    # occurrences whose recurring task the user may not read (or that lost it)
+    ordered.extend(row for rest in occurrences.values() for row in rest)
+    return ordered
+
+
+@bp.route("/<int:plan_id>/tasks.<any(xlsx, csv):fmt>")
+def export_tasks(plan_id: int, fmt: str):
+    """The plan page's task list (with its unit filter) as .xlsx or .csv: the tasks the user
+    may read, in the page's order."""
+    plan = get_plan_or_404(plan_id)
+    require(current_user, "plan.read", plan)
+    require(current_user, "task.export_list")
+    unit = None
+    if request.args.get("unit", "").isdigit():
+        unit = db.session.get(Unit, int(request.args["unit"]))
+    rows = plan_tasks(plan, LightPolicy.current(), unit=unit, reader=current_user)
+    title = f"{plan.title}-{unit.name}" if unit is not None else plan.title
+    response = list_export.download(_in_page_order(service.outline(plan), rows), fmt, title=title)
+    list_export.audit_export(
+        current_user,
+        fmt,
+        {"list": "plan", "plan_id": plan_id, "unit_id": unit.id if unit else None},
+    )
+    return response
 
 
 def _completion(sections, by_section, occurrences) -> dict[int | None, tuple[int, int]]:

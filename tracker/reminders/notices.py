@@ -198,6 +198,58 @@ def _open_tasks(due_by: date) -> list[_OpenTask]:
     ]
 
 
+#: A leader with more escalated tasks than this gets one digest a day instead of a notice each.
+ESCALATION_DIGEST_AFTER = 5
+#: The most overdue items a digest names.
+DIGEST_WORST = 10
+
+
+def _escalation_digest(items: list[tuple[Notice, int, _OpenTask]], today: date) -> Notice:
+    """One notice for a leader to whom many tasks are escalated: the counts per step and the
+    most overdue items, linking to the list of overdue tasks (once a day while it lasts)."""
+    recipient = items[0][0].recipient
+    worst = sorted(items, key=lambda item: (-item[1], item[2].id))[:DIGEST_WORST]
+    by_level = {1: 0, 2: 0}
+    for notice, _overdue, _task in items:
+        by_level[notice.step] = by_level.get(notice.step, 0) + 1
+
+    def texts():
+        title = ngettext(
+            "%(num)d overdue task is escalated to you",
+            "%(num)d overdue tasks are escalated to you",
+            len(items),
+        )
+        lines = [
+            gettext(
+                "Step 2 (principal): %(principal)d; step 1 (supervisor): %(supervisor)d.",
+                principal=by_level.get(2, 0),
+                supervisor=by_level.get(1, 0),
+            ),
+            gettext("The most overdue:"),
+        ]
+        for _notice, overdue, task in worst:
+            lines.append(
+                ngettext(
+                    "%(title)s (%(unit)s): %(num)d working day overdue",
+                    "%(title)s (%(unit)s): %(num)d working days overdue",
+                    overdue,
+                    title=task.title,
+                    unit=task.lead_unit.name if task.lead_unit else "—",
+                )
+            )
+        return title, "\n".join(lines)
+
+    return Notice(
+        recipient,
+        "escalation",
+        max(notice.step for notice, _overdue, _task in items),
+        f"escalation_digest:u{recipient.id}:{today.isoformat()}",
+        functools.partial(link_to, "home.index", light="red"),
+        "red",
+        texts=texts,
+    )
+
+
 def _bureaus() -> list[Unit]:
     return list(db.session.scalars(sa.select(Unit).where(Unit.kind == "bureau")))
 
@@ -211,6 +263,8 @@ def _task_candidates(today: date, people: _People, rules_of) -> list[Notice]:
     between = functools.cache(workdays.workdays_between)  # a few hundred distinct due dates
     light_policy = LightPolicy.current(today)
     notices: list[Notice] = []
+    #: recipient id -> their escalation notices of this sweep (with days overdue and the task)
+    escalations: dict[int, list[tuple[Notice, int, _OpenTask]]] = {}
     for task in tasks:
         rules = rules_of(task.plan.bureau)
         light = light_of(task, light_policy)
@@ -306,7 +360,7 @@ def _task_candidates(today: date, people: _People, rules_of) -> list[Notice]:
             )
             return title, body
 
-        notices += _addressed(
+        escalated = _addressed(
             recipients,
             "escalation",
             level,
@@ -316,6 +370,13 @@ def _task_candidates(today: date, people: _People, rules_of) -> list[Notice]:
             light=light,
             task_id=task.id,
         )
+        for notice in escalated:
+            escalations.setdefault(notice.recipient.id, []).append((notice, overdue, task))
+    for items in escalations.values():
+        if len(items) <= ESCALATION_DIGEST_AFTER:
+            notices += [notice for notice, _overdue, _task in items]
+        else:
+            notices.append(_escalation_digest(items, today))
     return notices
 
 

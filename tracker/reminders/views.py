@@ -50,7 +50,11 @@ def escalation_step(task) -> int:
     bureau = task.plan.bureau
     if bureau.id not in cache:
         cache[bureau.id] = Rules.of(policy_for(bureau))
-    return escalation_level(workdays.workdays_between(task.due_date, today), cache[bureau.id])
+    # counted as the sweep counts it: a plan published after the due date escalates from the
+    # day of publishing, so the badge and the notices name the same step
+    published = task.plan.published_at
+    start = max(task.due_date, clock.to_local(published).date() if published else task.due_date)
+    return escalation_level(workdays.workdays_between(start, today), cache[bureau.id])
 
 
 @bp.route("/")
@@ -60,7 +64,11 @@ def inbox():
     query = sa.select(Notification).where(Notification.recipient_id == current_user.id)
     if not show_all:
         query = query.where(Notification.read_at.is_(None))
-    page = db.paginate(query.order_by(Notification.id.desc()), per_page=PER_PAGE, error_out=False)
+    page = db.paginate(
+        query.order_by(Notification.created_at.desc(), Notification.id.desc()),
+        per_page=PER_PAGE,
+        error_out=False,
+    )
     return render_template(
         "reminders/inbox.html", page=page, show_all=show_all, action_form=EmptyForm()
     )

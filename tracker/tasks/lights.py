@@ -10,7 +10,7 @@ whole lists — and the tests hold the two against each other.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 import sqlalchemy as sa
 from flask import current_app, has_app_context
@@ -89,13 +89,64 @@ def light_of(task: Task, policy: LightPolicy) -> str:
     return "green"
 
 
-def days_overdue(task: Task, today: date) -> int:
-    """Calendar days past the due date for an open task (0 when not overdue)."""
-    if not task.is_open or task.due_date is None or task.due_date >= today:
-        return 0
-    if task.status == "submitted" and task.submitted_on and task.submitted_on <= task.due_date:
+def calendar_days_overdue(task: Task, today: date) -> int:
+    """Calendar days past the due date for an open task (0 when not overdue): the tooltip."""
+    if not _is_late(task, today):
         return 0
     return (today - task.due_date).days
+
+
+def days_overdue(task: Task, today: date) -> int:
+    """Working days past the due date for an open task (0 when not overdue).
+
+    The one unit of lateness: the task page, lists, notices, dashboard and workbook all show
+    this, and the escalation rules count the same working days (tracker.core.workdays)."""
+    if not _is_late(task, today):
+        return 0
+    return workdays_late(task.due_date, today)
+
+
+def workdays_late(due: date, today: date) -> int:
+    """Working days from `due` to `today` (0 when not past): the days walked onto after it."""
+    return max(workdays.workdays_between(due, today), 0) if due < today else 0
+
+
+def _is_late(task: Task, today: date) -> bool:
+    if not task.is_open or task.due_date is None or task.due_date >= today:
+        return False
+    if task.status == "submitted" and task.submitted_on and task.submitted_on <= task.due_date:
+        return False
+    return True
+
+
+def late_due_boundary(today: date, days: int) -> date:
+    """The latest due date that is at least `days` working days late today (for SQL filters:
+    `due_date <= late_due_boundary(today, n)` means n or more working days late)."""
+    day, counted = today, 0
+    while counted < days:
+        if workdays.is_workday(day):
+            counted += 1
+        day -= timedelta(days=1)
+    return day
+
+
+def is_finished_late(task) -> bool:
+    """逾期办结: done, and applied for completion (申请办结) after the due date."""
+    if task.status != "done" or task.due_date is None:
+        return False
+    # a done task with no submission date (entered outside the workflow) counts as on time
+    return task.submitted_on is not None and task.submitted_on > task.due_date
+
+
+def finished_late_sql():
+    """逾期办结 as an SQL condition (same rule as is_finished_late; a done task with no
+    submission date is taken as on time, as the dashboard's on-time rate does)."""
+    return sa.and_(
+        Task.status == "done",
+        Task.due_date.is_not(None),
+        Task.submitted_on.is_not(None),
+        Task.submitted_on > Task.due_date,
+    )
 
 
 class DayNumber(FunctionElement):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 
 import sqlalchemy as sa
 from sqlalchemy.orm import joinedload, selectinload, subqueryload
@@ -12,7 +12,7 @@ from sqlalchemy.orm import joinedload, selectinload, subqueryload
 from tracker.core.permissions import BUREAU_WIDE_ROLES, scope_unit
 from tracker.extensions import db
 from tracker.plans.models import Plan, Section
-from tracker.tasks.lights import LIGHTS, LightPolicy, light_rank_sql, light_sql
+from tracker.tasks.lights import LIGHTS, LightPolicy, late_due_boundary, light_rank_sql, light_sql
 from tracker.tasks.models import CLOSED_STATUSES, TASK_KINDS, TASK_STATUSES, Task, task_co_units
 from tracker.units.models import Unit
 
@@ -196,9 +196,10 @@ def _filtered(query, filters: TaskFilters, light, today: date | None = None):
         query = query.where(light.in_(("orange", "yellow")))
     if filters.overdue_band and today is not None and not filters.light:
         low, high = filters.overdue_band
-        query = query.where(light == "red", Task.due_date <= today - timedelta(days=low))
+        # working days late, the unit every page shows
+        query = query.where(light == "red", Task.due_date <= late_due_boundary(today, low))
         if high is not None:
-            query = query.where(Task.due_date >= today - timedelta(days=high))
+            query = query.where(Task.due_date > late_due_boundary(today, high + 1))
     # A recurring task is worked through its occurrences; list those, not the container.
     return query.where(sa.or_(Task.recurrence == "none", Task.parent_id.is_not(None)))
 
@@ -281,8 +282,11 @@ def work_list(
     return rows, total or 0
 
 
-def plan_tasks(plan: Plan, policy: LightPolicy, *, unit: Unit | None = None) -> list[TaskRow]:
-    """Every task of a plan (occurrences included) with its light, in plan order."""
+def plan_tasks(
+    plan: Plan, policy: LightPolicy, *, unit: Unit | None = None, reader=None
+) -> list[TaskRow]:
+    """Every task of a plan (occurrences included) with its light, in plan order; with
+    `reader`, only the tasks that user may read."""
     light = light_sql(policy)
     query = (
         sa.select(Task, light.label("light"))
@@ -292,6 +296,8 @@ def plan_tasks(plan: Plan, policy: LightPolicy, *, unit: Unit | None = None) -> 
     )
     if unit is not None:
         query = query.where(involves_units_under(unit.path))
+    if reader is not None:
+        query = query.where(readable_by(reader))
     return [TaskRow(task, task_light) for task, task_light in db.session.execute(query)]
 
 

@@ -11,6 +11,7 @@ from tracker.accounts.models import User
 from tracker.accounts.queries import TREE_ORDER, users_in
 from tracker.audit.models import AuditEvent
 from tracker.audit.service import record_denial
+from tracker.core import clock
 from tracker.core.forms import (
     EmptyForm,
     choices,
@@ -40,7 +41,15 @@ from tracker.tasks.labels import (
     RECURRENCE_LABELS,
     STATUS_LABELS,
 )
-from tracker.tasks.lights import LIGHT_CSS, LIGHT_LABELS, LightPolicy, days_overdue, light_of
+from tracker.tasks.lights import (
+    LIGHT_CSS,
+    LIGHT_LABELS,
+    LightPolicy,
+    calendar_days_overdue,
+    days_overdue,
+    is_finished_late,
+    light_of,
+)
 from tracker.tasks.models import Task
 from tracker.units.models import Unit
 from tracker.units.queries import subtree
@@ -209,6 +218,19 @@ def render_task_page(
 
 def _owner_candidates(task: Task) -> list[User]:
     return users_in(task.lead_unit or task.plan.bureau, order_by=TREE_ORDER)
+
+
+@bp.app_template_global("lateness")
+def _lateness(task) -> tuple[int, int]:
+    """(working days, calendar days) an open task is late, for any task list or page."""
+    today = clock.today()
+    return days_overdue(task, today), calendar_days_overdue(task, today)
+
+
+@bp.app_template_global("finished_late")
+def _finished_late(task) -> bool:
+    """逾期办结: the task was finished after its due date."""
+    return is_finished_late(task)
 
 
 @bp.route("/<int:task_id>")

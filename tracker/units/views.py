@@ -9,6 +9,7 @@ from flask_login import current_user
 from tracker.core.forms import EmptyForm, form_status, refusal_caught
 from tracker.core.forms import choices as select_choices
 from tracker.core.permissions import require, scope_unit
+from tracker.core.signals import unit_saved
 from tracker.extensions import db
 from tracker.units import service
 from tracker.units.forms import UNIT_KIND_LABELS, UnitForm
@@ -38,6 +39,14 @@ def _parent_from(form: UnitForm) -> Unit | None:
     parent = db.session.get(Unit, form.parent_id.data)
     require(current_user, "unit.manage", parent)
     return parent
+
+
+def warn_about_collisions(unit: Unit) -> None:
+    """Saved, but said at once: what other features see in the unit (plans: aliases the plan
+    importer could confuse; the admin may keep them, a refusal would block every other change)."""
+    for _receiver, messages in unit_saved.send(unit):
+        for message in messages or []:
+            flash(message, "warning")
 
 
 @bp.route("/")
@@ -70,6 +79,7 @@ def create():
             )
         if not refusal:
             flash(_("Unit %(name)s created.", name=unit.name), "success")
+            warn_about_collisions(unit)
             return redirect(url_for("units.index"))
     return render_template("units/form.html", form=form, unit=None), form_status(form)
 
@@ -95,6 +105,7 @@ def edit(unit_id: int):
             )
         if not refusal:
             flash(_("Unit %(name)s saved.", name=unit.name), "success")
+            warn_about_collisions(unit)
             return redirect(url_for("units.index"))
     return render_template("units/form.html", form=form, unit=unit), form_status(form)
 

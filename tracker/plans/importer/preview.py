@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from tracker.plans.importer.deadlines import parse_deadline
+from tracker.plans.importer.decompose import Bureau, item_number, role_of, upper_units
 from tracker.plans.importer.interpret import Context, Interpreter
 from tracker.plans.importer.model import ParsedPlan, ParsedSection, ParsedTask
 from tracker.plans.importer.outline import split_enumeration
@@ -49,6 +50,14 @@ class Row:
     #: Where the row came from: "parsed", or the reason a paragraph was left out.
     origin: str = "parsed"
     errors: dict[str, str] = field(default_factory=dict)
+    #: Names of bodies outside the bureau (市法制办, 各县（市、区）…): labelled, never offered
+    #: as internal units.
+    external_units: list[str] = field(default_factory=list)
+    #: A decomposed upper plan: the item's number there, our role (lead, assist, maybe or ""
+    #: when it does not name us) and the bodies it names, as written.
+    upper_number: str = ""
+    upper_role: str = ""
+    upper_units: str = ""
 
     @property
     def is_task(self) -> bool:
@@ -77,25 +86,52 @@ def _task_row(task: ParsedTask, depth: int, origin: str = "parsed") -> Row:
         task_kind=guess_kind(task.title, task.text),
         children=[child.to_dict() for child in task.children],
         origin=origin,
+        external_units=list(task.external_units),
     )
 
 
-def rows_from_plan(plan: ParsedPlan) -> list[Row]:
+def _decomposed_row(task: ParsedTask, depth: int, numbers: list[str], bureau: Bureau) -> Row:
+    """A row of an upper plan: the bodies it names become the source, not our units (the
+    coordinator assigns an internal unit); only the items that concern us are ticked."""
+    row = _task_row(task, depth)
+    row.upper_number = item_number(numbers, task.number)
+    row.upper_role = role_of(task, bureau) or ""
+    row.upper_units = upper_units(task)
+    row.lead_units, row.co_units, row.unmatched_units, row.external_units = [], [], [], []
+    row.include = bool(row.upper_role)
+    return row
+
+
+def rows_from_plan(plan: ParsedPlan, decompose_for: Bureau | None = None) -> list[Row]:
     """The parsed plan as preview rows in document order, then the paragraphs left out as
-    preamble (unticked, to be taken in if the user wants them)."""
+    preamble (unticked, to be taken in if the user wants them). With `decompose_for` (a higher
+    level's plan) only the items that concern the bureau, and the sections above them, are
+    ticked."""
     rows: list[Row] = []
 
-    def walk(entries: list, depth: int) -> None:
+    def walk(entries: list, depth: int, numbers: list[str]) -> None:
         for entry in entries:
             if isinstance(entry, ParsedSection):
                 rows.append(
                     Row(kind="section", depth=depth, number=entry.number, title=entry.title)
                 )
-                walk(entry.in_order(), depth + 1)
+                walk(entry.in_order(), depth + 1, [*numbers, entry.number])
+            elif decompose_for is not None:
+                rows.append(_decomposed_row(entry, depth, numbers, decompose_for))
             else:
                 rows.append(_task_row(entry, depth))
 
-    walk(plan.in_order(), 0)
+    walk(plan.in_order(), 0, [])
+    if decompose_for is not None:
+        for index, row in enumerate(rows):
+            if row.kind == "section":
+                below = []
+                for other in rows[index + 1 :]:
+                    if other.depth <= row.depth:
+                        break
+                    below.append(other)
+                row.include = any(r.is_task and r.include for r in below)
+        return rows
     interpreter = Interpreter(plan.year, UnitMatcher(None))
     for skipped in plan.skipped:
         if skipped.reason in OFFERED_REASONS and skipped.text.strip():
@@ -147,6 +183,7 @@ def _rematch(row: Row, matcher: UnitMatcher) -> None:
         setattr(row, attribute, names)
     row.co_units = [n for n in row.co_units if n not in row.lead_units]
     row.unmatched_units = list(dict.fromkeys(unmatched))
+    row.external_units = [n for n in row.unmatched_units if matcher.is_external(n)]
 
 
 def _split_parts(text: str) -> list[str]:
@@ -194,6 +231,8 @@ def apply_edits(rows: list[Row], year: int, units, owner=None) -> list[Row]:
                         )
                     new = _task_row(parsed, row.depth)
                     new.task_kind = row.task_kind
+                    new.upper_number, new.upper_role = row.upper_number, row.upper_role
+                    new.upper_units = row.upper_units
                     result.append(new)
                 continue
         row.action = ""
@@ -282,6 +321,15 @@ def _task_dict(row: Row) -> dict:
         "children": list(row.children),
         "kind": row.task_kind,
         "split_children": row.split_children,
+        **(
+            {
+                "upper_number": row.upper_number.strip(),
+                "upper_role": row.upper_role,
+                "upper_units": row.upper_units.strip(),
+            }
+            if row.upper_number.strip() or row.upper_role
+            else {}
+        ),
     }
 
 

@@ -1,0 +1,73 @@
+"""The legal office's review queue (待我审核): submitted tasks and evidence awaiting review."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from sqlalchemy.orm import joinedload, selectinload
+
+from tracker.evidence.models import Evidence, EvidenceLink
+from tracker.extensions import db
+from tracker.records.models import Record
+from tracker.tasks.models import Task
+from tracker.tasks.queries import readable_by
+
+#: The most items of each kind the queue lists at once (oldest first).
+QUEUE_LIMIT = 200
+
+
+def _submitted_tasks(user):
+    return sa.select(Task).where(Task.status == "submitted", readable_by(user))
+
+
+def _pending_evidence(user):
+    """Current evidence waiting for review, linked to a task (or one of its records) that
+    `user` may read."""
+    in_view = readable_by(user)
+    linked = sa.select(EvidenceLink.evidence_id).where(
+        sa.or_(
+            sa.exists().where(Task.id == EvidenceLink.task_id, in_view),
+            sa.exists().where(
+                Record.id == EvidenceLink.record_id, Task.id == Record.task_id, in_view
+            ),
+        )
+    )
+    return sa.select(Evidence).where(
+        Evidence.review_status == "pending",
+        Evidence.withdrawn_at.is_(None),
+        Evidence.superseded_by_id.is_(None),
+        Evidence.id.in_(linked),
+    )
+
+
+def submitted_tasks(user, *, limit: int = QUEUE_LIMIT) -> list[Task]:
+    """Tasks applied for completion (申请办结), waiting for 办结 or 退回, longest waiting first."""
+    query = (
+        _submitted_tasks(user)
+        .options(joinedload(Task.lead_unit), joinedload(Task.plan), joinedload(Task.owner))
+        .order_by(Task.submitted_on.is_(None), Task.submitted_on, Task.id)
+        .limit(limit)
+    )
+    return list(db.session.scalars(query).unique())
+
+
+def pending_evidence(user, *, limit: int = QUEUE_LIMIT) -> list[Evidence]:
+    """Evidence waiting for the legal office's review, the oldest upload first."""
+    query = (
+        _pending_evidence(user)
+        .options(
+            joinedload(Evidence.uploaded_by),
+            selectinload(Evidence.links).joinedload(EvidenceLink.task),
+            selectinload(Evidence.links).joinedload(EvidenceLink.record),
+        )
+        .order_by(Evidence.uploaded_at, Evidence.id)
+        .limit(limit)
+    )
+    return list(db.session.scalars(query).unique())
+
+
+def queue_counts(user) -> dict[str, int]:
+    """How many submitted tasks and pending pieces of evidence wait for `user`: one query."""
+    tasks = sa.select(sa.func.count()).select_from(_submitted_tasks(user).subquery())
+    evidence = sa.select(sa.func.count()).select_from(_pending_evidence(user).subquery())
+    row = db.session.execute(sa.select(tasks.scalar_subquery(), evidence.scalar_subquery())).one()
+    return {"tasks": row[0] or 0, "evidence": row[1] or 0}

@@ -1,0 +1,143 @@
+"""Reads of 督办: the level a task is at, its urges, and the counts the dashboard shows."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time
+
+import sqlalchemy as sa
+
+from tracker.core import clock, workdays
+from tracker.extensions import db
+from tracker.plans.models import Plan
+from tracker.reminders.policy import policy_for
+from tracker.reminders.rules import Rules, escalation_level
+from tracker.supervision.models import SupervisionNotice, Urge
+from tracker.tasks.models import Task
+
+
+def rules_for(task: Task) -> Rules:
+    return Rules.of(policy_for(task.plan.bureau))
+
+
+def overdue_escalation(task: Task, today: date, rules: Rules | None = None) -> int:
+    """The step the reminder sweep has escalated an overdue task to (0, 1, 2), counted in
+    working days from the due date or, for a plan published late, from its publishing day."""
+    if task.status not in ("assigned", "in_progress") or task.due_date is None:
+        return 0
+    if task.due_date >= today:
+        return 0
+    rules = rules or rules_for(task)
+    published = task.plan.published_at
+    start = max(task.due_date, clock.to_local(published).date() if published else task.due_date)
+    return escalation_level(workdays.workdays_between(start, today), rules)
+
+
+def window_start(today: date, rules: Rules) -> date:
+    """Urges on or after this day count as recent: repeating one within the window climbs."""
+    return workdays.add_workdays(today, -rules.escalate_principal_days)
+
+
+def recent_urges(task: Task, today: date, rules: Rules) -> list[Urge]:
+    start = window_start(today, rules)
+    since = datetime.combine(start, time.min, tzinfo=clock.local_timezone()).astimezone(UTC)
+    return list(
+        db.session.scalars(
+            sa.select(Urge)
+            .where(Urge.task_id == task.id, Urge.created_at >= since)
+            .order_by(Urge.created_at)
+        )
+    )
+
+
+def supervision_level(task: Task, today: date | None = None) -> int:
+    """The 督办 level a task is at: its overdue escalation or the level a recent 催办 reached,
+    whichever is higher (0 chief, 1 supervisor, 2 principal leader)."""
+    today = today or clock.today()
+    if not task.is_open:
+        return 0
+    rules = rules_for(task)
+    urged = [u.level for u in recent_urges(task, today, rules)]
+    return max([overdue_escalation(task, today, rules), *urged])
+
+
+@dataclass
+class UrgeSummary:
+    count: int = 0
+    last_at: datetime | None = None
+    urges: list[Urge] | None = None
+
+
+def urge_summary(task: Task) -> UrgeSummary:
+    """How often the task was urged (催办 N 次) and when last, newest first."""
+    urges = list(
+        db.session.scalars(
+            sa.select(Urge).where(Urge.task_id == task.id).order_by(Urge.created_at.desc())
+        )
+    )
+    return UrgeSummary(
+        count=len(urges), last_at=urges[0].created_at if urges else None, urges=urges
+    )
+
+
+def urge_counts(task_ids) -> dict[int, int]:
+    """Task id → number of urges, for the tasks in `task_ids` (a list or a subquery)."""
+    query = (
+        sa.select(Urge.task_id, sa.func.count(Urge.id))
+        .where(Urge.task_id.in_(task_ids))
+        .group_by(Urge.task_id)
+    )
+    return {task_id: int(n) for task_id, n in db.session.execute(query)}
+
+
+def notices_of_task(task: Task) -> list[SupervisionNotice]:
+    return list(
+        db.session.scalars(
+            sa.select(SupervisionNotice)
+            .where(
+                sa.or_(
+                    SupervisionNotice.task_id == task.id,
+                    sa.and_(
+                        SupervisionNotice.task_id.is_(None),
+                        SupervisionNotice.unit_id == task.lead_unit_id,
+                    ),
+                )
+            )
+            .order_by(SupervisionNotice.issued_at.desc())
+        )
+    )
+
+
+def open_tasks_led_by(unit) -> list[Task]:
+    """A unit's open tasks in the active plans of its bureau, by due date (the unit notice)."""
+    return list(
+        db.session.scalars(
+            sa.select(Task)
+            .join(Plan, Task.plan_id == Plan.id)
+            .where(
+                Plan.status == "active",
+                Task.lead_unit_id == unit.id,
+                Task.status.in_(("assigned", "in_progress")),
+                sa.or_(Task.recurrence == "none", Task.parent_id.is_not(None)),
+            )
+            .order_by(Task.due_date.is_(None), Task.due_date, Task.position, Task.id)
+        )
+    )
+
+
+def notice_tasks(notice: SupervisionNotice) -> list[Task]:
+    """The tasks a notice listed when it was issued, in its order."""
+    ids = [int(i) for i in notice.task_ids or []]
+    if not ids:
+        return []
+    found = {t.id: t for t in db.session.scalars(sa.select(Task).where(Task.id.in_(ids)))}
+    return [found[i] for i in ids if i in found]
+
+
+def next_serial(bureau_id: int, year: int) -> int:
+    current = db.session.scalar(
+        sa.select(sa.func.max(SupervisionNotice.serial)).where(
+            SupervisionNotice.bureau_id == bureau_id, SupervisionNotice.year == year
+        )
+    )
+    return (current or 0) + 1

@@ -1,0 +1,22 @@
+"""督办's part in the task page: how often the task was urged, its level and its notices."""
+
+from __future__ import annotations
+
+from tracker.core.signals import task_page
+from tracker.supervision import queries
+from tracker.supervision.forms import UrgeForm
+from tracker.supervision.service import level_label
+
+
+@task_page.connect
+def _supervision_panel(task) -> dict:
+    level = queries.supervision_level(task)
+    return {
+        "supervision": {
+            "urges": queries.urge_summary(task),
+            "level": level,
+            "level_label": level_label(level),
+            "notices": queries.notices_of_task(task),
+            "urge_form": UrgeForm(),
+        }
+    }

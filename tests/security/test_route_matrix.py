@@ -29,6 +29,7 @@ from tests.factories import (
     make_task,
 )
 from tracker.accounts.sessions import PUBLIC_ENDPOINTS
+from tracker.api import service as api_service
 from tracker.audit.models import AuditEvent
 from tracker.core.permissions import can
 from tracker.evidence import service as evidence_service
@@ -76,6 +77,9 @@ def build_world(org) -> SimpleNamespace:
     day = holidays_service.set_day(org.users.admin, date(2026, 10, 10), True, "国庆调休")
     org.users.staff.email = "staff-relief@example.gov.cn"
     email = queue_email(db.session, recipient=org.users.staff, subject="测试", text="正文")
+    token, _secret = api_service.create_token(
+        org.users.admin, org.users.principal, scope="read", name="OA", expires_days=30
+    )
     db.session.commit()
     return SimpleNamespace(
         org=org,
@@ -89,6 +93,7 @@ def build_world(org) -> SimpleNamespace:
         note=note,
         day=day,
         email=email,
+        token=token,
     )
 
 
@@ -168,6 +173,23 @@ def demand(endpoint: str, args: dict, w) -> tuple[dict, Demand]:
         "units.create": ({}, Demand("unit.manage")),
         "units.edit": ({"unit_id": w.org.relief.id}, Demand("unit.manage", w.org.relief)),
         "units.set_active": ({"unit_id": w.org.relief.id}, Demand("unit.manage", w.org.relief)),
+        # 催办 and 督办单
+        "supervision.urge": ({"task_id": task.id}, Demand("task.urge", task)),
+        "supervision.issue_for_task": ({"task_id": task.id}, Demand("supervision.issue", task)),
+        "supervision.issue_for_unit": (
+            {"unit_id": w.org.relief.id},
+            Demand("supervision.issue", w.org.relief),
+        ),
+        # another person's access tokens (one's own page is any user's)
+        "tokens.index": (
+            {},
+            Demand(
+                "user.manage",
+                query={"user": w.org.users.principal.id},
+                form={"scope": "read", "name": "OA", "expires_days": "30"},
+            ),
+        ),
+        "tokens.revoke": ({"token_id": w.token.id}, Demand("user.manage")),
     }
     values, wanted = table[endpoint]
     return {**values, **args}, wanted
@@ -187,9 +209,23 @@ def variants(rule) -> list[dict]:
     return [dict(zip(names, combo, strict=True)) for combo in itertools.product(*choices)]
 
 
+#: Write routes whose refusals are not one 403 for the whole request, each with its own role
+#: tests: the JSON API answers problem documents to tokens (tests/api: scopes, another unit's
+#: task, 401/403/412/428), and the batch actions refuse item by item inside a 302
+#: (tests/tasks/test_batch.py: every refused item audited, the others done).
+COVERED_ELSEWHERE = ("api.", "task_batch.", "evidence_batch.")
+
+
+def is_covered_elsewhere(endpoint: str) -> bool:
+    return endpoint.startswith(COVERED_ELSEWHERE)
+
+
 def matrix_cases(app) -> list[tuple[str, str, dict]]:
     return [
-        (rule.rule, rule.endpoint, args) for rule in write_rules(app) for args in variants(rule)
+        (rule.rule, rule.endpoint, args)
+        for rule in write_rules(app)
+        if not is_covered_elsewhere(rule.endpoint)
+        for args in variants(rule)
     ]
 
 
@@ -209,7 +245,7 @@ CASES = _case_ids()
 def test_every_write_route_is_in_the_matrix(app, org):
     world = build_world(org)
     for _rule, endpoint, args in matrix_cases(app):
-        if endpoint in PUBLIC_ENDPOINTS:
+        if endpoint in PUBLIC_ENDPOINTS or is_covered_elsewhere(endpoint):
             continue
         demand(endpoint, args, world)  # KeyError: a new write route the matrix does not know
 

@@ -55,6 +55,8 @@ class SweepReport:
 
 #: Keys looked up, and rows inserted, per statement.
 BATCH = 500
+#: A sweep that wrote this many notices refreshes the table's statistics (PostgreSQL).
+ANALYZE_AFTER = 1000
 
 
 def _taken(keys: list[str]) -> set[str]:
@@ -219,6 +221,11 @@ def run_reminders(now: datetime | None = None, *, dry_run: bool = False) -> Swee
     written = _write_notices(notices, now)
     report.notifications = len(written)
     report.by_kind.update(n.kind for n in written)
+    if len(written) >= ANALYZE_AFTER and db.session.get_bind().dialect.name == "postgresql":
+        # tens of thousands of new rows before autovacuum sees them: without fresh statistics
+        # the planner scans the whole table for each batch of keys the next sweep looks up
+        # (a rerun took 44 s instead of 1 s at 100,000 tasks)
+        db.session.execute(sa.text("ANALYZE notifications"))
     report.emails = queue_digests(now)
     if report.notifications or report.emails:
         log_event(SWEEPER, "reminders.sweep", None, after=report.as_dict())

@@ -277,12 +277,7 @@ def create_task():
     errors=WRITE_PROBLEMS,
 )
 def edit_task(task_id: int):
-    task = get_or_404(Task, task_id)
-    require(current_user, "task.edit", task)
-    version = expected_version()
-    body = json_body(schemas.TaskPatch)
-    if version != task.version:
-        raise stale(task.version)
+    task, version, body = _task_for_write(task_id, "task.edit", schemas.TaskPatch)
     values = {
         "section_id": task.section_id,
         "number": task.number,
@@ -317,6 +312,18 @@ def edit_task(task_id: int):
 # -- the workflow -------------------------------------------------------------------------------
 
 
+def _task_for_write(task_id: int, permission: str, schema):
+    """The task a write names, checked as every task write is: found (404), permitted (403),
+    `If-Match` given (428), the body valid (400/422), the version current (412)."""
+    task = get_or_404(Task, task_id)
+    require(current_user, permission, task)
+    version = expected_version()
+    body = json_body(schema)
+    if version != task.version:
+        raise stale(task.version)
+    return task, version, body
+
+
 def _act(task: Task, action: str, work):
     try:
         work()
@@ -343,12 +350,7 @@ def _act(task: Task, action: str, work):
     errors=WRITE_PROBLEMS,
 )
 def report_progress(task_id: int):
-    task = get_or_404(Task, task_id)
-    require(current_user, "task.update", task)
-    version = expected_version()
-    body = json_body(schemas.ProgressIn)
-    if version != task.version:
-        raise stale(task.version)
+    task, version, body = _task_for_write(task_id, "task.update", schemas.ProgressIn)
     return _act(
         task,
         "progress",
@@ -360,12 +362,8 @@ def report_progress(task_id: int):
 
 def _transition_view(action: str):
     def view(task_id: int):
-        task = get_or_404(Task, task_id)
-        require(current_user, workflow.TRANSITIONS[action].permission, task)
-        version = expected_version()
-        body = json_body(schemas.ActionIn)
-        if version != task.version:
-            raise stale(task.version)
+        permission = workflow.TRANSITIONS[action].permission
+        task, version, body = _task_for_write(task_id, permission, schemas.ActionIn)
         cause = causes.CauseInput(
             cause=body.cause, explanation=body.cause_explanation, remedy=body.cause_remedy
         )

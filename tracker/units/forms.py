@@ -8,6 +8,7 @@ from wtforms.validators import DataRequired, Length, NumberRange, Optional
 from tracker.core.forms import choices
 
 UNIT_KIND_LABELS = {
+    "city": _l("City or county (above the bureaus)"),
     "bureau": _l("Bureau"),
     "section": _l("Section"),
     "subordinate": _l("Subordinate unit"),

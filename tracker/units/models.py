@@ -10,7 +10,10 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from tracker.core.db import UTCDateTime, utcnow
 from tracker.extensions import db
 
-UNIT_KINDS = ("bureau", "section", "subordinate")
+#: "city" is the level above the bureaus (a city, county or province: the 依法治市办's node); a
+#: bureau's nearest-bureau pointer never reaches it, so a user seated at the city node has the
+#: whole city as scope (accounts.User.bureau falls back to the unit itself).
+UNIT_KINDS = ("city", "bureau", "section", "subordinate")
 
 
 class Unit(db.Model):

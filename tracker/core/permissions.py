@@ -123,6 +123,39 @@ def workers(*, coordinator: bool = True, staff: bool = True) -> Rule:
     return rule
 
 
+def city_office_of(*allowed: str) -> Rule:
+    """Users of these roles seated at a city node (the 依法治市办: their bureau is the city), for
+    objects in the city's subtree (or no object)."""
+
+    def rule(user, obj) -> bool:
+        if user.role not in allowed or user.bureau.kind != "city":
+            return False
+        units = _units_of(obj)
+        return not units or any(in_scope(user, u) for u in units)
+
+    return rule
+
+
+def own_bureau_of(*allowed: str) -> Rule:
+    """Users of these roles in the object's own bureau; never the city office above it (the
+    bureau's own acts, e.g. 报送 of its report)."""
+    inner = roles(*allowed)
+
+    def rule(user, obj) -> bool:
+        return user.bureau.kind != "city" and inner(user, obj)
+
+    return rule
+
+
+def either_of(*rules: Rule) -> Rule:
+    """Allowed when any of `rules` allows."""
+
+    def rule(user, obj) -> bool:
+        return any(r(user, obj) for r in rules)
+
+    return rule
+
+
 #: Every named action and who may perform it. Add an action here before using it anywhere.
 RULES: dict[str, Rule] = {
     # administration
@@ -174,6 +207,17 @@ RULES: dict[str, Rule] = {
     "duties.view": roles("admin", "coordinator", "leader", "viewer"),  # 第一责任人职责清单
     "briefing.view": roles("admin", "coordinator", "leader", "viewer"),  # 每周简报
     "outbox.manage": roles("admin"),
+    # the city level (tracker.upward): 报送 the annual report upward, its review, 公开, 考核
+    "upward.submit": own_bureau_of("coordinator"),  # 报送 / resubmit the bureau's report
+    "upward.view": either_of(  # a bureau's submission: its own readers and the city office
+        own_bureau_of("coordinator", "leader", "viewer", "admin"),
+        city_office_of("coordinator", "leader", "viewer", "admin"),
+    ),
+    "upward.publish": either_of(own_bureau_of("coordinator"), city_office_of("coordinator")),
+    "upward.review": city_office_of("coordinator"),  # 退回修改 / 已接收
+    "upward.office": city_office_of("coordinator", "leader", "viewer", "admin"),  # the city's list
+    "assessment.manage": city_office_of("coordinator"),  # the scheme, scoring, manual items
+    "assessment.view": city_office_of("coordinator", "leader", "viewer", "admin"),  # 通报
 }
 
 

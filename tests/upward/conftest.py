@@ -20,15 +20,15 @@ from tracker.units.service import create_unit
 MADE_AT = datetime(2025, 1, 10, 9, 0)
 
 
-def build_city(names=("甲市民政局", "甲市司法局", "甲市交通运输局"), *, with_plans=True):
-    city = create_unit(FACTORY_ACTOR, name="甲市", kind="city")
-    office = add_user("city-office", "coordinator", city)
-    leader = add_user("city-leader", "leader", city)
+def build_city(names=("甲市民政局", "甲市司法局", "甲市交通运输局"), *, with_plans=True, prefix=""):
+    city = create_unit(FACTORY_ACTOR, name=f"{prefix}甲市", kind="city")
+    office = add_user(f"{prefix}city-office", "coordinator", city)
+    leader = add_user(f"{prefix}city-leader", "leader", city)
     bureaus, coordinators, sections = [], [], []
     for index, name in enumerate(names):
         bureau = create_unit(FACTORY_ACTOR, name=name, kind="bureau", parent=city)
         section = create_unit(FACTORY_ACTOR, name="办公室", parent=bureau)
-        coordinators.append(add_user(f"b{index}-office", "coordinator", section))
+        coordinators.append(add_user(f"{prefix}b{index}-office", "coordinator", section))
         bureaus.append(bureau)
         sections.append(section)
     db.session.commit()

@@ -12,6 +12,7 @@ import sqlalchemy as sa
 from tracker.core import clock, workdays
 from tracker.extensions import db
 from tracker.plans.models import Plan
+from tracker.reports.service import report_task_ids
 from tracker.tasks.models import OPEN_STATUSES, Task
 from tracker.units.models import Unit
 from tracker.upward.models import AssessmentScheme, AssessmentScore, ReportSubmission
@@ -139,7 +140,8 @@ class TaskFigures:
 
 def task_figures(bureau_ids: list[int], year: int, today: date) -> dict[int, TaskFigures]:
     """Per bureau, over the tasks of its published plans of `year` (not cancelled): how many,
-    how many done, done by their due date, open past their due date. One grouped query."""
+    how many done, done by their due date, open past their due date. The reporting task is
+    left out: the report counts through its own indicator (report_on_time). One grouped query."""
     if not bureau_ids:
         return {}
     done = Task.status == "done"
@@ -170,6 +172,7 @@ def task_figures(bureau_ids: list[int], year: int, today: date) -> dict[int, Tas
             Plan.year == year,
             Plan.status != "draft",
             Task.status.not_in(("draft", "cancelled")),
+            Task.id.not_in(report_task_ids()),
         )
         .group_by(Plan.bureau_id)
     )

@@ -17,7 +17,7 @@ from tracker.upward import scoring
 class ReviewForm(FlaskForm):
     decision = RadioField(
         _l("Decision"),
-        choices=choices([("accept", _l("Accept (已接收)")), ("return", _l("Return for revision"))]),
+        choices=choices([("accept", _l("Accept")), ("return", _l("Return for revision"))]),
         validators=[DataRequired()],
     )
     note = TextAreaField(_l("Notes for the bureau"), validators=[Optional(), Length(max=2000)])

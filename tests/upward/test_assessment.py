@@ -24,7 +24,8 @@ NOW = datetime(2026, 4, 10, 10, 0)
 SCHEME = [
     {"key": "completion", "name": "任务完成率", "kind": "completion_rate", "weight": 40},
     {"key": "on_time", "name": "按时完成率", "kind": "on_time_rate", "weight": 20},
-    {"key": "overdue", "name": "逾期扣分", "kind": "overdue_deduction", "weight": 10, "per_item": 2},
+    {"key": "overdue", "name": "逾期扣分", "kind": "overdue_deduction", "weight": 10,
+     "per_item": 2},
     {"key": "report", "name": "年度报告按时报送", "kind": "report_on_time", "weight": 10,
      "late_share": 0.5},
     {"key": "inspection", "name": "督察检查", "kind": "manual", "weight": 20},

@@ -89,6 +89,15 @@ task_page = _signals.signal("task-page")
 task_owner_assigned = _signals.signal("task-owner-assigned")
 
 
+# -- reminders --------------------------------------------------------------------------------
+
+#: The reminder sweep is choosing the open tasks to remind about: sender None; receivers return
+#: a select of task ids whose deadline was met another way, so no due-soon, overdue or
+#: escalation notice is due for them (upward: the reporting task of a bureau whose annual
+#: report the city office has received; a report returned for revision is reminded again).
+reminders_settled = _signals.signal("reminders-settled")
+
+
 def veto(signal, sender, **kwargs) -> str | None:
     """Send a check signal; return the first refusal a receiver gave, or None."""
     for _receiver, message in signal.send(sender, **kwargs):

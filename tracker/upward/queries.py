@@ -12,6 +12,7 @@ import sqlalchemy as sa
 from tracker.core import clock, workdays
 from tracker.extensions import db
 from tracker.plans.models import Plan
+from tracker.reports.models import ReportDraft
 from tracker.reports.service import report_task_ids
 from tracker.tasks.models import OPEN_STATUSES, Task
 from tracker.units.models import Unit
@@ -271,3 +272,23 @@ def ranking(scheme: AssessmentScheme) -> list[RankRow]:
         previous = rows[index - 1] if index else None
         row.rank = previous.rank if previous and previous.total == row.total else index + 1
     return rows
+
+
+def reporting_tasks_settled():
+    """A select of the ids of the reporting tasks whose report has reached the city office
+    (submitted and waiting for review, or accepted): the reminder sweep leaves them alone."""
+    return (
+        sa.select(ReportDraft.report_task_id)
+        .join(Plan, Plan.id == ReportDraft.plan_id)
+        .join(
+            ReportSubmission,
+            sa.and_(
+                ReportSubmission.bureau_id == Plan.bureau_id,
+                ReportSubmission.year == Plan.year,
+            ),
+        )
+        .where(
+            ReportDraft.report_task_id.is_not(None),
+            ReportSubmission.status.in_(("submitted", "accepted")),
+        )
+    )

@@ -20,7 +20,9 @@ from tracker.units.service import create_unit
 MADE_AT = datetime(2025, 1, 10, 9, 0)
 
 
-def build_city(names=("甲市民政局", "甲市司法局", "甲市交通运输局"), *, with_plans=True, prefix=""):
+def build_city(
+    names=("甲市民政局", "甲市司法局", "甲市交通运输局"), *, with_plans=True, prefix="", year=2025
+):
     city = create_unit(FACTORY_ACTOR, name=f"{prefix}甲市", kind="city")
     office = add_user(f"{prefix}city-office", "coordinator", city)
     leader = add_user(f"{prefix}city-leader", "leader", city)
@@ -33,17 +35,17 @@ def build_city(names=("甲市民政局", "甲市司法局", "甲市交通运输�
         sections.append(section)
     db.session.commit()
     if with_plans:
-        with clock.frozen_at(MADE_AT):
+        with clock.frozen_at(MADE_AT.replace(year=year)):
             for bureau, coordinator, section in zip(bureaus, coordinators, sections, strict=True):
                 plan = plans.create_plan(
-                    coordinator, bureau=bureau, year=2025, title="2025年法治建设工作要点"
+                    coordinator, bureau=bureau, year=year, title=f"{year}年法治建设工作要点"
                 )
                 for n in range(4):
                     tasks.create_task(
                         coordinator,
                         plan,
                         tasks.TaskData(
-                            title=f"任务{n + 1}", lead_unit=section, due_date=date(2025, 6, 30)
+                            title=f"任务{n + 1}", lead_unit=section, due_date=date(year, 6, 30)
                         ),
                     )
                 plans.publish_plan(coordinator, plan)

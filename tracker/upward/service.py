@@ -90,7 +90,7 @@ def submit(actor, bureau: Unit, year: int) -> ReportSubmission:
         submission.round += 1
     submission.status = "submitted"
     submission.submitted_on = today
-    submission.submitted_by_id = actor.id
+    submission.submitted_by_id = getattr(actor, "id", None)
     submission.files = files
     db.session.flush()
     log_event(actor, "report.submit_upward", submission, before=before, after=submission.to_audit())
@@ -109,7 +109,7 @@ def review(actor, submission: ReportSubmission, *, accept: bool, note: str = "")
     submission.status = "accepted" if accept else "returned"
     submission.review_note = note
     submission.reviewed_on = clock.today()
-    submission.reviewed_by_id = actor.id
+    submission.reviewed_by_id = getattr(actor, "id", None)
     db.session.flush()
     action = "report.accept_upward" if accept else "report.return_upward"
     log_event(actor, action, submission, before=before, after=submission.to_audit())
@@ -152,7 +152,7 @@ def save_scheme(actor, city: Unit, year: int, title: str, indicators) -> Assessm
         version=(current.version + 1) if current else 1,
         title=title,
         indicators=clean,
-        created_by_id=actor.id,
+        created_by_id=getattr(actor, "id", None),
         created_at=clock.now(),
     )
     db.session.add(scheme)
@@ -192,7 +192,7 @@ def score_automatically(actor, scheme: AssessmentScheme) -> int:
                 continue
             score.measured, score.score = measured, points
             score.is_manual = False
-            score.scored_at, score.scored_by_id = clock.now(), actor.id
+            score.scored_at, score.scored_by_id = clock.now(), getattr(actor, "id", None)
             changed.append((bureau_id, indicator["key"], measured, points))
     db.session.flush()
     log_event(
@@ -234,7 +234,7 @@ def score_by_hand(
     score.is_manual = True
     score.note = note.strip()
     score.evidence = (evidence or "").strip()
-    score.scored_at, score.scored_by_id = clock.now(), actor.id
+    score.scored_at, score.scored_by_id = clock.now(), getattr(actor, "id", None)
     db.session.flush()
     log_event(actor, "assessment.score_manual", score, before=before, after=score.to_audit())
     return score

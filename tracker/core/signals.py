@@ -60,6 +60,11 @@ plan_assigned = _signals.signal("plan-assigned")
 #: tasks (a list or a subquery) that are not to be copied (reports: its reporting tasks).
 plan_copying = _signals.signal("plan-copying")
 
+#: A plan's annual report is being built: sender the plan, kwarg `today`; receivers return a
+#: list of sentences about data beyond the plan for the report's opening (upward: a city's
+#: plan gets its bureaus' figures — tasks done, reports submitted on time and published).
+report_wider_sentences = _signals.signal("report-wider-sentences")
+
 # -- records ----------------------------------------------------------------------------------
 
 #: Which evidence proves a ledger record: sender the record; receivers return its current

@@ -292,3 +292,27 @@ def reporting_tasks_settled():
             ReportSubmission.status.in_(("submitted", "accepted")),
         )
     )
+
+
+def city_report_sentences(city: Unit, year: int, today: date) -> list[str]:
+    """The sentences a city's annual report of `year` gives about its bureaus."""
+    bureaus = bureaus_of(city)
+    if not bureaus:
+        return []
+    ids = [b.id for b in bureaus]
+    figures = task_figures(ids, year, today).values()
+    total, done = sum(f.total for f in figures), sum(f.done for f in figures)
+    sentences = []
+    if total:
+        sentences.append(
+            f"全市{len(ids)}个部门年度法治建设工作要点共确定重点任务{total}项，年内办结{done}项。"
+        )
+    reports = [s for s in report_statuses(ids, year - 1, today).values() if s.submission]
+    if reports:
+        on_time = sum(1 for s in reports if not s.late)
+        published = sum(1 for s in reports if s.published)
+        sentences.append(
+            f"{len(reports)}个部门向依法治市办报送了{year - 1}年度法治政府建设情况报告，"
+            f"其中按时报送{on_time}个，已向社会公开{published}份。"
+        )
+    return sentences

@@ -4,10 +4,19 @@ report has reached the city office, and chases it again when the office returns 
 
 from __future__ import annotations
 
-from tracker.core.signals import reminders_settled
+from tracker.core.signals import reminders_settled, report_wider_sentences
 from tracker.upward import queries
 
 
 @reminders_settled.connect
 def _submitted_reports(_sender):
     return queries.reporting_tasks_settled()
+
+
+@report_wider_sentences.connect
+def _bureaus_figures(plan, today):
+    """A city's annual report says what its bureaus did: their plans' tasks of the year, and
+    how many sent last year's report on time and published it (a handful of queries)."""
+    if plan.bureau.kind != "city":
+        return []
+    return queries.city_report_sentences(plan.bureau, plan.year, today)

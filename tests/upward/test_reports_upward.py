@@ -11,7 +11,7 @@ from tests.factories import audit_actions, form_data, last_audit_id
 from tests.security.test_route_matrix import logged_in_client
 from tracker.core import clock, storage
 from tracker.extensions import db
-from tracker.upward import queries
+from tracker.upward import queries, service
 from tracker.upward.models import ReportSubmission
 
 ON_TIME = datetime(2026, 3, 20, 10, 0)
@@ -143,3 +143,24 @@ def test_bureaus_see_only_their_own_and_not_the_office_pages(app, city):
             ).status_code
             == 403
         )
+
+
+def test_public_list_shows_only_published_reports_without_login(app, city, client):
+    with clock.frozen_at(ON_TIME):
+        for coordinator, bureau in zip(city.coordinators[:2], city.bureaus[:2], strict=True):
+            service.submit(coordinator, bureau, 2025)
+        first = queries.submission_of(city.bureaus[0], 2025)
+        service.record_publication(
+            city.coordinators[0],
+            first,
+            where="门户网站",
+            url="https://www.example.gov.cn/fzzf/2025.html",
+            on=date(2026, 3, 20),
+        )
+        db.session.commit()
+        page = client.get(f"/city/{city.city.id}/published/2025")
+    assert page.status_code == 200
+    assert city.bureaus[0].name in page.text and city.bureaus[1].name not in page.text
+    assert "https://www.example.gov.cn/fzzf/2025.html" in page.text
+    # a bureau is not a city: nothing to list
+    assert client.get(f"/city/{city.bureaus[0].id}/published/2025").status_code == 404

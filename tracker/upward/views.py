@@ -127,6 +127,22 @@ def published():
     )
 
 
+@bp.route("/<int:city_id>/published/<int:year>")
+def public_reports(city_id: int, year: int):
+    """The list of published reports for the public (no login): only what the bureaus have
+    published themselves, with the links to their own pages."""
+    city = db.get_or_404(Unit, city_id)
+    if city.kind != "city" or not city.is_active:
+        abort(404)
+    return render_template(
+        "upward/published.html",
+        city=city,
+        year=year,
+        submissions=queries.published_submissions(city, year),
+        public=True,
+    )
+
+
 @bp.route("/submissions/<int:submission_id>")
 def submission(submission_id: int):
     submission = db.get_or_404(ReportSubmission, submission_id)

@@ -10,10 +10,11 @@ from datetime import date, datetime
 import openpyxl
 import sqlalchemy as sa
 
-from tests.factories import audit_actions, form_data, last_audit_id
+from tests.factories import audit_actions, form_data, last_audit_id, make_record
 from tests.security.test_route_matrix import logged_in_client
 from tests.upward.conftest import build_city
 from tracker.core import clock
+from tracker.core.exceptions import DomainError
 from tracker.extensions import db
 from tracker.plans.models import Plan
 from tracker.tasks.models import Task
@@ -200,3 +201,57 @@ def test_constant_queries_whatever_the_number_of_bureaus(app):
         return len(statements)
 
     assert count(3) == count(12) == 2
+
+
+def test_statutory_indicator_from_the_ledgers(app):
+    city = build_city()
+    task = db.session.scalar(
+        sa.select(Task)
+        .join(Plan)
+        .where(Plan.bureau_id == city.bureaus[0].id, Task.title == "任务1")
+    )
+    with clock.frozen_at(datetime(2025, 6, 10, 9)):
+        make_record(
+            city.coordinators[0],
+            task,
+            "document_review",
+            reviewed_on=date(2025, 3, 10),
+            published_on=date(2025, 3, 20),
+            is_filed=True,
+            filed_on=date(2025, 3, 25),
+        )
+        make_record(
+            city.coordinators[0],
+            task,
+            "document_review",
+            document_title="关于规范临时救助的通知",
+            reviewed_on=date(2025, 5, 10),
+            published_on=date(2025, 5, 20),
+        )
+        db.session.commit()
+    scheme_items = [
+        {
+            "key": "review",
+            "name": "规范性文件备案率",
+            "kind": "statutory",
+            "indicator": "document_filing_rate",
+            "weight": 10,
+        }
+    ]
+    with clock.frozen_at(NOW):
+        scheme = service.save_scheme(city.office, city.city, 2025, "方案", scheme_items)
+        service.score_automatically(city.office, scheme)
+        rows = {r.bureau.id: r for r in queries.ranking(scheme)}
+    first = rows[city.bureaus[0].id].scores["review"]
+    assert (first.measured, first.score) == (50.0, 5.0)
+    other = rows[city.bureaus[1].id].scores["review"]
+    assert (other.measured, other.score) == (None, 10.0)  # nothing to count against it
+    with clock.frozen_at(NOW):
+        try:
+            service.save_scheme(
+                city.office, city.city, 2025, "方案", [{**scheme_items[0], "indicator": "x"}]
+            )
+        except DomainError as error:
+            assert "unknown statutory indicator" in error.message
+        else:
+            raise AssertionError("an unknown statutory indicator was accepted")

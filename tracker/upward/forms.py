@@ -11,7 +11,7 @@ from wtforms import DateField, DecimalField, RadioField, StringField, TextAreaFi
 from wtforms.validators import URL, DataRequired, Length, NumberRange, Optional, ValidationError
 
 from tracker.core.forms import choices
-from tracker.upward import scoring
+from tracker.upward import queries, scoring
 
 
 class ReviewForm(FlaskForm):
@@ -43,7 +43,7 @@ class SchemeForm(FlaskForm):
 
     def validate_indicators(self, field) -> None:
         try:
-            scoring.normalise(json.loads(field.data))
+            scoring.normalise(json.loads(field.data), queries.statutory_keys())
         except ValueError as error:  # json.JSONDecodeError and SchemeError are ValueErrors
             raise ValidationError(
                 _l("The indicators are not valid: %(why)s", why=str(error))

@@ -4,6 +4,7 @@ bureaus together (no query per bureau)."""
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
 
@@ -12,6 +13,9 @@ import sqlalchemy as sa
 from tracker.core import clock, workdays
 from tracker.extensions import db
 from tracker.plans.models import Plan
+from tracker.records import indicators as statutory
+from tracker.records.models import MODELS, Record
+from tracker.records.queries import ledger_options
 from tracker.reports.models import ReportDraft
 from tracker.reports.service import report_task_ids
 from tracker.tasks.models import OPEN_STATUSES, Task
@@ -181,6 +185,43 @@ def task_figures(bureau_ids: list[int], year: int, today: date) -> dict[int, Tas
     for bureau_id, total, n_done, n_on_time, n_overdue in rows:
         figures[bureau_id] = TaskFigures(int(total), int(n_done), int(n_on_time), int(n_overdue))
     return figures
+
+
+def statutory_figures(
+    bureau_ids: list[int], year: int, today: date, keys
+) -> dict[int, dict[str, statutory.Figure]]:
+    """Per bureau, the statutory indicators named by `keys` over the ledgers of its plans of
+    `year` (judged at the year's end, or today during the year): one query per record kind
+    for all bureaus (and its loader options), not one per bureau."""
+    wanted = [i for i in statutory.INDICATORS if i.key in set(keys)]
+    as_of = statutory.as_of_for_year(year, today)
+    result: dict[int, dict[str, statutory.Figure]] = {bid: {} for bid in bureau_ids}
+    for kind in dict.fromkeys(i.kind for i in wanted):
+        rows = db.session.execute(
+            sa.select(MODELS[kind], Plan.bureau_id)
+            .join(Task, Task.id == Record.task_id)
+            .join(Plan, Plan.id == Task.plan_id)
+            .where(
+                Plan.bureau_id.in_(bureau_ids),
+                Plan.year == year,
+                Record.is_void.is_(False),
+            )
+            .options(*ledger_options(kind))
+            .order_by(Record.occurred_on, Record.id)
+        )
+        by_bureau: dict[int, list] = defaultdict(list)
+        for record, bureau_id in rows:
+            by_bureau[bureau_id].append(record)
+        for bureau_id in bureau_ids:
+            for indicator in (i for i in wanted if i.kind == kind):
+                result[bureau_id][indicator.key] = statutory.compute(
+                    indicator, by_bureau[bureau_id], as_of
+                )
+    return result
+
+
+def statutory_keys() -> tuple[str, ...]:
+    return tuple(i.key for i in statutory.INDICATORS)
 
 
 def schemes_of(city: Unit, year: int) -> list[AssessmentScheme]:

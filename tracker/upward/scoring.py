@@ -15,6 +15,8 @@ INDICATOR_KINDS = (
     "on_time_rate",  # 按时完成率: weight × done on time / done
     "overdue_deduction",  # 逾期扣分: weight − per_item × overdue tasks, not below 0
     "report_on_time",  # 年度报告按时报送: weight on time, × late_share late, 0 not sent
+    "statutory",  # 法定指标 (records.indicators, e.g. 负责人出庭率): weight × the share, or
+    # × (100 − share) where lower is better; a bureau with nothing counted keeps the weight
     "manual",  # 人工评分: the office scores it by hand, with a note and evidence
 )
 AUTOMATIC_KINDS = tuple(k for k in INDICATOR_KINDS if k != "manual")
@@ -35,8 +37,9 @@ def _number(value, what: str) -> float:
     return number
 
 
-def normalise(indicators) -> list[dict]:
-    """Check a scheme's indicators and return them in canonical form; SchemeError otherwise."""
+def normalise(indicators, statutory_keys=()) -> list[dict]:
+    """Check a scheme's indicators and return them in canonical form; SchemeError otherwise.
+    `statutory_keys`: the statutory indicators a `statutory` item may name."""
     if not isinstance(indicators, list) or not indicators:
         raise SchemeError("the scheme needs at least one indicator")
     seen: set[str] = set()
@@ -68,6 +71,11 @@ def normalise(indicators) -> list[dict]:
             if share > 1:
                 raise SchemeError(f"indicator {index}: late_share must be between 0 and 1")
             clean["late_share"] = share
+        if kind == "statutory":
+            name_of = str(item.get("indicator", ""))
+            if name_of not in statutory_keys:
+                raise SchemeError(f"indicator {index}: unknown statutory indicator {name_of!r}")
+            clean["indicator"] = name_of
         result.append(clean)
     return result
 
@@ -76,11 +84,21 @@ def total_weight(indicators: list[dict]) -> float:
     return round(sum(float(i["weight"]) for i in indicators), 2)
 
 
-def measure_and_score(indicator: dict, figures, report) -> tuple[float | None, float]:
+def measure_and_score(
+    indicator: dict, figures, report, statutory=None
+) -> tuple[float | None, float]:
     """(measured value, points) of an automatic indicator for one bureau.
 
-    `figures` has total, done, done_on_time, overdue; `report` has state and late."""
+    `figures` has total, done, done_on_time, overdue; `report` has state and late;
+    `statutory` maps a statutory indicator's key to its figure (value, higher_is_better)."""
     weight, kind = float(indicator["weight"]), indicator["kind"]
+    if kind == "statutory":
+        figure = (statutory or {}).get(indicator["indicator"])
+        if figure is None or figure.value is None:
+            return None, weight  # nothing counted: nothing against the bureau
+        share = float(figure.value)
+        kept = share if figure.indicator.higher_is_better else 100.0 - share
+        return share, round(weight * kept / 100, 2)
     if kind == "completion_rate":
         rate = 100.0 * figures.done / figures.total if figures.total else 0.0
         return round(rate, 1), round(weight * rate / 100, 2)

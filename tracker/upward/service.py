@@ -139,7 +139,7 @@ def record_publication(
 def save_scheme(actor, city: Unit, year: int, title: str, indicators) -> AssessmentScheme:
     """Save the year's scheme as a new version (the older versions and their scores stay)."""
     try:
-        clean = scoring.normalise(indicators)
+        clean = scoring.normalise(indicators, queries.statutory_keys())
     except scoring.SchemeError as error:
         raise DomainError(gettext("The scheme is not valid: %(why)s", why=str(error))) from None
     title = (title or "").strip()
@@ -178,6 +178,8 @@ def score_automatically(actor, scheme: AssessmentScheme) -> int:
     today = clock.today()
     figures = queries.task_figures(ids, scheme.year, today)
     reports = queries.report_statuses(ids, scheme.year, today)
+    keys = [i["indicator"] for i in scheme.indicators if i["kind"] == "statutory"]
+    statutory = queries.statutory_figures(ids, scheme.year, today, keys) if keys else {}
     existing = queries.scores_of(scheme)
     changed = []
     for bureau_id in ids:
@@ -185,7 +187,7 @@ def score_automatically(actor, scheme: AssessmentScheme) -> int:
             if indicator["kind"] not in scoring.AUTOMATIC_KINDS:
                 continue
             measured, points = scoring.measure_and_score(
-                indicator, figures[bureau_id], reports[bureau_id]
+                indicator, figures[bureau_id], reports[bureau_id], statutory.get(bureau_id)
             )
             score = _upsert(scheme, bureau_id, indicator["key"], existing.get(bureau_id, {}))
             if score.id is not None and (score.measured, score.score) == (measured, points):

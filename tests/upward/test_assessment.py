@@ -255,3 +255,30 @@ def test_statutory_indicator_from_the_ledgers(app):
             assert "unknown statutory indicator" in error.message
         else:
             raise AssertionError("an unknown statutory indicator was accepted")
+
+
+def test_automatic_scoring_reads_a_constant_number_of_times(app):
+    """Reading the figures costs the same for 3 bureaus as for 12 (the writes are the scores)."""
+
+    def selects(n: int) -> int:
+        city = build_city(tuple(f"丙市局{i}" for i in range(n)), with_plans=False, prefix=f"s{n}")
+        items = [*SCHEME, {"key": "filing", "name": "规范性文件备案率", "kind": "statutory",
+                           "indicator": "document_filing_rate", "weight": 5}]  # fmt: skip
+        with clock.frozen_at(NOW):
+            scheme = service.save_scheme(city.office, city.city, 2025, "方案", items)
+            db.session.commit()
+            queries.report_deadline(2025)
+            statements = []
+
+            def listen(_conn, _cursor, statement, *_args):
+                if statement.lstrip().upper().startswith("SELECT"):
+                    statements.append(statement)
+
+            sa.event.listen(db.engine, "before_cursor_execute", listen)
+            try:
+                service.score_automatically(city.office, scheme)
+            finally:
+                sa.event.remove(db.engine, "before_cursor_execute", listen)
+        return len(statements)
+
+    assert selects(3) == selects(12)

@@ -251,6 +251,7 @@ def _assessment_page(city, year, *, scheme_form=None, manual_form=None):
             scheme_form=scheme_form,
             manual_form=manual_form,
             kinds=scoring.INDICATOR_KINDS,
+            statutory_keys=queries.statutory_keys(),
             action_form=EmptyForm(),
         ),
         form_status(scheme_form, manual_form),

@@ -45,8 +45,9 @@ def test_demo_reports_scheme_and_ranking(app):
 def test_demo_keeps_the_seed_date_of_the_2020_report(app):
     city = build_city(NAMES, year=2020)
     with clock.frozen_at(NOW):
-        city_upward.load(city.city, city.bureaus, NOW, year=2020)
+        made = city_upward.load(city.city, city.bureaus, NOW)  # 2020: the year with plans
         db.session.commit()
+    assert made["year"] == 2020
     submission = queries.submission_of(city.bureaus[0], 2020)
     assert submission.first_submitted_on == date(2021, 1, 15)
     assert submission.status == "accepted"

@@ -21,6 +21,7 @@ from tracker.accounts.queries import coordinators_of, users_in
 from tracker.audit.service import SystemActor
 from tracker.core import clock, workdays
 from tracker.extensions import db
+from tracker.plans.models import Plan
 from tracker.units.models import Unit
 from tracker.upward import queries, service
 from tracker.upward.models import ReportSubmission
@@ -51,10 +52,26 @@ INSPECTION = (
 RETURN_NOTE = "请补充行政复议、行政诉讼案件数据，并按统一格式列明存在的不足和原因。"
 
 
-def demo_year(now: datetime) -> int:
-    """The year whose reports the demo shows: last year, once its reports are all in (mid
-    April); before that, the year before."""
+def demo_year(now: datetime, bureaus: list[Unit] = ()) -> int:
+    """The year whose reports the demo shows: the latest past year in which most of the bureaus
+    have a published plan (the demo bureau's history may stop before last year); without any,
+    last year once its reports are all in (mid April), before that the year before."""
     today = clock.to_local(now).date() if now.tzinfo else now.date()
+    if bureaus:
+        covered = sa.func.count(sa.distinct(Plan.bureau_id))
+        best = db.session.execute(
+            sa.select(Plan.year, covered)
+            .where(
+                Plan.bureau_id.in_([b.id for b in bureaus]),
+                Plan.status != "draft",
+                Plan.year < today.year,
+            )
+            .group_by(Plan.year)
+            .order_by(covered.desc(), Plan.year.desc())
+            .limit(1)
+        ).first()
+        if best is not None:
+            return best.year
     return today.year - 1 if today >= date(today.year, 4, 15) else today.year - 2
 
 
@@ -133,10 +150,10 @@ def _assess(city: Unit, bureaus: list[Unit], year: int, now: datetime) -> bool:
 
 
 def load(city: Unit, bureaus: list[Unit], now: datetime, *, year: int | None = None) -> dict:
-    """Submit, review and publish `year`'s reports (default: `demo_year(now)`) of the bureaus
-    that have a published plan of that year, and score them under a new scheme. Returns what
-    was made."""
-    year = year or demo_year(now)
+    """Submit, review and publish `year`'s reports (default: `demo_year(now, bureaus)`) of
+    the bureaus that have a published plan of that year, and score them under a new scheme.
+    Returns what was made."""
+    year = year or demo_year(now, bureaus)
     made = {"submissions": _submit_reports(city, bureaus, year)}
     made["schemes"] = int(_assess(city, bureaus, year, now))
     db.session.flush()

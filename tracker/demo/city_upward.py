@@ -80,7 +80,12 @@ def _at(day: date, hour: int = 10) -> datetime:
 
 
 def _coordinator(unit: Unit):
-    people = coordinators_of(unit) if unit.kind == "bureau" else users_in(unit, role="coordinator")
+    """A bureau's coordinator; for the city, a coordinator seated at the city node itself (the
+    依法治市办), never one of a bureau below it. The loader itself when there is none."""
+    if unit.kind == "bureau":
+        people = coordinators_of(unit)
+    else:
+        people = [u for u in users_in(unit, role="coordinator") if u.unit_id == unit.id]
     return people[0] if people else DEMO_ACTOR
 
 

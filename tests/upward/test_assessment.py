@@ -84,6 +84,11 @@ def test_automatic_scores_and_ranking(app):
     assert third.scores["report"].score == 5 and third.scores["overdue"].score == 8
     assert [r.bureau.name for r in rows] == ["甲市民政局", "甲市交通运输局", "甲市司法局"]
     assert [r.rank for r in rows] == [1, 2, 3]
+    # the office's list of bureaus shows each one's total beside its report
+    with clock.frozen_at(NOW):
+        client, _token = logged_in_client(app, city.office)
+        page = client.get("/city/reports?year=2025")
+    assert f"<td data-score>{first.total:g}</td>" in page.text
 
 
 def test_manual_score_and_scheme_versions_keep_old_results(app):

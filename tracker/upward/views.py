@@ -105,13 +105,13 @@ def office():
     city = _office_city()
     year = _year()
     bureaus = queries.bureaus_of(city)
-    statuses = queries.report_statuses([b.id for b in bureaus], year)
+    columns = queries.city_columns([b.id for b in bureaus], year)
     return render_template(
         "upward/office.html",
         city=city,
         year=year,
         deadline=queries.report_deadline(year),
-        rows=[(b, statuses[b.id]) for b in bureaus],
+        rows=[(b, columns[b.id]["report"], columns[b.id]["score"]) for b in bureaus],
     )
 
 

@@ -11,6 +11,7 @@ from tests.factories import audit_actions, form_data, last_audit_id
 from tests.security.test_route_matrix import logged_in_client
 from tracker.core import clock, storage
 from tracker.extensions import db
+from tracker.reminders.models import Notification
 from tracker.upward import queries, service
 from tracker.upward.models import ReportSubmission
 
@@ -57,6 +58,16 @@ def test_submit_return_resubmit_accept_publish(app, city):
             url, data={"csrf_token": office_token, "decision": "return", "note": "补充数据来源"}
         )
         assert _submission(bureau).status == "returned"
+        # each side hears of the other's step in its inbox
+        told = db.session.execute(
+            sa.select(Notification.recipient_id, Notification.title)
+            .where(Notification.kind == "report_upward")
+            .order_by(Notification.id)
+        ).all()
+        assert [tuple(row) for row in told] == [
+            (city.office.id, f"{bureau.name} submitted its annual report 2025"),
+            (coordinator.id, "The city office returned your annual report 2025 for revision"),
+        ]
         mine = client.get("/city/my-report?year=2025")
         assert "补充数据来源" in mine.text
 

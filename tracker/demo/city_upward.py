@@ -17,7 +17,7 @@ from datetime import date, datetime, time, timedelta
 
 import sqlalchemy as sa
 
-from tracker.accounts.queries import coordinators_of, users_in
+from tracker.accounts.queries import coordinators_of
 from tracker.audit.service import SystemActor
 from tracker.core import clock, workdays
 from tracker.extensions import db
@@ -82,10 +82,7 @@ def _at(day: date, hour: int = 10) -> datetime:
 def _coordinator(unit: Unit):
     """A bureau's coordinator; for the city, a coordinator seated at the city node itself (the
     依法治市办), never one of a bureau below it. The loader itself when there is none."""
-    if unit.kind == "bureau":
-        people = coordinators_of(unit)
-    else:
-        people = [u for u in users_in(unit, role="coordinator") if u.unit_id == unit.id]
+    people = coordinators_of(unit) if unit.kind == "bureau" else service.city_office_of(unit)
     return people[0] if people else DEMO_ACTOR
 
 

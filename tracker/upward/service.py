@@ -8,13 +8,17 @@ import logging
 from datetime import date
 
 import sqlalchemy as sa
-from flask_babel import gettext
+from flask_babel import force_locale, gettext
 
+from tracker.accounts.queries import coordinators_of, users_in
 from tracker.audit.service import log_event
 from tracker.core import clock, storage
 from tracker.core.exceptions import DomainError
+from tracker.core.urls import link_to
 from tracker.extensions import db
 from tracker.plans.models import Plan
+from tracker.reminders.inbox import notify
+from tracker.reminders.notices import locale_of
 from tracker.reports.queries import report_for_plan
 from tracker.reports.render import render
 from tracker.units.models import Unit
@@ -61,6 +65,20 @@ def freeze_report(plan: Plan, today: date) -> list[dict]:
     return files
 
 
+def city_office_of(city: Unit) -> list:
+    """The coordinators seated at the city node (the 依法治市办), not those of its bureaus."""
+    return [u for u in users_in(city, role="coordinator") if u.unit_id == city.id]
+
+
+def _tell(people, submission: ReportSubmission, texts) -> None:
+    """An in-app notice about `submission` to each of `people`, in their language."""
+    link = link_to("upward.submission", submission_id=submission.id)
+    for person in people:
+        with force_locale(locale_of(person)):
+            title, body = texts()
+        notify(person, "report_upward", title, body=body, link=link)
+
+
 def submit(actor, bureau: Unit, year: int) -> ReportSubmission:
     """报送: send the year's report (as it stands today, frozen) to the city office; after
     退回修改, send the revision (same receipt, next round)."""
@@ -94,6 +112,18 @@ def submit(actor, bureau: Unit, year: int) -> ReportSubmission:
     submission.files = files
     db.session.flush()
     log_event(actor, "report.submit_upward", submission, before=before, after=submission.to_audit())
+    _tell(
+        city_office_of(city),
+        submission,
+        lambda: (
+            gettext(
+                "%(bureau)s submitted its annual report %(year)d",
+                bureau=bureau.name,
+                year=year,
+            ),
+            gettext("Receipt: %(number)s", number=submission.receipt_number),
+        ),
+    )
     log.info("report %s of bureau %s submitted (round %s)", year, bureau.id, submission.round)
     return submission
 
@@ -113,6 +143,19 @@ def review(actor, submission: ReportSubmission, *, accept: bool, note: str = "")
     db.session.flush()
     action = "report.accept_upward" if accept else "report.return_upward"
     log_event(actor, action, submission, before=before, after=submission.to_audit())
+    _tell(
+        coordinators_of(submission.bureau),
+        submission,
+        lambda: (
+            gettext("The city office accepted your annual report %(year)d", year=submission.year)
+            if accept
+            else gettext(
+                "The city office returned your annual report %(year)d for revision",
+                year=submission.year,
+            ),
+            note,
+        ),
+    )
 
 
 def record_publication(

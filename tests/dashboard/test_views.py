@@ -11,7 +11,10 @@ import openpyxl
 import pytest
 
 from tests.dashboard.conftest import build_fixture
+from tracker.dashboard.queries import UnitRow
+from tracker.dashboard.views import state_label
 from tracker.extensions import db
+from tracker.units.models import Unit
 from tracker.units.service import create_unit
 
 PAGES = ["/dashboard", "/dashboard/ranking", "/dashboard/ranking.xlsx", "/dashboard/yoy"]
@@ -186,14 +189,44 @@ def test_ranking_xlsx_reads_back(org, auth):
     assert rows[3][:3] == ("Place", "Unit", "Tasks")
     body = {row[1]: row for row in rows[4:] if row[1]}
     relief = body["社会救助科"]
-    assert relief[0] == "1" and relief[2] == 6 and relief[3] == 2 and relief[6] == 3
-    assert relief[8] == pytest.approx(2 / 6) and relief[9] == pytest.approx(0.5)
-    assert relief[10] == pytest.approx(27 / 3)  # working days
+    assert relief[0] == "1" and relief[2] == 6 and relief[3] == 2 and relief[7] == 3
+    assert relief[9] == pytest.approx(2 / 6) and relief[10] == pytest.approx(0.5)
+    assert relief[11] == pytest.approx(27 / 3)  # working days
+    # done + not yet claimed + in progress + submitted = tasks, on every row
+    for row in rows[4:]:
+        if row[1]:
+            assert row[3] + row[4] + row[5] + row[6] == row[2], row
     # a name that looks like a formula stays text
     formula_like = next(c for c in sheet["B"] if c.value and str(c.value).startswith("="))
     assert formula_like.data_type == "s"
     assert body["办公室"][2] == 1  # the reporting task
     assert body["Total"][2] == 14 if "Total" in body else rows[-1][2] == 14
+
+
+def test_every_unit_row_adds_up_and_the_workbook_says_what_the_page_says(org, auth):
+    build_fixture(org)
+    auth.login("office")
+    page = auth.client.get("/dashboard").text
+    rows = unit_rows(page)
+    parts = ("done", "assigned", "in_progress", "submitted")
+    for unit_id, row in rows.items():
+        figures = [int(cell(row, c).split()[0]) for c in parts]
+        assert sum(figures) == int(cell(row, "total")), unit_id
+    badges = {
+        unit_id: re.search(r"light-badge[^>]*>([^<]*)<", row).group(1).strip()
+        for unit_id, row in rows.items()
+    }
+    assert badges[org.leaders.id] == "No tasks"
+    sheet = openpyxl.load_workbook(
+        io.BytesIO(auth.client.get("/dashboard/ranking.xlsx").data)
+    ).active
+    states = {row[1]: row[12] for row in sheet.iter_rows(min_row=5, values_only=True) if row[1]}
+    for unit_id, badge in badges.items():
+        name = db.session.get(Unit, unit_id).name
+        assert states[name] == badge, name
+    # a unit whose every task is done reads "All done" on both, not "On track"
+    done_row = UnitRow(unit=org.office, total=2, done=2, green=0)
+    assert state_label(done_row) == "All done"
 
 
 def test_ranking_page_prints(org, auth):

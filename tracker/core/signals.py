@@ -89,6 +89,11 @@ task_transitioned = _signals.signal("task-transitioned")
 #: for their panels (records: the ledger's records of the task; reminders: the notices sent).
 task_page = _signals.signal("task-page")
 
+#: The task's timeline is being drawn: sender the task; receivers return entries of their own,
+#: each a dict with `at`, `who` (a person's display name), `kind` and optional `title`, `note`
+#: (evidence: added, reviewed, withdrawn).
+task_timeline = _signals.signal("task-timeline")
+
 #: A task's person responsible changed: sender the task, kwargs `actor`, `owner` (None when
 #: the task has nobody named any more). Reminders tell the new owner.
 task_owner_assigned = _signals.signal("task-owner-assigned")

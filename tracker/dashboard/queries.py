@@ -286,6 +286,16 @@ class UnitRow:
         return self.days_overdue_sum / self.overdue if self.overdue else None
 
     @property
+    def state(self) -> str:
+        """What the ranking says of the unit: "all_done" when every task is done, "no_tasks"
+        for a unit with none, otherwise its light (the page and the workbook say the same)."""
+        if not self.total:
+            return "no_tasks"
+        if not self.open:
+            return "all_done"
+        return self.light
+
+    @property
     def light(self) -> str:
         """The worst light among the unit's open tasks; green when all is done or on track;
         `none` for a unit with no tasks."""
@@ -477,6 +487,7 @@ SORT_KEYS = {
     "rank": lambda r: (r.rank is None, r.rank or 0),
     "total": lambda r: r.total,
     "done": lambda r: r.done,
+    "assigned": lambda r: r.assigned,
     "in_progress": lambda r: r.in_progress,
     "submitted": lambda r: r.submitted,
     "overdue": lambda r: r.overdue,

@@ -202,16 +202,26 @@ def _ranking_headers() -> list[str]:
         _("Unit"),
         _("Tasks"),
         _("Done"),
+        _("Not yet claimed"),
         _("In progress"),
         _("Submitted"),
         _("Overdue"),
-        _("Due soon"),
+        _("Early warning"),
         _("Completion rate"),
         _("On-time rate"),
         _("Average working days overdue"),
         _("Light"),
         _("As co-unit"),
     ]
+
+
+def state_label(row) -> str:
+    """The unit's state in the words of the ranking page (dashboard/_macros.html light_dot)."""
+    if row.state == "all_done":
+        return _("All done")
+    if row.state == "no_tasks":
+        return _("No tasks")
+    return str(LIGHT_LABELS[row.light])
 
 
 def ranking_workbook(table: UnitTable, *, title: str) -> bytes:
@@ -250,6 +260,7 @@ def ranking_workbook(table: UnitTable, *, title: str) -> bytes:
             row.unit.name,
             row.total,
             row.done,
+            row.assigned,
             row.in_progress,
             row.submitted,
             row.overdue,
@@ -257,11 +268,11 @@ def ranking_workbook(table: UnitTable, *, title: str) -> bytes:
             row.completion_rate,
             row.on_time_rate,
             row.average_days_overdue,
-            str(LIGHT_LABELS[row.light]),
+            state_label(row),
             row.co_total,
         ]
         for column, value in enumerate(values):
-            style = percent if column in (8, 9) else decimal if column == 10 else cell
+            style = percent if column in (9, 10) else decimal if column == 11 else cell
             if fmt_name is not None:
                 style = fmt_name
             if value is None:
@@ -280,11 +291,11 @@ def ranking_workbook(table: UnitTable, *, title: str) -> bytes:
     sheet.write_string(
         line, 1, view.root.name if view.root.id != view.bureau.id else _("All"), bold
     )
-    sheet.write_string(line, 12, "")
+    sheet.write_string(line, 13, "")
     sheet.freeze_panes(4, 2)
     sheet.set_column(0, 0, 6)
     sheet.set_column(1, 1, 28)
-    sheet.set_column(2, 12, 11)
+    sheet.set_column(2, 13, 11)
     sheet.set_row(3, 30)
     workbook.close()
     return output.getvalue()

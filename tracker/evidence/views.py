@@ -10,6 +10,7 @@ from flask import (
     abort,
     current_app,
     flash,
+    g,
     redirect,
     render_template,
     request,
@@ -101,13 +102,37 @@ def target_url(target: Task | Record) -> str:
     return url_for("tasks.show", task_id=target.id)
 
 
-def _back(target: Task | Record | None):
+def _back_url(target: Task | Record | None) -> str:
     next_url = request.form.get("next", "")
     if is_safe_next(next_url):
-        return redirect(next_url)
+        return next_url
     if target is None:
-        return redirect(url_for("home.index"))
-    return redirect(target_url(target) + "#evidence")
+        return url_for("home.index")
+    return target_url(target) + "#evidence"
+
+
+def _back(target: Task | Record | None):
+    url = _back_url(target)
+    if g.get("evidence_panel_message") and "#" in url:
+        # straight to the message at the top of the panel (templates/evidence/_panel.html)
+        url += "-message"
+    return redirect(url)
+
+
+#: Flash categories "<level> evidence:<Task|Record>:<id>" are shown inside that evidence panel
+#: (templates/evidence/_panel.html), not at the top of the page (base.html).
+PANEL_CATEGORY = "evidence:"
+
+
+def _say(target: Task | Record | None, message: str, level: str) -> None:
+    """Flash `message` where the user will look: the redirect scrolls to the evidence panel of
+    the target's page, so the message goes into that panel; elsewhere (a queue page given as
+    `next`) at the top of the page as usual."""
+    category = level
+    if target is not None and _back_url(target).split("#")[0] == target_url(target):
+        category = f"{level} {PANEL_CATEGORY}{_target_tag(target)}"
+        g.evidence_panel_message = True
+    flash(message, category)
 
 
 def _refused(form, target):
@@ -116,7 +141,7 @@ def _refused(form, target):
         field = getattr(form, name, None)
         label = field.label.text if field is not None and name != "csrf_token" else ""
         for error in errors:
-            flash(f"{label}: {error}" if label else str(error), "danger")
+            _say(target, f"{label}: {error}" if label else str(error), "danger")
     return _back(target)
 
 
@@ -125,7 +150,7 @@ def _failed(refusal: Refusal, target):
     if isinstance(refusal.error, service.FileTooLarge):
         abort(413)
     log.info("evidence change refused for %s: %s", current_user.username, refusal.message)
-    flash(refusal.message, "danger")
+    _say(target, refusal.message, "danger")
     return _back(target)
 
 
@@ -151,9 +176,9 @@ def upload():
     if refusal:
         return _failed(refusal, target)
     if evidence.reused:
-        flash(_("“%(name)s” is already attached here.", name=evidence.original_name), "info")
+        _say(target, _("“%(name)s” is already attached here.", name=evidence.original_name), "info")
     else:
-        flash(_("“%(name)s” attached.", name=evidence.original_name), "success")
+        _say(target, _("“%(name)s” attached.", name=evidence.original_name), "success")
     return _back(target)
 
 
@@ -185,9 +210,9 @@ def add_link():
         _keep_draft("link", target, url=form.url.data, title=form.title.data)
         return _failed(refusal, target)
     if evidence.reused:
-        flash(_("This address is already attached here."), "info")
+        _say(target, _("This address is already attached here."), "info")
     else:
-        flash(_("Link attached."), "success")
+        _say(target, _("Link attached."), "success")
     return _back(target)
 
 
@@ -204,7 +229,7 @@ def add_note():
     if refusal:
         _keep_draft("note", target, text=form.text.data, title=form.title.data)
         return _failed(refusal, target)
-    flash(_("Note attached."), "success")
+    _say(target, _("Note attached."), "success")
     return _back(target)
 
 
@@ -216,7 +241,7 @@ def link_existing():
     form.evidence_id.validate_choice = False  # checked below, by permission
     evidence_id = as_id(form.evidence_id.data) if form.validate_on_submit() else None
     if not evidence_id:
-        flash(_("Choose the evidence to attach."), "danger")
+        _say(target, _("Choose the evidence to attach."), "danger")
         return _back(target)
     evidence = get_evidence_or_404(evidence_id)
     _require_any("evidence.read", evidence)
@@ -224,7 +249,7 @@ def link_existing():
         service.link_existing(current_user, evidence, target)
     if refusal:
         return _failed(refusal, target)
-    flash(_("“%(title)s” is now attached here as well.", title=evidence.title), "success")
+    _say(target, _("“%(title)s” is now attached here as well.", title=evidence.title), "success")
     return _back(target)
 
 
@@ -243,7 +268,7 @@ def withdraw(evidence_id: int):
         service.withdraw(current_user, evidence, form.reason.data)
     if refusal:
         return _failed(refusal, target)
-    flash(_("“%(title)s” withdrawn.", title=evidence.title), "success")
+    _say(target, _("“%(title)s” withdrawn.", title=evidence.title), "success")
     return _back(target)
 
 
@@ -262,7 +287,7 @@ def supersede(evidence_id: int):
         )
     if refusal:
         return _failed(refusal, target)
-    flash(_("New version “%(name)s” uploaded.", name=newer.original_name), "success")
+    _say(target, _("New version “%(name)s” uploaded.", name=newer.original_name), "success")
     return _back(target)
 
 
@@ -277,7 +302,7 @@ def review(evidence_id: int):
         service.review(current_user, evidence, form.verdict.data, form.note.data or "")
     if refusal:
         return _failed(refusal, target)
-    flash(_("Review saved."), "success")
+    _say(target, _("Review saved."), "success")
     return _back(target)
 
 

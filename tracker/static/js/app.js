@@ -34,4 +34,17 @@
       }
     }
   });
+  // the page comes back at the message about the evidence panel's last action (its #fragment);
+  // focus it too, so that a screen reader reads it
+  function showPanelMessage() {
+    var message = document.querySelector("[data-evidence-message]");
+    if (message) {
+      message.focus({preventScroll: true});
+    }
+  }
+  if (document.readyState === "complete") {
+    showPanelMessage();
+  } else {
+    window.addEventListener("load", showPanelMessage);
+  }
 })();

@@ -19,9 +19,10 @@ import sqlalchemy as sa
 from flask import url_for
 from werkzeug.routing import AnyConverter
 
-from tests.conftest import PASSWORD, csrf_from
+from tests.conftest import FACTORY_ACTOR, PASSWORD, csrf_from
 from tests.factories import (
     LATE_CAUSE,
+    add_user,
     make_advisor,
     make_decision,
     make_plan,
@@ -31,7 +32,7 @@ from tests.factories import (
 from tracker.accounts.sessions import PUBLIC_ENDPOINTS
 from tracker.api import service as api_service
 from tracker.audit.models import AuditEvent
-from tracker.core.permissions import can
+from tracker.core.permissions import _units_of, can
 from tracker.evidence import service as evidence_service
 from tracker.extensions import db
 from tracker.holidays import service as holidays_service
@@ -41,6 +42,7 @@ from tracker.reports import service as reports_service
 from tracker.reports.builder import PART_KEYS
 from tracker.tasks import causes
 from tracker.tasks.workflow import TRANSITIONS
+from tracker.units.service import create_unit
 from tracker.upward.models import ReportSubmission
 
 pytestmark = pytest.mark.slow
@@ -358,3 +360,38 @@ def test_route_by_role(app, org, rule, endpoint, args):
         client, token = clients[role]
         response = client.post(url, data={"csrf_token": token, **(wanted.form or {})})
         assert response.status_code != 403, f"{role} refused {url} that RULES allow"
+
+
+#: Routes whose URL names no object: they act on the caller's own bureau (报送 its report).
+ACTS_ON_OWN_BUREAU = {"upward.submit"}
+
+
+@pytest.mark.parametrize(
+    ("rule", "endpoint", "args"),
+    CASES,
+    ids=[f"other-bureau-{e}{'-' + '-'.join(a.values()) if a else ''}" for _r, e, a in CASES],
+)
+def test_route_from_another_bureau(app, org, rule, endpoint, args):
+    """The admin and the legal office of another bureau are refused (403, or 404 where the
+    object is looked up in their scope) on every object of this bureau and change nothing."""
+    if endpoint in PUBLIC_ENDPOINTS:
+        pytest.skip("reachable without logging in by design (login, language)")
+    world = build_world(org)
+    values, wanted = demand(endpoint, args, world)
+    if endpoint in ACTS_ON_OWN_BUREAU or wanted.action == ANY_USER or not _units_of(wanted.obj):
+        pytest.skip("no bureau's object: the user acts in their own bureau")
+    other = create_unit(FACTORY_ACTOR, name="乙局", kind="bureau")
+    users = [
+        add_user("other-admin", "admin", other),
+        add_user("other-office", "coordinator", other),
+    ]
+    db.session.commit()
+    with app.test_request_context():
+        url = url_for(endpoint, **values, **(wanted.query or {}))
+    clients = [logged_in_client(app, user) for user in users]
+    before = snapshot()
+    for user, (client, token) in zip(users, clients, strict=True):
+        assert not can(user, wanted.action, wanted.obj), (user.username, wanted.action)
+        response = client.post(url, data={"csrf_token": token, **(wanted.form or {})})
+        assert response.status_code in (403, 404), f"{user.username} got {response.status_code}"
+    assert snapshot() == before, f"another bureau's {url} changed the database"

@@ -42,7 +42,7 @@ from tracker.reports import service as reports_service
 from tracker.reports.builder import PART_KEYS
 from tracker.tasks import causes
 from tracker.tasks.workflow import TRANSITIONS
-from tracker.units.service import create_unit
+from tracker.units.service import create_unit, update_unit
 from tracker.upward.models import ReportSubmission
 
 pytestmark = pytest.mark.slow
@@ -364,28 +364,67 @@ def test_route_by_role(app, org, rule, endpoint, args):
 
 #: Routes whose URL names no object: they act on the caller's own bureau (报送 its report).
 ACTS_ON_OWN_BUREAU = {"upward.submit"}
+#: The city office's acts on bureaus by design: 退回/接收/公开 reports, 考核 (tests/upward).
+CITY_WIDE_ACTIONS = {
+    "upward.review",
+    "upward.publish",
+    "upward.view",
+    "upward.office",
+    "assessment.manage",
+    "assessment.view",
+}
+
+OUTSIDERS = ("other-bureau", "city-office")
 
 
+def outsiders(org, who: str) -> list:
+    """The admin and legal office of a sibling bureau, or the 依法治市办's coordinator and
+    leader at a city node placed above the org's bureau."""
+    if who == "other-bureau":
+        other = create_unit(FACTORY_ACTOR, name="乙局", kind="bureau")
+        users = [
+            add_user("other-admin", "admin", other),
+            add_user("other-office", "coordinator", other),
+        ]
+    else:
+        city = create_unit(FACTORY_ACTOR, name="甲市", kind="city")
+        bureau = org.bureau
+        update_unit(
+            FACTORY_ACTOR,
+            bureau,
+            name=bureau.name,
+            kind=bureau.kind,
+            parent=city,
+            aliases=bureau.aliases,
+            sort_order=bureau.sort_order,
+        )
+        users = [
+            add_user("city-office", "coordinator", city),
+            add_user("city-leader", "leader", city),
+        ]
+    db.session.commit()
+    return users
+
+
+@pytest.mark.parametrize("who", OUTSIDERS)
 @pytest.mark.parametrize(
     ("rule", "endpoint", "args"),
     CASES,
-    ids=[f"other-bureau-{e}{'-' + '-'.join(a.values()) if a else ''}" for _r, e, a in CASES],
+    ids=[f"{e}{'-' + '-'.join(a.values()) if a else ''}" for _r, e, a in CASES],
 )
-def test_route_from_another_bureau(app, org, rule, endpoint, args):
-    """The admin and the legal office of another bureau are refused (403, or 404 where the
-    object is looked up in their scope) on every object of this bureau and change nothing."""
+def test_write_route_from_outside_the_bureau(app, org, rule, endpoint, args, who):
+    """Another bureau's admin and legal office, and the city office above (which reads bureaus
+    but does not write their work), are refused (403, or 404 where the object is looked up in
+    their scope) on every write to this bureau's objects and change nothing."""
     if endpoint in PUBLIC_ENDPOINTS:
         pytest.skip("reachable without logging in by design (login, language)")
     world = build_world(org)
     values, wanted = demand(endpoint, args, world)
     if endpoint in ACTS_ON_OWN_BUREAU or wanted.action == ANY_USER or not _units_of(wanted.obj):
         pytest.skip("no bureau's object: the user acts in their own bureau")
-    other = create_unit(FACTORY_ACTOR, name="乙局", kind="bureau")
-    users = [
-        add_user("other-admin", "admin", other),
-        add_user("other-office", "coordinator", other),
-    ]
-    db.session.commit()
+    if who == "city-office" and wanted.action in CITY_WIDE_ACTIONS:
+        pytest.skip("the city's own act on a bureau (upward review, accounts): tests/upward")
+    users = outsiders(org, who)
     with app.test_request_context():
         url = url_for(endpoint, **values, **(wanted.query or {}))
     clients = [logged_in_client(app, user) for user in users]
@@ -394,4 +433,4 @@ def test_route_from_another_bureau(app, org, rule, endpoint, args):
         assert not can(user, wanted.action, wanted.obj), (user.username, wanted.action)
         response = client.post(url, data={"csrf_token": token, **(wanted.form or {})})
         assert response.status_code in (403, 404), f"{user.username} got {response.status_code}"
-    assert snapshot() == before, f"another bureau's {url} changed the database"
+    assert snapshot() == before, f"{who} changed the database through {url}"

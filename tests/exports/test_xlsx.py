@@ -79,6 +79,7 @@ def test_every_sheet_is_there_with_its_header_frozen_and_filtered(app, work):
             "Plan section",
             "Number",
             "Title",
+            "Requirement",
             "Period",
             "Kind",
             "Lead unit",
@@ -100,11 +101,14 @@ def test_every_sheet_is_there_with_its_header_frozen_and_filtered(app, work):
             "Result statement",
             "Evidence",
             "Verified evidence",
+            "Evidence files",
             "Upper plan item",
             "Role in the upper plan",
         ],
         "Evidence": [
             "Evidence ID",
+            "Task number",
+            "Task title",
             "Kind",
             "Title",
             "File name",
@@ -238,6 +242,8 @@ def test_dates_are_dates_with_a_date_format(app, org, work):
 
 
 def test_record_and_evidence_sheets_list_everything_including_history(app, org, work):
+    work.review_task.text = "严格落实规范性文件合法性审查制度，做到应审尽审。"
+    db.session.commit()
     book = load_workbook(export(work.plan))
     reviews = rows_by_header(book["Document reviews"])
     assert [r["Record ID"].value for r in reviews] == [work.record.id]
@@ -254,6 +260,27 @@ def test_record_and_evidence_sheets_list_everything_including_history(app, org, 
     assert text(evidence_rows[work.withdrawn.id]["State"]) == "Withdrawn"
     assert text(evidence_rows[work.report_b.id]["Review"]) == "Rejected"
     assert text(evidence_rows[work.record_proof.id]["Record IDs"]) == str(work.record.id)
+    # no joins: each row names the task it proves (through its record when linked that way)
+    proof = evidence_rows[work.record_proof.id]
+    assert (text(proof["Task number"]), text(proof["Task title"])) == (
+        "一是",
+        "落实规范性文件合法性审查制度",
+    )
+    assert text(proof["File name"]) == "合法性审查意见书.pdf"
+    assert text(proof["SHA-256"]) == work.record_proof.sha256
+    assert text(proof["Review"]) == "Pending review"
+    assert text(seal["Task number"]) == "一是；二是"
+    assert text(seal["Task title"]) == "落实规范性文件合法性审查制度；开展法治宣传"
+    # the task sheet lists the files that prove each task (current, not rejected), by name
+    tasks = {r["Task ID"].value: r for r in rows_by_header(book["Tasks"])}
+    assert text(tasks[work.review_task.id]["Evidence files"]) == (
+        "审查报告.pdf；公章.png；合法性审查意见书.pdf"
+    )
+    assert text(tasks[work.study_task.id]["Evidence files"]) == "公章.png"
+    assert (
+        text(tasks[work.review_task.id]["Requirement"])
+        == "严格落实规范性文件合法性审查制度，做到应审尽审。"
+    )
     updates = rows_by_header(book["Updates"])
     assert {u["Task ID"].value for u in updates} >= {work.review_task.id, work.study_task.id}
     times = [u["Time"].value for u in updates]

@@ -34,6 +34,7 @@ def _task_columns() -> list[Column]:
         Column(_("Plan section"), TEXT, 30),
         Column(_("Number"), TEXT, 8),
         Column(_("Title"), LONG, 45),
+        Column(_("Requirement"), LONG, 60),
         Column(_("Period"), TEXT, 12),
         Column(_("Kind"), TEXT),
         Column(_("Lead unit"), TEXT, 14),
@@ -55,6 +56,7 @@ def _task_columns() -> list[Column]:
         Column(_("Result statement"), LONG, 60),
         Column(_("Evidence"), INT),
         Column(_("Verified evidence"), INT),
+        Column(_("Evidence files"), LONG, 40),
         Column(_("Upper plan item"), TEXT, 10),
         Column(_("Role in the upper plan"), TEXT, 10),
     ]
@@ -78,6 +80,7 @@ def write_tasks(writer: WorkbookWriter, plan: Plan, policy: LightPolicy, chunk_s
                 section.heading if section else "",
                 row.number,
                 row.title,
+                row.text,
                 row.period_label,
                 label(KIND_LABELS, row.kind),
                 row.lead_unit,
@@ -102,6 +105,7 @@ def write_tasks(writer: WorkbookWriter, plan: Plan, policy: LightPolicy, chunk_s
                 row.result_statement,
                 row.evidence_count,
                 row.verified_count,
+                row.evidence_names,
                 upper_number,
                 roles.get(upper_role, ""),
             ],
@@ -206,21 +210,27 @@ def review_label(status: str) -> str:
     }.get(status, status)
 
 
-def _linked_to(evidence: Evidence) -> tuple[str, str, str]:
-    """(description, task ids, record ids) of what the evidence proves."""
-    described, task_ids, record_ids = [], [], []
+def _linked_to(evidence: Evidence) -> tuple[str, str, str, str, str]:
+    """(description, task ids, record ids, task numbers, task titles) of what the evidence
+    proves; a record's task is the task the evidence proves through it."""
+    described, task_ids, record_ids, tasks = [], [], [], {}
     for link in evidence.links:
         if link.task_id is not None and link.task is not None:
             task_ids.append(link.task_id)
+            tasks[link.task_id] = link.task
             name = " ".join(p for p in (link.task.number, link.task.title) if p)
             described.append(f"{_('task %(id)d', id=link.task_id)} {name}")
         elif link.record is not None:
             record_ids.append(link.record_id)
+            if link.record.task is not None:
+                tasks[link.record.task_id] = link.record.task
             described.append(f"{_('record %(id)d', id=link.record_id)} {link.record.summary}")
     return (
         "；".join(d.strip() for d in described),
         queries.ids_text(task_ids),
         queries.ids_text(record_ids),
+        "；".join(task.number or _("task %(id)d", id=task.id) for task in tasks.values()),
+        "；".join(task.title for task in tasks.values()),
     )
 
 
@@ -229,6 +239,8 @@ def write_evidence(writer: WorkbookWriter, plan: Plan, chunk_size: int) -> Sheet
         _("Evidence"),
         [
             Column(_("Evidence ID"), INT),
+            Column(_("Task number"), TEXT, 10),
+            Column(_("Task title"), LONG, 40),
             Column(_("Kind"), TEXT, 8),
             Column(_("Title"), TEXT, 30),
             Column(_("File name"), TEXT, 30),
@@ -250,10 +262,12 @@ def write_evidence(writer: WorkbookWriter, plan: Plan, chunk_size: int) -> Sheet
         ],
     )
     for evidence in queries.evidence_of_plan(plan, chunk_size=chunk_size):
-        proves, task_ids, record_ids = _linked_to(evidence)
+        proves, task_ids, record_ids, task_numbers, task_titles = _linked_to(evidence)
         sheet.append(
             [
                 evidence.id,
+                task_numbers,
+                task_titles,
                 evidence_kind_label(evidence.kind),
                 evidence.title,
                 evidence.original_name,

@@ -4,6 +4,8 @@ ledger sheets are in ledger_sheets."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from flask_babel import gettext as _
 
 from tracker.core.spreadsheets import (
@@ -66,12 +68,76 @@ def _role_labels() -> dict[str, str]:
     return {"lead": _("we lead"), "assist": _("we assist"), "maybe": _("may concern us"), "": ""}
 
 
-def write_tasks(writer: WorkbookWriter, plan: Plan, policy: LightPolicy, chunk_size: int) -> Sheet:
+@dataclass
+class UnitTally:
+    """One lead unit's tasks as the Tasks sheet lists them, for the per-unit summary."""
+
+    tasks: int = 0
+    done: int = 0
+    on_time: int = 0
+    finished_late: int = 0
+    overdue: int = 0
+    evidence_pending: int = 0
+
+    def add(self, row: queries.TaskRow) -> None:
+        self.tasks += 1
+        if row.status == "done":
+            self.done += 1
+            if row.days_late:
+                self.finished_late += 1
+            else:
+                self.on_time += 1
+        if row.days_overdue:
+            self.overdue += 1
+        self.evidence_pending += row.evidence_count - row.verified_count
+
+
+def write_unit_summary(writer: WorkbookWriter, tallies: dict[str, UnitTally]) -> Sheet:
+    """Per lead unit, the tasks of the Tasks sheet: done, on time, late, overdue, evidence
+    awaiting review — statuses as of the workbook's date."""
+    sheet = writer.sheet(
+        _("Summary by unit"),
+        [
+            Column(_("Lead unit"), TEXT, 16),
+            Column(_("Number of tasks"), INT),
+            Column(_("Done"), INT),
+            Column(_("Done on time"), INT),
+            Column(_("Done late"), INT),
+            Column(_("Overdue and not done"), INT),
+            Column(_("Evidence awaiting review"), INT),
+        ],
+    )
+    for unit, tally in tallies.items():
+        sheet.append(
+            [
+                unit or _("No lead unit"),
+                tally.tasks,
+                tally.done,
+                tally.on_time,
+                tally.finished_late,
+                tally.overdue,
+                tally.evidence_pending,
+            ]
+        )
+    sheet.close()
+    return sheet
+
+
+def write_tasks(
+    writer: WorkbookWriter,
+    plan: Plan,
+    policy: LightPolicy,
+    chunk_size: int,
+    tallies: dict[str, UnitTally] | None = None,
+) -> Sheet:
+    """The Tasks sheet; each row is also counted in `tallies` (by lead unit) when given."""
     sections = queries.plan_sections(plan)
     sources = queries.upper_sources(plan)
     roles = _role_labels()
     sheet = writer.sheet(_("Tasks"), _task_columns())
     for row in queries.task_rows(plan, policy, chunk_size=chunk_size):
+        if tallies is not None:
+            tallies.setdefault(row.lead_unit, UnitTally()).add(row)
         section = sections.get(row.section_id) if row.section_id else None
         upper_number, upper_role = sources.get(row.id, ("", ""))
         sheet.append(
@@ -244,7 +310,7 @@ def write_evidence(writer: WorkbookWriter, plan: Plan, chunk_size: int) -> Sheet
             Column(_("Kind"), TEXT, 8),
             Column(_("Title"), TEXT, 30),
             Column(_("File name"), TEXT, 30),
-            Column(_("SHA-256"), TEXT, 66),
+            Column(_("SHA-256 checksum"), TEXT, 66),
             Column(_("Size (bytes)"), INT, 12),
             Column(_("Content type"), TEXT, 16),
             Column(_("Link"), TEXT, 30),

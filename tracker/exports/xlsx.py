@@ -30,10 +30,12 @@ from tracker.exports import queries
 from tracker.exports.advisor_sheet import write_advisors
 from tracker.exports.ledger_sheets import write_indicators, write_records
 from tracker.exports.sheets import (
+    UnitTally,
     write_causes,
     write_evidence,
     write_report_sources,
     write_tasks,
+    write_unit_summary,
     write_updates,
 )
 from tracker.plans.models import Plan
@@ -147,8 +149,10 @@ def write_plan_workbook(
     writer = WorkbookWriter(target, title=plan.title, author=exported_by)
     summary = WorkbookSummary()
     about = writer.sheet(_("About"), [Column(_("Item"), TEXT, 28), Column(_("Value"), AUTO, 80)])
+    tallies: dict[str, UnitTally] = {}
     sheets = [
-        write_tasks(writer, plan, policy, chunk_size),
+        write_tasks(writer, plan, policy, chunk_size, tallies),
+        write_unit_summary(writer, tallies),
         write_updates(writer, plan, chunk_size),
         write_causes(writer, plan),
         *[write_records(writer, plan, kind, as_of, chunk_size) for kind in RECORD_KINDS],

@@ -22,6 +22,7 @@ from tracker.extensions import db
 from tracker.plans.models import Plan, UpperSource
 from tracker.plans.service import outline
 from tracker.records.models import MODELS, Decision, Record
+from tracker.reports.models import ReportDraft
 from tracker.tasks.lights import LightPolicy, days_overdue, light_sql, workdays_late
 from tracker.tasks.models import OPEN_STATUSES, CauseStatement, Task, TaskUpdate, task_co_units
 from tracker.units.models import Unit
@@ -477,6 +478,11 @@ class ArchiveItem:
     section_id: int | None
     record_id: int | None
     record_summary: str
+    #: The day of the record the file proves (None for a file on the task itself).
+    record_date: date | None = None
+    is_principal_duty: bool = False
+    #: The task of submitting and publishing the annual report.
+    is_reporting: bool = False
 
 
 def archive_items(
@@ -508,6 +514,11 @@ def archive_items(
             Task.section_id,
             EvidenceLink.record_id,
             Record.summary.label("record_summary"),
+            Record.occurred_on.label("record_date"),
+            Task.is_principal_duty,
+            Task.id.in_(
+                sa.select(ReportDraft.report_task_id).where(ReportDraft.report_task_id.is_not(None))
+            ).label("is_reporting"),
         )
         .select_from(EvidenceLink)
         .join(Evidence, Evidence.id == EvidenceLink.evidence_id)
@@ -543,6 +554,9 @@ def archive_items(
                 section_id=row.section_id,
                 record_id=row.record_id,
                 record_summary=row.record_summary or "",
+                record_date=row.record_date,
+                is_principal_duty=row.is_principal_duty,
+                is_reporting=bool(row.is_reporting),
             )
     finally:
         result.close()

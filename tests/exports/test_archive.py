@@ -212,3 +212,30 @@ def test_principal_duties_and_the_reporting_task_have_folders_named_for_them(app
     assert "Principal duties of the bureau's head" in folders
     assert "Submission and publication of the annual report" in folders
     assert "Outside any section" not in folders
+
+
+def test_the_signed_report_and_its_history_are_in_the_archive(app, org, work, db):
+    from datetime import date
+
+    from tracker.reports import service as reports
+
+    zf, result = build(work.plan)
+    root = archive.root_folder(work.plan)
+    assert "not signed yet" in zf.read(f"{root}/README.txt").decode("utf-8")
+    reports.save_part(org.users.coordinator, work.plan, "other", "其他情况说明。", note="补充")
+    reports.save_signature(
+        org.users.coordinator, work.plan, signatory="测试市民政局", signed_on=date(2026, 7, 15)
+    )
+    db.session.commit()
+    zf, result = build(work.plan)
+    folder = f"{root}/Annual report (signed)"
+    names = {n.removeprefix(folder + "/") for n in zf.namelist() if n.startswith(folder)}
+    title = "测试市民政局2026年度法治政府建设情况报告"
+    assert names == {f"{title}.docx", f"{title}.pdf", "Revision history of the report.csv"}
+    assert zf.read(f"{folder}/{title}.pdf").startswith(b"%PDF")
+    assert zf.read(f"{folder}/{title}.docx").startswith(b"PK")
+    history = zf.read(f"{folder}/Revision history of the report.csv").decode("utf-8-sig")
+    assert "其他情况说明。" in history and "补充" in history
+    sums = zf.read(f"{root}/SHA256SUMS").decode("utf-8")
+    assert f"Annual report (signed)/{title}.pdf" in sums
+    assert result.complete and result.report_problem is None

@@ -26,6 +26,7 @@ from flask_babel import gettext as _
 from tracker.core import clock, storage
 from tracker.core.spreadsheets import clean_text
 from tracker.exports import queries
+from tracker.exports.report_files import signed_report_files
 from tracker.exports.sheets import review_label
 from tracker.plans.models import Plan
 
@@ -191,6 +192,8 @@ class ArchiveResult:
     missing: list[int] = field(default_factory=list)
     altered: list[int] = field(default_factory=list)
     complete: bool = False
+    #: Why the signed report is not in the archive ("" when it is).
+    report_problem: str | None = None
 
 
 def _zip_time(moment: datetime) -> tuple[int, int, int, int, int, int]:
@@ -267,6 +270,8 @@ def _readme(plan: Plan, result: ArchiveResult) -> str:
         "",
         _("Files: %(n)d", n=result.files),
     ]
+    if result.report_problem:
+        lines.append(result.report_problem)
     if result.missing:
         ids = queries.ids_text(result.missing)
         lines.append(_("Missing from the store (not in this archive): evidence %(ids)s", ids=ids))
@@ -336,6 +341,37 @@ def stream_evidence_archive(
                 _check_label(check, item.sha256),
             ]
         )
+
+    # the signed report and its revision history, in a folder of their own
+    report_files, result.report_problem = signed_report_files(plan)
+    folder = safe_name(_("Annual report (signed)"), "report")
+    for name, data in report_files:
+        path = f"{folder}/{safe_name(name, 'report', is_file=True)}"
+        info = zipfile.ZipInfo(f"{root}/{path}", date_time=_zip_time(clock.now()))
+        info.compress_type = zipfile.ZIP_DEFLATED
+        archive.writestr(info, data)
+        sha256 = hashlib.sha256(data).hexdigest()
+        result.files += 1
+        result.bytes += len(data)
+        sums.append(f"{sha256}  {path}")
+        manifest_writer.writerow(
+            [
+                _csv_cell(path),
+                sha256,
+                len(data),
+                "",
+                "",
+                "",
+                "",
+                "",
+                _csv_cell(name),
+                "",
+                "",
+                "",
+                _check_label("ok", sha256),
+            ]
+        )
+        yield from _drained(sink)
 
     now = _zip_time(clock.now())
     for name, text in (

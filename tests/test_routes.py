@@ -29,6 +29,7 @@ def test_public_endpoints_are_few_and_known():
         "home.healthz",
         "static",
         "exports.calendar_feed",  # calendar programs: the secret address is the credential
+        "upward.public_reports",  # what the bureaus published themselves, for the public
     }
 
 

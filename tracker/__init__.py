@@ -102,6 +102,7 @@ def register_subscribers(app: Flask) -> None:
     import tracker.reminders.subscribers  # noqa: F401
     import tracker.reports.subscribers  # noqa: F401
     import tracker.supervision.subscribers  # noqa: F401
+    import tracker.upward.subscribers  # noqa: F401
 
 
 def register_blueprints(app: Flask) -> None:
@@ -127,6 +128,7 @@ def register_blueprints(app: Flask) -> None:
     from tracker.tasks.batch_views import bp as task_batch_bp
     from tracker.tasks.views import bp as tasks_bp
     from tracker.units.views import bp as units_bp
+    from tracker.upward.views import bp as upward_bp
 
     for blueprint in (
         home_bp,
@@ -146,6 +148,7 @@ def register_blueprints(app: Flask) -> None:
         dashboard_bp,
         reports_bp,
         supervision_bp,
+        upward_bp,
         ops_bp,
         api_bp,
         tokens_bp,

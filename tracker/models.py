@@ -26,8 +26,11 @@ from tracker.reports.models import ReportDraft, ReportRevision
 from tracker.supervision.models import SupervisionNotice, Urge
 from tracker.tasks.models import Task, TaskUpdate
 from tracker.units.models import Unit
+from tracker.upward.models import AssessmentScheme, AssessmentScore, ReportSubmission
 
 __all__ = [
+    "AssessmentScheme",
+    "AssessmentScore",
     "ApiToken",
     "AuditEvent",
     "CalendarFeed",
@@ -60,6 +63,7 @@ __all__ = [
     "TaskUpdate",
     "Unit",
     "Urge",
+    "ReportSubmission",
     "User",
     "UserSession",
 ]

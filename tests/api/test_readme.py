@@ -61,7 +61,7 @@ def replay(client, argv: list[str]):
 
 def test_readme_curl_examples_create_a_task_and_read_its_status(client, org):
     lines = curl_lines()
-    assert len(lines) == 5
+    assert len(lines) == 6
     token = token_for(org.users.coordinator, "write")  # after the password was set (real time)
     with FrozenClock(datetime(2026, 6, 1, 2, tzinfo=UTC)):
         plan = make_plan(org)
@@ -81,12 +81,13 @@ def test_readme_curl_examples_create_a_task_and_read_its_status(client, org):
             answers.append(response)
             if response.headers.get("ETag"):
                 variables["ETAG"] = response.headers["ETag"]
-            if response.status_code == 201:
+            if response.status_code == 201 and "plan_id" in response.json:
                 variables["TASK_ID"] = str(response.json["id"])
-    plans_answer, created, read, moved, submitted = answers
+    plans_answer, created, read, moved, urged, submitted = answers
     assert plan.id in [p["id"] for p in plans_answer.json]
     assert created.json["title"] == "开展行政执法案卷评查" and created.json["status"] == "assigned"
     assert read.json["lead_unit"]["name"] == "社会救助科"
     assert moved.json["due_date"] == "2026-12-15"
     assert db.session.get(Task, int(variables["TASK_ID"])).due_date.isoformat() == "2026-12-15"
+    assert urged.status_code == 201 and urged.json["task_id"] == int(variables["TASK_ID"])
     assert submitted.json == [] and "X-Total-Count" in submitted.headers

@@ -176,3 +176,36 @@ def test_bad_input_is_4xx_never_5xx(api, org):
     for response in cases:
         assert 400 <= response.status_code < 500, response.json
         assert response.mimetype == "application/problem+json"
+
+
+def test_the_legal_office_urges_through_the_api_as_from_the_page(api, org):
+    _plan, (task,) = _published(org)
+    chief = api.as_(org.users.chief)
+    office = api.as_(org.users.coordinator)
+    seen = office.get(f"/tasks/{task.id}")
+    assert (
+        "urge" in seen.json["actions"]
+        and "urge" not in chief.get(f"/tasks/{task.id}").json["actions"]
+    )
+    # like every task write: If-Match first, and a chief may not urge
+    assert office.post(f"/tasks/{task.id}/urge", {}).status_code == 428
+    assert chief.post(f"/tasks/{task.id}/urge", {}, etag=seen.headers["ETag"]).status_code == 403
+    too_long = office.post(
+        f"/tasks/{task.id}/urge", {"note": "催" * 501}, etag=seen.headers["ETag"]
+    )
+    assert too_long.status_code in (400, 422)
+    assert too_long.mimetype == "application/problem+json"
+    before = last_audit_id()
+    urged = office.post(
+        f"/tasks/{task.id}/urge", {"note": "请本周内反馈"}, etag=seen.headers["ETag"]
+    )
+    assert urged.status_code == 201
+    assert urged.json["task_id"] == task.id and urged.json["count"] == 1
+    assert urged.json["recipient_count"] >= 1 and urged.json["level"] == 0
+    assert audit_actions(before) == ["api.write", "task.urge"]
+    # the chief is told, in the bell, as from the page's button
+    notices = chief.get("/notifications").json
+    items = notices["items"] if isinstance(notices, dict) else notices
+    assert any("请本周内反馈" in (n.get("body") or "") or n.get("kind") == "urge" for n in items)
+    again = office.post(f"/tasks/{task.id}/urge", {}, etag=seen.headers["ETag"])
+    assert again.status_code == 201 and again.json["count"] == 2 and again.json["level"] == 1

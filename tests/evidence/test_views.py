@@ -455,3 +455,25 @@ def test_a_refused_link_keeps_what_was_typed(org, auth):
     assert 'value="内网共享目录"' in again and "ftp://内网/文件" in again
     assert "collapse show" in again
     assert "内网共享目录" not in auth.client.get(page).text  # offered once, not forever
+
+
+def test_the_timeline_shows_evidence_added_reviewed_and_withdrawn_by_name(org, task, chief, db):
+    org.users.chief.display_name = "王晓燕"
+    org.users.coordinator.display_name = "李建国"
+    db.session.commit()
+    assert upload(chief, task, "低保核查台账.pdf", samples.pdf()).status_code == 302
+    post(chief, "/evidence/note", {"task": task.id, "text": "原件存档室第3柜", "title": "原件去向"})
+    first, note = db.session.scalars(sa.select(Evidence).order_by(Evidence.id)).all()
+    service.review(org.users.coordinator, first, "rejected", "缺少签字页")
+    service.withdraw(org.users.chief, note, "重复上传")
+    db.session.commit()
+    page = chief.client.get(f"/tasks/{task.id}").text
+    timeline = page[
+        page.index('class="timeline') : page.index("</ul>", page.index('class="timeline'))
+    ]
+    text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", timeline))
+    assert "Evidence added “低保核查台账" in text
+    assert "Evidence rejected" in text and "缺少签字页" in text and "李建国" in text
+    assert "Evidence withdrawn “原件去向” 重复上传" in text
+    assert "王晓燕 Evidence withdrawn" in text and "王晓燕 Evidence added" in text
+    assert "李建国 Created" in text  # edits name the person, not the account "office"

@@ -41,6 +41,7 @@ from tracker.reports import service as reports_service
 from tracker.reports.builder import PART_KEYS
 from tracker.tasks import causes
 from tracker.tasks.workflow import TRANSITIONS
+from tracker.upward.models import ReportSubmission
 
 pytestmark = pytest.mark.slow
 
@@ -80,9 +81,21 @@ def build_world(org) -> SimpleNamespace:
     token, _secret = api_service.create_token(
         org.users.admin, org.users.principal, scope="read", name="OA", expires_days=30
     )
+    # a report sent upward (made by hand: the org's bureau has no city above it to submit to)
+    submission = ReportSubmission(
+        bureau_id=org.bureau.id,
+        city_id=org.bureau.id,
+        year=2025,
+        receipt_serial=1,
+        first_submitted_on=date(2026, 3, 20),
+        submitted_on=date(2026, 3, 20),
+        files=[],
+    )
+    db.session.add(submission)
     db.session.commit()
     return SimpleNamespace(
         org=org,
+        submission=submission,
         plan=plan,
         section=section,
         task=task,
@@ -180,6 +193,19 @@ def demand(endpoint: str, args: dict, w) -> tuple[dict, Demand]:
             {"unit_id": w.org.relief.id},
             Demand("supervision.issue", w.org.relief),
         ),
+        # the city level: 报送 upward, its review and publication, the assessment
+        "upward.submit": ({"year": 2025}, Demand("upward.submit", w.org.bureau)),
+        "upward.review": (
+            {"submission_id": w.submission.id},
+            Demand("upward.review", w.submission),
+        ),
+        "upward.publication": (
+            {"submission_id": w.submission.id},
+            Demand("upward.publish", w.submission),
+        ),
+        "upward.save_scheme": ({"year": 2025}, Demand("assessment.manage", w.org.bureau)),
+        "upward.score": ({"year": 2025}, Demand("assessment.manage", w.org.bureau)),
+        "upward.manual": ({"year": 2025}, Demand("assessment.manage", w.org.bureau)),
         # another person's access tokens (one's own page is any user's)
         "tokens.index": (
             {},

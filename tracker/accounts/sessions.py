@@ -31,6 +31,7 @@ PUBLIC_ENDPOINTS = frozenset(
         "home.healthz",
         "static",
         "exports.calendar_feed",
+        "upward.public_reports",  # a city's list of reports its bureaus published (公开)
     }
 )
 #: Where an account that must change its password may go (nothing else opens until it has).

@@ -129,6 +129,25 @@ class ActionIn(Strict):
     cause_remedy: Text = Field("", max_length=5000)
 
 
+class UrgeIn(Strict):
+    """催办: the legal office chases the lead unit."""
+
+    note: Text = Field("", max_length=500, description="A note to the unit (optional).")
+
+
+class UrgeOut(BaseModel):
+    """One 催办: its level (0 the lead unit's chiefs, 1 also the supervising leader, 2 also the
+    principal), whom it reached and how many times the task has been urged."""
+
+    id: int
+    task_id: int
+    level: int
+    level_label: str
+    recipient_count: int
+    count: int
+    created_at: datetime
+
+
 class MarkReadIn(Strict):
     ids: list[Id] | None = Field(
         None, max_length=500, description="The notifications to mark read; all when omitted."

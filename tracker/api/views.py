@@ -26,10 +26,12 @@ from tracker.api.http import (
 )
 from tracker.audit.service import record_denial
 from tracker.core.exceptions import ConflictError, DomainError
-from tracker.core.permissions import require
+from tracker.core.permissions import can, require
 from tracker.extensions import db
 from tracker.plans.models import Plan, Section
 from tracker.plans.service import outline
+from tracker.supervision import queries as supervision_queries
+from tracker.supervision import service as supervision
 from tracker.tasks import causes, service, workflow
 from tracker.tasks.lights import LightPolicy, light_of
 from tracker.tasks.models import Task
@@ -46,6 +48,13 @@ def plan_out(plan: Plan) -> dict:
         status=plan.status,
         bureau=unit_ref(plan.bureau),
     ).model_dump(mode="json")
+
+
+def _extra_actions(task: Task) -> list[str]:
+    """Actions beside the workflow's steps: 催办 for the legal office on a task being worked on."""
+    if task.status in supervision.URGEABLE_STATUSES and can(current_user, "task.urge", task):
+        return ["urge"]
+    return []
 
 
 def task_model(task: Task, light: str, model=schemas.TaskOut, **extra):
@@ -71,7 +80,7 @@ def task_model(task: Task, light: str, model=schemas.TaskOut, **extra):
         result_statement=task.result_statement,
         completed_at=task.completed_at,
         version=task.version,
-        actions=workflow.allowed_transitions(current_user, task),
+        actions=workflow.allowed_transitions(current_user, task) + _extra_actions(task),
         **extra,
     )
 
@@ -392,8 +401,6 @@ ACTION_SUMMARIES = {
     "return": "退回: return a submitted or done task (coordinators; note required)",
     "cancel": "撤销: cancel a task (coordinators; note required)",
 }
-# 催办 (chasing a task) is being built as a page action by its own feature; its endpoint joins
-# these once the reminders feature has a service call for it.
 
 for _action, _summary in ACTION_SUMMARIES.items():
     endpoint(
@@ -407,3 +414,34 @@ for _action, _summary in ACTION_SUMMARIES.items():
         if_match=True,
         errors=WRITE_PROBLEMS,
     )(_transition_view(_action))
+
+
+@endpoint(
+    "/tasks/<int:task_id>/urge",
+    "POST",
+    summary="催办: chase the lead unit of a task being worked on (coordinators); needs If-Match",
+    tag="workflow",
+    body=schemas.UrgeIn,
+    response=schemas.UrgeOut,
+    status=201,
+    etag=True,
+    if_match=True,
+    errors=WRITE_PROBLEMS,
+)
+def urge_task(task_id: int):
+    task, _version, body = _task_for_write(task_id, "task.urge", schemas.UrgeIn)
+    try:
+        record = supervision.urge(current_user, task, body.note)
+    except DomainError as error:
+        record_denial(current_user, "urge", task, reason=error.message, event="task.refused")
+        raise domain_problem(error) from None
+    out = schemas.UrgeOut(
+        id=record.id,
+        task_id=task.id,
+        level=record.level,
+        level_label=supervision.level_label(record.level),
+        recipient_count=record.recipient_count,
+        count=supervision_queries.urge_summary(task).count,
+        created_at=record.created_at,
+    )
+    return out.model_dump(mode="json"), 201, {"ETag": etag_of(task.version)}

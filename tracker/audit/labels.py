@@ -95,6 +95,14 @@ ACTION_LABELS = {
     "user.enable": _l("User enabled"),
     "user.password_change": _l("Password changed"),
     "user.update": _l("User changed"),
+    # the city level (tracker.upward)
+    "report.submit_upward": _l("Annual report submitted to the city office"),
+    "report.return_upward": _l("Annual report returned for revision"),
+    "report.accept_upward": _l("Annual report accepted by the city office"),
+    "report.publish_upward": _l("Annual report publication recorded"),
+    "assessment.scheme_save": _l("Assessment scheme saved"),
+    "assessment.score_auto": _l("Assessment scored automatically"),
+    "assessment.score_manual": _l("Assessment item scored by hand"),
 }
 
 OBJECT_LABELS = {
@@ -116,6 +124,9 @@ OBJECT_LABELS = {
     "calendar_feeds": _l("Calendar feed"),
     "cause_statements": _l("Cause of delay"),
     "decision_steps": _l("Decision step"),
+    "report_submissions": _l("Report submission"),
+    "assessment_schemes": _l("Assessment scheme"),
+    "assessment_scores": _l("Assessment score"),
 }
 
 FIELD_LABELS = {

@@ -60,6 +60,11 @@ plan_assigned = _signals.signal("plan-assigned")
 #: tasks (a list or a subquery) that are not to be copied (reports: its reporting tasks).
 plan_copying = _signals.signal("plan-copying")
 
+#: A plan's annual report is being built: sender the plan, kwarg `today`; receivers return a
+#: list of sentences about data beyond the plan for the report's opening (upward: a city's
+#: plan gets its bureaus' figures — tasks done, reports submitted on time and published).
+report_wider_sentences = _signals.signal("report-wider-sentences")
+
 # -- records ----------------------------------------------------------------------------------
 
 #: Which evidence proves a ledger record: sender the record; receivers return its current
@@ -84,9 +89,23 @@ task_transitioned = _signals.signal("task-transitioned")
 #: for their panels (records: the ledger's records of the task; reminders: the notices sent).
 task_page = _signals.signal("task-page")
 
+#: The task's timeline is being drawn: sender the task; receivers return entries of their own,
+#: each a dict with `at`, `who` (a person's display name), `kind` and optional `title`, `note`
+#: (evidence: added, reviewed, withdrawn).
+task_timeline = _signals.signal("task-timeline")
+
 #: A task's person responsible changed: sender the task, kwargs `actor`, `owner` (None when
 #: the task has nobody named any more). Reminders tell the new owner.
 task_owner_assigned = _signals.signal("task-owner-assigned")
+
+
+# -- reminders --------------------------------------------------------------------------------
+
+#: The reminder sweep is choosing the open tasks to remind about: sender None; receivers return
+#: a select of task ids whose deadline was met another way, so no due-soon, overdue or
+#: escalation notice is due for them (upward: the reporting task of a bureau whose annual
+#: report the city office has received; a report returned for revision is reminded again).
+reminders_settled = _signals.signal("reminders-settled")
 
 
 def veto(signal, sender, **kwargs) -> str | None:

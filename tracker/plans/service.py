@@ -65,7 +65,7 @@ def create_plan(
     last_year: int | None = None,
 ) -> Plan:
     """Start a draft plan for a bureau and year (or a span of years ending in `last_year`)."""
-    if bureau.kind != "bureau":
+    if bureau.kind not in ("bureau", "city"):  # a city office plans for the whole city
         raise DomainError(_("Plans belong to a bureau."), "bureau_id")
     title = _check_plan_fields(bureau, year, title)
     plan = Plan(

@@ -37,6 +37,13 @@ def ledger(
         )
     if not include_void:
         query = query.where(Record.is_void.is_(False))
+    query = query.options(*ledger_options(kind)).order_by(Record.occurred_on, Record.id)
+    return list(db.session.scalars(query))
+
+
+def ledger_options(kind: str) -> list:
+    """The loader options a ledger of `kind` needs, so its indicators read no row twice."""
+    model = MODELS[kind]
     options = [selectinload(Record.unit), selectinload(Record.task)]
     if kind == "decision":
         options.append(selectinload(model.steps))
@@ -50,8 +57,7 @@ def ledger(
         options.append(selectinload(model.duty))
     if kind == "law_report":
         options.append(selectinload(model.speaker))
-    query = query.options(*options).order_by(Record.occurred_on, Record.id)
-    return list(db.session.scalars(query))
+    return options
 
 
 def counts_by_kind(user, *, year: int | None) -> dict[str, int]:

@@ -15,6 +15,7 @@ from sqlalchemy.orm import joinedload, selectinload
 from tracker.accounts.models import User
 from tracker.accounts.queries import chiefs_of, coordinators_of, users_in
 from tracker.core import clock, workdays
+from tracker.core.signals import reminders_settled
 from tracker.core.urls import link_to
 from tracker.extensions import db
 from tracker.plans.models import Plan
@@ -159,6 +160,7 @@ def _open_tasks(due_by: date) -> list[_OpenTask]:
             Task.due_date <= due_by,
             # a recurring task is reminded through its occurrences, each with its own date
             sa.or_(Task.recurrence == "none", Task.parent_id.is_not(None)),
+            *(Task.id.not_in(ids) for _r, ids in reminders_settled.send(None) if ids is not None),
         )
         .order_by(Task.due_date, Task.id)
     ).all()

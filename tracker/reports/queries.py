@@ -10,6 +10,7 @@ from sqlalchemy.orm import with_polymorphic
 
 from tracker.accounts.queries import users_in
 from tracker.core import clock
+from tracker.core.signals import collect, report_wider_sentences
 from tracker.evidence.models import Evidence, EvidenceLink
 from tracker.extensions import db
 from tracker.plans.models import Plan, Section
@@ -401,6 +402,8 @@ def report_input(plan: Plan, *, today: date | None = None, with_edits: bool = Tr
         framing=preamble_framing(plan.source_text or ""),
         signatory=draft.signatory if draft else "",
         signed_on=draft.signed_on if draft else None,
+        issuer_kind=plan.bureau.kind,
+        wider_sentences=collect(report_wider_sentences, plan, today=today or clock.today()),
     )
 
 

@@ -21,7 +21,7 @@ from tracker.core.forms import (
     show_domain_error,
 )
 from tracker.core.permissions import require
-from tracker.core.signals import merged, task_page
+from tracker.core.signals import collect, merged, task_page, task_timeline
 from tracker.extensions import db
 from tracker.plans.models import Plan, Section
 from tracker.plans.service import outline
@@ -145,16 +145,25 @@ def _timeline(task: Task) -> list[dict]:
         )
         .order_by(AuditEvent.id)
     )
+    edits = list(edits)
+    names = dict(
+        db.session.execute(
+            sa.select(
+                User.id, sa.func.coalesce(sa.func.nullif(User.display_name, ""), User.username)
+            ).where(User.id.in_({e.actor_id for e in edits if e.actor_id is not None}))
+        ).all()
+    )
     entries += [
         {
             "at": e.occurred_at,
-            "who": e.actor_name,
+            "who": names.get(e.actor_id) or e.actor_name,
             "kind": e.action,
             "changes": e.after,
             "before": e.before,
         }
         for e in edits
     ]
+    entries += collect(task_timeline, task)
     return sorted(entries, key=lambda entry: entry["at"], reverse=True)
 
 

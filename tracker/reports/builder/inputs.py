@@ -154,3 +154,8 @@ class ReportInput:
     causes: list[CauseInfo] = field(default_factory=list)
     #: Tasks the report leaves out (none by default).
     excluded_task_ids: set[int] = field(default_factory=set)
+    #: "city" when the plan is a city's (the 依法治市办's): the report speaks of 我市, not 我局.
+    issuer_kind: str = "bureau"
+    #: Sentences about data beyond the plan, said in the opening after its results (a city's
+    #: report: the figures of its bureaus, from tracker.upward).
+    wider_sentences: list[str] = field(default_factory=list)

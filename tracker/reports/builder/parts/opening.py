@@ -59,6 +59,8 @@ def build_opening(ctx: BuildContext) -> Part:
         text += "正在推进落实。"
     results = Sentence(text, origin="generated", task_ids=[t.id for t in live])
     place_figures(results, figures)
-    closing = Sentence(f"现将我局{ctx.year}年度法治政府建设情况报告如下：", origin="fixed")
-    sentences = [first, results, closing] if live else [first, closing]
+    wider = [Sentence(clean_text(text), origin="generated") for text in d.wider_sentences]
+    we = "我市" if d.issuer_kind == "city" else "我局"
+    closing = Sentence(f"现将{we}{ctx.year}年度法治政府建设情况报告如下：", origin="fixed")
+    sentences = [first, results, *wider, closing] if live else [first, *wider, closing]
     return Part("opening", "", "", paragraphs=[Paragraph(sentences)])

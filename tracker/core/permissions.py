@@ -5,6 +5,8 @@ with 403 and announces the denial (`access_denied`: the audit feature records it
 
 Scopes: admins, coordinators, leaders and viewers act on their whole bureau (the nearest bureau
 above their unit); chiefs on their own unit's subtree; staff on what is assigned to them.
+Users seated at a city node (the 依法治市办) have the whole city as their bureau: they read every
+bureau's work but do none of it (`CITY_ON_BUREAU_ACTIONS`), and act on the city's own plan.
 Objects describe themselves through a few optional attributes:
 `unit` (a Unit), `lead_unit` / `co_units`, `owner_id`, or `access_units` (a list of Units).
 """
@@ -221,13 +223,73 @@ RULES: dict[str, Rule] = {
 }
 
 
+#: What the city office (users seated at a city node) may do on a bureau's own objects: read,
+#: export and follow them. Every other action on a bureau's object is the bureau's to take;
+#: the city office acts on its own city plan, and through its own actions (upward.*,
+#: assessment.*), which have rules of their own.
+CITY_ON_BUREAU_ACTIONS = frozenset(
+    {
+        "unit.read",
+        "plan.read",
+        "task.read",
+        "task.export_list",
+        "record.read",
+        "evidence.read",
+        "report.view",
+        "export.read",
+        "calendar.subscribe",
+        "dashboard.view",
+        "duties.view",
+        "briefing.view",
+        "supervision.read",
+        "audit.read",
+        # an administrator seated at the city administers the whole deployment (units,
+        # accounts, settings, the outbox); a bureau's administrator only the bureau
+        "admin.access",
+        "unit.manage",
+        "user.manage",
+        "settings.manage",
+        "outbox.manage",
+    }
+)
+
+
+def _owning_bureau(obj):
+    """The bureau or city whose work `obj` is: its plan's, else its units' nearest bureau."""
+    if obj is None:
+        return None
+    if obj.__class__.__name__ == "Plan":
+        return obj.bureau
+    plan = getattr(obj, "plan", None) or getattr(getattr(obj, "task", None), "plan", None)
+    if plan is not None:
+        return plan.bureau
+    for unit in _units_of(obj):
+        return unit.bureau or unit
+    return None
+
+
+def _bureau_work_for_city_user(user, action: str, obj) -> bool:
+    """True when a city-office user would act on a bureau's own object (not a reading)."""
+    if action in CITY_ON_BUREAU_ACTIONS or user.bureau.kind != "city":
+        return False
+    owner = _owning_bureau(obj)
+    return (
+        owner is not None
+        and owner.kind != "city"
+        and not action.startswith(("upward.", "assessment."))
+    )
+
+
 def can(user, action: str, obj: Any = None) -> bool:
-    """Return whether `user` may perform `action` on `obj`. Unknown actions are an error."""
+    """Return whether `user` may perform `action` on `obj`. Unknown actions are an error.
+    The city office reads a bureau's work but never does it (CITY_ON_BUREAU_ACTIONS)."""
     try:
         rule = RULES[action]
     except KeyError:
         raise KeyError(f"unknown permission action {action!r}") from None
     if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    if _bureau_work_for_city_user(user, action, obj):
         return False
     return rule(user, obj)
 

@@ -33,10 +33,10 @@ UNFINISHED = ("queued", "running")
 
 
 def expected_sheets() -> int:
-    """How many sheets a workbook has (the progress bar's scale): About, Tasks, Timeline,
+    """How many sheets a workbook has (the progress bar's scale): About, Tasks, Units, Timeline,
     Causes of delay, one per record kind, Legal advisers' contracts, Indicators, Evidence, Report
     sources, Warnings."""
-    return 8 + len(RECORD_KINDS)
+    return 9 + len(RECORD_KINDS)
 
 
 def task_count(plan: Plan) -> int:

@@ -94,7 +94,7 @@ def plan_workbook(plan_id: int):
     if problem:
         return problem, 422, {"Content-Type": "text/plain; charset=utf-8"}
     if background.needs_background(plan):
-        return _queue_workbook(plan_id)
+        return _queue_workbook(plan_id, as_of)
     handle = tempfile.TemporaryFile(suffix=".xlsx")
     try:
         exported_by = f"{current_user.display_name} ({current_user.username})"
@@ -128,13 +128,14 @@ def plan_workbook(plan_id: int):
     )
 
 
-def _queue_workbook(plan_id: int):
+def _queue_workbook(plan_id: int, as_of: date | None = None):
     """A plan too large to export within the request: its workbook is queued for the scheduler
     and the user watches it on the job's page."""
     begin_write(db.session)
     plan = db.session.get(Plan, plan_id)
-    job = background.request_workbook(current_user, plan, str(get_locale()))
-    service.record_export(current_user, plan, "xlsx_requested", {"job": job.id})
+    job = background.request_workbook(current_user, plan, str(get_locale()), as_of)
+    details = {"job": job.id, "as_of": as_of.isoformat() if as_of else None}
+    service.record_export(current_user, plan, "xlsx_requested", details)
     return redirect(url_for("exports.job", job_id=job.id))
 
 

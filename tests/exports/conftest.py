@@ -125,6 +125,23 @@ def work(org, db) -> Work:
 
 # -- reading exports back ----------------------------------------------------------------------
 
+#: The manifest's columns, in order (their headers are in the export's language).
+MANIFEST_KEYS = [
+    "path",
+    "sha256",
+    "size",
+    "task_id",
+    "task",
+    "record_id",
+    "record",
+    "evidence_id",
+    "title",
+    "uploaded_by",
+    "uploaded_at",
+    "review",
+    "check",
+]
+
 
 def load_workbook(data: bytes):
     return openpyxl.load_workbook(io.BytesIO(data))

@@ -13,8 +13,8 @@ import zipfile
 import pytest
 
 from tests.evidence import samples
-from tests.exports.conftest import add_file
-from tracker.core import storage
+from tests.exports.conftest import MANIFEST_KEYS, add_file
+from tracker.core import clock, storage
 from tracker.exports import archive
 from tracker.exports.archive import ArchiveResult, safe_name, stream_evidence_archive, unique_name
 from tracker.extensions import db
@@ -29,7 +29,17 @@ def build(plan) -> tuple[zipfile.ZipFile, ArchiveResult]:
 def manifest_of(zf: zipfile.ZipFile, root: str) -> list[dict]:
     text = zf.read(f"{root}/manifest.csv").decode("utf-8")
     assert text.startswith("\ufeff")
-    return list(csv.DictReader(io.StringIO(text[1:])))
+    rows = list(csv.reader(io.StringIO(text[1:])))
+    assert len(rows[0]) == len(MANIFEST_KEYS)
+    return [dict(zip(MANIFEST_KEYS, row, strict=True)) for row in rows[1:]]
+
+
+def named(item, name: str, record=None) -> str:
+    """A file's name in the archive: the day of its record (else of its upload), the record,
+    the name it was uploaded with."""
+    if record is not None:
+        return f"{record.occurred_on.isoformat()} record {record.id} {name}"
+    return f"{clock.to_local(item.uploaded_at).date().isoformat()} {name}"
 
 
 def test_the_manifest_hashes_match_the_files_in_the_archive(app, work):
@@ -42,7 +52,7 @@ def test_the_manifest_hashes_match_the_files_in_the_archive(app, work):
         content = zf.read(f"{root}/{row['path']}")
         assert hashlib.sha256(content).hexdigest() == row["sha256"]
         assert len(content) == int(row["size"])
-        assert row["check"] == "ok"
+        assert row["check"] == "Matches the recorded checksum"
     # the same hashes as the store recorded at upload
     recorded = {e.id: e.sha256 for e in (work.report_a, work.report_b, work.seal)}
     for row in rows:
@@ -62,19 +72,23 @@ def test_folders_per_section_and_task_with_names_as_uploaded(app, work):
     top = f"{root}/一、加强组织领导，推进法治建设"
     review = f"{top}/（一）健全体制机制，依法履行职能/一是 落实规范性文件合法性审查制度"
     study = f"{top}/二是 开展法治宣传"
-    assert f"{review}/审查报告.pdf" in names
-    assert f"{review}/审查报告 (2).pdf" in names  # two files of one name: both kept
-    assert f"{review}/公章.png" in names and f"{study}/公章.png" in names  # proves both tasks
-    assert f"{review}/合法性审查意见书.pdf" in names  # through the task's record
+    report = named(work.report_a, "审查报告.pdf")
+    report_b = named(work.report_b, "审查报告 (2).pdf")
+    seal = named(work.seal, "公章.png")
+    opinion_name = named(work.record_proof, "合法性审查意见书.pdf", work.record)
+    assert f"{review}/{report}" in names
+    assert f"{review}/{report_b}" in names  # two files of one name on one day: both kept
+    assert f"{review}/{seal}" in names and f"{study}/{seal}" in names  # proves both tasks
+    assert f"{review}/{opinion_name}" in names  # through the task's record, named for it
     assert not any("作废的材料" in n for n in names)  # withdrawn: history, not proof
     chinese = next(i for i in zf.infolist() if i.filename.endswith("公章.png"))
     assert chinese.flag_bits & 0x800  # names stored as UTF-8
     rows = {r["path"]: r for r in manifest_of(zf, root)}
-    opinion = rows[review.removeprefix(f"{root}/") + "/合法性审查意见书.pdf"]
+    opinion = rows[review.removeprefix(f"{root}/") + "/" + opinion_name]
     assert opinion["record_id"] == str(work.record.id)
     assert opinion["task_id"] == str(work.review_task.id)
-    second = rows[review.removeprefix(f"{root}/") + "/审查报告 (2).pdf"]
-    assert second["review"] == "rejected"
+    second = rows[review.removeprefix(f"{root}/") + "/" + report_b]
+    assert second["review"] == "Rejected"
     assert {"README.txt", "manifest.csv", "SHA256SUMS"} <= {n.rsplit("/", 1)[-1] for n in names}
 
 
@@ -97,7 +111,9 @@ def test_a_missing_blob_is_reported_not_fatal(app, work):
     assert result.missing == [work.seal.id]
     root = archive.root_folder(work.plan)
     missing = [r for r in manifest_of(zf, root) if r["evidence_id"] == str(work.seal.id)]
-    assert missing and all(r["check"] == "missing" and r["path"] == "" for r in missing)
+    assert missing and all(
+        r["check"] == "Missing from the store" and r["path"] == "" for r in missing
+    )
     assert "公章" not in " ".join(zf.namelist())
     assert str(work.seal.id) in zf.read(f"{root}/README.txt").decode("utf-8")
 
@@ -168,3 +184,58 @@ def test_unique_names_number_the_second_and_later_copies():
         "a (2) (2).pdf",
         "b",
     ]
+
+
+def test_the_manifest_speaks_chinese(app, work):
+    from flask_babel import force_locale
+
+    with force_locale("zh_Hans_CN"):
+        zf, _result = build(work.plan)
+        root = archive.root_folder(work.plan)
+    text = zf.read(f"{root}/manifest.csv").decode("utf-8")[1:]
+    header, *rows = list(csv.reader(io.StringIO(text)))
+    assert not [h for h in header if h.isascii()], header
+    assert len(set(header)) == len(header), header
+    values = {(row[11], row[12]) for row in rows}
+    assert {("已退回", "与登记的校验值一致"), ("待审核", "与登记的校验值一致")} <= values
+    assert not {"ok", "verified", "pending", "rejected"} & {v for pair in values for v in pair}
+
+
+def test_principal_duties_and_the_reporting_task_have_folders_named_for_them(app, org, work, db):
+    from tests.factories import reporting_task
+
+    add_file(org, work.duty, "学法记录.pdf", samples.pdf() + b"% duty\n")
+    add_file(org, reporting_task(work.plan), "报送回执.pdf", samples.pdf() + b"% receipt\n")
+    db.session.commit()
+    zf, _result = build(work.plan)
+    folders = {name.split("/")[1] for name in zf.namelist()}
+    assert "Principal duties of the bureau's head" in folders
+    assert "Submission and publication of the annual report" in folders
+    assert "Outside any section" not in folders
+
+
+def test_the_signed_report_and_its_history_are_in_the_archive(app, org, work, db):
+    from datetime import date
+
+    from tracker.reports import service as reports
+
+    zf, result = build(work.plan)
+    root = archive.root_folder(work.plan)
+    assert "not signed yet" in zf.read(f"{root}/README.txt").decode("utf-8")
+    reports.save_part(org.users.coordinator, work.plan, "other", "其他情况说明。", note="补充")
+    reports.save_signature(
+        org.users.coordinator, work.plan, signatory="测试市民政局", signed_on=date(2026, 7, 15)
+    )
+    db.session.commit()
+    zf, result = build(work.plan)
+    folder = f"{root}/Annual report (signed)"
+    names = {n.removeprefix(folder + "/") for n in zf.namelist() if n.startswith(folder)}
+    title = "测试市民政局2026年度法治政府建设情况报告"
+    assert names == {f"{title}.docx", f"{title}.pdf", "Revision history of the report.csv"}
+    assert zf.read(f"{folder}/{title}.pdf").startswith(b"%PDF")
+    assert zf.read(f"{folder}/{title}.docx").startswith(b"PK")
+    history = zf.read(f"{folder}/Revision history of the report.csv").decode("utf-8-sig")
+    assert "其他情况说明。" in history and "补充" in history
+    sums = zf.read(f"{root}/SHA256SUMS").decode("utf-8")
+    assert f"Annual report (signed)/{title}.pdf" in sums
+    assert result.complete and result.report_problem is None

@@ -113,3 +113,26 @@ def test_only_those_who_may_export_see_the_job(app, auth, org, work, tmp_path):
     auth.login(org.users.chief.username)
     assert auth.client.get(f"/exports/jobs/{job_id}").status_code == 403
     assert auth.client.get(f"/exports/jobs/{job_id}/download").status_code == 403
+
+
+def test_a_queued_workbook_keeps_the_day_its_statuses_are_judged_at(app, auth, org, work, tmp_path):
+    app.config["EXPORT_DIR"] = str(tmp_path / "exports")
+    app.config["EXPORT_BACKGROUND_TASKS"] = 1
+    auth.login(org.users.coordinator.username)
+    assert auth.client.get(f"/plans/{work.plan.id}/export.xlsx?as_of=2026-03-31").status_code == 302
+    # the same plan as of another day (or the default day) is another workbook, not this one
+    assert auth.client.get(f"/plans/{work.plan.id}/export.xlsx").status_code == 302
+    jobs_made = db.session.scalars(sa.select(ExportJob).order_by(ExportJob.id)).all()
+    assert [str(j.as_of) if j.as_of else None for j in jobs_made] == ["2026-03-31", None]
+    db.session.commit()
+    assert _run(app)["written"] >= 1
+    db.session.commit()
+    _run(app)
+    db.session.expire_all()
+    first = db.session.get(ExportJob, jobs_made[0].id)
+    db.session.commit()
+    download = auth.client.get(f"/exports/jobs/{first.id}/download", buffered=True)
+    about = load_workbook(download.data)["About"]
+    download.close()
+    values = {row[0]: row[1] for row in about.iter_rows(values_only=True) if row and row[0]}
+    assert str(values["Statuses as of"])[:10] == "2026-03-31"

@@ -14,7 +14,7 @@ import pytest
 import sqlalchemy as sa
 
 from tests.conftest import Auth
-from tests.exports.conftest import load_workbook, rows_by_header, text
+from tests.exports.conftest import MANIFEST_KEYS, load_workbook, rows_by_header, text
 from tests.factories import standalone_app
 from tracker.core import clock
 from tracker.demo.data import DEMO_PASSWORD
@@ -31,6 +31,18 @@ RECORD_SHEETS = [
     "Decisions",
     "Study sessions",
     "Metrics",
+    "Reconsideration cases",
+    "Lawsuits",
+    "Legal publicity list",
+    "Legal publicity activities",
+    "Report submission",
+]
+#: Ledgers the demo fills for the current year only (the seed implies none of them for 2020).
+CURRENT_YEAR_SHEETS = [
+    "Enforcement cases",
+    "Enforcement file reviews",
+    "Rule-of-law reports",
+    "Contract reviews",
 ]
 
 
@@ -76,6 +88,8 @@ def test_every_sheet_of_the_demo_workbook_has_rows(demo):
     book = demo["book"]
     for name in ["Tasks", "Updates", *RECORD_SHEETS, "Evidence", "Report sources"]:
         assert rows_by_header(book[name]), name
+    for name in CURRENT_YEAR_SHEETS:
+        assert book[name].max_row == 1, name  # the header alone
     tasks = rows_by_header(book["Tasks"])
     # the plan's 29 tasks, then the reporting task that publishing the plan added to it
     assert len(tasks) == 30
@@ -93,7 +107,9 @@ def test_every_sheet_of_the_demo_workbook_has_rows(demo):
 def test_every_report_figure_points_at_rows_of_the_workbook(demo):
     book = demo["book"]
     record_ids = {
-        row["Record ID"].value for name in RECORD_SHEETS for row in rows_by_header(book[name])
+        row["Record ID"].value
+        for name in RECORD_SHEETS + CURRENT_YEAR_SHEETS
+        for row in rows_by_header(book[name])
     }
     task_ids = {row["Task ID"].value for row in rows_by_header(book["Tasks"])}
     evidence_ids = {row["Evidence ID"].value for row in rows_by_header(book["Evidence"])}
@@ -128,14 +144,23 @@ def test_every_file_of_the_demo_archive_matches_its_manifest(demo):
     assert archive.testzip() is None
     manifest_name = next(n for n in archive.namelist() if n.endswith("/manifest.csv"))
     root = manifest_name.rsplit("/", 1)[0]
-    rows = list(csv.DictReader(io.StringIO(archive.read(manifest_name).decode("utf-8-sig"))))
+    header, *lines = csv.reader(io.StringIO(archive.read(manifest_name).decode("utf-8-sig")))
+    rows = [dict(zip(MANIFEST_KEYS, line, strict=True)) for line in lines]
     assert len(rows) >= 100
     for row in rows:
         content = archive.read(f"{root}/{row['path']}")
         assert hashlib.sha256(content).hexdigest() == row["sha256"], row["path"]
-        assert row["check"] == "ok"
+        assert row["check"] == "Matches the recorded checksum"
     folders = {row["path"].split("/", 1)[0] for row in rows}
     assert "（一）加强组织领导，推进法治建设" in folders and len(folders) >= 6
+    # the principal's duties and the reporting task in folders named for what they are
+    assert "Principal duties of the bureau's head" in folders
+    assert "Submission and publication of the annual report" in folders
+    assert "Outside any section" not in folders
+    # file names say what each file is: the day and record tell the year's minutes apart
+    names = [row["path"].rsplit("/", 1)[-1] for row in rows]
+    numbered = [n for n in names if " (2)" in n or " (3)" in n]
+    assert len(numbered) <= 2, numbered
 
 
 def test_the_2020_workbook_has_the_publicity_list_and_the_reports_delivery(demo):

@@ -92,3 +92,22 @@ def test_the_plan_page_offers_the_exports_to_those_who_may_take_them(app, client
     auth.login(org.users.chief.username)
     page = client.get(f"/plans/{work.plan.id}").text
     assert urls(work.plan)["xlsx"] not in page
+
+
+def test_the_plan_page_exports_the_workbook_as_of_a_chosen_date(app, client, auth, org, work):
+    from datetime import date
+
+    from tests.exports.conftest import rows_by_header
+
+    auth.login(org.users.coordinator.username)
+    page = client.get(f"/plans/{work.plan.id}").text
+    assert 'name="as_of"' in page
+    response = client.get(f"/plans/{work.plan.id}/export.xlsx?as_of=2026-06-01", buffered=True)
+    assert response.status_code == 200
+    about = {
+        r["Item"].value: r["Value"].value
+        for r in rows_by_header(load_workbook(response.data)["About"])
+    }
+    assert about["Statuses as of"].date() == date(2026, 6, 1)
+    refused = client.get(f"/plans/{work.plan.id}/export.xlsx?as_of=31.06.2026")
+    assert refused.status_code == 422 and "31.06.2026" in refused.text

@@ -49,6 +49,7 @@ def test_every_sheet_is_there_with_its_header_frozen_and_filtered(app, work):
     assert book.sheetnames == [
         "About",
         "Tasks",
+        "Summary by unit",
         "Updates",
         "Causes of delay",
         "Document reviews",
@@ -79,6 +80,7 @@ def test_every_sheet_is_there_with_its_header_frozen_and_filtered(app, work):
             "Plan section",
             "Number",
             "Title",
+            "Requirement",
             "Period",
             "Kind",
             "Lead unit",
@@ -100,15 +102,18 @@ def test_every_sheet_is_there_with_its_header_frozen_and_filtered(app, work):
             "Result statement",
             "Evidence",
             "Verified evidence",
+            "Evidence files",
             "Upper plan item",
             "Role in the upper plan",
         ],
         "Evidence": [
             "Evidence ID",
+            "Task number",
+            "Task title",
             "Kind",
             "Title",
             "File name",
-            "SHA-256",
+            "SHA-256 checksum",
             "Size (bytes)",
             "Content type",
             "Link",
@@ -238,6 +243,8 @@ def test_dates_are_dates_with_a_date_format(app, org, work):
 
 
 def test_record_and_evidence_sheets_list_everything_including_history(app, org, work):
+    work.review_task.text = "严格落实规范性文件合法性审查制度，做到应审尽审。"
+    db.session.commit()
     book = load_workbook(export(work.plan))
     reviews = rows_by_header(book["Document reviews"])
     assert [r["Record ID"].value for r in reviews] == [work.record.id]
@@ -248,12 +255,33 @@ def test_record_and_evidence_sheets_list_everything_including_history(app, org, 
         e.id for e in (work.report_a, work.report_b, work.seal, work.record_proof, work.withdrawn)
     }
     seal = evidence_rows[work.seal.id]
-    assert text(seal["SHA-256"]) == work.seal.sha256
+    assert text(seal["SHA-256 checksum"]) == work.seal.sha256
     assert seal["Size (bytes)"].value == work.seal.size
     assert text(seal["Task IDs"]) == f"{work.review_task.id}, {work.study_task.id}"
     assert text(evidence_rows[work.withdrawn.id]["State"]) == "Withdrawn"
     assert text(evidence_rows[work.report_b.id]["Review"]) == "Rejected"
     assert text(evidence_rows[work.record_proof.id]["Record IDs"]) == str(work.record.id)
+    # no joins: each row names the task it proves (through its record when linked that way)
+    proof = evidence_rows[work.record_proof.id]
+    assert (text(proof["Task number"]), text(proof["Task title"])) == (
+        "一是",
+        "落实规范性文件合法性审查制度",
+    )
+    assert text(proof["File name"]) == "合法性审查意见书.pdf"
+    assert text(proof["SHA-256 checksum"]) == work.record_proof.sha256
+    assert text(proof["Review"]) == "Pending review"
+    assert text(seal["Task number"]) == "一是；二是"
+    assert text(seal["Task title"]) == "落实规范性文件合法性审查制度；开展法治宣传"
+    # the task sheet lists the files that prove each task (current, not rejected), by name
+    tasks = {r["Task ID"].value: r for r in rows_by_header(book["Tasks"])}
+    assert text(tasks[work.review_task.id]["Evidence files"]) == (
+        "审查报告.pdf；公章.png；合法性审查意见书.pdf"
+    )
+    assert text(tasks[work.study_task.id]["Evidence files"]) == "公章.png"
+    assert (
+        text(tasks[work.review_task.id]["Requirement"])
+        == "严格落实规范性文件合法性审查制度，做到应审尽审。"
+    )
     updates = rows_by_header(book["Updates"])
     assert {u["Task ID"].value for u in updates} >= {work.review_task.id, work.study_task.id}
     times = [u["Time"].value for u in updates]
@@ -439,3 +467,54 @@ def test_labels_are_translated_once_per_workbook_in_its_own_language(app, work):
     en_status = {text(r["Status"]) for r in rows_by_header(english.worksheets[1])}
     assert zh_status and all(not s.isascii() for s in zh_status)
     assert en_status and all(s.isascii() for s in en_status)
+
+
+def test_the_units_sheet_sums_up_the_tasks_sheet_per_lead_unit(app, org, work):
+    book = load_workbook(export(work.plan))
+    tasks = rows_by_header(book["Tasks"])
+    units = {text(r["Lead unit"]): r for r in rows_by_header(book["Summary by unit"])}
+    for name, row in units.items():
+        mine = [t for t in tasks if (text(t["Lead unit"]) or "No lead unit") == name]
+        assert row["Number of tasks"].value == len(mine), name
+        assert row["Overdue and not done"].value == sum(
+            1 for t in mine if t["Working days overdue"].value
+        )
+        assert row["Evidence awaiting review"].value == sum(
+            t["Evidence"].value - t["Verified evidence"].value for t in mine
+        )
+    assert sum(r["Number of tasks"].value for r in units.values()) == len(tasks) == 4
+    relief = units["社会救助科"]
+    # the review task, due 30 June, is overdue on 15 July; two of its three files await review
+    assert relief["Overdue and not done"].value == 1
+    assert relief["Evidence awaiting review"].value >= 2
+    assert relief["Done"].value == relief["Done on time"].value + relief["Done late"].value == 0
+    assert "No lead unit" in units  # the principal duty
+
+
+def test_one_as_of_date_governs_every_derived_status(app, org, work):
+    book = load_workbook(export(work.plan, as_of=date(2026, 6, 1)))
+    review = {r["Task ID"].value: r for r in rows_by_header(book["Tasks"])}[work.review_task.id]
+    # due 30 June: not yet overdue on 1 June, though it is by the export's "today" (15 July)
+    assert text(review["Light"]) != "Overdue"
+    assert review["Working days overdue"].value == 0
+    assert rows_by_header(book["Summary by unit"])[0]["Overdue and not done"].value == 0
+    about = {text(r["Item"]): r["Value"].value for r in rows_by_header(book["About"])}
+    assert about["Statuses as of"].date() == date(2026, 6, 1)
+    # by default, today for this year's plan
+    about = {
+        text(r["Item"]): r["Value"].value
+        for r in rows_by_header(load_workbook(export(work.plan))["About"])
+    }
+    assert about["Statuses as of"].date() == TODAY
+
+
+def test_every_header_is_chinese_and_unique_on_its_sheet(app, work):
+    from flask_babel import force_locale
+
+    with force_locale("zh_Hans_CN"):
+        book = load_workbook(export(work.plan))
+    for sheet in book.worksheets:
+        headers = [c.value for c in sheet[1]]
+        assert len(set(headers)) == len(headers), (sheet.title, headers)
+        assert not [h for h in headers if h.isascii()], sheet.title
+        assert not sheet.title.isascii()

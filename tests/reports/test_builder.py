@@ -581,3 +581,44 @@ def test_a_recurring_task_done_period_by_period():
     assert paragraph.sentences[0].text == "按季度报送审查台账，全年2期均按要求完成。"
     assert paragraph.sentences[-1].record_ids == [95]
     assert not any(w.code == "no_result_statement" for w in report.warnings)
+
+
+# -- statutory indicators --------------------------------------------------------------------------
+
+
+def lawsuit(ident, task_id):
+    return RecordInfo(ident, "litigation", task_id, evidence_ids=[200 + ident], attrs={})
+
+
+def test_a_tasks_indicators_are_cited_with_numerator_and_denominator_traced_to_records():
+    data = sample()
+    data.tasks.append(
+        TaskInfo(6, "做好行政应诉工作", section_id=20, result_statement="依法做好行政应诉工作。")
+    )
+    data.records += [lawsuit(70, 6), lawsuit(71, 6)]
+    data.indicators = [
+        builder.IndicatorInfo(
+            "head_appearance_rate", 6, Decimal("50.0"), numerator_ids=[71], denominator_ids=[70, 71]
+        ),
+        builder.IndicatorInfo("litigation_loss_rate", 6, Decimal("0.0"), denominator_ids=[70]),
+    ]
+    paragraph = build_report(data).part("measures").sections[1].paragraphs[-1]
+    text = paragraph.text
+    assert "负责人出庭应诉率为50%（开庭审理的行政诉讼案件2件，其中负责人出庭应诉1件）。" in text
+    assert "行政诉讼败诉率为0%（审结行政诉讼案件1件，无一败诉）。" in text
+    figures = {f.label: f for s in paragraph.sentences for f in s.figures}
+    rate = figures["负责人出庭应诉率"]
+    assert (rate.display, rate.record_ids, rate.task_ids) == ("50%", [70, 71], [6])
+    assert rate.evidence_ids == [270, 271]
+    assert figures["负责人出庭应诉率的分子：负责人出庭应诉"].record_ids == [71]
+    assert figures["负责人出庭应诉率的分母：开庭审理的行政诉讼案件"].value == 2
+    assert figures["行政诉讼败诉率"].record_ids == [70]
+    # every number written is one a record backs
+    assert not [s.unsourced for s in paragraph.sentences if s.unsourced]
+
+
+def test_an_indicator_of_another_task_or_with_nothing_counted_is_not_cited():
+    data = sample()
+    data.indicators = [builder.IndicatorInfo("litigation_loss_rate", 99, Decimal("0.0"))]
+    text = build_report(data).part("measures").sections[1].paragraphs[-1].text
+    assert "败诉率" not in text

@@ -17,9 +17,13 @@ from tests.factories import standalone_app
 from tracker.core import clock
 from tracker.extensions import db
 from tracker.plans.models import Plan
+from tracker.records import indicators
+from tracker.records.models import Record
 from tracker.reports.builder import number_text
+from tracker.reports.builder.wording import INDICATOR_WORDS
 from tracker.reports.queries import report_for_plan
 from tracker.reports.render_md import render_md
+from tracker.tasks.models import Task
 
 LOADED_AT = datetime(2026, 11, 20, 2, 0, tzinfo=UTC)
 
@@ -106,7 +110,19 @@ def report(tmp_path_factory):
             result = runner.invoke(args=["demo", "load"])
             assert result.exit_code == 0, (result.output, result.exception)
             plan = db.session.scalar(sa.select(Plan).where(Plan.title == "2020年法治建设工作要点"))
-            yield report_for_plan(plan)
+            built = report_for_plan(plan)
+            # the statutory indicators as the ledger computes them, for the tests to compare
+            records = db.session.scalars(
+                sa.select(Record).join(Task).where(Task.plan_id == plan.id)
+            ).all()
+            built.ledger_figures = {
+                f.indicator.key: f
+                for f in (
+                    indicators.compute(i, records, date(2020, 12, 31))
+                    for i in indicators.INDICATORS
+                )
+            }
+            yield built
 
 
 def cited(report, written: str):
@@ -244,3 +260,25 @@ def test_the_golden_markdown_is_the_report_as_generated(report):
             )
         )
         pytest.fail(f"the demo report drifted from {GOLDEN.name}:\n{diff}")
+
+
+def test_the_statutory_indicators_are_cited_as_the_ledger_computes_them(report):
+    """Each indicator the 2020 ledger yields is cited beside the task whose records it counts,
+    its share, numerator and denominator traced to those records (the Report sources sheet)."""
+    figures = {f.label: f for f in report.figures()}
+    # the report's own submission and publication come after it: not cited in it
+    computed = {
+        k: f
+        for k, f in report.ledger_figures.items()
+        if f.denominator and f.indicator.kind != "report_delivery"
+    }
+    assert {"head_appearance_rate", "document_review_rate", "decision_procedure_rate"} <= set(
+        computed
+    )
+    for key, ledger in computed.items():
+        name, counted, meeting, _unit = INDICATOR_WORDS[key]
+        rate = figures[name]
+        assert rate.value == ledger.value and rate.unit == "%"
+        assert rate.record_ids == list(ledger.denominator_ids)
+        assert figures[f"{name}的分母：{counted}"].value == ledger.denominator
+        assert f"{name}为{number_text(ledger.value)}%" in rate.text

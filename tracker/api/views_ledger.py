@@ -170,8 +170,7 @@ def download_evidence(evidence_id: int):
         raise ApiProblem(403)
     if evidence.kind != "file" or not evidence.sha256:
         raise ApiProblem(404)
-    path = storage.blob_path(evidence.sha256)
-    if not path.is_file():
+    if not storage.has_blob(evidence.sha256):
         raise ApiProblem(404)
     if not storage.is_intact(evidence.sha256):
         begin_write(db.session)
@@ -179,7 +178,7 @@ def download_evidence(evidence_id: int):
         keep_refusal_record()
         raise ApiProblem(409, _("This file is damaged in the evidence store and is not served."))
     response = send_file(
-        path,
+        storage.blob_path(evidence.sha256),
         mimetype="application/octet-stream",
         as_attachment=True,
         download_name=evidence.original_name,

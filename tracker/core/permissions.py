@@ -5,14 +5,8 @@ with 403 and announces the denial (`access_denied`: the audit feature records it
 
 Scopes: admins, coordinators, leaders and viewers act on their whole bureau (the nearest bureau
 above their unit); chiefs on their own unit's subtree; staff on what is assigned to them.
-The city level: a user seated at a city unit (the 依法治市办; `user.bureau` is the city) has the
-whole city in scope, so bureau-wide city roles READ every bureau. Work belongs to a bureau,
-though: write rules are wrapped in `same_bureau()`, which refuses a user acting on an object
-of another bureau, in particular a city user on a bureau's object, and lets the city act on
-its own objects (a plan whose bureau is the city unit). Administration is the exception: the
-city's admin manages units and users of the whole city (accounts are infrastructure, not
-bureau work); a bureau's admin only its own bureau (its scope).
-
+Users seated at a city node (the 依法治市办) have the whole city as their bureau: they read every
+bureau's work but do none of it (`CITY_ON_BUREAU_ACTIONS`), and act on the city's own plan.
 Objects describe themselves through a few optional attributes:
 `unit` (a Unit), `lead_unit` / `co_units`, `owner_id`, or `access_units` (a list of Units).
 """
@@ -155,26 +149,6 @@ def own_bureau_of(*allowed: str) -> Rule:
     return rule
 
 
-def _owning_bureau(unit):
-    """The bureau that owns `unit`'s work: its nearest bureau, or None for a city-level unit."""
-    return unit.bureau if unit.bureau_id is not None else None
-
-
-def same_bureau(inner: Rule) -> Rule:
-    """`inner`, restricted to objects of the user's own bureau: a city user (the 依法治市办)
-    reads bureaus but may not write their work; the city's own objects (units under no bureau,
-    e.g. a plan whose bureau is the city) stay writable. Objects without units pass through."""
-
-    def rule(user, obj) -> bool:
-        if not inner(user, obj):
-            return False
-        if user.bureau.kind != "city":
-            return True
-        return all(_owning_bureau(u) is None for u in _units_of(obj))
-
-    return rule
-
-
 def either_of(*rules: Rule) -> Rule:
     """Allowed when any of `rules` allows."""
 
@@ -195,23 +169,23 @@ RULES: dict[str, Rule] = {
     "audit.read": roles("admin", "coordinator"),
     # plans and tasks
     "plan.read": bureau_members(),
-    "plan.create": same_bureau(roles("coordinator")),
-    "plan.import": same_bureau(roles("coordinator")),  # 导入计划: like plan.create
-    "plan.edit": same_bureau(roles("coordinator")),
-    "plan.publish": same_bureau(roles("coordinator")),
-    "plan.close": same_bureau(roles("coordinator")),
+    "plan.create": roles("coordinator"),
+    "plan.import": roles("coordinator"),  # 导入计划: like plan.create
+    "plan.edit": roles("coordinator"),
+    "plan.publish": roles("coordinator"),
+    "plan.close": roles("coordinator"),
     "task.read": readers(),
-    "task.edit": same_bureau(roles("coordinator")),
-    "task.claim": same_bureau(workers(coordinator=False)),  # 签收
-    "task.update": same_bureau(workers()),  # 进展反馈
-    "task.assign_owner": same_bureau(workers(staff=False)),
-    "task.submit": same_bureau(workers(coordinator=False)),  # 申请办结
-    "task.accept": same_bureau(roles("coordinator")),  # 办结
-    "task.return": same_bureau(roles("coordinator")),  # 退回
-    "task.cancel": same_bureau(roles("coordinator")),  # 撤销
-    "task.urge": same_bureau(roles("coordinator")),  # 催办: the legal office chases the lead unit
+    "task.edit": roles("coordinator"),
+    "task.claim": workers(coordinator=False),  # 签收
+    "task.update": workers(),  # 进展反馈
+    "task.assign_owner": workers(staff=False),
+    "task.submit": workers(coordinator=False),  # 申请办结
+    "task.accept": roles("coordinator"),  # 办结
+    "task.return": roles("coordinator"),  # 退回
+    "task.cancel": roles("coordinator"),  # 撤销
+    "task.urge": roles("coordinator"),  # 催办: the legal office chases the lead unit
     # 督办通知单: the legal office issues it; the unit addressed and the bureau read it
-    "supervision.issue": same_bureau(roles("coordinator")),
+    "supervision.issue": roles("coordinator"),
     "supervision.read": roles("coordinator", "leader", "viewer", "admin", "chief"),
     # a task list as .xlsx/.csv: everyone, with the rows they may read (tasks.queries)
     "task.export_list": roles(*ROLES),
@@ -219,14 +193,14 @@ RULES: dict[str, Rule] = {
     "review.queue": roles("coordinator"),
     # records and evidence
     "record.read": readers(),
-    "record.edit": same_bureau(workers()),
+    "record.edit": workers(),
     "evidence.read": readers(),
-    "evidence.add": same_bureau(workers()),
-    "evidence.review": same_bureau(roles("coordinator")),
-    "advisor.manage": same_bureau(roles("coordinator")),
+    "evidence.add": workers(),
+    "evidence.review": roles("coordinator"),
+    "advisor.manage": roles("coordinator"),
     # reports, exports, dashboards
     "report.view": roles("coordinator", "leader", "viewer", "admin"),  # annual report page
-    "report.edit": same_bureau(roles("coordinator")),  # a part's text, the signature
+    "report.edit": roles("coordinator"),  # a part's text, the signature
     "export.read": roles("coordinator", "leader", "viewer"),
     # one's own secret calendar feed of task deadlines (exports.calendar)
     "calendar.subscribe": roles(*ROLES),
@@ -249,13 +223,73 @@ RULES: dict[str, Rule] = {
 }
 
 
+#: What the city office (users seated at a city node) may do on a bureau's own objects: read,
+#: export and follow them. Every other action on a bureau's object is the bureau's to take;
+#: the city office acts on its own city plan, and through its own actions (upward.*,
+#: assessment.*), which have rules of their own.
+CITY_ON_BUREAU_ACTIONS = frozenset(
+    {
+        "unit.read",
+        "plan.read",
+        "task.read",
+        "task.export_list",
+        "record.read",
+        "evidence.read",
+        "report.view",
+        "export.read",
+        "calendar.subscribe",
+        "dashboard.view",
+        "duties.view",
+        "briefing.view",
+        "supervision.read",
+        "audit.read",
+        # an administrator seated at the city administers the whole deployment (units,
+        # accounts, settings, the outbox); a bureau's administrator only the bureau
+        "admin.access",
+        "unit.manage",
+        "user.manage",
+        "settings.manage",
+        "outbox.manage",
+    }
+)
+
+
+def _owning_bureau(obj):
+    """The bureau or city whose work `obj` is: its plan's, else its units' nearest bureau."""
+    if obj is None:
+        return None
+    if obj.__class__.__name__ == "Plan":
+        return obj.bureau
+    plan = getattr(obj, "plan", None) or getattr(getattr(obj, "task", None), "plan", None)
+    if plan is not None:
+        return plan.bureau
+    for unit in _units_of(obj):
+        return unit.bureau or unit
+    return None
+
+
+def _bureau_work_for_city_user(user, action: str, obj) -> bool:
+    """True when a city-office user would act on a bureau's own object (not a reading)."""
+    if action in CITY_ON_BUREAU_ACTIONS or user.bureau.kind != "city":
+        return False
+    owner = _owning_bureau(obj)
+    return (
+        owner is not None
+        and owner.kind != "city"
+        and not action.startswith(("upward.", "assessment."))
+    )
+
+
 def can(user, action: str, obj: Any = None) -> bool:
-    """Return whether `user` may perform `action` on `obj`. Unknown actions are an error."""
+    """Return whether `user` may perform `action` on `obj`. Unknown actions are an error.
+    The city office reads a bureau's work but never does it (CITY_ON_BUREAU_ACTIONS)."""
     try:
         rule = RULES[action]
     except KeyError:
         raise KeyError(f"unknown permission action {action!r}") from None
     if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    if _bureau_work_for_city_user(user, action, obj):
         return False
     return rule(user, obj)
 

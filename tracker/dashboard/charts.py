@@ -38,7 +38,7 @@ COLOURS = {
     "done": "#0d6efd",
     "green": "#198754",
     "yellow": "#ffc107",
-    "orange": "#fd7e14",
+    "orange": "#b35200",
     "red": "#dc3545",
     "planned": "#6c757d",
     "even": "#adb5bd",

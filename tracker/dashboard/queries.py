@@ -166,9 +166,33 @@ def resolve(user, filters: DashboardFilters, today: date, *, unit: Unit | None =
 # -- the conditions every figure shares ------------------------------------------------------
 
 
+def is_city_view(view: DashboardView) -> bool:
+    """The city office's view over its bureaus: one row per bureau, not per section."""
+    return view.root.kind == "city"
+
+
 def unit_key(view: DashboardView):
-    """The unit a task counts for: its lead unit, else the plan's bureau."""
+    """The unit a task counts for: its lead unit, else the plan's bureau; over a city, the
+    bureau whose plan holds it."""
+    if view.bureau.kind == "city":
+        # the plans in view belong to several bureaus
+        bureau_of_plan = (
+            sa.case({p.id: p.bureau_id for p in view.plans}, value=Task.plan_id, else_=None)
+            if view.plans
+            else sa.literal(None)
+        )
+        if is_city_view(view):
+            return bureau_of_plan
+        return sa.func.coalesce(Task.lead_unit_id, bureau_of_plan)
     return sa.func.coalesce(Task.lead_unit_id, view.bureau.id)
+
+
+def row_units(view: DashboardView) -> list[Unit]:
+    """The units that have a row: the view's subtree, or over a city its bureaus."""
+    units = subtree(view.root)
+    if is_city_view(view):
+        return [u for u in units if u.kind == "bureau"]
+    return units
 
 
 def counted(view: DashboardView) -> list:
@@ -417,8 +441,9 @@ def _urge_counts(view: DashboardView, unit_ids: list[int]) -> dict[int, int]:
 
 
 def unit_table(view: DashboardView, policy: LightPolicy) -> UnitTable:
-    """One row per unit of the view's subtree (units with no tasks too), plus the totals."""
-    units = subtree(view.root)
+    """One row per unit of the view's subtree (units with no tasks too), or per bureau over a
+    city, plus the totals."""
+    units = row_units(view)
     unit_ids = [u.id for u in units]
     lead = _lead_aggregates(view, policy, unit_ids)
     co = _co_aggregates(view, policy, unit_ids)
@@ -430,13 +455,13 @@ def unit_table(view: DashboardView, policy: LightPolicy) -> UnitTable:
         row.urged = urged.get(unit.id, 0)
         # The bureau itself is a row only when tasks count for it (duties without a lead
         # unit); an inactive unit only while it still holds tasks.
-        if unit.id == view.bureau.id and not row.total:
+        if unit.kind in ("bureau", "city") and not row.total and not is_city_view(view):
             continue
         if not unit.is_active and not (row.total or row.co_total):
             continue
         rows.append(row)
     base_depth = view.root.depth
-    if view.root.id == view.bureau.id and (not rows or rows[0].unit.id != view.bureau.id):
+    if view.root.kind == "bureau" and (not rows or rows[0].unit.id != view.root.id):
         base_depth += 1  # the sections are the top level when the bureau has no row
     for row in rows:
         row.depth = max(row.unit.depth - base_depth, 0)

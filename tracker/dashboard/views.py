@@ -29,6 +29,7 @@ from tracker.dashboard.queries import (
     DashboardView,
     UnitTable,
     default_year,
+    is_city_view,
     is_plausible_year,
     ranked,
     resolve,
@@ -92,8 +93,12 @@ def _sections(view: DashboardView) -> list:
 def _task_link(view: DashboardView):
     """Drill-down: the task list (home page) with the dashboard's filters and some more."""
     base = view.task_list_args()
+    city = is_city_view(view)
 
     def link(**args) -> str:
+        if city and "lead" in args:
+            # over a city a row is a bureau: its tasks are those of its units
+            args["unit"] = args.pop("lead")
         return url_for("home.index", **{**base, **args})
 
     return link
@@ -146,6 +151,7 @@ def index():
             descending=descending,
             sections=sections,
             link=link,
+            city_view=is_city_view(view),
             action_form=EmptyForm(),
             charts={
                 "completion": charts.completion_by_unit(table, link),

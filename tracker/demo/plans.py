@@ -73,15 +73,17 @@ def _work_through(
     accepted: date | None,
     result: str,
     prove=None,
+    cause=None,
 ) -> None:
-    """签收, enter the proof, 申请办结 and — when `accepted` — review the evidence and 办结."""
+    """签收, enter the proof, 申请办结 (with the `cause` of a delay when late) and — when
+    `accepted` — review the evidence and 办结."""
     with at(claimed, 9, 30):
         workflow.transition(worker, task, "claim", note="已签收，按计划推进。")
     with at(workdays.add_workdays(submitted, -2), 15, 0):
         if prove is None or not prove(task, worker):
             attach_evidence(task, worker, result)
     with at(submitted, 16, 0):
-        workflow.transition(worker, task, "submit", result_statement=result)
+        workflow.transition(worker, task, "submit", result_statement=result, cause=cause)
     if accepted is not None:
         with at(accepted, 10, 0):
             verify_evidence(task, office)

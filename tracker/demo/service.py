@@ -11,7 +11,9 @@ from tracker.accounts.models import User
 from tracker.accounts.passwords import verify_password
 from tracker.accounts.service import create_user
 from tracker.audit.service import SystemActor
-from tracker.demo import data
+from tracker.core import clock
+from tracker.demo import city_upward, data
+from tracker.demo.city import load_city, load_city_bureaus
 from tracker.demo.plans import Directory, load_current_plan, load_plan_2020, load_plan_2021
 from tracker.demo.reminders import load_reminders
 from tracker.demo.supervision import load_supervision
@@ -52,9 +54,12 @@ def _unit(name: str, parent: Unit | None, kind: str, aliases: str, report: LoadR
     return unit
 
 
-def load_bureau(report: LoadReport) -> Unit:
-    """The bureau, its sections and the demo accounts."""
-    bureau = _unit(data.BUREAU, None, "bureau", "市民政局,民政局", report)
+def load_bureau(report: LoadReport, city: Unit | None = None) -> Unit:
+    """The bureau, its sections and the demo accounts. A new bureau goes under `city`; one
+    that a demo of an earlier version made at the root of the tree stays where it is."""
+    bureau = db.session.scalar(
+        sa.select(Unit).where(Unit.name == data.BUREAU, Unit.kind == "bureau")
+    ) or _unit(data.BUREAU, city, "bureau", "市民政局,民政局", report)
     units = {data.BUREAU: bureau}
     for name, kind, aliases in data.UNITS:
         units[name] = _unit(name, bureau, kind, aliases, report)
@@ -92,7 +97,8 @@ def load_demo(*, force_password_change: bool = False) -> LoadReport:
     With `force_password_change` (production) every demo account must change its password
     at first login."""
     report = LoadReport()
-    bureau = load_bureau(report)
+    city = load_city()
+    bureau = load_bureau(report, city)
     if force_password_change:
         _force_password_change()
     db.session.flush()
@@ -104,6 +110,8 @@ def load_demo(*, force_password_change: bool = False) -> LoadReport:
     if load_current_plan(directory):
         report.add("plans")
     db.session.flush()
+    others = load_city_bureaus(city)
+    db.session.flush()
     reminders = load_reminders(bureau)
     if reminders:
         report.add("reminders", reminders)
@@ -113,5 +121,10 @@ def load_demo(*, force_password_change: bool = False) -> LoadReport:
     report_edits = load_report_demo(bureau)
     if report_edits:
         report.add("report edits", report_edits)
+    # last year's reports, then those of the seed's year (民政局's was sent on 15 January 2021)
+    for year in (clock.today().year - 1, 2020):
+        made = city_upward.load(city, [bureau, *others], clock.now(), year=year)
+        if made["submissions"]:
+            report.add("reports submitted to the city", made["submissions"])
     log.info("%s", report.summary())
     return report

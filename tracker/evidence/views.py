@@ -310,8 +310,7 @@ def review(evidence_id: int):
 
 
 def _send(evidence: Evidence, *, as_attachment: bool, framed: bool = False):
-    path = storage.blob_path(evidence.sha256)
-    if not path.is_file():
+    if not storage.has_blob(evidence.sha256):
         log.error("evidence %s: blob %s is missing", evidence.id, evidence.sha256)
         abort(404)
     if not storage.is_intact(evidence.sha256):
@@ -328,7 +327,7 @@ def _send(evidence: Evidence, *, as_attachment: bool, framed: bool = False):
             ),
         )
     response = send_file(
-        path,
+        storage.blob_path(evidence.sha256),
         mimetype="application/octet-stream",
         as_attachment=as_attachment,
         download_name=evidence.original_name,

@@ -26,6 +26,8 @@ from flask_babel import gettext as _
 from tracker.core import clock, storage
 from tracker.core.spreadsheets import clean_text
 from tracker.exports import queries
+from tracker.exports.report_files import signed_report_files
+from tracker.exports.sheets import review_label
 from tracker.plans.models import Plan
 
 log = logging.getLogger(__name__)
@@ -127,7 +129,7 @@ class _Folders:
     def __init__(self, plan: Plan):
         self.sections = queries.plan_sections(plan)
         self._children: dict[str, set[str]] = {}
-        self._section_paths: dict[int | None, str] = {}
+        self._section_paths: dict[int | str, str] = {}
         self._task_paths: dict[int, str] = {}
         self._files: dict[str, set[str]] = {}
 
@@ -135,30 +137,46 @@ class _Folders:
         used = self._children.setdefault(parent, set())
         return f"{parent}/{unique_name(used, name)}" if parent else unique_name(used, name)
 
-    def section(self, section_id: int | None) -> str:
-        if section_id in self._section_paths:
-            return self._section_paths[section_id]
+    def section(self, section_id: int | None, outside: str = "") -> str:
+        """The folder of a section; for a task outside the plan's sections, the folder named
+        `outside` (what such tasks are: principal duties, the reporting task)."""
+        key = section_id if section_id is not None else f"outside:{outside}"
+        if key in self._section_paths:
+            return self._section_paths[key]
         info = self.sections.get(section_id) if section_id is not None else None
         if info is None:
-            path = self._child("", safe_name(_("Outside any section"), "_"))
+            path = self._child("", safe_name(outside or _("Outside any section"), "_"))
         else:
             parent = self.section(info.parent_id) if info.parent_id is not None else ""
             path = self._child(parent, safe_name(info.heading, f"section-{section_id}"))
-        self._section_paths[section_id] = path
+        self._section_paths[key] = path
         return path
 
     def task(self, item: queries.ArchiveItem) -> str:
         if item.task_id not in self._task_paths:
             name = " ".join(part for part in (item.task_number, item.task_title) if part)
+            if item.is_principal_duty:
+                outside = _("Principal duties of the bureau's head")
+            elif item.is_reporting:
+                outside = _("Submission and publication of the annual report")
+            else:
+                outside = ""
             folder = self._child(
-                self.section(item.section_id), safe_name(name, f"task-{item.task_id}")
+                self.section(item.section_id, outside), safe_name(name, f"task-{item.task_id}")
             )
             self._task_paths[item.task_id] = folder
         return self._task_paths[item.task_id]
 
-    def file(self, folder: str, original_name: str, evidence_id: int) -> str:
+    def file(self, folder: str, item: queries.ArchiveItem) -> str:
+        """The file's name in its task's folder: the day of the record it proves (else of its
+        upload), the record's id when through a record, then the name it was uploaded with —
+        so that many minutes of meetings read apart: 2020-03-05 记录12 会议记录.txt."""
         used = self._files.setdefault(folder, set())
-        name = safe_name(original_name, f"evidence-{evidence_id}", is_file=True)
+        day = item.record_date or clock.to_local(item.uploaded_at).date()
+        record = _("record %(id)d", id=item.record_id) if item.record_id else ""
+        original = item.original_name or item.title
+        name = " ".join(p for p in (day.isoformat(), record, original) if p)
+        name = safe_name(name, f"evidence-{item.evidence_id}", is_file=True)
         return f"{folder}/{unique_name(used, name)}"
 
 
@@ -174,6 +192,8 @@ class ArchiveResult:
     missing: list[int] = field(default_factory=list)
     altered: list[int] = field(default_factory=list)
     complete: bool = False
+    #: Why the signed report is not in the archive ("" when it is).
+    report_problem: str | None = None
 
 
 def _zip_time(moment: datetime) -> tuple[int, int, int, int, int, int]:
@@ -197,20 +217,29 @@ def _csv_cell(value) -> str:
 
 def _manifest_header() -> list[str]:
     return [
-        "path",
-        "sha256",
-        "size",
-        "task_id",
-        "task",
-        "record_id",
-        "record",
-        "evidence_id",
-        "title",
-        "uploaded_by",
-        "uploaded_at",
-        "review",
-        "check",
+        _("Path in the archive"),
+        _("SHA-256 checksum"),
+        _("Size (bytes)"),
+        _("Task ID"),
+        _("Task"),
+        _("Record ID"),
+        _("Ledger record"),
+        _("Evidence ID"),
+        _("Title"),
+        _("Uploaded by"),
+        _("Uploaded at"),
+        _("Review"),
+        _("Checksum check"),
     ]
+
+
+def _check_label(check: str, recorded: str) -> str:
+    """The manifest's word for a file's check: it matches, is missing, or was altered."""
+    if check == "ok":
+        return _("Matches the recorded checksum")
+    if check == "missing":
+        return _("Missing from the store")
+    return _("Altered (recorded checksum %(sha256)s)", sha256=recorded)
 
 
 def root_folder(plan: Plan) -> str:
@@ -241,6 +270,8 @@ def _readme(plan: Plan, result: ArchiveResult) -> str:
         "",
         _("Files: %(n)d", n=result.files),
     ]
+    if result.report_problem:
+        lines.append(result.report_problem)
     if result.missing:
         ids = queries.ids_text(result.missing)
         lines.append(_("Missing from the store (not in this archive): evidence %(ids)s", ids=ids))
@@ -305,11 +336,42 @@ def stream_evidence_archive(
                 item.evidence_id,
                 _csv_cell(item.title),
                 _csv_cell(item.uploaded_by),
-                clock.to_local(item.uploaded_at).isoformat(timespec="seconds"),
-                item.review_status,
-                check,
+                clock.to_local(item.uploaded_at).strftime("%Y-%m-%d %H:%M:%S"),
+                review_label(item.review_status),
+                _check_label(check, item.sha256),
             ]
         )
+
+    # the signed report and its revision history, in a folder of their own
+    report_files, result.report_problem = signed_report_files(plan)
+    folder = safe_name(_("Annual report (signed)"), "report")
+    for name, data in report_files:
+        path = f"{folder}/{safe_name(name, 'report', is_file=True)}"
+        info = zipfile.ZipInfo(f"{root}/{path}", date_time=_zip_time(clock.now()))
+        info.compress_type = zipfile.ZIP_DEFLATED
+        archive.writestr(info, data)
+        sha256 = hashlib.sha256(data).hexdigest()
+        result.files += 1
+        result.bytes += len(data)
+        sums.append(f"{sha256}  {path}")
+        manifest_writer.writerow(
+            [
+                _csv_cell(path),
+                sha256,
+                len(data),
+                "",
+                "",
+                "",
+                "",
+                "",
+                _csv_cell(name),
+                "",
+                "",
+                "",
+                _check_label("ok", sha256),
+            ]
+        )
+        yield from _drained(sink)
 
     now = _zip_time(clock.now())
     for name, text in (
@@ -343,7 +405,7 @@ def _drained(sink: _Sink) -> Iterator[bytes]:
 def _add_file(archive, sink, root, folders, folder, item):
     """Copy one blob into the archive, block by block, yielding the archive's bytes as they
     come; returns (path in the manifest, SHA-256 of what was written, size, check)."""
-    path = folders.file(folder, item.original_name or item.title, item.evidence_id)
+    path = folders.file(folder, item)
     try:
         blob = storage.open_blob(item.sha256)
     except (FileNotFoundError, ValueError):

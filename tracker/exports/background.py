@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
-from datetime import timedelta
+from datetime import date, timedelta
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -33,10 +33,10 @@ UNFINISHED = ("queued", "running")
 
 
 def expected_sheets() -> int:
-    """How many sheets a workbook has (the progress bar's scale): About, Tasks, Timeline,
+    """How many sheets a workbook has (the progress bar's scale): About, Tasks, Units, Timeline,
     Causes of delay, one per record kind, Legal advisers' contracts, Indicators, Evidence, Report
     sources, Warnings."""
-    return 8 + len(RECORD_KINDS)
+    return 9 + len(RECORD_KINDS)
 
 
 def task_count(plan: Plan) -> int:
@@ -47,8 +47,9 @@ def needs_background(plan: Plan) -> bool:
     return task_count(plan) > current_app.config["EXPORT_BACKGROUND_TASKS"]
 
 
-def request_workbook(actor, plan: Plan, locale: str) -> ExportJob:
-    """Queue the plan's workbook for `actor`, or give back the one already on its way."""
+def request_workbook(actor, plan: Plan, locale: str, as_of: date | None = None) -> ExportJob:
+    """Queue the plan's workbook (statuses judged at `as_of`) for `actor`, or give back the
+    same one already on its way."""
     waiting = db.session.scalar(
         sa.select(ExportJob)
         .where(
@@ -56,13 +57,16 @@ def request_workbook(actor, plan: Plan, locale: str) -> ExportJob:
             ExportJob.requested_by_id == actor.id,
             ExportJob.status.in_(UNFINISHED),
             ExportJob.locale == locale,
+            ExportJob.as_of.is_(None) if as_of is None else ExportJob.as_of == as_of,
         )
         .order_by(ExportJob.id.desc())
         .limit(1)
     )
     if waiting is not None:
         return waiting
-    job = ExportJob(plan_id=plan.id, requested_by_id=actor.id, locale=locale, status="queued")
+    job = ExportJob(
+        plan_id=plan.id, requested_by_id=actor.id, locale=locale, as_of=as_of, status="queued"
+    )
     db.session.add(job)
     db.session.flush()
     return job
@@ -132,7 +136,7 @@ def run_next() -> ExportJob | None:
     try:
         with force_locale(job.locale), partial.open("wb") as out:
             exported_by = f"{job.requested_by.display_name} ({job.requested_by.username})"
-            summary = write_plan_workbook(job.plan, out, exported_by=exported_by)
+            summary = write_plan_workbook(job.plan, out, exported_by=exported_by, as_of=job.as_of)
         os.replace(partial, target)
     except Exception as error:  # noqa: BLE001 - the job records the failure for the user
         partial.unlink(missing_ok=True)

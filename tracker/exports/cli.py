@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import os
 import tempfile
+from datetime import datetime
 from pathlib import Path
 
 import click
@@ -77,16 +78,27 @@ def _locale(locale: str | None) -> str:
 @plan_option
 @output_option
 @locale_option
-def xlsx_command(plan_id: int, output: Path, locale: str | None):
+@click.option(
+    "--as-of",
+    "as_of",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    default=None,
+    help="Judge every status (lights, overdue, certificates) at this date (YYYY-MM-DD); "
+    "default: the plan year's last day once it is over, else today.",
+)
+def xlsx_command(plan_id: int, output: Path, locale: str | None, as_of: datetime | None):
     """Write the plan's compliance workbook (.xlsx): tasks, timeline, ledger records, evidence
     and the annual report's sources."""
     plan = plan_for_reading(plan_id)
     actor = cli_actor()
     with force_locale(_locale(locale)), _output(output) as handle:
-        summary = write_plan_workbook(plan, handle, exported_by=actor.username)
+        summary = write_plan_workbook(
+            plan, handle, exported_by=actor.username, as_of=as_of.date() if as_of else None
+        )
     if str(output) != "-":
         details = {
             "format": "xlsx",
+            "as_of": as_of.date().isoformat() if as_of else None,
             "tasks": summary.tasks,
             "rows": summary.rows,
             "cells_cut": summary.warnings,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -59,6 +59,8 @@ class ExportJob(db.Model):
     #: queued → running → done | failed
     status: Mapped[str] = mapped_column(sa.String(10), nullable=False, default="queued")
     locale: Mapped[str] = mapped_column(sa.String(20), nullable=False, default="zh_Hans_CN")
+    #: The day the workbook's statuses are judged at (None: the plan's default, see xlsx).
+    as_of: Mapped[date | None] = mapped_column(sa.Date, nullable=True)
     #: The sheet being written and the rows written so far (for the progress bar).
     sheet: Mapped[str] = mapped_column(sa.String(40), nullable=False, default="")
     sheets_done: Mapped[int] = mapped_column(nullable=False, default=0)

@@ -22,6 +22,7 @@ from tracker.extensions import db
 from tracker.plans.models import Plan, UpperSource
 from tracker.plans.service import outline
 from tracker.records.models import MODELS, Decision, Record
+from tracker.reports.models import ReportDraft
 from tracker.tasks.lights import LightPolicy, days_overdue, light_sql, workdays_late
 from tracker.tasks.models import OPEN_STATUSES, CauseStatement, Task, TaskUpdate, task_co_units
 from tracker.units.models import Unit
@@ -121,6 +122,10 @@ class TaskRow:
     result_statement: str
     evidence_count: int
     verified_count: int
+    #: The task's requirement as the plan writes it.
+    text: str = ""
+    #: File names of its current evidence, "；"-separated.
+    evidence_names: str = ""
 
 
 def co_unit_names(task_ids: list[int]) -> dict[int, str]:
@@ -147,10 +152,8 @@ def upper_sources(plan: Plan) -> dict[int, tuple[str, str]]:
     return {task_id: (number, role) for task_id, number, role in db.session.execute(query)}
 
 
-def evidence_counts(task_ids: list[int]) -> dict[int, tuple[int, int]]:
-    """(evidence, verified) per task, by the rule of tracker.evidence.queries.count_for_task:
-    current evidence linked to the task or to one of its records that is not void, each piece
-    once; rejected evidence proves nothing. One query for all the tasks given."""
+def _task_evidence_links(task_ids: list[int]):
+    """(evidence_id, task_id): evidence linked to the task or to one of its live records."""
     direct = sa.select(
         EvidenceLink.evidence_id.label("evidence_id"), EvidenceLink.task_id.label("task_id")
     ).where(EvidenceLink.task_id.in_(task_ids))
@@ -159,7 +162,30 @@ def evidence_counts(task_ids: list[int]) -> dict[int, tuple[int, int]]:
         .join(Record, Record.id == EvidenceLink.record_id)
         .where(Record.task_id.in_(task_ids), Record.is_void.is_(False))
     )
-    links = sa.union(direct, via_record).subquery()
+    return sa.union(direct, via_record).subquery()
+
+
+def evidence_names(task_ids: list[int]) -> dict[int, str]:
+    """The file names (or titles) of each task's current, not rejected evidence, in upload
+    order, by the rule evidence_counts counts them. One query for all the tasks given."""
+    links = _task_evidence_links(task_ids)
+    query = (
+        sa.select(links.c.task_id, Evidence.original_name, Evidence.title)
+        .join(Evidence, Evidence.id == links.c.evidence_id)
+        .where(*_CURRENT, Evidence.review_status != "rejected")
+        .order_by(links.c.task_id, Evidence.uploaded_at, Evidence.id)
+    )
+    names: dict[int, list[str]] = defaultdict(list)
+    for task_id, original_name, title in db.session.execute(query):
+        names[task_id].append(original_name or title)
+    return {task_id: "；".join(parts) for task_id, parts in names.items()}
+
+
+def evidence_counts(task_ids: list[int]) -> dict[int, tuple[int, int]]:
+    """(evidence, verified) per task, by the rule of tracker.evidence.queries.count_for_task:
+    current evidence linked to the task or to one of its records that is not void, each piece
+    once; rejected evidence proves nothing. One query for all the tasks given."""
+    links = _task_evidence_links(task_ids)
     query = (
         sa.select(
             links.c.task_id,
@@ -221,6 +247,7 @@ def task_rows(
             Task.achieved_count,
             Task.target_measure,
             Task.result_statement,
+            Task.text,
         )
         .outerjoin(Unit, Unit.id == Task.lead_unit_id)
         .outerjoin(owner, owner.id == Task.owner_id)
@@ -234,6 +261,7 @@ def task_rows(
             ids = [row.id for row in partition]
             co_units = co_unit_names(ids)
             counts = evidence_counts(ids)
+            names = evidence_names(ids)
             for row in partition:
                 state = _TaskState(row.status, row.due_date, row.submitted_on)
                 counted, verified = counts.get(row.id, (0, 0))
@@ -264,6 +292,8 @@ def task_rows(
                     result_statement=row.result_statement,
                     evidence_count=counted,
                     verified_count=verified,
+                    text=row.text,
+                    evidence_names=names.get(row.id, ""),
                 )
     finally:
         result.close()  # a server-side cursor on PostgreSQL: close it when stopping early
@@ -415,7 +445,9 @@ def evidence_of_plan(plan: Plan, *, chunk_size: int = CHUNK_SIZE) -> Iterator[Ev
             selectinload(Evidence.uploaded_by),
             selectinload(Evidence.reviewed_by),
             selectinload(Evidence.links).selectinload(EvidenceLink.task),
-            selectinload(Evidence.links).selectinload(EvidenceLink.record),
+            selectinload(Evidence.links)
+            .selectinload(EvidenceLink.record)
+            .selectinload(Record.task),
         )
         .order_by(Evidence.uploaded_at, Evidence.id)
         .execution_options(yield_per=chunk_size)
@@ -446,6 +478,11 @@ class ArchiveItem:
     section_id: int | None
     record_id: int | None
     record_summary: str
+    #: The day of the record the file proves (None for a file on the task itself).
+    record_date: date | None = None
+    is_principal_duty: bool = False
+    #: The task of submitting and publishing the annual report.
+    is_reporting: bool = False
 
 
 def archive_items(
@@ -477,6 +514,11 @@ def archive_items(
             Task.section_id,
             EvidenceLink.record_id,
             Record.summary.label("record_summary"),
+            Record.occurred_on.label("record_date"),
+            Task.is_principal_duty,
+            Task.id.in_(
+                sa.select(ReportDraft.report_task_id).where(ReportDraft.report_task_id.is_not(None))
+            ).label("is_reporting"),
         )
         .select_from(EvidenceLink)
         .join(Evidence, Evidence.id == EvidenceLink.evidence_id)
@@ -512,6 +554,9 @@ def archive_items(
                 section_id=row.section_id,
                 record_id=row.record_id,
                 record_summary=row.record_summary or "",
+                record_date=row.record_date,
+                is_principal_duty=row.is_principal_duty,
+                is_reporting=bool(row.is_reporting),
             )
     finally:
         result.close()

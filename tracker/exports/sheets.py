@@ -4,6 +4,8 @@ ledger sheets are in ledger_sheets."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from flask_babel import gettext as _
 
 from tracker.core.spreadsheets import (
@@ -34,6 +36,7 @@ def _task_columns() -> list[Column]:
         Column(_("Plan section"), TEXT, 30),
         Column(_("Number"), TEXT, 8),
         Column(_("Title"), LONG, 45),
+        Column(_("Requirement"), LONG, 60),
         Column(_("Period"), TEXT, 12),
         Column(_("Kind"), TEXT),
         Column(_("Lead unit"), TEXT, 14),
@@ -55,6 +58,7 @@ def _task_columns() -> list[Column]:
         Column(_("Result statement"), LONG, 60),
         Column(_("Evidence"), INT),
         Column(_("Verified evidence"), INT),
+        Column(_("Evidence files"), LONG, 40),
         Column(_("Upper plan item"), TEXT, 10),
         Column(_("Role in the upper plan"), TEXT, 10),
     ]
@@ -64,12 +68,76 @@ def _role_labels() -> dict[str, str]:
     return {"lead": _("we lead"), "assist": _("we assist"), "maybe": _("may concern us"), "": ""}
 
 
-def write_tasks(writer: WorkbookWriter, plan: Plan, policy: LightPolicy, chunk_size: int) -> Sheet:
+@dataclass
+class UnitTally:
+    """One lead unit's tasks as the Tasks sheet lists them, for the per-unit summary."""
+
+    tasks: int = 0
+    done: int = 0
+    on_time: int = 0
+    finished_late: int = 0
+    overdue: int = 0
+    evidence_pending: int = 0
+
+    def add(self, row: queries.TaskRow) -> None:
+        self.tasks += 1
+        if row.status == "done":
+            self.done += 1
+            if row.days_late:
+                self.finished_late += 1
+            else:
+                self.on_time += 1
+        if row.days_overdue:
+            self.overdue += 1
+        self.evidence_pending += row.evidence_count - row.verified_count
+
+
+def write_unit_summary(writer: WorkbookWriter, tallies: dict[str, UnitTally]) -> Sheet:
+    """Per lead unit, the tasks of the Tasks sheet: done, on time, late, overdue, evidence
+    awaiting review — statuses as of the workbook's date."""
+    sheet = writer.sheet(
+        _("Summary by unit"),
+        [
+            Column(_("Lead unit"), TEXT, 16),
+            Column(_("Number of tasks"), INT),
+            Column(_("Done"), INT),
+            Column(_("Done on time"), INT),
+            Column(_("Done late"), INT),
+            Column(_("Overdue and not done"), INT),
+            Column(_("Evidence awaiting review"), INT),
+        ],
+    )
+    for unit, tally in tallies.items():
+        sheet.append(
+            [
+                unit or _("No lead unit"),
+                tally.tasks,
+                tally.done,
+                tally.on_time,
+                tally.finished_late,
+                tally.overdue,
+                tally.evidence_pending,
+            ]
+        )
+    sheet.close()
+    return sheet
+
+
+def write_tasks(
+    writer: WorkbookWriter,
+    plan: Plan,
+    policy: LightPolicy,
+    chunk_size: int,
+    tallies: dict[str, UnitTally] | None = None,
+) -> Sheet:
+    """The Tasks sheet; each row is also counted in `tallies` (by lead unit) when given."""
     sections = queries.plan_sections(plan)
     sources = queries.upper_sources(plan)
     roles = _role_labels()
     sheet = writer.sheet(_("Tasks"), _task_columns())
     for row in queries.task_rows(plan, policy, chunk_size=chunk_size):
+        if tallies is not None:
+            tallies.setdefault(row.lead_unit, UnitTally()).add(row)
         section = sections.get(row.section_id) if row.section_id else None
         upper_number, upper_role = sources.get(row.id, ("", ""))
         sheet.append(
@@ -78,6 +146,7 @@ def write_tasks(writer: WorkbookWriter, plan: Plan, policy: LightPolicy, chunk_s
                 section.heading if section else "",
                 row.number,
                 row.title,
+                row.text,
                 row.period_label,
                 label(KIND_LABELS, row.kind),
                 row.lead_unit,
@@ -102,6 +171,7 @@ def write_tasks(writer: WorkbookWriter, plan: Plan, policy: LightPolicy, chunk_s
                 row.result_statement,
                 row.evidence_count,
                 row.verified_count,
+                row.evidence_names,
                 upper_number,
                 roles.get(upper_role, ""),
             ],
@@ -206,21 +276,27 @@ def review_label(status: str) -> str:
     }.get(status, status)
 
 
-def _linked_to(evidence: Evidence) -> tuple[str, str, str]:
-    """(description, task ids, record ids) of what the evidence proves."""
-    described, task_ids, record_ids = [], [], []
+def _linked_to(evidence: Evidence) -> tuple[str, str, str, str, str]:
+    """(description, task ids, record ids, task numbers, task titles) of what the evidence
+    proves; a record's task is the task the evidence proves through it."""
+    described, task_ids, record_ids, tasks = [], [], [], {}
     for link in evidence.links:
         if link.task_id is not None and link.task is not None:
             task_ids.append(link.task_id)
+            tasks[link.task_id] = link.task
             name = " ".join(p for p in (link.task.number, link.task.title) if p)
             described.append(f"{_('task %(id)d', id=link.task_id)} {name}")
         elif link.record is not None:
             record_ids.append(link.record_id)
+            if link.record.task is not None:
+                tasks[link.record.task_id] = link.record.task
             described.append(f"{_('record %(id)d', id=link.record_id)} {link.record.summary}")
     return (
         "；".join(d.strip() for d in described),
         queries.ids_text(task_ids),
         queries.ids_text(record_ids),
+        "；".join(task.number or _("task %(id)d", id=task.id) for task in tasks.values()),
+        "；".join(task.title for task in tasks.values()),
     )
 
 
@@ -229,10 +305,12 @@ def write_evidence(writer: WorkbookWriter, plan: Plan, chunk_size: int) -> Sheet
         _("Evidence"),
         [
             Column(_("Evidence ID"), INT),
+            Column(_("Task number"), TEXT, 10),
+            Column(_("Task title"), LONG, 40),
             Column(_("Kind"), TEXT, 8),
             Column(_("Title"), TEXT, 30),
             Column(_("File name"), TEXT, 30),
-            Column(_("SHA-256"), TEXT, 66),
+            Column(_("SHA-256 checksum"), TEXT, 66),
             Column(_("Size (bytes)"), INT, 12),
             Column(_("Content type"), TEXT, 16),
             Column(_("Link"), TEXT, 30),
@@ -250,10 +328,12 @@ def write_evidence(writer: WorkbookWriter, plan: Plan, chunk_size: int) -> Sheet
         ],
     )
     for evidence in queries.evidence_of_plan(plan, chunk_size=chunk_size):
-        proves, task_ids, record_ids = _linked_to(evidence)
+        proves, task_ids, record_ids, task_numbers, task_titles = _linked_to(evidence)
         sheet.append(
             [
                 evidence.id,
+                task_numbers,
+                task_titles,
                 evidence_kind_label(evidence.kind),
                 evidence.title,
                 evidence.original_name,

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import tempfile
+from datetime import date
 from urllib.parse import quote
 
 from flask import (
@@ -73,17 +74,31 @@ def attachment(filename: str, fallback: str) -> str:
     return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(filename, safe='')}"
 
 
+def _as_of_argument() -> tuple[date | None, str | None]:
+    """The optional ?as_of=YYYY-MM-DD of the workbook download, or the reason it is refused."""
+    raw = request.args.get("as_of", "").strip()
+    if not raw:
+        return None, None
+    try:
+        return date.fromisoformat(raw), None
+    except ValueError:
+        return None, _("“%(value)s” is not a date (YYYY-MM-DD).", value=raw[:20])
+
+
 @bp.route("/plans/<int:plan_id>/export.xlsx")
 def plan_workbook(plan_id: int):
-    """The compliance workbook of a plan."""
+    """The compliance workbook of a plan, statuses judged at ?as_of= (default: the plan's)."""
     plan = get_plan_or_404(plan_id)
     require(current_user, "export.read", plan)
+    as_of, problem = _as_of_argument()
+    if problem:
+        return problem, 422, {"Content-Type": "text/plain; charset=utf-8"}
     if background.needs_background(plan):
-        return _queue_workbook(plan_id)
+        return _queue_workbook(plan_id, as_of)
     handle = tempfile.TemporaryFile(suffix=".xlsx")
     try:
         exported_by = f"{current_user.display_name} ({current_user.username})"
-        summary = write_plan_workbook(plan, handle, exported_by=exported_by)
+        summary = write_plan_workbook(plan, handle, exported_by=exported_by, as_of=as_of)
         digest, size = hashlib.sha256(), 0
         handle.seek(0)
         while block := handle.read(COPY_BLOCK):
@@ -91,6 +106,7 @@ def plan_workbook(plan_id: int):
             size += len(block)
         details = {
             "format": "xlsx",
+            "as_of": as_of.isoformat() if as_of else None,
             "tasks": summary.tasks,
             "rows": summary.rows,
             "cells_cut": summary.warnings,
@@ -112,13 +128,14 @@ def plan_workbook(plan_id: int):
     )
 
 
-def _queue_workbook(plan_id: int):
+def _queue_workbook(plan_id: int, as_of: date | None = None):
     """A plan too large to export within the request: its workbook is queued for the scheduler
     and the user watches it on the job's page."""
     begin_write(db.session)
     plan = db.session.get(Plan, plan_id)
-    job = background.request_workbook(current_user, plan, str(get_locale()))
-    service.record_export(current_user, plan, "xlsx_requested", {"job": job.id})
+    job = background.request_workbook(current_user, plan, str(get_locale()), as_of)
+    details = {"job": job.id, "as_of": as_of.isoformat() if as_of else None}
+    service.record_export(current_user, plan, "xlsx_requested", details)
     return redirect(url_for("exports.job", job_id=job.id))
 
 

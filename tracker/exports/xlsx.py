@@ -7,8 +7,8 @@ plan has. Cells hold values, never formulas.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from datetime import datetime
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime
 from typing import Any, BinaryIO
 
 from flask_babel import gettext as _
@@ -30,10 +30,12 @@ from tracker.exports import queries
 from tracker.exports.advisor_sheet import write_advisors
 from tracker.exports.ledger_sheets import write_indicators, write_records
 from tracker.exports.sheets import (
+    UnitTally,
     write_causes,
     write_evidence,
     write_report_sources,
     write_tasks,
+    write_unit_summary,
     write_updates,
 )
 from tracker.plans.models import Plan
@@ -81,7 +83,15 @@ def write_warnings(writer: WorkbookWriter) -> Sheet:
     return sheet
 
 
-def write_about(sheet: Sheet, plan: Plan, exported_by: str, summary: WorkbookSummary) -> None:
+def workbook_as_of(plan: Plan, today: date) -> date:
+    """The date a workbook judges every derived status at by default: the plan year's last day
+    once that year is over (a closed year reads as it stood at its end), else today."""
+    return as_of_for_year(plan.year, today)
+
+
+def write_about(
+    sheet: Sheet, plan: Plan, exported_by: str, summary: WorkbookSummary, as_of: date
+) -> None:
     facts: list[tuple[str, Any]] = [
         (_("Bureau"), plan.bureau.name),
         (_("Plan"), plan.title),
@@ -90,6 +100,7 @@ def write_about(sheet: Sheet, plan: Plan, exported_by: str, summary: WorkbookSum
         (_("Plan status"), label(PLAN_STATUS_LABELS, plan.status)),
         (_("Exported at"), clock.now()),
         (_("Exported by"), exported_by),
+        (_("Statuses as of"), as_of),
     ]
     for name, rows in summary.rows.items():
         facts.append((_("Rows on sheet “%(sheet)s”", sheet=name), rows))
@@ -107,12 +118,14 @@ def write_about(sheet: Sheet, plan: Plan, exported_by: str, summary: WorkbookSum
         )
     )
     for name, value in facts:
-        if isinstance(value, datetime):
+        if isinstance(value, date):
             sheet.row += 1
             sheet.worksheet.write_string(sheet.row, 0, name, sheet.writer.formats["text"])
-            sheet.worksheet.write_datetime(
-                sheet.row, 1, local_naive(value), sheet.writer.formats["datetime"]
-            )
+            if isinstance(value, datetime):
+                value, cell_format = local_naive(value), sheet.writer.formats["datetime"]
+            else:
+                cell_format = sheet.writer.formats["date"]
+            sheet.worksheet.write_datetime(sheet.row, 1, value, cell_format)
         else:
             sheet.append([name, value])
     sheet.close()
@@ -125,16 +138,21 @@ def write_plan_workbook(
     exported_by: str,
     policy: LightPolicy | None = None,
     chunk_size: int = queries.CHUNK_SIZE,
+    as_of: date | None = None,
 ) -> WorkbookSummary:
-    """Write the plan's compliance workbook to `target` (a path or a binary file)."""
+    """Write the plan's compliance workbook to `target` (a path or a binary file), every derived
+    status (lights, days overdue, 逾期办结, certificate status, indicators) judged at `as_of`
+    (default: workbook_as_of)."""
     policy = policy or LightPolicy.current()
+    as_of = as_of or workbook_as_of(plan, policy.today)
+    policy = replace(policy, today=as_of)
     writer = WorkbookWriter(target, title=plan.title, author=exported_by)
     summary = WorkbookSummary()
     about = writer.sheet(_("About"), [Column(_("Item"), TEXT, 28), Column(_("Value"), AUTO, 80)])
-    # the date every ledger status (certificate validity, indicators) is judged at
-    as_of = as_of_for_year(plan.year, policy.today)
+    tallies: dict[str, UnitTally] = {}
     sheets = [
-        write_tasks(writer, plan, policy, chunk_size),
+        write_tasks(writer, plan, policy, chunk_size, tallies),
+        write_unit_summary(writer, tallies),
         write_updates(writer, plan, chunk_size),
         write_causes(writer, plan),
         *[write_records(writer, plan, kind, as_of, chunk_size) for kind in RECORD_KINDS],
@@ -148,6 +166,6 @@ def write_plan_workbook(
     sheets.append(write_warnings(writer))
     summary.rows = {sheet.name: sheet.data_rows for sheet in sheets}
     summary.failures = {sheet.name: sheet.failure for sheet in sheets if sheet.failure}
-    write_about(about, plan, exported_by, summary)
+    write_about(about, plan, exported_by, summary, as_of)
     writer.close()
     return summary

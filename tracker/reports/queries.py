@@ -14,6 +14,7 @@ from tracker.core.signals import collect, report_wider_sentences
 from tracker.evidence.models import Evidence, EvidenceLink
 from tracker.extensions import db
 from tracker.plans.models import Plan, Section
+from tracker.records import indicators as statutory
 from tracker.records.models import (
     MODELS,
     Consultation,
@@ -154,7 +155,8 @@ def _workflow_notes(plan_id: int, tasks: dict[int, builder.TaskInfo]) -> None:
             task.cancel_note = row.note
 
 
-def _records(plan_id: int) -> list[builder.RecordInfo]:
+def _records(plan_id: int) -> tuple[list[builder.RecordInfo], list[Record]]:
+    """The plan's live records as the builder reads them, and the records themselves."""
     every_kind = with_polymorphic(Record, list(MODELS.values()))
     rows = db.session.scalars(
         sa.select(every_kind)
@@ -200,6 +202,32 @@ def _records(plan_id: int) -> list[builder.RecordInfo]:
                 attrs=attrs,
             )
         )
+    return infos, rows
+
+
+def _indicators(
+    rows: list[Record], tasks: dict[int, builder.TaskInfo], as_of: date
+) -> list[builder.IndicatorInfo]:
+    """Each statutory indicator over the records of each task (with its occurrences')."""
+    of_task: dict[int, list[Record]] = defaultdict(list)
+    for record in rows:
+        task = tasks.get(record.task_id)
+        if task is not None:
+            of_task[task.parent_id or task.id].append(record)
+    infos = []
+    for task_id, records in of_task.items():
+        for indicator in statutory.INDICATORS:
+            figure = statutory.compute(indicator, records, as_of)
+            if figure.value is not None:
+                infos.append(
+                    builder.IndicatorInfo(
+                        key=indicator.key,
+                        task_id=task_id,
+                        value=figure.value,
+                        numerator_ids=list(figure.numerator_ids),
+                        denominator_ids=list(figure.denominator_ids),
+                    )
+                )
     return infos
 
 
@@ -348,7 +376,8 @@ def report_input(plan: Plan, *, today: date | None = None, with_edits: bool = Tr
     tasks = _tasks(plan.id)
     by_id = {t.id: t for t in tasks}
     _workflow_notes(plan.id, by_id)
-    records = _records(plan.id)
+    records, rows = _records(plan.id)
+    today = today or clock.today()
     _evidence(plan.id, by_id, {r.id: r for r in records})
     principal_ids, principal_names = _principals(plan.bureau)
     draft = draft_of(plan)
@@ -359,10 +388,11 @@ def report_input(plan: Plan, *, today: date | None = None, with_edits: bool = Tr
         bureau=plan.bureau.name,
         plan_title=plan.title,
         document_number=plan.document_number,
-        today=today or clock.today(),
+        today=today,
         sections=_sections(plan.id),
         tasks=tasks,
         records=records,
+        indicators=_indicators(rows, by_id, statutory.as_of_for_year(plan.year, today)),
         advisors=_advisors(plan),
         principal_ids=principal_ids,
         principal_names=principal_names,

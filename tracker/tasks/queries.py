@@ -302,12 +302,14 @@ def plan_tasks(
 
 
 def visible_plans(user) -> list[Plan]:
-    """Plans of the user's bureau, newest year first."""
+    """Plans of the user's bureau, newest year first; for the city office (seated at a city
+    node) the plans of the city and of every bureau under it."""
     bureau = user.bureau
+    if bureau.kind == "city":
+        below = sa.select(Unit.id).where(Unit.path.startswith(bureau.path))
+        where = Plan.bureau_id.in_(below)
+    else:
+        where = Plan.bureau_id == bureau.id
     return list(
-        db.session.scalars(
-            sa.select(Plan)
-            .where(Plan.bureau_id == bureau.id)
-            .order_by(Plan.year.desc(), Plan.id.desc())
-        )
+        db.session.scalars(sa.select(Plan).where(where).order_by(Plan.year.desc(), Plan.id.desc()))
     )

@@ -31,6 +31,10 @@ class BuildContext:
             if task is None:
                 continue
             self.records_of[task.parent_id or task.id].append(record)
+        self.indicators_of: dict[int, list] = defaultdict(list)
+        for indicator in data.indicators:
+            if indicator.task_id in self.by_id:
+                self.indicators_of[indicator.task_id].append(indicator)
         self.facts: dict[str, list[Fact]] = defaultdict(list)
 
     def late_days(self, task: TaskInfo) -> int:

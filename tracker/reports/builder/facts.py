@@ -8,10 +8,11 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from .document import Figure
-from .inputs import AdvisorInfo, RecordInfo
+from .inputs import AdvisorInfo, IndicatorInfo, RecordInfo
 from .text import clean_number, keywords_of, number_text
 from .wording import (
     CATEGORY_WORDS,
+    INDICATOR_WORDS,
     INSPECTION_WORDS,
     SESSION_ORDER,
     SESSION_WORDS,
@@ -323,4 +324,28 @@ def record_facts(
             facts += session_facts(group, year)
         else:
             facts += metric_facts(group, year)
+    return facts
+
+
+def indicator_facts(indicators: list[IndicatorInfo], records: list[RecordInfo]) -> list[Fact]:
+    """One fact per statutory indicator of a task's records: the share, with the numerator and
+    denominator it is computed from, each figure traced to the records it counts."""
+    by_id = {r.id: r for r in records}
+    facts = []
+    for info in indicators:
+        words = INDICATOR_WORDS.get(info.key)
+        if words is None or not info.denominator_ids:
+            continue
+        name, counted, meeting, unit = words
+        denominator = [by_id[i] for i in info.denominator_ids if i in by_id]
+        numerator = [by_id[i] for i in info.numerator_ids if i in by_id]
+        d, n = len(denominator), len(numerator)
+        which = f"其中{meeting}{n}{unit}" if n else f"无一{meeting}"
+        text = f"{name}为{number_text(info.value)}%（{counted}{d}{unit}，{which}）。"
+        figures = [
+            make_figure(name, info.value, "%", denominator),
+            make_figure(f"{name}的分母：{counted}", d, unit, denominator),
+            make_figure(f"{name}的分子：{meeting}", n, unit, numerator),
+        ]
+        facts.append(Fact(figures, text, keywords_of(name)))
     return facts

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from decimal import Decimal
 
 PART_KEYS = ("opening", "measures", "shortcomings", "principal", "arrangements", "other")
 
@@ -82,6 +83,19 @@ class RecordInfo:
 
 
 @dataclass
+class IndicatorInfo:
+    """A statutory indicator (tracker.records.indicators) over the ledger records of one task
+    and its occurrences, judged at the plan's "as of" date: `value` percent of the
+    denominator's records are in the numerator."""
+
+    key: str
+    task_id: int
+    value: Decimal
+    numerator_ids: list[int] = field(default_factory=list)
+    denominator_ids: list[int] = field(default_factory=list)
+
+
+@dataclass
 class AdvisorInfo:
     firm: str
     person: str = ""
@@ -123,6 +137,8 @@ class ReportInput:
     sections: list[SectionInfo] = field(default_factory=list)
     tasks: list[TaskInfo] = field(default_factory=list)
     records: list[RecordInfo] = field(default_factory=list)
+    #: The statutory indicators of each task's records, where any record counts.
+    indicators: list[IndicatorInfo] = field(default_factory=list)
     advisors: list[AdvisorInfo] = field(default_factory=list)
     #: The principal leader(s) of the bureau (第一责任人): user ids and display names.
     principal_ids: set[int] = field(default_factory=set)

@@ -46,3 +46,62 @@ def session_phrase(kind: str, count: int) -> str:
 
 def decision_title(title: str) -> str:
     return re.sub(r"[（(]重大行政决策[)）]\s*$", "", title.strip())
+
+
+#: How the report states each statutory indicator (keys of tracker.records.indicators):
+#: its name, what the denominator counts, what the numerator counts, and the measure word.
+INDICATOR_WORDS = {
+    "reconsideration_correction_rate": (
+        "行政复议纠错率",
+        "审结行政复议案件",
+        "被撤销、变更或确认违法",
+        "件",
+    ),
+    "correction_completion_rate": ("纠错整改完成率", "被纠错的行政复议案件", "已整改", "件"),
+    "litigation_loss_rate": ("行政诉讼败诉率", "审结行政诉讼案件", "败诉", "件"),
+    "head_appearance_rate": ("负责人出庭应诉率", "开庭审理的行政诉讼案件", "负责人出庭应诉", "件"),
+    "judicial_suggestion_reply_rate": ("司法建议反馈率", "收到司法建议", "已反馈", "件"),
+    "document_review_rate": (
+        "规范性文件合法性审查率",
+        "公布规范性文件",
+        "公布前经合法性审查",
+        "份",
+    ),
+    "document_filing_rate": ("规范性文件备案率", "公布规范性文件", "报送备案", "份"),
+    "decision_procedure_rate": (
+        "重大行政决策法定程序履行率",
+        "作出重大行政决策",
+        "履行全部法定程序",
+        "项",
+    ),
+    "certified_enforcement_rate": (
+        "执法人员持证率",
+        "办理行政执法案件",
+        "均由持证执法人员办理",
+        "件",
+    ),
+    "major_enforcement_review_rate": (
+        "重大执法决定法制审核率",
+        "作出重大执法决定",
+        "决定前经法制审核",
+        "件",
+    ),
+    "enforcement_publicity_rate": (
+        "执法公示率",
+        "办结行政执法案件",
+        "事前、事中、事后均公示",
+        "件",
+    ),
+    "full_process_record_rate": ("执法全过程记录率", "办理行政执法案件", "全过程记录", "件"),
+    "case_file_pass_rate": ("案卷评查合格率", "评查行政执法案卷", "评为合格", "卷"),
+    "pufa_duty_fulfilment_rate": ("普法责任清单落实率", "普法责任清单事项", "已开展普法活动", "项"),
+    "law_report_good_rate": ("述法评议好、较好等次率", "参加述法评议", "评为好或较好", "人次"),
+    "contract_review_rate": ("合同合法性审查率", "签订合同", "签订前经合法性审查", "份"),
+    "report_receipt_rate": ("年度报告报送回执率", "报送年度报告", "取得回执", "次"),
+    "report_published_on_time_rate": (
+        "年度报告按时公开率",
+        "公开年度报告",
+        "于次年4月1日前公开",
+        "次",
+    ),
+}

@@ -7,7 +7,7 @@ from collections import defaultdict
 from ..anchoring import anchor_facts, complement_sentence, fact_sentence, join_sentences
 from ..context import BuildContext
 from ..document import Paragraph, Part, ReportWarning, Section, Sentence
-from ..facts import record_facts
+from ..facts import indicator_facts, record_facts
 from ..inputs import SectionInfo, TaskInfo
 from ..statements import insertion_point, is_only_done, statement_sentences
 from ..text import chinese_number, ordinal
@@ -30,7 +30,9 @@ def task_paragraph(ctx: BuildContext, task: TaskInfo, number: str, part_key: str
         Sentence(text, origin="statement", task_ids=[task.id], evidence_ids=list(evidence))
         for text in texts
     ]
-    facts = record_facts(ctx.records_of.get(task.id, []), ctx.year, ctx.data.advisors)
+    records = ctx.records_of.get(task.id, [])
+    facts = record_facts(records, ctx.year, ctx.data.advisors)
+    facts += indicator_facts(ctx.indicators_of.get(task.id, []), records)
     ctx.facts[part_key].extend(facts)
     left = anchor_facts(sentences, facts)
     if only_done and not left:

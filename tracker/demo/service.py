@@ -83,9 +83,9 @@ def load_bureau(report: LoadReport, city: Unit | None = None) -> Unit:
 
 
 def _force_password_change() -> int:
-    """Mark every demo account that still has the published password must-change-password."""
-    names = [row[0] for row in data.USERS]
-    users = list(db.session.scalars(sa.select(User).where(User.username.in_(names))))
+    """Mark every account that still has the demo's published password must-change-password
+    (the bureau's, the city office's and the other bureaus' accounts alike)."""
+    users = list(db.session.scalars(sa.select(User)))
     marked = [u for u in users if verify_password(u.password_hash, data.DEMO_PASSWORD)]
     for user in marked:
         user.must_change_password = True
@@ -99,8 +99,6 @@ def load_demo(*, force_password_change: bool = False) -> LoadReport:
     report = LoadReport()
     city = load_city()
     bureau = load_bureau(report, city)
-    if force_password_change:
-        _force_password_change()
     db.session.flush()
     directory = Directory(bureau)
     if load_plan_2020(directory):
@@ -126,5 +124,7 @@ def load_demo(*, force_password_change: bool = False) -> LoadReport:
         made = city_upward.load(city, [bureau, *others], clock.now(), year=year)
         if made["submissions"]:
             report.add("reports submitted to the city", made["submissions"])
+    if force_password_change:
+        _force_password_change()
     log.info("%s", report.summary())
     return report

@@ -39,7 +39,7 @@ def test_a_refused_upload_is_explained_in_the_evidence_panel_on_screen(
         "el => { const r = el.getBoundingClientRect();"
         " return r.top >= 0 && r.bottom <= innerHeight }",
         arg=message.element_handle(),
-        timeout=5000,
+        timeout=15000,
     )
     assert message.evaluate("el => document.activeElement === el")  # read out by a screen reader
     # and not a second time at the top of the page, out of sight

@@ -230,7 +230,12 @@ def test_staff_reads_reminders_after_the_sweep(live_server, browser):
         office = by_name(User, User.username, "office")
         staff = by_name(User, User.username, "staff-jiuzhu")
         relief = by_name(Unit, Unit.name, "社会救助科")
-        plan = db.session.scalar(sa.select(Plan).where(Plan.year == 2026, Plan.status == "active"))
+        # the demo bureau's plan (the city's other bureaus have active plans too)
+        plan = db.session.scalar(
+            sa.select(Plan).where(
+                Plan.year == 2026, Plan.status == "active", Plan.bureau_id == relief.bureau_id
+            )
+        )
         overdue, due_soon = [
             tasks.create_task(
                 office,

@@ -52,7 +52,7 @@ def demo(tmp_path_factory):
         with clock.frozen_at(LOADED_AT):
             result = app.test_cli_runner().invoke(args=["demo", "load"])
         assert result.exit_code == 0, result.output
-        plan = db.session.scalar(sa.select(Plan).where(Plan.year == 2020))
+        plan = db.session.scalar(sa.select(Plan).where(Plan.title == "2020年法治建设工作要点"))
         client = app.test_client()
         with clock.frozen_at(LOADED_AT):
             login = Auth(client).login("office", DEMO_PASSWORD)

@@ -18,7 +18,8 @@ def test_a_refused_upload_is_explained_in_the_evidence_panel_on_screen(
     task_id = db.session.scalar(sa.select(Task.id).where(Task.title == TITLE))
     db.session.rollback()
     width, height = viewport
-    chief = browser.new_context(viewport={"width": width, "height": height}).new_page()
+    context = browser.new_context(viewport={"width": width, "height": height})
+    chief = context.new_page()
     login(chief, live_server, "chief-jiuzhu")
     chief.goto(f"{live_server}/tasks/{task_id}")
     upload = open_form(
@@ -44,3 +45,4 @@ def test_a_refused_upload_is_explained_in_the_evidence_panel_on_screen(
     assert message.evaluate("el => document.activeElement === el")  # read out by a screen reader
     # and not a second time at the top of the page, out of sight
     assert chief.locator("main > .alert").count() == 0
+    context.close()

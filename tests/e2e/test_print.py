@@ -20,7 +20,8 @@ def test_the_printed_documents_carry_no_controls(live_server, browser):
     notice_id = db.session.scalar(sa.select(SupervisionNotice.id).order_by(SupervisionNotice.id))
     db.session.rollback()
     assert notice_id is not None, "the demo issues 督办通知单"
-    page = browser.new_context(viewport={"width": 1366, "height": 768}).new_page()
+    context = browser.new_context(viewport={"width": 1366, "height": 768})
+    page = context.new_page()
     login(page, live_server, "office")
     page.emulate_media(media="print")
     for path in (
@@ -38,3 +39,4 @@ def test_the_printed_documents_carry_no_controls(live_server, browser):
         assert shown == [], f"{path}: {shown}"
         assert len(page.locator("body").inner_text().strip()) > 100, path
         assert page.pdf(format="A4")[:5] == b"%PDF-", path
+    context.close()

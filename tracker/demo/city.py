@@ -226,12 +226,16 @@ LATE_CAUSE = CauseInput(
 )
 
 
-def _unit(name: str, parent: Unit | None, kind: str, aliases: str) -> Unit:
+def demo_unit(name: str, parent: Unit | None, kind: str, aliases: str, report=None) -> Unit:
+    """The demo's unit of that name under `parent`, made when missing (counted in `report`, a
+    service.LoadReport, when one is given)."""
     query = sa.select(Unit).where(Unit.name == name)
     query = query.where(Unit.parent_id.is_(None) if parent is None else Unit.parent_id == parent.id)
     unit = db.session.scalar(query)
     if unit is None:
         unit = create_unit(DEMO_ACTOR, name=name, kind=kind, parent=parent, aliases=aliases)
+        if report is not None:
+            report.add("units")
     return unit
 
 
@@ -254,7 +258,7 @@ def _user(username: str, role: str, unit: Unit, name: str, title: str, **extra) 
 
 def load_city() -> Unit:
     """The city node and its office's two accounts (before the bureau goes under it)."""
-    city = _unit(CITY, None, "city", CITY_ALIASES)
+    city = demo_unit(CITY, None, "city", CITY_ALIASES)
     for username, role, name, title in CITY_USERS:
         _user(username, role, city, name, title)
     return city
@@ -269,9 +273,9 @@ class People:
 
 
 def _bureau(city: Unit, spec: OtherBureau) -> tuple[Unit, People]:
-    bureau = _unit(spec.name, city, "bureau", spec.aliases)
-    units = [_unit("局领导", bureau, "section", "局领导班子,局党组")]
-    units += [_unit(name, bureau, "section", aliases) for name, aliases in spec.sections]
+    bureau = demo_unit(spec.name, city, "bureau", spec.aliases)
+    units = [demo_unit("局领导", bureau, "section", "局领导班子,局党组")]
+    units += [demo_unit(name, bureau, "section", aliases) for name, aliases in spec.sections]
     office_name, principal_name, *chief_names = spec.people
     office = _user(f"{spec.short}-office", "coordinator", units[1], office_name, "办公室主任")
     principal = _user(

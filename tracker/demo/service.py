@@ -13,14 +13,13 @@ from tracker.accounts.service import create_user
 from tracker.audit.service import SystemActor
 from tracker.core import clock
 from tracker.demo import city_upward, data
-from tracker.demo.city import load_city, load_city_bureaus
+from tracker.demo.city import demo_unit, load_city, load_city_bureaus
 from tracker.demo.plans import Directory, load_current_plan, load_plan_2020, load_plan_2021
 from tracker.demo.reminders import load_reminders
 from tracker.demo.supervision import load_supervision
 from tracker.extensions import db
 from tracker.reports.demo import load_report_demo
 from tracker.units.models import Unit
-from tracker.units.service import create_unit
 
 log = logging.getLogger(__name__)
 
@@ -44,25 +43,15 @@ def database_is_new() -> bool:
     return db.session.scalar(sa.select(sa.func.count(Unit.id))) == 0
 
 
-def _unit(name: str, parent: Unit | None, kind: str, aliases: str, report: LoadReport) -> Unit:
-    query = sa.select(Unit).where(Unit.name == name)
-    query = query.where(Unit.parent_id.is_(None) if parent is None else Unit.parent_id == parent.id)
-    unit = db.session.scalar(query)
-    if unit is None:
-        unit = create_unit(DEMO_ACTOR, name=name, kind=kind, parent=parent, aliases=aliases)
-        report.add("units")
-    return unit
-
-
 def load_bureau(report: LoadReport, city: Unit | None = None) -> Unit:
     """The bureau, its sections and the demo accounts. A new bureau goes under `city`; one
     that a demo of an earlier version made at the root of the tree stays where it is."""
     bureau = db.session.scalar(
         sa.select(Unit).where(Unit.name == data.BUREAU, Unit.kind == "bureau")
-    ) or _unit(data.BUREAU, city, "bureau", "市民政局,民政局", report)
+    ) or demo_unit(data.BUREAU, city, "bureau", "市民政局,民政局", report)
     units = {data.BUREAU: bureau}
     for name, kind, aliases in data.UNITS:
-        units[name] = _unit(name, bureau, kind, aliases, report)
+        units[name] = demo_unit(name, bureau, kind, aliases, report)
     existing = set(db.session.scalars(sa.select(User.username)))
     for username, role, unit_name, display_name, title, is_principal in data.USERS:
         if username in existing:

@@ -155,6 +155,44 @@ SETTINGS_DOC: list[tuple[str, str, str]] = [
         "production, at least 32 characters (see SECURITY.md)",
     ),
     (
+        "TRACKER_LDAP_URL",
+        "(empty)",
+        "directory login (LDAP / Active Directory), e.g. `ldaps://dc.mzj.example:636`; empty: "
+        "local accounts only (see Directory login)",
+    ),
+    (
+        "TRACKER_LDAP_BIND_DN",
+        "(empty)",
+        "the account Duban searches the directory with; empty: anonymous search",
+    ),
+    ("TRACKER_LDAP_BIND_PASSWORD", "(empty)", "that account's password"),
+    ("TRACKER_LDAP_BASE_DN", "(empty)", "where people are searched, e.g. `dc=mzj,dc=example`"),
+    (
+        "TRACKER_LDAP_USER_FILTER",
+        "(uid={username})",
+        "finds the person by the typed name; Active Directory: `(sAMAccountName={username})`",
+    ),
+    ("TRACKER_LDAP_NAME_ATTRIBUTE", "displayName", "attribute with the person's full name"),
+    ("TRACKER_LDAP_EMAIL_ATTRIBUTE", "mail", "attribute with the e-mail address"),
+    (
+        "TRACKER_LDAP_UNIT_ATTRIBUTE",
+        "departmentNumber",
+        "attribute naming the person's unit, matched by `department` mapping rules "
+        "(Active Directory: `department`)",
+    ),
+    (
+        "TRACKER_LDAP_GROUP_ATTRIBUTE",
+        "memberOf",
+        "attribute listing the person's groups, matched by `group` mapping rules",
+    ),
+    ("TRACKER_LDAP_STARTTLS", "false", "upgrade an `ldap://` connection with StartTLS"),
+    (
+        "TRACKER_LDAP_CA_FILE",
+        "(empty)",
+        "CA certificates (PEM) that sign the directory's certificate; empty: the system's",
+    ),
+    ("TRACKER_LDAP_TIMEOUT", "5", "seconds before the directory counts as unreachable"),
+    (
         "TRACKER_AUDIT_CHECKPOINTS",
         "instance/audit-checkpoints.jsonl",
         "append-only file where `tracker audit checkpoint` (daily by the scheduler) records the "
@@ -293,6 +331,23 @@ def load_config(overrides: dict | None = None) -> dict:
         "EXPORT_KEEP_DAYS": _int("TRACKER_EXPORT_KEEP_DAYS", 7),
         "LOG_FORMAT": os.environ.get("TRACKER_LOG_FORMAT", "text").strip().lower() or "text",
         "AUDIT_KEY": audit_key,
+        "LDAP_URL": os.environ.get("TRACKER_LDAP_URL", "").strip(),
+        "LDAP_BIND_DN": os.environ.get("TRACKER_LDAP_BIND_DN", "").strip(),
+        "LDAP_BIND_PASSWORD": os.environ.get("TRACKER_LDAP_BIND_PASSWORD", ""),
+        "LDAP_BASE_DN": os.environ.get("TRACKER_LDAP_BASE_DN", "").strip(),
+        "LDAP_USER_FILTER": os.environ.get("TRACKER_LDAP_USER_FILTER", "").strip()
+        or "(uid={username})",
+        "LDAP_NAME_ATTRIBUTE": os.environ.get("TRACKER_LDAP_NAME_ATTRIBUTE", "").strip()
+        or "displayName",
+        "LDAP_EMAIL_ATTRIBUTE": os.environ.get("TRACKER_LDAP_EMAIL_ATTRIBUTE", "").strip()
+        or "mail",
+        "LDAP_UNIT_ATTRIBUTE": os.environ.get("TRACKER_LDAP_UNIT_ATTRIBUTE", "").strip()
+        or "departmentNumber",
+        "LDAP_GROUP_ATTRIBUTE": os.environ.get("TRACKER_LDAP_GROUP_ATTRIBUTE", "").strip()
+        or "memberOf",
+        "LDAP_STARTTLS": _bool(os.environ.get("TRACKER_LDAP_STARTTLS"), False),
+        "LDAP_CA_FILE": os.environ.get("TRACKER_LDAP_CA_FILE", "").strip(),
+        "LDAP_TIMEOUT": _int("TRACKER_LDAP_TIMEOUT", 5),
         "AUDIT_CHECKPOINTS": os.environ.get("TRACKER_AUDIT_CHECKPOINTS", "").strip()
         or str(instance_dir / "audit-checkpoints.jsonl"),
     }

@@ -1,6 +1,6 @@
 """Import every model so SQLAlchemy's registry and Alembic see the whole schema."""
 
-from tracker.accounts.models import LoginAttempt, User, UserSession
+from tracker.accounts.models import DirectoryRule, LoginAttempt, User, UserSession
 from tracker.api.models import ApiToken
 from tracker.audit.models import AuditEvent
 from tracker.core.drafts import FormDraft
@@ -32,6 +32,7 @@ __all__ = [
     "AssessmentScheme",
     "AssessmentScore",
     "ApiToken",
+    "DirectoryRule",
     "AuditEvent",
     "CalendarFeed",
     "ExportJob",

@@ -29,6 +29,7 @@ from tests.factories import (
     make_section,
     make_task,
 )
+from tracker.accounts import service as accounts_service
 from tracker.accounts.sessions import PUBLIC_ENDPOINTS
 from tracker.api import service as api_service
 from tracker.audit.models import AuditEvent
@@ -80,6 +81,14 @@ def build_world(org) -> SimpleNamespace:
     day = holidays_service.set_day(org.users.admin, date(2026, 10, 10), True, "国庆调休")
     org.users.staff.email = "staff-relief@example.gov.cn"
     email = queue_email(db.session, recipient=org.users.staff, subject="测试", text="正文")
+    rule = accounts_service.create_directory_rule(
+        org.users.admin,
+        position=10,
+        match="department",
+        value="社会救助科",
+        unit=org.relief,
+        role="staff",
+    )
     token, _secret = api_service.create_token(
         org.users.admin, org.users.principal, scope="read", name="OA", expires_days=30
     )
@@ -109,6 +118,7 @@ def build_world(org) -> SimpleNamespace:
         day=day,
         email=email,
         token=token,
+        rule=rule,
     )
 
 
@@ -127,6 +137,15 @@ def demand(endpoint: str, args: dict, w) -> tuple[dict, Demand]:
             Demand("user.manage"),
         ),
         "accounts.user_set_disabled": ({"user_id": w.org.users.staff.id}, Demand("user.manage")),
+        "accounts.directory_rule_create": ({}, Demand("directory.manage")),
+        "accounts.directory_rule_edit": (
+            {"rule_id": w.rule.id},
+            Demand("directory.manage", w.rule),
+        ),
+        "accounts.directory_rule_delete": (
+            {"rule_id": w.rule.id},
+            Demand("directory.manage", w.rule),
+        ),
         "evidence.add_link": ({}, Demand("evidence.add", task, form={"task": task.id})),
         "evidence.add_note": ({}, Demand("evidence.add", task, form={"task": task.id})),
         "evidence.link_existing": ({}, Demand("evidence.add", task, form={"task": task.id})),

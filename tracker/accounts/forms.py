@@ -4,8 +4,24 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, EmailField, HiddenField, PasswordField, SelectField, StringField
-from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional
+from wtforms import (
+    BooleanField,
+    EmailField,
+    HiddenField,
+    IntegerField,
+    PasswordField,
+    SelectField,
+    StringField,
+)
+from wtforms.validators import (
+    DataRequired,
+    Email,
+    EqualTo,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+)
 
 from tracker.accounts.passwords import MAX_LENGTH
 from tracker.core.forms import choices
@@ -76,4 +92,27 @@ class EmailPreferencesForm(FlaskForm):
     is_email_enabled = BooleanField(_l("E-mail me a digest of my reminders"))
     digest_time = SelectField(
         _l("Digest time"), choices=choices(DIGEST_TIME_LABELS.items()), default="morning"
+    )
+
+
+RULE_MATCH_LABELS = {
+    "department": _l("Department (unit attribute)"),
+    "group": _l("Group membership"),
+}
+
+
+class DirectoryRuleForm(FlaskForm):
+    """One mapping rule: a department or group of the directory → a unit and role in Duban."""
+
+    position = IntegerField(
+        _l("Order"), default=10, validators=[InputRequired(), NumberRange(min=0, max=9999)]
+    )
+    match = SelectField(_l("Match"), choices=choices(RULE_MATCH_LABELS.items()))
+    value = StringField(_l("Department or group"), validators=[DataRequired(), Length(max=255)])
+    unit_id = SelectField(_l("Unit"), coerce=int, validators=[DataRequired()])
+    role = SelectField(
+        _l("Role"),
+        # administrators are always local accounts
+        choices=choices((key, label) for key, label in ROLE_LABELS.items() if key != "admin"),
+        default="staff",
     )

@@ -13,10 +13,18 @@ from tracker.core.permissions import ROLES
 from tracker.extensions import db
 from tracker.units.models import Unit
 
+#: Where an account's password is checked: Duban's own hash, or the directory (LDAP / AD).
+AUTH_SOURCES = ("local", "ldap")
+#: The password hash of a directory account: no password ever verifies against it.
+NO_LOCAL_PASSWORD = "!directory"
+
 
 class User(UserMixin, db.Model):
     __tablename__ = "users"
-    __table_args__ = (sa.CheckConstraint(f"role IN {ROLES!r}", name="role"),)
+    __table_args__ = (
+        sa.CheckConstraint(f"role IN {ROLES!r}", name="role"),
+        sa.CheckConstraint(f"auth_source IN {AUTH_SOURCES!r}", name="auth_source"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     username: Mapped[str] = mapped_column(sa.String(64), nullable=False, unique=True)
@@ -29,6 +37,11 @@ class User(UserMixin, db.Model):
     is_principal: Mapped[bool] = mapped_column(nullable=False, default=False)
     unit_id: Mapped[int] = mapped_column(sa.ForeignKey("units.id"), nullable=False, index=True)
     password_hash: Mapped[str] = mapped_column(sa.String(255), nullable=False)
+    #: local: the password is checked against password_hash; ldap: against the directory (the
+    #: account was provisioned at its first directory login; no password of it is stored).
+    auth_source: Mapped[str] = mapped_column(
+        sa.String(10), nullable=False, default="local", server_default="local"
+    )
     password_changed_at: Mapped[datetime] = mapped_column(
         UTCDateTime, nullable=False, default=utcnow
     )
@@ -58,6 +71,10 @@ class User(UserMixin, db.Model):
         return not self.is_disabled
 
     @property
+    def uses_directory(self) -> bool:
+        return self.auth_source == "ldap"
+
+    @property
     def bureau(self) -> Unit:
         """The bureau the user belongs to: the nearest unit of kind "bureau" at or above the
         user's unit. A unit under no bureau (a lone root that is not one) stands for itself."""
@@ -76,6 +93,7 @@ class User(UserMixin, db.Model):
             "locale": self.locale,
             "is_email_enabled": self.is_email_enabled,
             "digest_time": self.digest_time,
+            "auth_source": self.auth_source,
         }
 
     def __repr__(self) -> str:
@@ -124,3 +142,44 @@ class LoginAttempt(db.Model):
     ip: Mapped[str] = mapped_column(sa.String(64), nullable=False)
     #: failure (wrong password or unknown name), locked, throttled
     outcome: Mapped[str] = mapped_column(sa.String(20), nullable=False)
+
+
+#: What a directory mapping rule matches: the person's unit attribute (TRACKER_LDAP_UNIT_ATTRIBUTE)
+#: or one of their groups (TRACKER_LDAP_GROUP_ATTRIBUTE).
+RULE_MATCHES = ("department", "group")
+
+
+class DirectoryRule(db.Model):
+    """Where a person found in the directory lands at their first login: the first rule (by
+    position, then id) whose value their directory entry carries gives the unit and the role."""
+
+    __tablename__ = "directory_rules"
+    __table_args__ = (
+        sa.CheckConstraint(f"match IN {RULE_MATCHES!r}", name="match"),
+        sa.CheckConstraint(f"role IN {ROLES!r}", name="role"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: Smaller first; rules of the same position in the order they were added.
+    position: Mapped[int] = mapped_column(nullable=False, default=0)
+    match: Mapped[str] = mapped_column(sa.String(20), nullable=False)
+    #: The department as the directory writes it, or a group's name (cn) or full DN; compared
+    #: without regard to case or surrounding spaces.
+    value: Mapped[str] = mapped_column(sa.String(255), nullable=False)
+    unit_id: Mapped[int] = mapped_column(sa.ForeignKey("units.id"), nullable=False, index=True)
+    role: Mapped[str] = mapped_column(sa.String(20), nullable=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, default=utcnow)
+
+    unit: Mapped[Unit] = relationship(lazy="joined", innerjoin=True)
+
+    def to_audit(self) -> dict:
+        return {
+            "position": self.position,
+            "match": self.match,
+            "value": self.value,
+            "unit_id": self.unit_id,
+            "role": self.role,
+        }
+
+    def __repr__(self) -> str:
+        return f"<DirectoryRule {self.id} {self.match}={self.value!r} → {self.role}>"

@@ -6,7 +6,7 @@ from collections.abc import Iterable
 
 import sqlalchemy as sa
 
-from tracker.accounts.models import User
+from tracker.accounts.models import DirectoryRule, User
 from tracker.extensions import db
 from tracker.units.models import Unit
 
@@ -64,3 +64,11 @@ def chiefs_of(unit: Unit | None) -> list[User]:
     if chiefs or people:
         return chiefs or people
     return coordinators_of(unit.bureau or unit)
+
+
+def directory_rules(*, active_units_only: bool = False) -> list[DirectoryRule]:
+    """The directory mapping rules in the order they are tried (position, then id)."""
+    query = sa.select(DirectoryRule).order_by(DirectoryRule.position, DirectoryRule.id)
+    if active_units_only:
+        query = query.join(Unit, DirectoryRule.unit_id == Unit.id).where(Unit.is_active.is_(True))
+    return list(db.session.scalars(query))

@@ -11,10 +11,18 @@ import sqlalchemy as sa
 from flask import current_app
 from flask_babel import gettext as _
 
-from tracker.accounts.models import LoginAttempt, User, UserSession
+from tracker.accounts import directory
+from tracker.accounts.models import (
+    NO_LOCAL_PASSWORD,
+    RULE_MATCHES,
+    DirectoryRule,
+    LoginAttempt,
+    User,
+    UserSession,
+)
 from tracker.accounts.passwords import hash_password, password_problem, verify_password
-from tracker.accounts.queries import users_in
-from tracker.audit.service import changes, log_event
+from tracker.accounts.queries import directory_rules, users_in
+from tracker.audit.service import SystemActor, changes, log_event
 from tracker.core import clock
 from tracker.core.exceptions import DomainError
 from tracker.core.permissions import ROLES
@@ -26,6 +34,8 @@ from tracker.units.models import Unit
 log = logging.getLogger(__name__)
 
 USERNAME_ALLOWED = set("abcdefghijklmnopqrstuvwxyz0123456789-_.")
+#: Who writes an account provisioned, or refreshed, from the directory at login.
+DIRECTORY_ACTOR = SystemActor(username="directory")
 
 
 def token_hash(token: str) -> str:
@@ -152,8 +162,20 @@ def update_user(
     return user
 
 
+def _refuse_directory_account(user: User) -> None:
+    if user.uses_directory:
+        raise DomainError(
+            _(
+                "%(name)s logs in with the directory password; it is changed in the directory "
+                "(e.g. Windows or the intranet portal), not in Duban.",
+                name=user.username,
+            )
+        )
+
+
 def set_password(actor, user: User, password: str, *, keep_session_id: int | None = None) -> None:
     """Set a new password and end the user's other sessions."""
+    _refuse_directory_account(user)
     _check_password(password, user.username)
     user.password_hash = hash_password(password)
     user.password_changed_at = clock.now()
@@ -167,6 +189,7 @@ def set_password(actor, user: User, password: str, *, keep_session_id: int | Non
 
 def change_own_password(user: User, current: str, new: str, *, session_id: int | None) -> None:
     """The user changes their own password, proving the current one."""
+    _refuse_directory_account(user)
     if not verify_password(user.password_hash, current):
         raise DomainError(_("The current password is not correct."), "current_password")
     set_password(user, user, new, keep_session_id=session_id)
@@ -279,6 +302,7 @@ def attempt_login(username: str, password: str, *, user_agent: str | None = None
     tells whether a name exists. Every failure, lock and 429 is audited (never the password).
     """
     now = clock.now()
+    config = current_app.config
     name = _normalise_username(username)[:64]
     ip = _attempt_address()
     generic = _("Invalid username or password.")
@@ -301,10 +325,32 @@ def attempt_login(username: str, password: str, *, user_agent: str | None = None
         )
 
     user = db.session.scalar(sa.select(User).where(sa.func.lower(User.username) == name))
+    # Directory accounts, and names Duban does not know while a directory is configured, are
+    # checked by the directory; every other account by its own password hash.
+    via_directory = user.uses_directory if user is not None else directory.is_configured(config)
     locked_until = _pair_locked_until(name, ip, now)
-    # Always one hash check: a dummy one for an unknown name, the real one when locked (its
-    # result is ignored), so the three refusals cost the same time.
-    password_ok = verify_password(user.password_hash if user else None, password)
+    person = None
+    if via_directory:
+        if locked_until is None:  # a locked name's password is not sent to the directory
+            try:
+                answer = _ask_directory(name, password)
+            except directory.DirectoryUnavailable:
+                log_event(
+                    user,
+                    "auth.directory_unavailable",
+                    user if user is not None else ("user", None),
+                    outcome="failure",
+                    actor_name=audit_name,
+                    after={"address": ip},
+                )
+                return LoginResult(error=_directory_down_message())
+            person, reason = answer.person, answer.reason
+        password_ok = person is not None
+    else:
+        # Always one hash check: a dummy one for an unknown name, the real one when locked (its
+        # result is ignored), so the three refusals cost the same time.
+        password_ok = verify_password(user.password_hash if user else None, password)
+        reason = "unknown_user" if user is None else "wrong_password"
 
     if locked_until is not None:
         _note_attempt(name, ip, "locked", now)
@@ -318,15 +364,18 @@ def attempt_login(username: str, password: str, *, user_agent: str | None = None
         )
         return LoginResult(error=generic)
 
-    if user is None or not password_ok:
+    if not password_ok:
         _note_attempt(name, ip, "failure", now)
+        details = {"reason": reason, "address": ip}
+        if via_directory:
+            details["source"] = "ldap"
         log_event(
             user,
             "auth.login_failed",
             user if user is not None else ("user", None),
             outcome="failure",
             actor_name=audit_name,
-            after={"reason": "unknown_user" if user is None else "wrong_password", "address": ip},
+            after=details,
         )
         locked_until = _pair_locked_until(name, ip, now)
         if locked_until is not None:
@@ -339,6 +388,14 @@ def attempt_login(username: str, password: str, *, user_agent: str | None = None
                 after={"address": ip, "locked_until": locked_until.isoformat()},
             )
         return LoginResult(error=generic)
+
+    if person is not None:
+        if user is None:
+            user, refusal = _provision(name, person, ip)
+            if refusal is not None:
+                return LoginResult(error=refusal)
+        else:
+            _refresh_from_directory(user, person)
 
     if user.is_disabled:
         log_event(user, "auth.login_refused_disabled", user, outcome="denied")
@@ -368,8 +425,155 @@ def attempt_login(username: str, password: str, *, user_agent: str | None = None
     db.session.add(login_session)
     db.session.flush()
     purge_login_attempts(now)
-    log_event(user, "auth.login", user, after={"session_id": login_session.id})
+    details = {"session_id": login_session.id}
+    if user.uses_directory:
+        details["source"] = "ldap"
+    log_event(user, "auth.login", user, after=details)
     return LoginResult(user=user, token=token, session=login_session)
+
+
+def _directory_down_message() -> str:
+    return _(
+        "The directory cannot be reached, so accounts of the directory cannot log in at the "
+        "moment. Please try again in a few minutes; if it goes on, tell your administrator."
+    )
+
+
+def _ask_directory(name: str, password: str) -> directory.DirectoryAnswer:
+    config = current_app.config
+    if not directory.is_configured(config):
+        # a directory account while TRACKER_LDAP_URL is unset: as if the directory were down
+        log.error("account %r logs in through the directory, but TRACKER_LDAP_URL is not set", name)
+        raise directory.DirectoryUnavailable("not configured")
+    return directory.authenticate(config, name, password)
+
+
+def matching_rule(person: directory.DirectoryPerson) -> DirectoryRule | None:
+    """The first mapping rule (in order, on an active unit) that `person`'s entry satisfies."""
+    departments = {directory.fold(value) for value in person.departments}
+    groups: set[str] = set()
+    for group in person.groups:
+        groups |= directory.group_names(group)
+    for rule in directory_rules(active_units_only=True):
+        wanted = directory.fold(rule.value)
+        if wanted in (departments if rule.match == "department" else groups):
+            return rule
+    return None
+
+
+def _provision(name: str, person: directory.DirectoryPerson, ip: str):
+    """Make the account of a person found in the directory at their first login, seated by the
+    first matching rule; (user, None), or (None, the message) when no rule places them."""
+    rule = matching_rule(person)
+    problem = None
+    try:
+        _check_username(name)
+    except DomainError as refusal:
+        problem = refusal.message
+    if rule is None or problem is not None:
+        log_event(
+            None,
+            "auth.login_refused_unmapped",
+            ("user", None),
+            outcome="denied",
+            actor_name=name,
+            after={
+                "address": ip,
+                "reason": "no_rule" if rule is None else "username_not_allowed",
+                "dn": person.dn,
+                "departments": person.departments[:20],
+                "groups": person.groups[:20],
+            },
+        )
+        return None, problem or _(
+            "Your directory account is known, but no rule of Duban says which unit and role it "
+            "has, so no account was made. Ask your administrator to add a directory mapping "
+            "rule for your department or group."
+        )
+    user = User(
+        username=name,
+        display_name=person.display_name,
+        email=person.email,
+        role=rule.role,
+        unit=rule.unit,
+        unit_id=rule.unit_id,
+        password_hash=NO_LOCAL_PASSWORD,
+        password_changed_at=clock.now(),
+        auth_source="ldap",
+    )
+    db.session.add(user)
+    db.session.flush()
+    log_event(
+        DIRECTORY_ACTOR,
+        "user.create",
+        user,
+        after={**user.to_audit(), "directory_rule_id": rule.id, "dn": person.dn},
+    )
+    return user, None
+
+
+def _refresh_from_directory(user: User, person: directory.DirectoryPerson) -> None:
+    """The directory owns a directory account's name and e-mail: take them at every login
+    (unit and role stay as provisioned or as an administrator set them since)."""
+    before = user.to_audit()
+    user.display_name = person.display_name
+    user.email = person.email
+    old, new = changes(before, user.to_audit())
+    if new:
+        log_event(DIRECTORY_ACTOR, "user.update", user, before=old, after=new)
+
+
+# -- directory mapping rules -----------------------------------------------------------------
+
+
+def _check_rule(match: str, value: str, unit: Unit, role: str) -> str:
+    if match not in RULE_MATCHES:
+        raise DomainError(_("Choose what the rule matches."), "match")
+    value = " ".join(value.split())
+    if not value:
+        raise DomainError(_("Enter the department or group the rule matches."), "value")
+    if role == "admin":
+        raise DomainError(
+            _("Administrators are local accounts: a directory rule cannot make one."), "role"
+        )
+    if role not in ROLES:
+        raise DomainError(_("Unknown role %(role)s.", role=role), "role")
+    if not unit.is_active:
+        raise DomainError(_("The unit %(name)s is deactivated.", name=unit.name), "unit")
+    return value
+
+
+def create_directory_rule(
+    actor, *, position: int, match: str, value: str, unit: Unit, role: str
+) -> DirectoryRule:
+    value = _check_rule(match, value, unit, role)
+    rule = DirectoryRule(
+        position=position, match=match, value=value, unit=unit, unit_id=unit.id, role=role
+    )
+    db.session.add(rule)
+    db.session.flush()
+    log_event(actor, "directory_rule.create", rule, after=rule.to_audit())
+    return rule
+
+
+def update_directory_rule(
+    actor, rule: DirectoryRule, *, position: int, match: str, value: str, unit: Unit, role: str
+) -> DirectoryRule:
+    value = _check_rule(match, value, unit, role)
+    before = rule.to_audit()
+    rule.position, rule.match, rule.value, rule.role = position, match, value, role
+    rule.unit, rule.unit_id = unit, unit.id
+    db.session.flush()
+    old, new = changes(before, rule.to_audit())
+    if new:
+        log_event(actor, "directory_rule.update", rule, before=old, after=new)
+    return rule
+
+
+def delete_directory_rule(actor, rule: DirectoryRule) -> None:
+    log_event(actor, "directory_rule.delete", rule, before=rule.to_audit())
+    db.session.delete(rule)
+    db.session.flush()
 
 
 def purge_login_attempts(now=None) -> int:

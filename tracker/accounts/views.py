@@ -16,10 +16,12 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
-from tracker.accounts import service
+from tracker.accounts import directory, service
 from tracker.accounts.forms import (
     ROLE_LABELS,
+    RULE_MATCH_LABELS,
     ChangePasswordForm,
+    DirectoryRuleForm,
     EmailPreferencesForm,
     LanguageForm,
     LoginForm,
@@ -27,11 +29,12 @@ from tracker.accounts.forms import (
     UserCreateForm,
     UserEditForm,
 )
-from tracker.accounts.models import User
+from tracker.accounts.models import DirectoryRule, User
+from tracker.accounts.queries import directory_rules
 from tracker.accounts.sessions import RESTORE_DRAFT_KEY, current_login_session, is_safe_next
 from tracker.core import drafts
 from tracker.core.forms import EmptyForm, choices, form_status, refusal_caught
-from tracker.core.permissions import require, scope_unit
+from tracker.core.permissions import can, require, scope_unit
 from tracker.core.transactions import keep_refusal_record
 from tracker.extensions import db
 from tracker.units.models import Unit
@@ -281,3 +284,96 @@ def user_set_disabled(user_id: int, action: str):
                 "success",
             )
     return redirect(url_for("accounts.users"))
+
+
+# -- directory login: the rules that seat a person at their first login ------------------------
+
+
+@bp.route("/admin/directory")
+def directory_index():
+    require(current_user, "directory.manage")
+    config = current_app.config
+    rules = directory_rules()
+    return render_template(
+        "accounts/directory.html",
+        rules=rules,
+        editable={rule.id for rule in rules if can(current_user, "directory.manage", rule)},
+        configured=directory.is_configured(config),
+        settings={
+            "url": config["LDAP_URL"],
+            "base_dn": config["LDAP_BASE_DN"],
+            "user_filter": config["LDAP_USER_FILTER"],
+            "unit_attribute": config["LDAP_UNIT_ATTRIBUTE"],
+            "group_attribute": config["LDAP_GROUP_ATTRIBUTE"],
+        },
+        match_labels=RULE_MATCH_LABELS,
+        role_labels=ROLE_LABELS,
+        action_form=EmptyForm(),
+    )
+
+
+def _next_position() -> int:
+    rules = directory_rules()
+    return (max(rule.position for rule in rules) + 10) if rules else 10
+
+
+def _directory_rule_page(form, rule: DirectoryRule | None):
+    return render_template("accounts/directory_rule_form.html", form=form, rule=rule), form_status(
+        form
+    )
+
+
+@bp.route("/admin/directory/rules/new", methods=["GET", "POST"])
+def directory_rule_create():
+    require(current_user, "directory.manage")
+    form = DirectoryRuleForm()
+    _fill_unit_choices(form)
+    if request.method == "GET":
+        form.position.data = _next_position()
+    if form.validate_on_submit() and (unit := _unit_or_error(form, form.unit_id.data)):
+        with refusal_caught(form) as refusal:
+            service.create_directory_rule(
+                current_user,
+                position=form.position.data,
+                match=form.match.data,
+                value=form.value.data,
+                unit=unit,
+                role=form.role.data,
+            )
+        if not refusal:
+            flash(_("Mapping rule added."), "success")
+            return redirect(url_for("accounts.directory_index"))
+    return _directory_rule_page(form, None)
+
+
+@bp.route("/admin/directory/rules/<int:rule_id>/edit", methods=["GET", "POST"])
+def directory_rule_edit(rule_id: int):
+    rule = db.get_or_404(DirectoryRule, rule_id)
+    require(current_user, "directory.manage", rule)
+    form = DirectoryRuleForm(obj=rule)
+    _fill_unit_choices(form)
+    if form.validate_on_submit() and (unit := _unit_or_error(form, form.unit_id.data)):
+        with refusal_caught(form) as refusal:
+            service.update_directory_rule(
+                current_user,
+                rule,
+                position=form.position.data,
+                match=form.match.data,
+                value=form.value.data,
+                unit=unit,
+                role=form.role.data,
+            )
+        if not refusal:
+            flash(_("Mapping rule saved."), "success")
+            return redirect(url_for("accounts.directory_index"))
+    return _directory_rule_page(form, rule)
+
+
+@bp.route("/admin/directory/rules/<int:rule_id>/delete", methods=["POST"])
+def directory_rule_delete(rule_id: int):
+    rule = db.get_or_404(DirectoryRule, rule_id)
+    require(current_user, "directory.manage", rule)
+    if EmptyForm().validate_on_submit():
+        service.delete_directory_rule(current_user, rule)
+        flash(_("Mapping rule removed."), "success")
+    return redirect(url_for("accounts.directory_index"))

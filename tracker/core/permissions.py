@@ -165,6 +165,8 @@ RULES: dict[str, Rule] = {
     "unit.read": roles(*ROLES),
     "unit.manage": roles("admin"),
     "user.manage": roles("admin"),
+    # directory login: the rules that seat a person at their first login (a unit and a role)
+    "directory.manage": roles("admin"),
     "settings.manage": roles("admin"),
     "audit.read": roles("admin", "coordinator"),
     # plans and tasks
@@ -248,6 +250,7 @@ CITY_ON_BUREAU_ACTIONS = frozenset(
         "admin.access",
         "unit.manage",
         "user.manage",
+        "directory.manage",
         "settings.manage",
         "outbox.manage",
     }

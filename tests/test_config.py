@@ -72,3 +72,24 @@ def test_readme_documents_every_setting():
 def test_readme_starts_with_the_two_commands():
     text = README.read_text(encoding="utf-8")
     assert text.index("make run") < text.index("make test") < text.index("## ")
+
+
+def test_directory_login_is_off_unless_configured(monkeypatch, tmp_path):
+    monkeypatch.setenv("TRACKER_INSTANCE_DIR", str(tmp_path))
+    for name, _default, _meaning in SETTINGS_DOC:
+        if name.startswith("TRACKER_LDAP_"):
+            monkeypatch.delenv(name, raising=False)
+    config = load_config()
+    assert config["LDAP_URL"] == ""
+    assert config["LDAP_USER_FILTER"] == "(uid={username})"
+    monkeypatch.setenv("TRACKER_LDAP_URL", " ldaps://dc1.mzj.example:636 ")
+    monkeypatch.setenv("TRACKER_LDAP_USER_FILTER", "(sAMAccountName={username})")
+    monkeypatch.setenv("TRACKER_LDAP_UNIT_ATTRIBUTE", "department")
+    monkeypatch.setenv("TRACKER_LDAP_STARTTLS", "yes")
+    monkeypatch.setenv("TRACKER_LDAP_TIMEOUT", "3")
+    config = load_config()
+    assert config["LDAP_URL"] == "ldaps://dc1.mzj.example:636"
+    assert config["LDAP_USER_FILTER"] == "(sAMAccountName={username})"
+    assert config["LDAP_UNIT_ATTRIBUTE"] == "department"
+    assert config["LDAP_GROUP_ATTRIBUTE"] == "memberOf"
+    assert (config["LDAP_STARTTLS"], config["LDAP_TIMEOUT"]) == (True, 3)

@@ -24,6 +24,11 @@ def _bool(value: str | None, default: bool) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
+def _text(name: str, default: str = "") -> str:
+    """The variable without surrounding spaces; `default` when it is unset or blank."""
+    return os.environ.get(name, "").strip() or default
+
+
 def _int(name: str, default: int) -> int:
     raw = os.environ.get(name)
     if raw is None or raw.strip() == "":
@@ -331,22 +336,17 @@ def load_config(overrides: dict | None = None) -> dict:
         "EXPORT_KEEP_DAYS": _int("TRACKER_EXPORT_KEEP_DAYS", 7),
         "LOG_FORMAT": os.environ.get("TRACKER_LOG_FORMAT", "text").strip().lower() or "text",
         "AUDIT_KEY": audit_key,
-        "LDAP_URL": os.environ.get("TRACKER_LDAP_URL", "").strip(),
-        "LDAP_BIND_DN": os.environ.get("TRACKER_LDAP_BIND_DN", "").strip(),
+        "LDAP_URL": _text("TRACKER_LDAP_URL"),
+        "LDAP_BIND_DN": _text("TRACKER_LDAP_BIND_DN"),
         "LDAP_BIND_PASSWORD": os.environ.get("TRACKER_LDAP_BIND_PASSWORD", ""),
-        "LDAP_BASE_DN": os.environ.get("TRACKER_LDAP_BASE_DN", "").strip(),
-        "LDAP_USER_FILTER": os.environ.get("TRACKER_LDAP_USER_FILTER", "").strip()
-        or "(uid={username})",
-        "LDAP_NAME_ATTRIBUTE": os.environ.get("TRACKER_LDAP_NAME_ATTRIBUTE", "").strip()
-        or "displayName",
-        "LDAP_EMAIL_ATTRIBUTE": os.environ.get("TRACKER_LDAP_EMAIL_ATTRIBUTE", "").strip()
-        or "mail",
-        "LDAP_UNIT_ATTRIBUTE": os.environ.get("TRACKER_LDAP_UNIT_ATTRIBUTE", "").strip()
-        or "departmentNumber",
-        "LDAP_GROUP_ATTRIBUTE": os.environ.get("TRACKER_LDAP_GROUP_ATTRIBUTE", "").strip()
-        or "memberOf",
+        "LDAP_BASE_DN": _text("TRACKER_LDAP_BASE_DN"),
+        "LDAP_USER_FILTER": _text("TRACKER_LDAP_USER_FILTER", "(uid={username})"),
+        "LDAP_NAME_ATTRIBUTE": _text("TRACKER_LDAP_NAME_ATTRIBUTE", "displayName"),
+        "LDAP_EMAIL_ATTRIBUTE": _text("TRACKER_LDAP_EMAIL_ATTRIBUTE", "mail"),
+        "LDAP_UNIT_ATTRIBUTE": _text("TRACKER_LDAP_UNIT_ATTRIBUTE", "departmentNumber"),
+        "LDAP_GROUP_ATTRIBUTE": _text("TRACKER_LDAP_GROUP_ATTRIBUTE", "memberOf"),
         "LDAP_STARTTLS": _bool(os.environ.get("TRACKER_LDAP_STARTTLS"), False),
-        "LDAP_CA_FILE": os.environ.get("TRACKER_LDAP_CA_FILE", "").strip(),
+        "LDAP_CA_FILE": _text("TRACKER_LDAP_CA_FILE"),
         "LDAP_TIMEOUT": _int("TRACKER_LDAP_TIMEOUT", 5),
         "AUDIT_CHECKPOINTS": os.environ.get("TRACKER_AUDIT_CHECKPOINTS", "").strip()
         or str(instance_dir / "audit-checkpoints.jsonl"),

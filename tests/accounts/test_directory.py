@@ -160,6 +160,26 @@ def test_a_second_login_reuses_the_account_and_refreshes_name_and_email(org, rul
     assert refresh.after == {"display_name": "张三", "email": "zhangsan@mzj.example"}
 
 
+def test_an_email_the_directory_does_not_have_is_kept(org, rules, auth):
+    service.create_directory_rule(
+        org.users.admin,
+        position=50,
+        match="department",
+        value="殡葬管理科",
+        unit=org.elderly,
+        role="staff",
+    )
+    db.session.commit()
+    assert auth.login("wangwu", DIRECTORY_PASSWORD).status_code == 302
+    auth.logout()
+    wangwu = user_named("wangwu")
+    assert (wangwu.display_name, wangwu.email) == ("王五", None)
+    wangwu.email = "wangwu@mzj.example"  # entered by an administrator
+    db.session.commit()
+    assert auth.login("wangwu", DIRECTORY_PASSWORD).status_code == 302
+    assert user_named("wangwu").email == "wangwu@mzj.example"
+
+
 def test_wrong_directory_passwords_lock_the_name_as_for_local_accounts(
     org, rules, auth, directory_calls
 ):

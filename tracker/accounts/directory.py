@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import ssl
 from collections.abc import Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 import ldap3
@@ -60,8 +61,11 @@ def _server(config: Mapping) -> ldap3.Server:
     return ldap3.Server(url, connect_timeout=config["LDAP_TIMEOUT"], get_info=ldap3.NONE, tls=tls)
 
 
-def _connection(config: Mapping, server: ldap3.Server, user: str | None, password: str | None):
-    return ldap3.Connection(
+@contextmanager
+def _asking(config: Mapping, server: ldap3.Server, user: str | None, password: str | None):
+    """A connection to use in a with-block: closed afterwards; the directory being unreachable
+    on the way (connecting, timing out) comes out as DirectoryUnavailable."""
+    connection = ldap3.Connection(
         server,
         user=user or None,
         password=password or None,
@@ -69,6 +73,13 @@ def _connection(config: Mapping, server: ldap3.Server, user: str | None, passwor
         raise_exceptions=False,
         read_only=True,
     )
+    try:
+        yield connection
+    except LDAPException as exc:
+        log.warning("the directory cannot be reached: %s", exc)
+        raise DirectoryUnavailable(str(exc)) from exc
+    finally:
+        _close(connection)
 
 
 def _open(connection, config: Mapping) -> bool:
@@ -144,10 +155,8 @@ def authenticate(config: Mapping, username: str, password: str) -> DirectoryAnsw
         )
         if name
     ]
-    search = _connection(
-        config, server, config.get("LDAP_BIND_DN"), config.get("LDAP_BIND_PASSWORD")
-    )
-    try:
+    searcher, searcher_password = config.get("LDAP_BIND_DN"), config.get("LDAP_BIND_PASSWORD")
+    with _asking(config, server, searcher, searcher_password) as search:
         if not _open(search, config):
             log.error("the directory refused Duban's search account: %s", search.result)
             raise DirectoryUnavailable("search account refused")
@@ -159,32 +168,20 @@ def authenticate(config: Mapping, username: str, password: str) -> DirectoryAnsw
             size_limit=2,
         )
         found = [entry for entry in search.response or [] if entry.get("type") == "searchResEntry"]
-        result_code = (search.result or {}).get("result", 0)
-        if result_code not in (0, 4, 32):  # success, size limit exceeded, no such object
+        if (search.result or {}).get("result", 0) not in (0, 4, 32):  # ok, size limit, no object
             log.error("directory search failed: %s", search.result)
             raise DirectoryUnavailable(f"search failed: {search.result}")
-    except LDAPException as exc:
-        log.warning("the directory cannot be reached: %s", exc)
-        raise DirectoryUnavailable(str(exc)) from exc
-    finally:
-        _close(search)
     if len(found) != 1:
         if len(found) > 1:
             log.warning("the directory has more than one entry for %r", username)
         return DirectoryAnswer(reason="unknown_user")
     entry = found[0]
-    check = _connection(config, server, entry["dn"], password)
-    try:
+    with _asking(config, server, entry["dn"], password) as check:
         if not _open(check, config):
             if (check.result or {}).get("result") == 49:  # invalidCredentials
                 return DirectoryAnswer(reason="wrong_password")
             log.error("the directory refused the bind of %s: %s", entry["dn"], check.result)
             raise DirectoryUnavailable(f"bind failed: {check.result}")
-    except LDAPException as exc:
-        log.warning("the directory cannot be reached: %s", exc)
-        raise DirectoryUnavailable(str(exc)) from exc
-    finally:
-        _close(check)
     return DirectoryAnswer(
         person=_person(entry["dn"], entry.get("attributes") or {}, config, username)
     )

@@ -513,11 +513,12 @@ def _provision(name: str, person: directory.DirectoryPerson, ip: str):
 
 
 def _refresh_from_directory(user: User, person: directory.DirectoryPerson) -> None:
-    """The directory owns a directory account's name and e-mail: take them at every login
-    (unit and role stay as provisioned or as an administrator set them since)."""
+    """The directory owns a directory account's name and e-mail: take them at every login (an
+    e-mail only when the directory has one; unit and role stay as provisioned or as an
+    administrator set them since)."""
     before = user.to_audit()
     user.display_name = person.display_name
-    user.email = person.email
+    user.email = person.email or user.email
     old, new = changes(before, user.to_audit())
     if new:
         log_event(DIRECTORY_ACTOR, "user.update", user, before=old, after=new)

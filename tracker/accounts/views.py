@@ -317,6 +317,16 @@ def _next_position() -> int:
     return (max(rule.position for rule in rules) + 10) if rules else 10
 
 
+def _rule_fields(form, unit: Unit) -> dict:
+    return {
+        "position": form.position.data,
+        "match": form.match.data,
+        "value": form.value.data,
+        "unit": unit,
+        "role": form.role.data,
+    }
+
+
 def _directory_rule_page(form, rule: DirectoryRule | None):
     return render_template("accounts/directory_rule_form.html", form=form, rule=rule), form_status(
         form
@@ -332,14 +342,7 @@ def directory_rule_create():
         form.position.data = _next_position()
     if form.validate_on_submit() and (unit := _unit_or_error(form, form.unit_id.data)):
         with refusal_caught(form) as refusal:
-            service.create_directory_rule(
-                current_user,
-                position=form.position.data,
-                match=form.match.data,
-                value=form.value.data,
-                unit=unit,
-                role=form.role.data,
-            )
+            service.create_directory_rule(current_user, **_rule_fields(form, unit))
         if not refusal:
             flash(_("Mapping rule added."), "success")
             return redirect(url_for("accounts.directory_index"))
@@ -354,15 +357,7 @@ def directory_rule_edit(rule_id: int):
     _fill_unit_choices(form)
     if form.validate_on_submit() and (unit := _unit_or_error(form, form.unit_id.data)):
         with refusal_caught(form) as refusal:
-            service.update_directory_rule(
-                current_user,
-                rule,
-                position=form.position.data,
-                match=form.match.data,
-                value=form.value.data,
-                unit=unit,
-                role=form.role.data,
-            )
+            service.update_directory_rule(current_user, rule, **_rule_fields(form, unit))
         if not refusal:
             flash(_("Mapping rule saved."), "success")
             return redirect(url_for("accounts.directory_index"))

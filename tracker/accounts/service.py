@@ -300,6 +300,11 @@ def attempt_login(username: str, password: str, *, user_agent: str | None = None
     address is limited over all names (429). Unknown name, wrong password and locked pair get
     the same message after the same password hash check, so neither the answer nor its timing
     tells whether a name exists. Every failure, lock and 429 is audited (never the password).
+
+    With a directory configured (TRACKER_LDAP_URL), directory accounts and names Duban does not
+    know are checked by the directory, under the same throttling; a person it knows is given
+    an account at their first login by the mapping rules (`_provision`). Local accounts (the
+    administrators among them) never ask it, so they log in while it is down.
     """
     now = clock.now()
     config = current_app.config
@@ -389,17 +394,15 @@ def attempt_login(username: str, password: str, *, user_agent: str | None = None
             )
         return LoginResult(error=generic)
 
-    if person is not None:
-        if user is None:
-            user, refusal = _provision(name, person, ip)
-            if refusal is not None:
-                return LoginResult(error=refusal)
-        else:
-            _refresh_from_directory(user, person)
-
+    if user is None:  # found in the directory, new to Duban
+        user, refusal = _provision(name, person, ip)
+        if refusal is not None:
+            return LoginResult(error=refusal)
     if user.is_disabled:
         log_event(user, "auth.login_refused_disabled", user, outcome="denied")
         return LoginResult(error=_("This account is disabled. Contact your administrator."))
+    if person is not None:
+        _refresh_from_directory(user, person)
 
     user.failed_login_count = 0
     user.failed_login_since = None

@@ -7,10 +7,12 @@ from __future__ import annotations
 
 import json
 import socket
+import threading
 from datetime import UTC, datetime, timedelta
 
 import pytest
 import sqlalchemy as sa
+from flask.testing import FlaskClient
 
 from tests.accounts.conftest import BASE_DN, DIRECTORY_PASSWORD, free_port
 from tests.conftest import PASSWORD, FrozenClock, count, csrf_from
@@ -158,6 +160,33 @@ def test_a_second_login_reuses_the_account_and_refreshes_name_and_email(org, rul
     refresh = events("user.update")[-1]
     assert refresh.actor_name == "directory"
     assert refresh.after == {"display_name": "张三", "email": "zhangsan@mzj.example"}
+
+
+def test_first_logins_at_the_same_moment_make_one_account(org, rules, app):
+    """Two windows of the same person log in at once (on PostgreSQL the two transactions really
+    overlap): both get in, with one account."""
+    windows = 4
+    barrier = threading.Barrier(windows)
+    statuses = [0] * windows
+
+    def log_in(index: int) -> None:
+        browser = FlaskClient(app, app.response_class, use_cookies=True)
+        token = csrf_from(browser.get("/login").text)
+        barrier.wait()
+        form = {"username": "zhangsan", "password": DIRECTORY_PASSWORD, "csrf_token": token}
+        statuses[index] = browser.post("/login", data=form).status_code
+
+    db.session.commit()
+    threads = [threading.Thread(target=log_in, args=(i,)) for i in range(windows)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert statuses == [302] * windows
+    db.session.expire_all()
+    assert db.session.scalar(sa.select(sa.func.count()).where(User.username == "zhangsan")) == 1
+    assert len(events("user.create")) == len(org.users.__dict__) + 1
+    assert len(events("auth.login")) == windows
 
 
 def test_an_email_the_directory_does_not_have_is_kept(org, rules, auth):

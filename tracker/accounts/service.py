@@ -10,6 +10,7 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from flask import current_app
 from flask_babel import gettext as _
+from sqlalchemy.exc import IntegrityError
 
 from tracker.accounts import directory
 from tracker.accounts.models import (
@@ -504,8 +505,17 @@ def _provision(name: str, person: directory.DirectoryPerson, ip: str):
         password_changed_at=clock.now(),
         auth_source="ldap",
     )
+    savepoint = db.session.begin_nested()
     db.session.add(user)
-    db.session.flush()
+    try:
+        savepoint.commit()
+    except IntegrityError:
+        # the same person's first login in another window made the account a moment ago
+        savepoint.rollback()
+        made = db.session.scalar(sa.select(User).where(sa.func.lower(User.username) == name))
+        if made is None:
+            raise
+        return made, None
     log_event(
         DIRECTORY_ACTOR,
         "user.create",

@@ -288,6 +288,19 @@ def _pair_locked_until(name: str, ip: str, now):
     return None
 
 
+def _audit_attempt(user: User | None, action: str, outcome: str, name: str, after: dict) -> None:
+    """One login attempt's audit row: by and about the account when the name is one, else
+    about no user, under the name as typed."""
+    log_event(
+        user,
+        action,
+        user if user is not None else ("user", None),
+        outcome=outcome,
+        actor_name=name,
+        after=after,
+    )
+
+
 def _note_attempt(name: str, ip: str, outcome: str, now) -> None:
     db.session.add(LoginAttempt(attempted_at=now, username=name, ip=ip, outcome=outcome))
     db.session.flush()
@@ -341,13 +354,8 @@ def attempt_login(username: str, password: str, *, user_agent: str | None = None
             try:
                 answer = _ask_directory(name, password)
             except directory.DirectoryUnavailable:
-                log_event(
-                    user,
-                    "auth.directory_unavailable",
-                    user if user is not None else ("user", None),
-                    outcome="failure",
-                    actor_name=audit_name,
-                    after={"address": ip},
+                _audit_attempt(
+                    user, "auth.directory_unavailable", "failure", audit_name, {"address": ip}
                 )
                 return LoginResult(error=_directory_down_message())
             person, reason = answer.person, answer.reason
@@ -360,13 +368,12 @@ def attempt_login(username: str, password: str, *, user_agent: str | None = None
 
     if locked_until is not None:
         _note_attempt(name, ip, "locked", now)
-        log_event(
+        _audit_attempt(
             user,
             "auth.login_refused_locked",
-            user if user is not None else ("user", None),
-            outcome="denied",
-            actor_name=audit_name,
-            after={"address": ip, "locked_until": locked_until.isoformat()},
+            "denied",
+            audit_name,
+            {"address": ip, "locked_until": locked_until.isoformat()},
         )
         return LoginResult(error=generic)
 
@@ -375,23 +382,15 @@ def attempt_login(username: str, password: str, *, user_agent: str | None = None
         details = {"reason": reason, "address": ip}
         if via_directory:
             details["source"] = "ldap"
-        log_event(
-            user,
-            "auth.login_failed",
-            user if user is not None else ("user", None),
-            outcome="failure",
-            actor_name=audit_name,
-            after=details,
-        )
+        _audit_attempt(user, "auth.login_failed", "failure", audit_name, details)
         locked_until = _pair_locked_until(name, ip, now)
         if locked_until is not None:
-            log_event(
+            _audit_attempt(
                 user,
                 "auth.lockout",
-                user if user is not None else ("user", None),
-                outcome="failure",
-                actor_name=audit_name,
-                after={"address": ip, "locked_until": locked_until.isoformat()},
+                "failure",
+                audit_name,
+                {"address": ip, "locked_until": locked_until.isoformat()},
             )
         return LoginResult(error=generic)
 

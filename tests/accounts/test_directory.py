@@ -340,6 +340,15 @@ def test_a_directory_account_has_no_local_password(org, rules, auth, client):
     assert "directory" in client.get("/admin/users").text
 
 
+def test_the_users_list_command_tells_directory_accounts(org, rules, auth, runner):
+    assert auth.login("zhangsan", DIRECTORY_PASSWORD).status_code == 302
+    listed = runner.invoke(args=["users", "list", "--format", "json"])
+    sources = {row["username"]: row["auth_source"] for row in json.loads(listed.output)}
+    assert (sources["zhangsan"], sources["admin"]) == ("ldap", "local")
+    text = runner.invoke(args=["users", "list"]).output
+    assert any(line.startswith("zhangsan") and "directory" in line for line in text.splitlines())
+
+
 def test_a_disabled_directory_account_is_refused(org, rules, auth):
     assert auth.login("zhangsan", DIRECTORY_PASSWORD).status_code == 302
     auth.logout()

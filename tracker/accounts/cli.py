@@ -77,6 +77,7 @@ def list_command(fmt: str):
             "is_principal": u.is_principal,
             "is_disabled": u.is_disabled,
             "email": u.email,
+            "auth_source": u.auth_source,
         }
         for u in users
     ]
@@ -84,7 +85,9 @@ def list_command(fmt: str):
         click.echo(json.dumps(rows, ensure_ascii=False))
         return
     for row in rows:
-        flags = (" principal" if row["is_principal"] else "") + (
-            " disabled" if row["is_disabled"] else ""
+        flags = (
+            (" principal" if row["is_principal"] else "")
+            + (" disabled" if row["is_disabled"] else "")
+            + (" directory" if row["auth_source"] == "ldap" else "")
         )
         click.echo(f"{row['username']:<16} {row['role']:<12} {row['unit']}{flags}")

@@ -209,6 +209,8 @@ RULES: dict[str, Rule] = {
     "duties.view": roles("admin", "coordinator", "leader", "viewer"),  # 第一责任人职责清单
     "briefing.view": roles("admin", "coordinator", "leader", "viewer"),  # 每周简报
     "outbox.manage": roles("admin"),
+    # work-chat group robots of the units in the administrator's scope (reminders to the chat)
+    "robots.manage": roles("admin"),
     # the city level (tracker.upward): 报送 the annual report upward, its review, 公开, 考核
     "upward.submit": own_bureau_of("coordinator"),  # 报送 / resubmit the bureau's report
     "upward.view": either_of(  # a bureau's submission: its own readers and the city office
@@ -250,6 +252,7 @@ CITY_ON_BUREAU_ACTIONS = frozenset(
         "user.manage",
         "settings.manage",
         "outbox.manage",
+        "robots.manage",
     }
 )
 

@@ -37,6 +37,7 @@ from tracker.evidence import service as evidence_service
 from tracker.extensions import db
 from tracker.holidays import service as holidays_service
 from tracker.plans import service as plans_service
+from tracker.reminders import webhooks
 from tracker.reminders.outbox import queue_email
 from tracker.reports import service as reports_service
 from tracker.reports.builder import PART_KEYS
@@ -80,6 +81,18 @@ def build_world(org) -> SimpleNamespace:
     day = holidays_service.set_day(org.users.admin, date(2026, 10, 10), True, "国庆调休")
     org.users.staff.email = "staff-relief@example.gov.cn"
     email = queue_email(db.session, recipient=org.users.staff, subject="测试", text="正文")
+    robot = webhooks.save_robot(
+        org.users.admin,
+        None,
+        webhooks.RobotData(
+            unit=org.relief,
+            kind="wecom",
+            name="社会救助科工作群",
+            url="https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=k",
+            secret="",
+            is_enabled=True,
+        ),
+    )
     token, _secret = api_service.create_token(
         org.users.admin, org.users.principal, scope="read", name="OA", expires_days=30
     )
@@ -108,6 +121,7 @@ def build_world(org) -> SimpleNamespace:
         note=note,
         day=day,
         email=email,
+        robot=robot,
         token=token,
     )
 
@@ -163,6 +177,17 @@ def demand(endpoint: str, args: dict, w) -> tuple[dict, Demand]:
         "reminders.read_all": ({}, Demand(ANY_USER)),
         "reminders_admin.outbox_retry": ({"email_id": w.email.id}, Demand("outbox.manage")),
         "reminders_admin.policy": ({}, Demand("settings.manage")),
+        "reminders_admin.robot_create": ({}, Demand("robots.manage")),
+        "reminders_admin.robot_edit": ({"robot_id": w.robot.id}, Demand("robots.manage", w.robot)),
+        "reminders_admin.robot_set_enabled": (
+            {"robot_id": w.robot.id},
+            Demand("robots.manage", w.robot),
+        ),
+        "reminders_admin.robot_delete": (
+            {"robot_id": w.robot.id},
+            Demand("robots.manage", w.robot),
+        ),
+        "reminders_admin.robot_test": ({"robot_id": w.robot.id}, Demand("robots.manage", w.robot)),
         "reports.add_note": (on_plan, Demand("report.edit", plan)),
         "reports.cause_list": (on_plan, Demand("plan.edit", plan)),
         "reports.delete_note": ({**on_plan, "note_id": w.note.id}, Demand("report.edit", plan)),

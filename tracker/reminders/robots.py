@@ -61,7 +61,7 @@ def masked_url(url: str) -> str:
         return "?"
     head, _slash, last = parts.path.rpartition("/")
     path = f"{head}/{last[:4]}…" if len(last) > 8 else parts.path
-    query = urlencode([(name, "…") for name, _value in parse_qsl(parts.query)], safe="…")
+    query = "&".join(f"{name}=…" for name, _value in parse_qsl(parts.query))
     return urlunsplit(parts._replace(path=path, query=query, fragment=""))
 
 

@@ -15,11 +15,12 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 import sqlalchemy as sa
 
-from tests.factories import audit_actions
+from tests.factories import audit_actions, make_plan, make_task
 from tests.reminders.conftest import at, sweep
 from tracker.audit.models import AuditEvent
 from tracker.core import clock
 from tracker.extensions import db
+from tracker.plans import service as plans
 from tracker.reminders import robots
 from tracker.reminders.models import OutboxEmail, RobotClaim
 from tracker.reminders.outbox import deliver_pending
@@ -364,3 +365,39 @@ def test_audit_keeps_no_token_or_secret(reminder_org):
     assert "abcdef1234567890" not in text and SECRET not in text
     assert event.after["url"] == "https://oapi.dingtalk.com/robot/send?access_token=…"
     assert event.after["is_signed"] is True
+
+
+def test_a_leaders_escalation_digest_reaches_the_robot_task_by_task(reminder_org, receiver):
+    """More than five tasks escalated to the deputy: the deputy gets one digest notice, the
+    unit's group hears of each task's escalation (once, not again with the next day's digest)."""
+    org = reminder_org
+    with clock.frozen_at(at(date(2024, 9, 2))):
+        plan = make_plan(org, year=2024)
+        for number in range(12):
+            make_task(
+                org,
+                plan,
+                f"专项任务{number}",
+                due_date=date(2024, 10, 9),
+                start_date=date(2024, 9, 2),
+                supervisor=org.users.leader,
+            )
+        plans.publish_plan(org.users.coordinator, plan)
+        db.session.commit()
+    robot = add_robot(org, org.relief, "wecom", receiver.url("/w"))
+    sweep(date(2024, 10, 10))
+    report = sweep(date(2024, 10, 12))
+    assert report.by_kind == {"escalation": 1}  # the deputy's digest
+    assert report.robots == 1
+    text = robot_messages(robot)[-1].text_body
+    # cut short before the robots' size limit (企业微信: 4096 bytes), the rest behind a link
+    assert len(text.encode()) < 4000
+    shown = text.count("- [Escalated (step 1, supervisor): 专项任务")
+    assert 3 < shown < 12
+    assert f"… and {12 - shown} more: http://duban.test/" in text
+    # Monday: the deputy's digest again and a new overdue period; the group hears of the
+    # overdue steps, not of the escalations it was told of on Saturday
+    monday = sweep(date(2024, 10, 14))
+    assert monday.by_kind == {"overdue": 24, "escalation": 1} and monday.robots == 1
+    text = robot_messages(robot)[-1].text_body
+    assert "Overdue by 4 working days: 专项任务" in text and "Escalated" not in text

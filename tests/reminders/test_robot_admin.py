@@ -12,7 +12,7 @@ from tests.reminders.test_robot_delivery import SECRET, Receiver, add_robot
 from tracker.audit.models import AuditEvent
 from tracker.extensions import db
 from tracker.reminders.models import OutboxEmail, RobotWebhook
-from tracker.reminders.outbox import deliver_pending
+from tracker.reminders.outbox import deliver_pending, queue_email, queue_robot_message
 
 NEW = "/admin/robots/new"
 
@@ -134,3 +134,19 @@ def test_only_the_bureaus_administrators_manage_its_robots(client, auth, org):
     assert auth.post(f"/admin/robots/{robot.id}/delete", token_from=NEW).status_code == 403
     assert db.session.get(RobotWebhook, robot.id) is not None
     assert db.session.scalar(sa.select(sa.func.count(RobotWebhook.id))) == 1
+
+
+def test_the_outbox_lists_robot_messages_beside_emails_and_filters_them(client, auth, org):
+    org.users.staff.email = "staff@example.org"
+    queue_email(db.session, recipient=org.users.staff, subject="【督办】邮件提醒", text="正文")
+    robot = add_robot(org, org.relief, "wecom", "https://x.test/w?key=k")
+    queue_robot_message(db.session, robot=robot, title="【督办】群提醒", text="正文")
+    db.session.commit()
+    auth.login("admin")
+    both = client.get("/admin/outbox").text
+    assert "【督办】邮件提醒" in both and "【督办】群提醒" in both
+    robots_only = client.get("/admin/outbox?channel=robot").text
+    assert "【督办】群提醒" in robots_only and "【督办】邮件提醒" not in robots_only
+    assert "wecom: 社会救助科群" in robots_only
+    emails_only = client.get("/admin/outbox?channel=email").text
+    assert "【督办】邮件提醒" in emails_only and "【督办】群提醒" not in emails_only

@@ -188,11 +188,10 @@ def outbox_index():
     if channel in CHANNELS:
         query = query.where(OutboxEmail.channel == channel)
     page = db.paginate(query.order_by(OutboxEmail.id.desc()), per_page=PER_PAGE, error_out=False)
-    counts = dict(
-        db.session.execute(
-            sa.select(OutboxEmail.status, sa.func.count()).group_by(OutboxEmail.status)
-        ).all()
-    )
+    counted = sa.select(OutboxEmail.status, sa.func.count()).group_by(OutboxEmail.status)
+    if channel in CHANNELS:
+        counted = counted.where(OutboxEmail.channel == channel)
+    counts = dict(db.session.execute(counted).all())
     return render_template(
         "reminders/outbox.html",
         page=page,
@@ -253,6 +252,8 @@ def robots_index():
 def _robot_form_page(robot: RobotWebhook | None):
     form = RobotForm(obj=robot)
     units = webhooks.units_for(current_user)
+    if robot is not None and robot.unit not in units:  # its unit was deactivated since
+        units.append(robot.unit)
     form.unit_id.choices = [(u.id, "\u3000" * u.depth + u.name) for u in units]
     if robot is None and request.method == "GET":
         unit = next((u for u in units if u.id == request.args.get("unit", type=int)), None)

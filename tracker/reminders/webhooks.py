@@ -51,12 +51,18 @@ _RECIPIENT = re.compile(r":u\d+(?=:|$)")
 
 
 def units_for(user) -> list[Unit]:
-    """The active units whose robots `user` administers: their bureau (or city) and below."""
+    """The active bureaus and units whose robots `user` administers: their bureau (a city
+    administrator: every bureau of the city) and below. A city node itself takes no robot:
+    reminders are about a bureau's tasks."""
     scope = scope_unit(user)
     return list(
         db.session.scalars(
             sa.select(Unit)
-            .where(Unit.path.startswith(scope.path), Unit.is_active.is_(True))
+            .where(
+                Unit.path.startswith(scope.path),
+                Unit.is_active.is_(True),
+                Unit.kind != "city",
+            )
             .order_by(Unit.path)
         )
     )

@@ -5,6 +5,8 @@ PIP     := $(VENV)/bin/pip
 TRACKER := $(VENV)/bin/tracker
 HOST    ?= 127.0.0.1
 PORT    ?= 5000
+# Test processes: one per core by default (`make test TEST_JOBS=0` runs in this process).
+TEST_JOBS ?= auto
 
 .PHONY: run test install install-test translations translations-update lint clean bench bundle
 
@@ -45,7 +47,7 @@ lint: $(VENV)/.installed-test
 test: install-test
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/lint-imports
-	$(VENV)/bin/pytest
+	$(VENV)/bin/pytest -n $(TEST_JOBS)
 
 # The offline bundle (wheels of Duban and every dependency, Debian package list, install script)
 # for an intranet with no package index; see README.

@@ -15,6 +15,7 @@ from collections.abc import Iterable
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
+from tracker.core.i18n import join_names
 from tracker.extensions import db
 
 ACTION_LABELS = {
@@ -353,7 +354,7 @@ class Names:
         table = REFERENCE_FIELDS.get(key)
         if table is not None and value is not None:
             names = [self.of(table, ident) or f"#{ident}" for ident in _ids(value)]
-            return "、".join(names) if names else "—"
+            return join_names(names) if names else "—"
         if isinstance(value, bool):
             return str(_l("yes") if value else _l("no"))
         if value is None or value == "":
@@ -363,7 +364,7 @@ class Names:
         if isinstance(value, str) and key == "permission":
             return value
         if isinstance(value, list):
-            return "、".join(str(v) for v in value)
+            return join_names(value)
         return str(value)
 
 

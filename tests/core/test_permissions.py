@@ -65,6 +65,14 @@ EXPECTED_GLOBAL = {
     "upward.office": set(),
     "assessment.manage": set(),
     "assessment.view": set(),
+    "robots.manage": {"admin"},
+    # the cascade: a bureau's own inbox; the office's answers need a seat at a city node
+    # (tests/cascade)
+    "cascade.inbox": {"coordinator", "principal", "leader"},
+    "cascade.decompose": {"coordinator"},
+    "cascade.decline": {"coordinator"},
+    "cascade.resolve": set(),
+    "cascade.consent": set(),
 }
 
 

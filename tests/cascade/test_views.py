@@ -143,3 +143,14 @@ def test_bureaus_read_but_never_work_the_city_item(cascade):
     assert not can(cascade.office, "cascade.decompose", cascade.bureaus[0])
     assert not can(cascade.office, "cascade.inbox", cascade.bureaus[0])
     assert can(cascade.leader, "task.read", cascade.item)
+
+
+def test_a_bureau_reading_the_city_plan_sees_only_the_items_naming_it(app, cascade):
+    with clock.frozen_at(NOW):
+        client, _token = logged_in_client(app, cascade.coordinators[2])
+        page = client.get(f"/plans/{cascade.plan.id}")
+        office, _token = logged_in_client(app, cascade.office)
+        whole = office.get(f"/plans/{cascade.plan.id}")
+    assert page.status_code == 200
+    assert "开展交通执法评查" in page.text and "推行行政执法三项制度" not in page.text
+    assert "开展交通执法评查" in whole.text and "推行行政执法三项制度" in whole.text

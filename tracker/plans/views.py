@@ -54,7 +54,11 @@ def show(plan_id: int):
     if request.args.get("unit", "").isdigit():
         unit = db.session.get(Unit, int(request.args["unit"]))
     policy = LightPolicy.current()
-    rows = plan_tasks(plan, policy, unit=unit)
+    # a bureau reading the city's plan sees the items that name it, never another bureau's
+    city_plan_for_bureau = plan.bureau.kind == "city" and current_user.bureau.kind != "city"
+    rows = plan_tasks(
+        plan, policy, unit=unit, reader=current_user if city_plan_for_bureau else None
+    )
     by_section: dict[int | None, list] = defaultdict(list)
     occurrences: dict[int, list] = defaultdict(list)
     for row in rows:

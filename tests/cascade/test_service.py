@@ -48,7 +48,9 @@ def test_each_named_bureau_sees_the_item_once_published(cascade):
     assert states(b2) == [("开展交通执法评查", "lead", "pending")]
     assert queries.pending_count(b0) == 1
     # each bureau's office heard of it when the plan was published
-    assert any("全市法治建设工作要点" in t for t in notices(cascade.coordinators[0]))
+    heard = [t for t in notices(cascade.coordinators[0]) if "全市法治建设工作要点" in t]
+    assert len(heard) == 1, heard  # the inbox's notice, not also the plan's 交办 notice
+    assert [t for t in notices(cascade.coordinators[1]) if "全市法治建设工作要点" in t]
 
 
 def test_a_draft_city_plan_is_not_in_any_inbox(cascade):
@@ -190,3 +192,13 @@ def test_not_ours_rejected_goes_back_with_a_note(cascade):
         sa.select(AuditEvent.action).where(AuditEvent.action.like("cascade.%"))
     ).all()
     assert actions == ["cascade.decline", "cascade.resolve"]
+
+
+def test_the_citys_own_reporting_task_stays_with_the_city_office(cascade):
+    """Publishing the city's plan adds its reporting task, led by the city node (where the
+    依法治市办 sits), never by a bureau's 办公室 (which would put it in a bureau's inbox)."""
+    reporting = [t for t in service.plan_items(cascade.plan) if t.title.startswith("报送并公开")]
+    assert [t.lead_unit for t in reporting] == [cascade.city]
+    assert all(
+        e.item.title != reporting[0].title for b in cascade.bureaus for e in queries.inbox(b)
+    )

@@ -57,13 +57,20 @@ def test_inbox_badge_and_decompose(app, cascade):
 
 
 def test_the_city_item_page_shows_each_bureaus_share(app, cascade):
-    b0 = cascade.bureaus[0]
+    b0, b1, _b2 = cascade.bureaus
     with clock.frozen_at(NOW):
         client, _token = logged_in_client(app, cascade.office)
         page = client.get(f"/tasks/{cascade.item.id}")
+        bureau, _token = logged_in_client(app, cascade.coordinators[1])
+        own = bureau.get(f"/tasks/{cascade.item.id}")
     assert page.status_code == 200
     assert f'data-share-bureau="{b0.id}"' in page.text
+    assert f'data-share-bureau="{b1.id}"' in page.text
     assert 'data-rollup-status="not_started"' in page.text
+    # a co-unit bureau reads the item and its own share, not the lead bureau's
+    assert own.status_code == 200
+    assert f'data-share-bureau="{b1.id}"' in own.text
+    assert f'data-share-bureau="{b0.id}"' not in own.text
 
 
 def test_not_ours_then_the_office_agrees(app, cascade):

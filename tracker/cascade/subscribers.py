@@ -4,6 +4,8 @@ deadline stays within the city item's; publishing a city plan tells the bureaus 
 
 from __future__ import annotations
 
+from flask_login import current_user
+
 from tracker.cascade import queries, service
 from tracker.core.signals import plan_assigned, task_dates_changing, task_page
 from tracker.tasks.labels import STATUS_LABELS
@@ -14,7 +16,12 @@ def _cascade_panel(task) -> dict:
     if task.city_item_id is not None:
         return {"cascade_city_item": task.city_item}
     if queries.is_city_item(task):
-        return {"cascade_rollup": queries.rollup(task), "cascade_status_labels": STATUS_LABELS}
+        rollup = queries.rollup(task)
+        # a bureau reading the item sees its own share only, never another bureau's
+        viewer = getattr(current_user, "bureau", None)
+        if viewer is not None and viewer.kind != "city":
+            rollup.shares = [s for s in rollup.shares if s.bureau.id == viewer.id]
+        return {"cascade_rollup": rollup, "cascade_status_labels": STATUS_LABELS}
     return {}
 
 

@@ -161,3 +161,49 @@ def test_a_bureau_reading_the_city_plan_sees_only_the_items_naming_it(app, casca
     assert page.status_code == 200
     assert "开展交通执法评查" in page.text and "推行行政执法三项制度" not in page.text
     assert "开展交通执法评查" in whole.text and "推行行政执法三项制度" in whole.text
+
+
+def test_a_leader_reads_the_inbox_without_acting(app, cascade):
+    from tests.factories import add_user
+
+    b0 = cascade.bureaus[0]
+    leader = add_user("b0-leader", "leader", b0.children[0])
+    db.session.commit()
+    with clock.frozen_at(NOW):
+        client, token = logged_in_client(app, leader)
+        page = client.get("/cascade/inbox")
+        assert page.status_code == 200 and "推行行政执法三项制度" in page.text
+        assert "/decompose" not in page.text and "data-cascade-count" not in page.text
+        assert client.get(f"/cascade/items/{cascade.item.id}/decompose").status_code == 403
+        refused = client.post(
+            f"/cascade/items/{cascade.item.id}/decline", data={"csrf_token": token, "reason": "x"}
+        )
+        assert refused.status_code == 403
+    assert queries.inbox(b0)[0].state == "pending"
+
+
+def test_the_city_office_has_no_inbox(app, cascade):
+    with clock.frozen_at(NOW):
+        client, _token = logged_in_client(app, cascade.office)
+        assert client.get("/cascade/inbox").status_code == 403
+        assert "/cascade/inbox" not in client.get("/").text
+
+
+def test_link_an_existing_task_from_the_decompose_page(app, cascade):
+    b1 = cascade.bureaus[1]
+    existing = db.session.scalars(
+        sa.select(Task).filter_by(plan_id=bureau_plan(b1).id).order_by(Task.id)
+    ).first()
+    with clock.frozen_at(NOW):
+        client, token = logged_in_client(app, cascade.coordinators[1])
+        page = client.get(f"/cascade/items/{cascade.item.id}/decompose")
+        assert f'<option value="{existing.id}"' in page.text
+        assert f'<option selected value="{b1.children[0].id}"' in page.text  # the office's unit
+        linked = client.post(
+            f"/cascade/items/{cascade.item.id}/link",
+            data={"csrf_token": token, "task_id": existing.id},
+        )
+        assert linked.status_code == 302
+    db.session.expire_all()
+    assert db.session.get(Task, existing.id).city_item_id == cascade.item.id
+    assert queries.inbox(b1)[0].state == "decomposed"

@@ -80,6 +80,9 @@ def _decompose_forms(target: BureauItem) -> tuple[DecomposeForm, LinkForm]:
         form.title.data = item.title
         form.text.data = item.text
         form.due_date.data = item.due_date
+        # the item names the bureau as a whole; the task starts with the legal office's unit
+        if any(unit_id == current_user.unit_id for unit_id, _name in form.lead_unit_id.choices):
+            form.lead_unit_id.data = current_user.unit_id
     link_form = LinkForm()
     candidates = db.session.scalars(
         db.select(Task)

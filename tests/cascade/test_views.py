@@ -88,6 +88,9 @@ def test_not_ours_then_the_office_agrees(app, cascade):
         assert sent.status_code == 302
         assert queries.inbox(b1)[0].state == "declining"
         office, office_token = logged_in_client(app, cascade.office)
+        listed = office.get("/cascade/requests")
+        assert 'data-cascade-requests-count="1"' in listed.text and "不属于本局职责" in listed.text
+        assert client.get("/cascade/requests").status_code == 403
         page = office.get(f"/tasks/{cascade.item.id}")
         assert "不属于本局职责" in page.text and "data-resolve-form" in page.text
         share = queries.share_of(cascade.item, b1)

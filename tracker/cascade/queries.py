@@ -229,6 +229,24 @@ def rollup(item: Task) -> Rollup:
     return Rollup(rows, status, progress)
 
 
+def waiting_requests(city: Unit) -> list[CascadeShare]:
+    """The bureaus' requests not to carry an item of the city's plans (申请不承担) that wait
+    for the office's answer, oldest first."""
+    return list(
+        db.session.scalars(
+            sa.select(CascadeShare)
+            .join(Task, Task.id == CascadeShare.item_id)
+            .join(Plan, Plan.id == Task.plan_id)
+            .where(Plan.bureau_id == city.id, CascadeShare.decline_state == "pending")
+            .options(
+                selectinload(CascadeShare.item).selectinload(Task.plan),
+                selectinload(CascadeShare.bureau),
+            )
+            .order_by(CascadeShare.declined_at, CascadeShare.id)
+        )
+    )
+
+
 def office_users(city: Unit) -> list[User]:
     """The city office's active coordinators (seated at the city node itself)."""
     return list(

@@ -210,15 +210,27 @@ def consent(item_id: int, bureau_id: int):
     return redirect(url_for("tasks.show", task_id=item.id, _anchor="cascade"))
 
 
+@bp.route("/requests")
+def requests():
+    """The city office's list of 申请不承担 waiting for its answer."""
+    city = current_user.bureau
+    require(current_user, "cascade.resolve", city)
+    return render_template(
+        "cascade/requests.html", city=city, shares=queries.waiting_requests(city)
+    )
+
+
 @bp.app_context_processor
 def _cascade_nav():
     """上级交办 in the navigation of a bureau under a city (its legal office and leaders), with
     the legal office's badge of the items waiting to be decomposed."""
-    if not getattr(current_user, "is_authenticated", False) or not can(
-        current_user, "cascade.inbox", current_user.bureau
-    ):
+    if not getattr(current_user, "is_authenticated", False):
         return {}
     bureau = current_user.bureau
+    if bureau.kind == "city" and can(current_user, "cascade.resolve", bureau):
+        return {"cascade_requests_count": len(queries.waiting_requests(bureau))}
+    if not can(current_user, "cascade.inbox", bureau):
+        return {}
     if not queries.has_city_above(bureau):
         return {}
     if not can(current_user, "cascade.decompose", bureau):

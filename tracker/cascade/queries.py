@@ -70,6 +70,16 @@ def linked_tasks(item_ids: list[int], bureau_id: int | None = None) -> list[Task
     return list(db.session.scalars(query))
 
 
+def share_state(share: CascadeShare | None, tasks: list[Task]) -> str:
+    """待分解 / 已分解 / 申请不承担 / 已同意不承担 (STATES) from the share row and linked tasks."""
+    decline = share.decline_state if share is not None else ""
+    if decline == "accepted":
+        return "released"
+    if decline == "pending":
+        return "declining"
+    return "decomposed" if tasks else "pending"
+
+
 @dataclass
 class InboxEntry:
     """One city item as a bureau sees it."""
@@ -81,16 +91,7 @@ class InboxEntry:
 
     @property
     def state(self) -> str:
-        decline = self.share.decline_state if self.share is not None else ""
-        if decline == "accepted":
-            return "released"
-        if decline == "pending":
-            return "declining"
-        return "decomposed" if self.tasks else "pending"
-
-    @property
-    def bureau_id(self) -> int:
-        return self.share.bureau_id if self.share is not None else 0
+        return share_state(self.share, self.tasks)
 
 
 def inbox(bureau: Unit) -> list[InboxEntry]:
@@ -161,7 +162,7 @@ class BureauShare:
 
     @property
     def state(self) -> str:
-        return InboxEntry(None, self.role, self.share, self.tasks).state  # type: ignore[arg-type]
+        return share_state(self.share, self.tasks)
 
     @property
     def progress(self) -> int | None:

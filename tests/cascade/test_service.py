@@ -202,3 +202,19 @@ def test_the_citys_own_reporting_task_stays_with_the_city_office(cascade):
     assert all(
         e.item.title != reporting[0].title for b in cascade.bureaus for e in queries.inbox(b)
     )
+
+
+def test_a_lead_bureau_taken_off_hands_the_item_back_to_the_city(cascade):
+    b2 = cascade.bureaus[2]
+    with clock.frozen_at(NOW):
+        share = service.decline(cascade.coordinators[2], cascade.other, b2, "交通执法不归本局")
+        service.resolve(cascade.office, share, accept=True)
+    assert cascade.other.lead_unit is cascade.city  # the office names another bureau by editing
+    assert [e.state for e in queries.inbox(b2)] == ["released"]
+    assert queries.rollup(cascade.other).status == "not_started"
+    item_edit = db.session.scalar(
+        sa.select(AuditEvent).where(
+            AuditEvent.action == "task.update", AuditEvent.object_id == str(cascade.other.id)
+        )
+    )
+    assert item_edit is not None

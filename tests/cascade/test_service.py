@@ -3,7 +3,7 @@ roll-up, and 申请不承担 with the office's answer."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 import pytest
 import sqlalchemy as sa
@@ -218,3 +218,23 @@ def test_a_lead_bureau_taken_off_hands_the_item_back_to_the_city(cascade):
         )
     )
     assert item_edit is not None
+
+
+def test_the_sweep_reminds_the_bureau_task_not_the_city_item(cascade):
+    from tracker.reminders.models import Notification as N
+    from tracker.reminders.sweep import run_reminders
+
+    b0 = cascade.bureaus[0]
+    with clock.frozen_at(NOW):
+        task = service.decompose(
+            cascade.coordinators[0],
+            cascade.item,
+            bureau_plan(b0),
+            data("公示", unit=lead_section(b0)),
+        )
+    db.session.commit()
+    with clock.frozen_at(datetime(2025, 10, 14, 8, 0)):  # both overdue
+        run_reminders()
+    db.session.commit()
+    reminded = set(db.session.scalars(sa.select(N.task_id).where(N.task_id.is_not(None))))
+    assert task.id in reminded and cascade.item.id not in reminded

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import sqlalchemy as sa
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import aliased, selectinload
 
 from tracker.accounts.models import User
 from tracker.cascade.models import CascadeShare
@@ -245,6 +245,20 @@ def waiting_requests(city: Unit) -> list[CascadeShare]:
             )
             .order_by(CascadeShare.declined_at, CascadeShare.id)
         )
+    )
+
+
+def city_items_led_by_bureaus():
+    """A select of the ids of the city's items a bureau leads: the reminder sweep leaves them
+    alone (the bureau tasks decomposing them are reminded on their own; the office follows the
+    item through its roll-up)."""
+    owner, lead = aliased(Unit), aliased(Unit)
+    return (
+        sa.select(Task.id)
+        .join(Plan, Plan.id == Task.plan_id)
+        .join(owner, owner.id == Plan.bureau_id)
+        .join(lead, lead.id == Task.lead_unit_id)
+        .where(owner.kind == "city", lead.kind == "bureau")
     )
 
 

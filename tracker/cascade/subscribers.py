@@ -1,13 +1,19 @@
 """The cascade's part in other features: the task page of a city item shows each bureau's
 share and the roll-up (a bureau task, the city item it decomposes); a decomposing task's
-deadline stays within the city item's; publishing a city plan tells the bureaus it names."""
+deadline stays within the city item's; publishing a city plan tells the bureaus it names; the
+reminder sweep leaves a city item a bureau leads to the bureau tasks decomposing it."""
 
 from __future__ import annotations
 
 from flask_login import current_user
 
 from tracker.cascade import queries, service
-from tracker.core.signals import plan_assigned, task_dates_changing, task_page
+from tracker.core.signals import (
+    plan_assigned,
+    reminders_settled,
+    task_dates_changing,
+    task_page,
+)
 from tracker.tasks.labels import STATUS_LABELS
 
 
@@ -35,3 +41,8 @@ def _within_city_deadline(task, *, due_date, is_continuous):
 @plan_assigned.connect
 def _tell_named_bureaus(plan, *, actor, tasks) -> None:
     service.notify_published(plan)
+
+
+@reminders_settled.connect
+def _city_items(_sender):
+    return queries.city_items_led_by_bureaus()

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 import sqlalchemy as sa
-from sqlalchemy.orm import joinedload, selectinload, subqueryload
+from sqlalchemy.orm import joinedload, selectinload
 
 from tracker.core.permissions import BUREAU_WIDE_ROLES, scope_unit
 from tracker.extensions import db
@@ -282,23 +282,65 @@ def work_list(
     return rows, total or 0
 
 
+def _of_plan(plan: Plan, unit: Unit | None, section_id: int | None):
+    """The plan's tasks (occurrences included), of `unit`'s subtree and of one section when
+    given."""
+    where = [Task.plan_id == plan.id]
+    if unit is not None:
+        where.append(involves_units_under(unit.path))
+    if section_id is not None:
+        where.append(Task.section_id == section_id)
+    return where
+
+
 def plan_tasks(
-    plan: Plan, policy: LightPolicy, *, unit: Unit | None = None, reader=None
+    plan: Plan,
+    policy: LightPolicy,
+    *,
+    unit: Unit | None = None,
+    reader=None,
+    section_id: int | None = None,
+    limit: int | None = None,
+    offset: int = 0,
 ) -> list[TaskRow]:
-    """Every task of a plan (occurrences included) with its light, in plan order; with
-    `reader`, only the tasks that user may read."""
+    """The tasks of a plan (occurrences included) with their light, in plan order; with
+    `reader`, only the tasks that user may read; with `limit`, one page of them."""
     light = light_sql(policy)
     query = (
         sa.select(Task, light.label("light"))
-        .where(Task.plan_id == plan.id)
+        .where(*_of_plan(plan, unit, section_id))
         .order_by(Task.position, Task.due_date, Task.id)
-        .options(joinedload(Task.lead_unit), subqueryload(Task.co_units), joinedload(Task.owner))
+        .options(joinedload(Task.lead_unit), selectinload(Task.co_units), joinedload(Task.owner))
     )
-    if unit is not None:
-        query = query.where(involves_units_under(unit.path))
     if reader is not None:
         query = query.where(readable_by(reader))
+    if limit is not None:
+        query = query.limit(limit).offset(offset)
     return [TaskRow(task, task_light) for task, task_light in db.session.execute(query)]
+
+
+def count_plan_tasks(plan: Plan, *, unit: Unit | None = None, section_id: int | None = None) -> int:
+    return db.session.scalar(
+        sa.select(sa.func.count(Task.id)).where(*_of_plan(plan, unit, section_id))
+    )
+
+
+def completion_by_section(plan: Plan, *, unit: Unit | None = None) -> dict[int | None, list]:
+    """[done, counted] per section (its own tasks, not its sub-sections'), as the plan page
+    counts: a recurring task by its occurrences once it has any, cancelled tasks not at all.
+    One grouped query, whatever the plan's size."""
+    occurrence = sa.orm.aliased(Task)
+    has_occurrences = sa.select(occurrence.id).where(occurrence.parent_id == Task.id).exists()
+    query = (
+        sa.select(
+            Task.section_id,
+            sa.func.sum(sa.case((Task.status == "done", 1), else_=0)),
+            sa.func.count(Task.id),
+        )
+        .where(*_of_plan(plan, unit, None), Task.status != "cancelled", ~has_occurrences)
+        .group_by(Task.section_id)
+    )
+    return {section: [int(done or 0), int(n)] for section, done, n in db.session.execute(query)}
 
 
 def visible_plans(user) -> list[Plan]:

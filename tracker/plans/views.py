@@ -88,6 +88,11 @@ def show(plan_id: int):
             occurrences[row.task.parent_id].append(row)
         else:
             by_section[row.task.section_id].append(row)
+    # occurrences whose recurring task is on another page are listed on their own
+    shown = {row.task.id for row in rows}
+    for parent_id in [key for key in occurrences if key not in shown]:
+        for row in occurrences.pop(parent_id):
+            by_section[row.task.section_id].append(row)
     completion = _completion(sections, completion_by_section(plan, unit=unit))
     units = [u for u in subtree(plan.bureau, active_only=True) if u.id != plan.bureau_id]
     return render_template(

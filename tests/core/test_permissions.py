@@ -53,6 +53,7 @@ EXPECTED_GLOBAL = {
     "duties.view": {"admin", "coordinator", "principal", "leader", "viewer"},
     "briefing.view": {"admin", "coordinator", "principal", "leader", "viewer"},
     "outbox.manage": {"admin"},
+    "robots.manage": {"admin"},
     "advisor.manage": {"coordinator"},
     "task.export_list": set(ROLES_ORDER),
     "review.queue": {"coordinator"},

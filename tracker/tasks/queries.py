@@ -103,7 +103,12 @@ def involves_units_under(path: str):
     task_co_units.unit_id), not as correlated `EXISTS` per task row: both databases then find
     the unit's tasks by index instead of scanning every task (see tests/test_query_plans.py).
     """
-    # Joined from the (few) units of the subtree, so each side is an index lookup per unit.
+    return Task.id.in_(sa.union(*_led_and_helped(path)))
+
+
+def _led_and_helped(path: str):
+    """The ids of the tasks led by, and of those helped by, a unit of the subtree at `path`;
+    joined from the (few) units of the subtree, so each side is an index lookup per unit."""
     led = (
         sa.select(Task.id)
         .select_from(Unit)
@@ -116,7 +121,7 @@ def involves_units_under(path: str):
         .join(task_co_units, task_co_units.c.unit_id == Unit.id)
         .where(Unit.path.startswith(path))
     )
-    return Task.id.in_(sa.union(led, helped))
+    return led, helped
 
 
 def readable_by(user):
@@ -129,17 +134,16 @@ def readable_by(user):
     their task."""
     if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
         return sa.false()
-    in_scope = sa.select(Unit.id).where(Unit.path.startswith(scope_unit(user).path))
-    with_co_units = sa.select(task_co_units.c.task_id)
-    belongs = sa.or_(
-        Task.lead_unit_id.in_(in_scope),
-        Task.id.in_(with_co_units.where(task_co_units.c.unit_id.in_(in_scope))),
-        sa.and_(
-            Task.lead_unit_id.is_(None),
-            Task.id.not_in(with_co_units),
-            Task.plan_id.in_(sa.select(Plan.id).where(Plan.bureau_id.in_(in_scope))),
-        ),
+    path = scope_unit(user).path
+    # one IN over a UNION of index lookups (as involves_units_under), never an OR of INs: an OR
+    # makes both databases scan every task (a bureau office's home page at a city's 100k tasks)
+    units_in_scope = sa.select(Unit.id).where(Unit.path.startswith(path))
+    loose = sa.select(Task.id).where(
+        Task.lead_unit_id.is_(None),
+        ~sa.select(task_co_units.c.task_id).where(task_co_units.c.task_id == Task.id).exists(),
+        Task.plan_id.in_(sa.select(Plan.id).where(Plan.bureau_id.in_(units_in_scope))),
     )
+    belongs = Task.id.in_(sa.union(*_led_and_helped(path), loose))
     if user.role in BUREAU_WIDE_ROLES:
         return belongs
     return sa.or_(belongs, Task.owner_id == user.id)

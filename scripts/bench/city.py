@@ -35,6 +35,9 @@ PASSWORD = "duban-demo"  # noqa: S105 - the demo's published password, on a thro
 
 PAGES = {
     "city": ["/dashboard", "/city/reports", "/plans/"],
+    "leader": ["/", "/dashboard", "/duties", "/briefing"],
+    "staff": ["/", "/?light=red", "/notifications/"],
+    "admin": ["/admin/users", "/admin/outbox", "/"],
     "office": ["/", "/dashboard", "/plans/", "/review", "/?light=red"],
     "chief": ["/", "/?light=red", "/notifications/", "/?status=assigned"],
 }
@@ -43,13 +46,13 @@ PAGES = {
 class Client:
     """One logged-in user on one keep-alive connection."""
 
-    def __init__(self, port: int, username: str):
+    def __init__(self, port: int, username: str, password: str = PASSWORD):
         self.connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
         self.cookies: dict[str, str] = {}
         page = self.get("/login")[1]
         token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1)
         body = urllib.parse.urlencode(
-            {"csrf_token": token, "username": username, "password": PASSWORD}
+            {"csrf_token": token, "username": username, "password": password}
         )
         status, _ = self.request("POST", "/login", body)
         if status != 302:
@@ -103,11 +106,17 @@ def accounts(env: dict, users: int) -> list[tuple[str, str]]:
     return chosen[:users]
 
 
-def load(port: int, users: list[tuple[str, str]], seconds: int, think: float = 0) -> dict:
+def load(
+    port: int,
+    users: list[tuple[str, str]],
+    seconds: int,
+    think: float = 0,
+    password: str = PASSWORD,
+) -> dict:
     timings: dict[str, list[float]] = defaultdict(list)
     errors: dict[str, int] = defaultdict(int)
     lock = threading.Lock()
-    clients = [Client(port, username) for username, _kind in users]
+    clients = [Client(port, username, password) for username, _kind in users]
     deadline = time.monotonic() + seconds
 
     def work(client: Client, kind: str, offset: int) -> None:

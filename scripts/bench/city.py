@@ -74,24 +74,33 @@ class Client:
         return self.request("GET", path)
 
 
+def in_app(env: dict, body: str) -> str:
+    """Run `body` in a fresh process inside the application's context (the application's
+    start-up is not timed by the caller's figures); return what it printed."""
+    lines = ["from tracker import create_app", "from tracker.extensions import db"]
+    lines += ["app = create_app()", "with app.app_context():"]
+    lines += ["    " + line for line in body.splitlines()]
+    return subprocess.run(
+        [sys.executable, "-c", "\n".join(lines)],
+        env=env,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+
+
 def accounts(env: dict, users: int) -> list[tuple[str, str]]:
     """(username, kind): the city office first, then bureaus' offices and chiefs in turn."""
-    script = (
-        "from tracker import create_app\n"
-        "from tracker.extensions import db\n"
+    output = in_app(
+        env,
         "import sqlalchemy as sa\n"
         "from tracker.accounts.models import User\n"
-        "app = create_app()\n"
-        "with app.app_context():\n"
-        "    rows = db.session.execute(sa.select(User.username, User.role)"
+        "rows = db.session.execute(sa.select(User.username, User.role)"
         ".where(User.username.like('g%-office') | User.username.like('g%-chief%'))"
         ".order_by(User.id)).all()\n"
-        "    print('\\n'.join(f'{u} {r}' for u, r in rows))\n"
-    )
-    output = subprocess.run(
-        [sys.executable, "-c", script], env=env, cwd=ROOT, capture_output=True, text=True,
-        check=True,
-    ).stdout.split()  # fmt: skip
+        "print('\\n'.join(f'{u} {r}' for u, r in rows))\n",
+    ).split()
     pairs = list(zip(output[::2], output[1::2], strict=True))
     offices = [(u, "office") for u, r in pairs if r == "coordinator"]
     chiefs = [(u, "chief") for u, r in pairs if r == "chief"]
@@ -157,28 +166,21 @@ def percentile(values: list[float], share: float) -> float:
 
 
 def sweep(env: dict, day: date) -> dict:
-    script = (
+    output = in_app(
+        env,
         "import json, time, resource\n"
         "from datetime import datetime\n"
-        "from tracker import create_app\n"
-        "from tracker.extensions import db\n"
         "from tracker.reminders.sweep import run_reminders\n"
-        "app = create_app()\n"
-        "with app.app_context():\n"
-        f"    now = datetime.fromisoformat('{day.isoformat()}T09:00:00+08:00')\n"
-        "    t = time.monotonic(); first = run_reminders(now); db.session.commit()\n"
-        "    first_s = time.monotonic() - t\n"
-        "    t = time.monotonic(); again = run_reminders(now); db.session.commit()\n"
-        "    print(json.dumps({'sweep_first_s': round(first_s, 2),"
+        f"now = datetime.fromisoformat('{day.isoformat()}T09:00:00+08:00')\n"
+        "t = time.monotonic(); first = run_reminders(now); db.session.commit()\n"
+        "first_s = time.monotonic() - t\n"
+        "t = time.monotonic(); again = run_reminders(now); db.session.commit()\n"
+        "print(json.dumps({'sweep_first_s': round(first_s, 2),"
         " 'sweep_notices': first.notifications,"
         " 'sweep_rerun_s': round(time.monotonic() - t, 2),"
         " 'sweep_rerun_notices': again.notifications,"
-        " 'sweep_peak_mb': round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)}))\n"
+        " 'sweep_peak_mb': round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)}))\n",
     )
-    output = subprocess.run(
-        [sys.executable, "-c", script], env=env, cwd=ROOT, capture_output=True, text=True,
-        check=True,
-    ).stdout  # fmt: skip
     return json.loads(output.strip().splitlines()[-1])
 
 

@@ -74,7 +74,9 @@ def full_scans(statements: list[tuple[str, tuple]], *, plan_wide: bool = False) 
     return found
 
 
-@pytest.mark.parametrize("username", ["chief-relief", "chief-elderly", "staff-relief"])
+@pytest.mark.parametrize(
+    "username", ["chief-relief", "chief-elderly", "staff-relief", "office", "director"]
+)
 def test_task_lists_and_task_page_never_scan_every_task(org, auth, big_plan, username):  # noqa: F811
     if db.engine.dialect.name != "sqlite":
         pytest.skip("EXPLAIN QUERY PLAN is SQLite's")

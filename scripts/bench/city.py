@@ -35,6 +35,9 @@ PASSWORD = "duban-demo"  # noqa: S105 - the demo's published password, on a thro
 
 PAGES = {
     "city": ["/dashboard", "/city/reports", "/plans/"],
+    "leader": ["/", "/dashboard", "/duties", "/briefing"],
+    "staff": ["/", "/?light=red", "/notifications/"],
+    "admin": ["/admin/users", "/admin/outbox", "/"],
     "office": ["/", "/dashboard", "/plans/", "/review", "/?light=red"],
     "chief": ["/", "/?light=red", "/notifications/", "/?status=assigned"],
 }
@@ -43,13 +46,13 @@ PAGES = {
 class Client:
     """One logged-in user on one keep-alive connection."""
 
-    def __init__(self, port: int, username: str):
+    def __init__(self, port: int, username: str, password: str = PASSWORD):
         self.connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
         self.cookies: dict[str, str] = {}
         page = self.get("/login")[1]
         token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1)
         body = urllib.parse.urlencode(
-            {"csrf_token": token, "username": username, "password": PASSWORD}
+            {"csrf_token": token, "username": username, "password": password}
         )
         status, _ = self.request("POST", "/login", body)
         if status != 302:
@@ -71,24 +74,33 @@ class Client:
         return self.request("GET", path)
 
 
+def in_app(env: dict, body: str) -> str:
+    """Run `body` in a fresh process inside the application's context (the application's
+    start-up is not timed by the caller's figures); return what it printed."""
+    lines = ["from tracker import create_app", "from tracker.extensions import db"]
+    lines += ["app = create_app()", "with app.app_context():"]
+    lines += ["    " + line for line in body.splitlines()]
+    return subprocess.run(
+        [sys.executable, "-c", "\n".join(lines)],
+        env=env,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+
+
 def accounts(env: dict, users: int) -> list[tuple[str, str]]:
     """(username, kind): the city office first, then bureaus' offices and chiefs in turn."""
-    script = (
-        "from tracker import create_app\n"
-        "from tracker.extensions import db\n"
+    output = in_app(
+        env,
         "import sqlalchemy as sa\n"
         "from tracker.accounts.models import User\n"
-        "app = create_app()\n"
-        "with app.app_context():\n"
-        "    rows = db.session.execute(sa.select(User.username, User.role)"
+        "rows = db.session.execute(sa.select(User.username, User.role)"
         ".where(User.username.like('g%-office') | User.username.like('g%-chief%'))"
         ".order_by(User.id)).all()\n"
-        "    print('\\n'.join(f'{u} {r}' for u, r in rows))\n"
-    )
-    output = subprocess.run(
-        [sys.executable, "-c", script], env=env, cwd=ROOT, capture_output=True, text=True,
-        check=True,
-    ).stdout.split()  # fmt: skip
+        "print('\\n'.join(f'{u} {r}' for u, r in rows))\n",
+    ).split()
     pairs = list(zip(output[::2], output[1::2], strict=True))
     offices = [(u, "office") for u, r in pairs if r == "coordinator"]
     chiefs = [(u, "chief") for u, r in pairs if r == "chief"]
@@ -103,11 +115,17 @@ def accounts(env: dict, users: int) -> list[tuple[str, str]]:
     return chosen[:users]
 
 
-def load(port: int, users: list[tuple[str, str]], seconds: int, think: float = 0) -> dict:
+def load(
+    port: int,
+    users: list[tuple[str, str]],
+    seconds: int,
+    think: float = 0,
+    password: str = PASSWORD,
+) -> dict:
     timings: dict[str, list[float]] = defaultdict(list)
     errors: dict[str, int] = defaultdict(int)
     lock = threading.Lock()
-    clients = [Client(port, username) for username, _kind in users]
+    clients = [Client(port, username, password) for username, _kind in users]
     deadline = time.monotonic() + seconds
 
     def work(client: Client, kind: str, offset: int) -> None:
@@ -148,28 +166,21 @@ def percentile(values: list[float], share: float) -> float:
 
 
 def sweep(env: dict, day: date) -> dict:
-    script = (
+    output = in_app(
+        env,
         "import json, time, resource\n"
         "from datetime import datetime\n"
-        "from tracker import create_app\n"
-        "from tracker.extensions import db\n"
         "from tracker.reminders.sweep import run_reminders\n"
-        "app = create_app()\n"
-        "with app.app_context():\n"
-        f"    now = datetime.fromisoformat('{day.isoformat()}T09:00:00+08:00')\n"
-        "    t = time.monotonic(); first = run_reminders(now); db.session.commit()\n"
-        "    first_s = time.monotonic() - t\n"
-        "    t = time.monotonic(); again = run_reminders(now); db.session.commit()\n"
-        "    print(json.dumps({'sweep_first_s': round(first_s, 2),"
+        f"now = datetime.fromisoformat('{day.isoformat()}T09:00:00+08:00')\n"
+        "t = time.monotonic(); first = run_reminders(now); db.session.commit()\n"
+        "first_s = time.monotonic() - t\n"
+        "t = time.monotonic(); again = run_reminders(now); db.session.commit()\n"
+        "print(json.dumps({'sweep_first_s': round(first_s, 2),"
         " 'sweep_notices': first.notifications,"
         " 'sweep_rerun_s': round(time.monotonic() - t, 2),"
         " 'sweep_rerun_notices': again.notifications,"
-        " 'sweep_peak_mb': round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)}))\n"
+        " 'sweep_peak_mb': round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)}))\n",
     )
-    output = subprocess.run(
-        [sys.executable, "-c", script], env=env, cwd=ROOT, capture_output=True, text=True,
-        check=True,
-    ).stdout  # fmt: skip
     return json.loads(output.strip().splitlines()[-1])
 
 

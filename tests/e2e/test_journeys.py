@@ -51,6 +51,9 @@ class Journey:
         self.context = browser.new_context(
             viewport={"width": width, "height": height}, locale="zh-CN", accept_downloads=True
         )
+        # a journey is long and CI's two cores are shared by parallel workers: give each step
+        # room, a real hang still fails
+        self.context.set_default_timeout(60_000)
         self.page = self.context.new_page()
         self.problems: list[str] = []
         self.page.on(

@@ -26,6 +26,17 @@ from tracker.tasks.lights import LightPolicy, light_of
 from tracker.tasks.models import Task
 from tracker.units.models import Unit
 
+#: Notices the sweep writes (the others — assigned, returned, evidence_rejected, … — are
+#: written by the action that caused them).
+SWEEP_KINDS = (
+    "due_soon",
+    "overdue",
+    "escalation",
+    "cert_expiry",
+    "rectification_due",
+    "rectification_overdue",
+)
+
 
 @dataclass
 class Notice:

@@ -17,23 +17,13 @@ from tracker.core import clock, workdays
 from tracker.extensions import db
 from tracker.reminders import digest
 from tracker.reminders.models import Notification, ReminderPolicy
-from tracker.reminders.notices import Notice, due_notices, locale_of
+from tracker.reminders.notices import SWEEP_KINDS, Notice, due_notices, locale_of
 from tracker.reminders.outbox import insert_many_ignoring_conflict, queue_email
 from tracker.reminders.webhooks import queue_robot_digests
 from tracker.tasks.models import Task
 
 log = logging.getLogger(__name__)
 
-#: Notices the sweep writes (the others — assigned, returned, evidence_rejected, … — are
-#: written by the action that caused them).
-SWEEP_KINDS = (
-    "due_soon",
-    "overdue",
-    "escalation",
-    "cert_expiry",
-    "rectification_due",
-    "rectification_overdue",
-)
 #: A digest carries unread notices up to this old; older ones stay in the app only.
 DIGEST_WINDOW = timedelta(days=7)
 SWEEPER = SystemActor(username="scheduler:reminders")

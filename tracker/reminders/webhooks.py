@@ -27,7 +27,7 @@ from tracker.extensions import db
 from tracker.plans.models import Plan
 from tracker.reminders import digest
 from tracker.reminders.models import OutboxEmail, RobotClaim, RobotWebhook
-from tracker.reminders.notices import Notice
+from tracker.reminders.notices import SWEEP_KINDS, Notice
 from tracker.reminders.outbox import insert_many_ignoring_conflict, queue_robot_message
 from tracker.reminders.robots import KINDS, TEXT_LIMIT, url_problem
 from tracker.tasks.models import Task
@@ -36,14 +36,7 @@ from tracker.units.models import Unit
 KIND_LABELS = {"dingtalk": "钉钉", "wecom": "企业微信", "feishu": "飞书"}
 #: The notice kinds a robot hears of: the sweep's deadline reminders and escalations (a
 #: person's own notices — assigned, returned, … — stay theirs).
-ROBOT_NOTICE_KINDS = (
-    "due_soon",
-    "overdue",
-    "escalation",
-    "cert_expiry",
-    "rectification_due",
-    "rectification_overdue",
-)
+ROBOT_NOTICE_KINDS = SWEEP_KINDS
 _RECIPIENT = re.compile(r":u\d+(?=:|$)")
 
 

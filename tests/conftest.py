@@ -26,6 +26,45 @@ from tracker.extensions import db as _db
 
 #: When set (CI sets it), every database test runs on this PostgreSQL database instead.
 TEST_DATABASE_URL = os.environ.get("TRACKER_TEST_DATABASE_URL")
+#: The pytest-xdist worker this process is ("gw0", "gw1"…), when the suite runs in parallel.
+XDIST_WORKER = os.environ.get("PYTEST_XDIST_WORKER")
+
+
+def _worker_database(url: str, worker: str) -> str:
+    """Parallel workers cannot share one PostgreSQL database (each empties it after every test):
+    each worker gets its own, named after the given one and created here when missing; it is
+    dropped again when the worker's session ends (`pytest_sessionfinish`)."""
+    base = sa.engine.make_url(url)
+    name = f"{base.database}_{worker}"
+    admin = sa.create_engine(url, isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as connection:
+            exists = connection.exec_driver_sql(
+                "SELECT 1 FROM pg_database WHERE datname = %(name)s", {"name": name}
+            ).scalar()
+            if not exists:
+                connection.exec_driver_sql(f'CREATE DATABASE "{name}"')
+    finally:
+        admin.dispose()
+    return base.set(database=name).render_as_string(hide_password=False)
+
+
+if TEST_DATABASE_URL and XDIST_WORKER:
+    _BASE_DATABASE_URL = TEST_DATABASE_URL
+    TEST_DATABASE_URL = _worker_database(TEST_DATABASE_URL, XDIST_WORKER)
+
+
+def pytest_sessionfinish(session, exitstatus):
+    if TEST_DATABASE_URL and XDIST_WORKER:
+        admin = sa.create_engine(_BASE_DATABASE_URL, isolation_level="AUTOCOMMIT")
+        name = sa.engine.make_url(TEST_DATABASE_URL).database
+        try:
+            with admin.connect() as connection:
+                connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        finally:
+            admin.dispose()
+
+
 PASSWORD = "correct-horse-battery"
 FACTORY_ACTOR = SystemActor(username="test-factory")
 

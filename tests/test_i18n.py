@@ -88,3 +88,24 @@ def test_catalog_is_complete_and_up_to_date(tmp_path):
     assert not missing, f"run `make translations-update` and translate: {first_missing}"
     untranslated = [m.id for m in catalog if m.id and (not m.string or m.fuzzy)]
     assert not untranslated, f"untranslated or fuzzy: {untranslated[:10]}"
+
+
+def test_counts_and_lists_of_names_read_right_in_both_languages(org, client):
+    """One task says "1 task", not "1 tasks"; names run 办公室、养老服务科 in Chinese and
+    "办公室, 养老服务科" in English (a 、 in an English sentence is a slip)."""
+    from tests.factories import task_in_status
+
+    task = task_in_status(org, "assigned", co_units=[org.office, org.elderly])
+    auth = Auth(client)
+    auth.login("chief-relief")
+    chinese = client.get("/").text
+    assert "本页有 1 项任务待签收。" in chinese and "共 1 项任务" in chinese
+    assert "办公室、养老服务科" in chinese
+    assert "办公室、养老服务科" in client.get(f"/tasks/{task.id}").text
+
+    auth.post("/language", {"locale": "en", "next": "/"})
+    english = client.get("/").text
+    assert "1 task on this page waits to be claimed." in english
+    assert "1 task</p>" in english and "1 tasks" not in english
+    assert "办公室, 养老服务科" in english and "、" not in english.split("<main", 1)[1]
+    assert "办公室, 养老服务科" in client.get(f"/tasks/{task.id}").text

@@ -121,12 +121,59 @@ def plan_page_statements(org, auth, big_plan, url: str) -> tuple[list[str], list
 
 def test_plan_page_statements_do_not_grow_with_tasks(org, auth, big_plan):
     few, many, page = plan_page_statements(org, auth, big_plan, "/plans/{plan}")
-    assert "批量任务1000" in page
+    rows = page.count('id="task-') + page.count('class="task-occurrence')
+    assert rows == 300 and "they are shown 300 at a time" in page
     assert len(many) == len(few), "\n\n".join(many)
 
 
 def test_plan_page_filtered_by_unit_statements_do_not_grow_with_tasks(org, auth, big_plan):
-    # about a third of the tasks involve 养老服务科: fewer than 500, one SELECT per relation
+    # about a third of the tasks involve 养老服务科: more than a page, one SELECT per relation
     few, many, page = plan_page_statements(org, auth, big_plan, "/plans/{plan}?unit={unit}")
-    assert 250 < page.count('id="task-') < 500
+    rows = page.count('id="task-') + page.count('class="task-occurrence')
+    assert rows == 300 and 'class="pagination' in page
     assert len(many) == len(few), "\n\n".join(many)
+
+
+def test_a_large_plan_page_is_bounded_paged_and_counts_every_task(org, auth, big_plan):
+    """Past 300 tasks the plan page shows them 300 at a time in plan order (or one section's),
+    with the same statements whatever the size, and completion still counted over them all."""
+    import re
+
+    from tracker.plans.views import PLAN_PAGE_ROWS
+
+    plan, sections = big_plan
+    add_tasks(org, plan, sections, 10, start=1)
+    auth.login("office")
+    small = auth.client.get(f"/plans/{plan.id}").text
+    assert "shown 300 at a time" not in small and 'class="pagination' not in small
+    add_tasks(org, plan, sections, 700, start=11)
+    few = statements_for(auth.client, f"/plans/{plan.id}")
+    add_tasks(org, plan, sections, 300, start=711)
+    many = statements_for(auth.client, f"/plans/{plan.id}")
+    assert len(many) == len(few), "\n\n".join(many)
+
+    total = db.session.scalar(sa.select(sa.func.count(Task.id)).where(Task.plan_id == plan.id))
+    page = auth.client.get(f"/plans/{plan.id}").text
+    assert f"This plan has {total} tasks: they are shown 300 at a time in plan order." in page
+    rows = len(re.findall(r'<tr id="task-|<tr class="task-occurrence', page))
+    assert rows == PLAN_PAGE_ROWS
+    # the last page holds the rest; a page past the end shows the last one
+    last = -(-total // PLAN_PAGE_ROWS)
+    assert f'href="/plans/{plan.id}?page={last}"' in page
+    assert "批量任务1010" in auth.client.get(f"/plans/{plan.id}?page={last}").text
+    assert "批量任务1010" in auth.client.get(f"/plans/{plan.id}?page=999").text
+    # completion counts every task, not the page's: the done share of the whole plan
+    done = db.session.scalar(
+        sa.select(sa.func.count(Task.id)).where(Task.plan_id == plan.id, Task.status == "done")
+    )
+    counted = db.session.scalar(
+        sa.select(sa.func.count(Task.id)).where(
+            Task.plan_id == plan.id, Task.status != "cancelled", Task.recurrence == "none"
+        )
+    )
+    assert f"{done} of {counted} done" in page
+    # one section: its tasks only, with a way back to all
+    third = sections[2]
+    section = auth.client.get(f"/plans/{plan.id}?section={third.id}").text
+    assert "Showing the section" in section and "All sections" in section
+    assert "长期坚持" in section and "季度报送" not in section

@@ -95,6 +95,7 @@ def register_subscribers(app: Flask) -> None:
     import tracker.accounts.subscribers  # noqa: F401
     import tracker.api.subscribers  # noqa: F401
     import tracker.audit.subscribers  # noqa: F401
+    import tracker.cascade.subscribers  # noqa: F401
     import tracker.evidence.subscribers  # noqa: F401
     import tracker.holidays.subscribers  # noqa: F401
     import tracker.plans.subscribers  # noqa: F401
@@ -112,6 +113,7 @@ def register_blueprints(app: Flask) -> None:
     from tracker.api.http import bp as api_bp
     from tracker.api.views_tokens import tokens_bp
     from tracker.audit.views import bp as audit_bp
+    from tracker.cascade.views import bp as cascade_bp
     from tracker.dashboard.views import bp as dashboard_bp
     from tracker.evidence.batch_views import bp as evidence_batch_bp
     from tracker.evidence.views import bp as evidence_bp
@@ -149,6 +151,7 @@ def register_blueprints(app: Flask) -> None:
         reports_bp,
         supervision_bp,
         upward_bp,
+        cascade_bp,
         ops_bp,
         api_bp,
         tokens_bp,

@@ -142,6 +142,17 @@ SETTINGS_DOC: list[tuple[str, str, str]] = [
     ),
     ("TRACKER_OUTBOX_MAX_ATTEMPTS", "8", "failed deliveries before an e-mail is marked dead"),
     (
+        "TRACKER_ROBOT_TIMEOUT",
+        "10",
+        "seconds before a post to a work-chat group robot (钉钉, 企业微信, 飞书) gives up",
+    ),
+    (
+        "TRACKER_ROBOT_PROXY",
+        "(empty)",
+        "HTTP proxy for posts to work-chat robots, e.g. `http://proxy.intranet:3128`; "
+        "empty: direct (environment proxies are ignored)",
+    ),
+    (
         "TRACKER_SCHEDULER_STANDBY_SECONDS",
         "15",
         "how often a standby scheduler checks whether the active one has gone",
@@ -327,6 +338,8 @@ def load_config(overrides: dict | None = None) -> dict:
         "MAIL_PICKUP_DIR": os.environ.get("TRACKER_MAIL_PICKUP_DIR")
         or (str(instance_dir / "mail") if env == "development" else ""),
         "OUTBOX_MAX_ATTEMPTS": _int("TRACKER_OUTBOX_MAX_ATTEMPTS", 8),
+        "ROBOT_TIMEOUT": _int("TRACKER_ROBOT_TIMEOUT", 10),
+        "ROBOT_PROXY": os.environ.get("TRACKER_ROBOT_PROXY", "").strip(),
         "SCHEDULER_STANDBY_SECONDS": _int("TRACKER_SCHEDULER_STANDBY_SECONDS", 15),
         "BACKUP_DIR": os.environ.get("TRACKER_BACKUP_DIR", "").strip(),
         "BACKUP_KEEP": _int("TRACKER_BACKUP_KEEP", 14),

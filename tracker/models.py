@@ -3,6 +3,7 @@
 from tracker.accounts.models import DirectoryRule, LoginAttempt, User, UserSession
 from tracker.api.models import ApiToken
 from tracker.audit.models import AuditEvent
+from tracker.cascade.models import CascadeShare
 from tracker.core.drafts import FormDraft
 from tracker.evidence.models import Evidence, EvidenceLink
 from tracker.exports.models import CalendarFeed, ExportJob
@@ -35,6 +36,7 @@ __all__ = [
     "DirectoryRule",
     "AuditEvent",
     "CalendarFeed",
+    "CascadeShare",
     "ExportJob",
     "Certification",
     "Consultation",

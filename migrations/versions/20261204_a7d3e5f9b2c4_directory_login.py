@@ -2,7 +2,7 @@
 a person found in the directory at their first login
 
 Revision ID: a7d3e5f9b2c4
-Revises: c5e7a9b1d3f2
+Revises: d7a1c3e5f9b2
 Create Date: 2026-12-04 22:40:00
 
 """
@@ -12,7 +12,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "a7d3e5f9b2c4"
-down_revision = "c5e7a9b1d3f2"
+down_revision = "d7a1c3e5f9b2"
 branch_labels = None
 depends_on = None
 

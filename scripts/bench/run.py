@@ -124,6 +124,7 @@ def main() -> None:
     parser.add_argument("--tasks", type=int, default=int(os.environ.get("N", 100_000)))
     parser.add_argument("--seconds", type=int, default=int(os.environ.get("SECONDS_PER", 10)))
     parser.add_argument("--reuse", action="store_true", help="keep an existing dataset file")
+    parser.add_argument("--load-seconds", type=int, default=int(os.environ.get("LOAD_SECONDS", 60)))
     parser.add_argument(
         "--db", choices=("sqlite", "postgresql"), default=os.environ.get("DB", "sqlite")
     )
@@ -207,6 +208,7 @@ def main() -> None:
         single = wrk(f"{duban}/", args.seconds, connections=1, cookie=cookie)
         single_floor = wrk(f"{floor}/list?unit={unit_id}", args.seconds, connections=1)
         rss_duban, rss_floor = tree_rss_mb(servers[0].pid), tree_rss_mb(servers[1].pid)
+        mixed = mixed_load(duban_port, args.load_seconds)
     finally:
         for server in servers:
             os.killpg(server.pid, signal.SIGTERM)
@@ -214,6 +216,7 @@ def main() -> None:
             server.wait(timeout=30)
 
     figures.update(background_jobs(env, today, workdir))
+    figures.update(mixed)
 
     print(
         f"\n{args.tasks} tasks ({args.db}), wrk 8 connections x {args.seconds} s,"
@@ -250,6 +253,11 @@ def main() -> None:
         f" {figures['sweep_first_mb']} MB), rerun {figures['sweep_rerun_s']} s;"
         f" compliance workbook: {figures['xlsx_s']} s, peak {figures['xlsx_peak_mb']} MB"
     )
+    print(
+        f"mixed load, 50 users (every account of the dataset, one page a second each) for "
+        f"{args.load_seconds} s: p50 {figures['load_p50_ms']} ms, p95 {figures['load_p95_ms']} ms,"
+        f" {figures['load_rps']} req/s, {figures['load_errors']} errors"
+    )
     print(json.dumps(figures))
 
 
@@ -262,6 +270,26 @@ def fresh_postgres(name: str) -> str:
         connection.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
         connection.execute(f"CREATE DATABASE {name}")
     return base.rsplit("/", 1)[0].replace("postgresql://", "postgresql+psycopg://") + f"/{name}"
+
+
+def mixed_load(port: int, seconds: int) -> dict:
+    """The dataset's 50 accounts at once (office, leaders, chiefs, staff), each opening its
+    role's pages one second apart (scripts/bench/city.py's load generator)."""
+    from city import load, percentile
+
+    users = [("office", "office"), ("director", "leader"), ("deputy1", "leader")]
+    users += [("deputy2", "leader")]
+    users += [(f"chief{n}", "chief") for n in range(1, 11)]
+    users += [(f"staff{n}", "staff") for n in range(1, 36)] + [("admin", "admin")]
+    result = load(port, users, seconds, think=1.0, password="bench-Passw0rd-7")
+    every = [t for values in result["timings"].values() for t in values]
+    return {
+        "load_users": len(users),
+        "load_rps": round(len(every) / seconds, 1),
+        "load_p50_ms": round(percentile(every, 0.5)),
+        "load_p95_ms": round(percentile(every, 0.95)),
+        "load_errors": sum(result["errors"].values()),
+    }
 
 
 def background_jobs(env: dict, today: date, workdir: Path) -> dict:

@@ -53,6 +53,7 @@ EXPECTED_GLOBAL = {
     "duties.view": {"admin", "coordinator", "principal", "leader", "viewer"},
     "briefing.view": {"admin", "coordinator", "principal", "leader", "viewer"},
     "outbox.manage": {"admin"},
+    "robots.manage": {"admin"},
     "advisor.manage": {"coordinator"},
     "task.export_list": set(ROLES_ORDER),
     "review.queue": {"coordinator"},
@@ -65,6 +66,13 @@ EXPECTED_GLOBAL = {
     "upward.office": set(),
     "assessment.manage": set(),
     "assessment.view": set(),
+    # the cascade: a bureau's own inbox; the office's answers need a seat at a city node
+    # (tests/cascade)
+    "cascade.inbox": {"coordinator", "principal", "leader"},
+    "cascade.decompose": {"coordinator"},
+    "cascade.decline": {"coordinator"},
+    "cascade.resolve": set(),
+    "cascade.consent": set(),
 }
 
 

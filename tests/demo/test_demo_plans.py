@@ -15,7 +15,7 @@ from tracker.core import clock
 from tracker.core.clock import to_local
 from tracker.extensions import db
 from tracker.plans.models import Plan, Section
-from tracker.reminders.models import Notification
+from tracker.reminders.models import Notification, OutboxEmail, RobotWebhook
 from tracker.tasks.lights import LightPolicy, light_of
 from tracker.tasks.models import Task, TaskUpdate
 
@@ -165,7 +165,7 @@ def test_this_years_recurring_tasks_have_their_past_periods_done(demo):
 
 
 def test_loading_again_duplicates_nothing_and_the_audit_chain_holds(demo):
-    models = (Plan, Section, Task, TaskUpdate, Notification, User, AuditEvent)
+    models = (Plan, Section, Task, TaskUpdate, Notification, User, AuditEvent, RobotWebhook)
     before = [count(m) for m in models]
     with clock.frozen_at(LOADED_AT):
         again = demo.invoke(args=["demo", "load"])
@@ -173,6 +173,13 @@ def test_loading_again_duplicates_nothing_and_the_audit_chain_holds(demo):
     assert [count(m) for m in models] == before
     verified = demo.invoke(args=["audit", "verify"])
     assert verified.exit_code == 0 and verified.output.startswith("OK ")
+
+
+def test_the_example_work_chat_robot_is_disabled_and_was_sent_nothing(demo):
+    robots = db.session.scalars(sa.select(RobotWebhook)).all()
+    assert robots and all(not robot.is_enabled for robot in robots)
+    assert all(robot.unit.kind == "bureau" for robot in robots)
+    assert count(OutboxEmail, OutboxEmail.channel == "robot") == 0
 
 
 def test_this_years_inspection_ledgers_show_data_and_indicators(demo):

@@ -62,11 +62,11 @@ def test_select_all_then_claim_them_in_one_action(live_server, browser):
     login(desktop, live_server, "office")
     boxes = desktop.locator("input[name=task]")
     assert boxes.count() >= 2
-    desktop.check("input[data-select-all=task]")
+    desktop.check("input[data-select-all=task]:visible")
     assert desktop.locator("input[name=task]:checked").count() == boxes.count()
-    desktop.uncheck("input[data-select-all=task]")
+    desktop.uncheck("input[data-select-all=task]:visible")
     assert desktop.locator("input[name=task]:checked").count() == 0
-    desktop.check("input[data-select-all=task]")
+    desktop.check("input[data-select-all=task]:visible")
     count = boxes.count()
     with desktop.expect_navigation():
         desktop.click("form.batch-form button[type=submit]")

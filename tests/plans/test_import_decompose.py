@@ -86,7 +86,7 @@ def test_the_preview_ticks_our_items_with_their_role_and_leaves_the_others(org, 
         "开展县级执法人员培训": "",  # 县直各部门 is the county's
     }
     assert "We lead" in page.text and "We assist" in page.text and "May concern us" in page.text
-    assert "1 items we lead, 1 we assist, 1 may concern us" in page.text
+    assert "we lead 1, we assist in 1, and 1 may concern us" in page.text
     # the bodies are the source, not our units: the coordinator assigns one
     assert data[row_prefix(data, "推进社会救助领域依法行政") + "lead"] == ""
     assert "牵头：市民政局；配合：市财政局" in page.text

@@ -67,7 +67,7 @@ def test_policy_on_a_calendar_that_crosses_national_day(holiday_task):
 def test_nothing_is_sent_on_a_non_working_day(holiday_task):
     for day in (date(2024, 10, 3), date(2024, 9, 28), date(2024, 10, 13)):  # holiday, Sat, Sun
         report = sweep(day)
-        assert report.as_dict() == {"notifications": 0, "emails": 0, "by_kind": {}}
+        assert report.as_dict() == {"notifications": 0, "emails": 0, "robots": 0, "by_kind": {}}
     assert _notices() == []
 
 

@@ -21,10 +21,11 @@ def test_cli_run_prints_one_json_line_and_is_idempotent(runner, holiday_task):
     assert json.loads(result.output) == {
         "notifications": 3,
         "emails": 3,
+        "robots": 0,
         "by_kind": {"escalation": 1, "overdue": 2},
     }
     again = runner.invoke(args=["reminders", "run", "--now", "2024-10-12T14:00"])
-    assert json.loads(again.output) == {"notifications": 0, "emails": 0, "by_kind": {}}
+    assert json.loads(again.output) == {"notifications": 0, "emails": 0, "robots": 0, "by_kind": {}}
 
 
 def test_cli_dry_run_writes_nothing(runner, holiday_task):

@@ -33,15 +33,19 @@ from tracker.accounts import service as accounts_service
 from tracker.accounts.sessions import PUBLIC_ENDPOINTS
 from tracker.api import service as api_service
 from tracker.audit.models import AuditEvent
+from tracker.cascade.models import CascadeShare
+from tracker.cascade.views import BureauItem
 from tracker.core.permissions import _units_of, can
 from tracker.evidence import service as evidence_service
 from tracker.extensions import db
 from tracker.holidays import service as holidays_service
 from tracker.plans import service as plans_service
+from tracker.reminders import webhooks
 from tracker.reminders.outbox import queue_email
 from tracker.reports import service as reports_service
 from tracker.reports.builder import PART_KEYS
 from tracker.tasks import causes
+from tracker.tasks import service as tasks_service
 from tracker.tasks.workflow import TRANSITIONS
 from tracker.units.service import create_unit, update_unit
 from tracker.upward.models import ReportSubmission
@@ -89,6 +93,18 @@ def build_world(org) -> SimpleNamespace:
         unit=org.relief,
         role="staff",
     )
+    robot = webhooks.save_robot(
+        org.users.admin,
+        None,
+        webhooks.RobotData(
+            unit=org.relief,
+            kind="wecom",
+            name="社会救助科工作群",
+            url="https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=k",
+            secret="",
+            is_enabled=True,
+        ),
+    )
     token, _secret = api_service.create_token(
         org.users.admin, org.users.principal, scope="read", name="OA", expires_days=30
     )
@@ -117,13 +133,62 @@ def build_world(org) -> SimpleNamespace:
         note=note,
         day=day,
         email=email,
+        robot=robot,
         token=token,
         rule=rule,
     )
 
 
+def cascade_world(w) -> SimpleNamespace:
+    """A city placed above the org's bureau whose published plan has an item the bureau leads,
+    and the bureau's request not to carry it (申请不承担), waiting for the office (made once
+    per world)."""
+    if getattr(w, "cascade", None) is not None:
+        return w.cascade
+    org = w.org
+    city = create_unit(FACTORY_ACTOR, name="丙市", kind="city")
+    bureau = org.bureau
+    update_unit(
+        FACTORY_ACTOR,
+        bureau,
+        name=bureau.name,
+        kind=bureau.kind,
+        parent=city,
+        aliases=bureau.aliases,
+        sort_order=bureau.sort_order,
+    )
+    office = add_user("cascade-office", "coordinator", city)
+    plan = plans_service.create_plan(office, bureau=city, year=2026, title="全市法治建设工作要点")
+    item = tasks_service.create_task(
+        office, plan, tasks_service.TaskData(title="市级事项", lead_unit=bureau)
+    )
+    plans_service.publish_plan(office, plan)
+    share = CascadeShare(
+        item_id=item.id, bureau_id=bureau.id, decline_state="pending", decline_reason="不属于本局"
+    )
+    db.session.add(share)
+    db.session.commit()
+    w.cascade = SimpleNamespace(item=item, share=share, target=BureauItem(item, bureau))
+    return w.cascade
+
+
 def demand(endpoint: str, args: dict, w) -> tuple[dict, Demand]:
     """URL values (besides those of `any(...)` converters, in `args`) and what the view checks."""
+    if endpoint.startswith("cascade."):
+        c = cascade_world(w)
+        on_item = {"item_id": c.item.id}
+        cascade = {
+            "cascade.decompose": (on_item, Demand("cascade.decompose", c.target)),
+            "cascade.link": (on_item, Demand("cascade.decompose", c.target)),
+            "cascade.decline": (on_item, Demand("cascade.decline", c.target)),
+            "cascade.resolve": ({"share_id": c.share.id}, Demand("cascade.resolve", c.share)),
+            "cascade.consent": (
+                {**on_item, "bureau_id": w.org.bureau.id},
+                Demand("cascade.consent", c.target),
+            ),
+        }
+        values, wanted = cascade[endpoint]
+        return {**values, **args}, wanted
     plan, task, record = w.plan, w.task, w.record
     on_plan = {"plan_id": plan.id}
     transition = TRANSITIONS[args["action"]].permission if endpoint == "tasks.act" else None
@@ -182,6 +247,17 @@ def demand(endpoint: str, args: dict, w) -> tuple[dict, Demand]:
         "reminders.read_all": ({}, Demand(ANY_USER)),
         "reminders_admin.outbox_retry": ({"email_id": w.email.id}, Demand("outbox.manage")),
         "reminders_admin.policy": ({}, Demand("settings.manage")),
+        "reminders_admin.robot_create": ({}, Demand("robots.manage")),
+        "reminders_admin.robot_edit": ({"robot_id": w.robot.id}, Demand("robots.manage", w.robot)),
+        "reminders_admin.robot_set_enabled": (
+            {"robot_id": w.robot.id},
+            Demand("robots.manage", w.robot),
+        ),
+        "reminders_admin.robot_delete": (
+            {"robot_id": w.robot.id},
+            Demand("robots.manage", w.robot),
+        ),
+        "reminders_admin.robot_test": ({"robot_id": w.robot.id}, Demand("robots.manage", w.robot)),
         "reports.add_note": (on_plan, Demand("report.edit", plan)),
         "reports.cause_list": (on_plan, Demand("plan.edit", plan)),
         "reports.delete_note": ({**on_plan, "note_id": w.note.id}, Demand("report.edit", plan)),
@@ -391,6 +467,8 @@ CITY_WIDE_ACTIONS = {
     "upward.office",
     "assessment.manage",
     "assessment.view",
+    "cascade.resolve",
+    "cascade.consent",
 }
 
 OUTSIDERS = ("other-bureau", "city-office")

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from flask import current_app, g, request
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import LoginManager, current_user
 
 from tracker.api import service
@@ -64,7 +65,11 @@ def _gate():
     if wait is not None:
         raise ApiProblem(
             429,
-            _("Too many requests with this token: wait %(n)d seconds.", n=wait),
+            ngettext(
+                "Too many requests with this token: wait %(num)d second.",
+                "Too many requests with this token: wait %(num)d seconds.",
+                wait,
+            ),
             headers={"Retry-After": str(wait)},
         )
     if request.method not in SAFE_METHODS:

@@ -15,6 +15,7 @@ from collections.abc import Iterable
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
+from tracker.core.i18n import join_names
 from tracker.extensions import db
 
 ACTION_LABELS = {
@@ -49,7 +50,7 @@ ACTION_LABELS = {
     "export.xlsx": _l("Plan workbook exported"),
     "export.zip": _l("Evidence archive exported"),
     "notification.read": _l("Notification read"),
-    "outbox.retry": _l("E-mail sent again"),
+    "outbox.retry": _l("Outbox message put back for sending"),
     "plan.close": _l("Plan closed"),
     "plan.copy": _l("Plan copied"),
     "plan.create": _l("Plan created"),
@@ -63,6 +64,12 @@ ACTION_LABELS = {
     "reminders.policy": _l("Reminder policy changed"),
     "reminders.sweep": _l("Reminders sent"),
     "report.conflict": _l("Annual report: conflicting edit refused"),
+    "robot.create": _l("Work-chat robot added"),
+    "robot.delete": _l("Work-chat robot deleted"),
+    "robot.disable": _l("Work-chat robot disabled"),
+    "robot.edit": _l("Work-chat robot changed"),
+    "robot.enable": _l("Work-chat robot enabled"),
+    "robot.test": _l("Test message to a work-chat robot queued"),
     "report.create": _l("Annual report drafted"),
     "report.edit": _l("Annual report edited"),
     "report.reset": _l("Annual report part reset"),
@@ -116,10 +123,11 @@ OBJECT_LABELS = {
     "evidence_links": _l("Evidence attachment"),
     "legal_advisors": _l("Legal advisor"),
     "notifications": _l("Notification"),
-    "outbox_emails": _l("E-mail"),
+    "outbox_emails": _l("Outbox message"),
     "plans": _l("Plan"),
     "records": _l("Ledger record"),
     "reminder_policies": _l("Reminder policy"),
+    "robot_webhooks": _l("Work-chat robot"),
     "report_drafts": _l("Annual report"),
     "sections": _l("Section"),
     "tasks": _l("Task"),
@@ -174,6 +182,8 @@ FIELD_LABELS = {
     "holder_name": _l("Holder"),
     "holder_user_id": _l("Holder"),
     "is_active": _l("Active"),
+    "is_enabled": _l("Enabled"),
+    "is_signed": _l("Signed"),
     "is_adopted": _l("Adopted"),
     "is_continuous": _l("Continuous"),
     "is_disabled": _l("Disabled"),
@@ -359,7 +369,7 @@ class Names:
         table = REFERENCE_FIELDS.get(key)
         if table is not None and value is not None:
             names = [self.of(table, ident) or f"#{ident}" for ident in _ids(value)]
-            return "、".join(names) if names else "—"
+            return join_names(names) if names else "—"
         if isinstance(value, bool):
             return str(_l("yes") if value else _l("no"))
         if value is None or value == "":
@@ -369,7 +379,7 @@ class Names:
         if isinstance(value, str) and key == "permission":
             return value
         if isinstance(value, list):
-            return "、".join(str(v) for v in value)
+            return join_names(value)
         return str(value)
 
 

@@ -2,8 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from flask import current_app, has_request_context, request, session
+from flask_babel import get_locale
 from flask_login import current_user
+
+
+def join_names(values: Iterable) -> str:
+    """Names in a row as the page's language writes them: 社会救助科、办公室 in Chinese, commas
+    in English."""
+    separator = "、" if str(get_locale() or "").startswith("zh") else ", "
+    return separator.join(str(value) for value in values)
 
 
 def available_locales() -> dict[str, str]:

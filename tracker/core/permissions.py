@@ -211,6 +211,8 @@ RULES: dict[str, Rule] = {
     "duties.view": roles("admin", "coordinator", "leader", "viewer"),  # 第一责任人职责清单
     "briefing.view": roles("admin", "coordinator", "leader", "viewer"),  # 每周简报
     "outbox.manage": roles("admin"),
+    # work-chat group robots of the units in the administrator's scope (reminders to the chat)
+    "robots.manage": roles("admin"),
     # the city level (tracker.upward): 报送 the annual report upward, its review, 公开, 考核
     "upward.submit": own_bureau_of("coordinator"),  # 报送 / resubmit the bureau's report
     "upward.view": either_of(  # a bureau's submission: its own readers and the city office
@@ -222,6 +224,13 @@ RULES: dict[str, Rule] = {
     "upward.office": city_office_of("coordinator", "leader", "viewer", "admin"),  # the city's list
     "assessment.manage": city_office_of("coordinator"),  # the scheme, scoring, manual items
     "assessment.view": city_office_of("coordinator", "leader", "viewer", "admin"),  # 通报
+    # the cascade (tracker.cascade): a bureau's 上级交办 inbox of the city items naming it, their
+    # decomposition into its own tasks, 申请不承担; the office's answer and deadline consent
+    "cascade.inbox": own_bureau_of("coordinator", "leader"),
+    "cascade.decompose": own_bureau_of("coordinator"),
+    "cascade.decline": own_bureau_of("coordinator"),
+    "cascade.resolve": city_office_of("coordinator"),
+    "cascade.consent": city_office_of("coordinator"),
 }
 
 
@@ -253,6 +262,7 @@ CITY_ON_BUREAU_ACTIONS = frozenset(
         "directory.manage",
         "settings.manage",
         "outbox.manage",
+        "robots.manage",
     }
 )
 
@@ -276,11 +286,26 @@ def _bureau_work_for_city_user(user, action: str, obj) -> bool:
     if action in CITY_ON_BUREAU_ACTIONS or user.bureau.kind != "city":
         return False
     owner = _owning_bureau(obj)
-    return (
-        owner is not None
-        and owner.kind != "city"
-        and not action.startswith(("upward.", "assessment."))
-    )
+    return owner is not None and owner.kind != "city" and not action.startswith(CITY_LEVEL_PREFIXES)
+
+
+#: What a bureau's users may do on the city's own objects (its plan and the items naming the
+#: bureau): read them. The city's work is the city office's; the bureau answers an item through
+#: the cascade's actions, which have rules of their own.
+BUREAU_ON_CITY_ACTIONS = frozenset(
+    {"unit.read", "plan.read", "task.read", "task.export_list", "record.read", "evidence.read"}
+)
+CITY_LEVEL_PREFIXES = ("upward.", "assessment.", "cascade.")
+
+
+def _city_work_for_bureau_user(user, action: str, obj) -> bool:
+    """True when a bureau's user would act on the city's own object (not a reading)."""
+    if action in BUREAU_ON_CITY_ACTIONS or user.bureau.kind == "city":
+        return False
+    if action.startswith(CITY_LEVEL_PREFIXES):
+        return False
+    owner = _owning_bureau(obj)
+    return owner is not None and owner.kind == "city"
 
 
 def can(user, action: str, obj: Any = None) -> bool:
@@ -292,7 +317,9 @@ def can(user, action: str, obj: Any = None) -> bool:
         raise KeyError(f"unknown permission action {action!r}") from None
     if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
         return False
-    if _bureau_work_for_city_user(user, action, obj):
+    if _bureau_work_for_city_user(user, action, obj) or _city_work_for_bureau_user(
+        user, action, obj
+    ):
         return False
     return rule(user, obj)
 

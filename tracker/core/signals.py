@@ -94,6 +94,11 @@ task_page = _signals.signal("task-page")
 #: (evidence: added, reviewed, withdrawn).
 task_timeline = _signals.signal("task-timeline")
 
+#: A task's dates are about to change through its form: sender the task, kwargs `due_date` and
+#: `is_continuous` (the new ones); receivers return why not, or None (cascade: a task
+#: decomposing a city item may not be due after it without the city office's consent).
+task_dates_changing = _signals.signal("task-dates-changing")
+
 #: A task's person responsible changed: sender the task, kwargs `actor`, `owner` (None when
 #: the task has nobody named any more). Reminders tell the new owner.
 task_owner_assigned = _signals.signal("task-owner-assigned")

@@ -10,6 +10,7 @@ from flask_babel import format_date, format_datetime, get_locale
 from flask_login import current_user
 
 from tracker.core import clock
+from tracker.core.i18n import join_names
 from tracker.core.permissions import can
 from tracker.core.urls import link_to
 
@@ -52,6 +53,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["local_datetime"] = local_datetime
     app.jinja_env.filters["local_date"] = local_date
     app.jinja_env.filters["readable_json"] = readable_json
+    app.jinja_env.filters["join_names"] = join_names
 
     @app.context_processor
     def _globals():

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import calendar
 from collections.abc import Callable
-from datetime import date
+from datetime import UTC, date, datetime, time, timedelta
 
 import sqlalchemy as sa
 from flask_babel import format_date
@@ -94,32 +94,50 @@ def month_ends(year: int) -> list[date]:
     return [date(year, month, calendar.monthrange(year, month)[1]) for month in range(1, 13)]
 
 
+def _local_day_end(end: date, view: DashboardView) -> datetime:
+    """The instant (UTC) the local day `end` (or today, if earlier) is over."""
+    cutoff = min(end, view.today) + timedelta(days=1)
+    local = datetime.combine(cutoff, time.min, tzinfo=clock.local_timezone())
+    return local.astimezone(UTC)
+
+
 def progress_over_year(view: DashboardView, unit_ids: list[int], link: Link) -> dict:
     """The share of the tasks done by the end of each month against two ideal lines: the share
     due by then (the plan's own deadlines) and an even pace over the year."""
-    query = sa.select(Task.due_date, Task.completed_at, Task.status).where(*led_in(view, unit_ids))
-    tasks = db.session.execute(query).all()
-    total = len(tasks)
     year_end = date(view.year, 12, 31)
-    done_on = sorted(
-        clock.to_local(completed_at).date()
-        for _due, completed_at, status in tasks
-        if status == "done" and completed_at is not None
-    )
-    due_on = sorted(min(due, year_end) if due else year_end for due, _c, _s in tasks)
+    ends = month_ends(view.year)
+    # one row of counts, whatever the number of tasks: all, due by each month's end, and done
+    # by each month's end (by today for the current month) in local time
+    done = Task.status == "done"
+    columns = [sa.func.count(Task.id)]
+    # a task without a due date, or due after the year, counts as due at the year's end
+    columns += [
+        sa.func.count(Task.id)
+        if end >= year_end
+        else sa.func.sum(sa.case((Task.due_date <= end, 1), else_=0))
+        for end in ends
+    ]
+    columns += [
+        sa.func.sum(
+            sa.case((sa.and_(done, Task.completed_at < _local_day_end(end, view)), 1), else_=0)
+        )
+        for end in ends
+    ]
+    row = db.session.execute(sa.select(*columns).where(*led_in(view, unit_ids))).one()
+    counts = [int(n or 0) for n in row]
+    total, due_by, done_by = counts[0], counts[1:13], counts[13:]
     days_in_year = (year_end - date(view.year, 1, 1)).days + 1
     labels, planned, even, actual, rows = [], [], [], [], []
-    for end in month_ends(view.year):
-        cutoff = min(end, view.today)
+    for index, end in enumerate(ends):
         labels.append(format_date(end, "MMM"))
-        due_count = sum(1 for d in due_on if d <= end)
+        due_count = due_by[index]
         planned.append(round(100 * due_count / total, 1) if total else 0)
         even.append(round(100 * ((end - date(view.year, 1, 1)).days + 1) / days_in_year, 1))
         if end.replace(day=1) > view.today:
             actual.append(None)  # the future is not drawn
             rows.append([labels[-1], due_count, planned[-1], "", ""])
             continue
-        done_count = sum(1 for d in done_on if d <= cutoff)
+        done_count = done_by[index]
         actual.append(round(100 * done_count / total, 1) if total else 0)
         rows.append([labels[-1], due_count, planned[-1], done_count, actual[-1]])
     return {

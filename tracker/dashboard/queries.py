@@ -245,8 +245,11 @@ def _overdue_days_by_unit(view: DashboardView, policy: LightPolicy, unit_ids: li
         .group_by(key, Task.due_date)
     )
     days: dict[int, tuple[int, int]] = {}
+    late_by_due: dict = {}  # each due date's working days late counted once, not per unit
     for unit_id, due, n in db.session.execute(query):
-        late = workdays_late(due, view.today)
+        if due not in late_by_due:
+            late_by_due[due] = workdays_late(due, view.today)
+        late = late_by_due[due]
         total, most = days.get(unit_id, (0, 0))
         days[unit_id] = (total + late * int(n), max(most, late))
     return days

@@ -37,3 +37,24 @@ def load_command(if_new: bool, in_production: bool):
     click.echo(report.summary())
     if production:
         click.echo("every demo account must change its password at first login")
+
+
+@demo_cli.command("generate")
+@click.option("--bureaus", type=click.IntRange(1, 2000), required=True, help="How many bureaus.")
+@click.option(
+    "--tasks-per-bureau", type=click.IntRange(0, 100_000), default=2000, show_default=True
+)
+@click.option("--users-per-bureau", type=click.IntRange(7, 1000), default=50, show_default=True)
+@click.option("--seed", type=int, default=7, show_default=True, help="Same seed, same city.")
+def generate_command(bureaus: int, tasks_per_bureau: int, users_per_bureau: int, seed: int):
+    """Add generated bureaus (units, accounts, a published plan of this year) under the demo
+    city, for load tests and sizing; each run adds new ones."""
+    from tracker.demo.generate import generate
+    from tracker.extensions import db
+
+    if current_app.config.get("ENV_NAME") == "production":
+        click.echo("refused: generated bureaus do not belong in production", err=True)
+        sys.exit(1)
+    report = generate(bureaus, tasks_per_bureau, users_per_bureau, seed=seed)
+    db.session.commit()
+    click.echo(report.summary())

@@ -13,6 +13,7 @@ from tracker.accounts.service import create_user
 from tracker.audit.service import SystemActor
 from tracker.core import clock
 from tracker.demo import city_upward, data
+from tracker.demo.cascade import load_city_plan
 from tracker.demo.city import demo_unit, load_city, load_city_bureaus
 from tracker.demo.plans import Directory, load_current_plan, load_plan_2020, load_plan_2021
 from tracker.demo.reminders import load_reminders
@@ -99,6 +100,9 @@ def load_demo(*, force_password_change: bool = False) -> LoadReport:
     db.session.flush()
     others = load_city_bureaus(city)
     db.session.flush()
+    items = load_city_plan(city, bureau)
+    if items:
+        report.add("city plan items", items)
     reminders = load_reminders(bureau)
     if reminders:
         report.add("reminders", reminders)

@@ -56,7 +56,7 @@ CHECK_LABELS = {
     "scheduler.sweep": _l("Reminder sweep"),
     "scheduler.delivery": _l("E-mail delivery"),
     "outbox.backlog": _l("Outbox backlog"),
-    "outbox.dead": _l("Dead e-mails"),
+    "outbox.dead": _l("Dead outbox messages (e-mails and robots)"),
     "evidence.writable": _l("Evidence store writable"),
     "evidence.consistent": _l("Evidence store consistent"),
     "disk.space": _l("Disk space"),

@@ -24,11 +24,18 @@ from tracker.plans.models import Plan, Section
 from tracker.tasks import list_export
 from tracker.tasks.labels import KIND_LABELS, PLAN_STATUS_LABELS, STATUS_LABELS
 from tracker.tasks.lights import LIGHT_CSS, LIGHT_LABELS, LightPolicy
-from tracker.tasks.queries import plan_tasks, visible_plans
+from tracker.tasks.queries import (
+    completion_by_section,
+    count_plan_tasks,
+    plan_tasks,
+    visible_plans,
+)
 from tracker.units.models import Unit
 from tracker.units.queries import subtree
 
 TOP = 0
+#: Rows of a plan page; a plan with more tasks is shown a page (or a section) at a time.
+PLAN_PAGE_ROWS = 300
 
 PROBLEM_LABELS = {
     "no_lead_unit": _l("no lead unit"),
@@ -54,7 +61,30 @@ def show(plan_id: int):
     if request.args.get("unit", "").isdigit():
         unit = db.session.get(Unit, int(request.args["unit"]))
     policy = LightPolicy.current()
-    rows = plan_tasks(plan, policy, unit=unit)
+    sections = service.outline(plan)
+    # A plan of a bureau's size is shown whole; a larger one (a city's, a generated one) a page
+    # of rows at a time in plan order, or one section's, so the page stays bounded.
+    section = None
+    if request.args.get("section", "").isdigit():
+        section = next((s for s in sections if s.id == int(request.args["section"])), None)
+    section_id = section.id if section else None
+    # a bureau reading the city's plan sees the items that name it, never another bureau's
+    city_plan_for_bureau = plan.bureau.kind == "city" and current_user.bureau.kind != "city"
+    reader = current_user if city_plan_for_bureau else None
+    selected = count_plan_tasks(plan, unit=unit, section_id=section_id, reader=reader)
+    whole = count_plan_tasks(plan, unit=unit, reader=reader) if section else selected
+    paged = whole > PLAN_PAGE_ROWS
+    pages = max(-(-selected // PLAN_PAGE_ROWS), 1) if paged else 1
+    page = min(max(request.args.get("page", 1, type=int) or 1, 1), pages)
+    rows = plan_tasks(
+        plan,
+        policy,
+        unit=unit,
+        reader=reader,
+        section_id=section_id,
+        limit=PLAN_PAGE_ROWS if paged else None,
+        offset=(page - 1) * PLAN_PAGE_ROWS,
+    )
     by_section: dict[int | None, list] = defaultdict(list)
     occurrences: dict[int, list] = defaultdict(list)
     for row in rows:
@@ -62,8 +92,12 @@ def show(plan_id: int):
             occurrences[row.task.parent_id].append(row)
         else:
             by_section[row.task.section_id].append(row)
-    sections = service.outline(plan)
-    completion = _completion(sections, by_section, occurrences)
+    # occurrences whose recurring task is on another page are listed on their own
+    shown = {row.task.id for row in rows}
+    for parent_id in [key for key in occurrences if key not in shown]:
+        for row in occurrences.pop(parent_id):
+            by_section[row.task.section_id].append(row)
+    completion = _completion(sections, completion_by_section(plan, unit=unit, reader=reader))
     units = [u for u in subtree(plan.bureau, active_only=True) if u.id != plan.bureau_id]
     return render_template(
         "plans/show.html",
@@ -74,6 +108,12 @@ def show(plan_id: int):
         completion=completion,
         unit=unit,
         units=units,
+        paged=paged,
+        page=page,
+        pages=pages,
+        whole=whole,
+        section=section,
+        per_page=PLAN_PAGE_ROWS,
         action_form=EmptyForm(),
         status_labels=STATUS_LABELS,
         kind_labels=KIND_LABELS,
@@ -125,19 +165,9 @@ def export_tasks(plan_id: int, fmt: str):
     return response
 
 
-def _completion(sections, by_section, occurrences) -> dict[int | None, tuple[int, int]]:
-    """(done, total) per section including its sub-sections; cancelled tasks do not count."""
-    own: dict[int | None, list[int]] = {}
-    for key, rows in by_section.items():
-        done = total = 0
-        for row in rows:
-            items = occurrences.get(row.task.id) or [row]
-            for item in items:
-                if item.task.status == "cancelled":
-                    continue
-                total += 1
-                done += item.task.status == "done"
-        own[key] = [done, total]
+def _completion(sections, own) -> dict[int | None, tuple[int, int]]:
+    """(done, total) per section including its sub-sections, from each section's own counts
+    (`completion_by_section`); None: the whole plan."""
     result: dict[int | None, tuple[int, int]] = {}
     for section in sections:
         result[section.id] = tuple(own.get(section.id, [0, 0]))

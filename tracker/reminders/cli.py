@@ -16,7 +16,7 @@ from tracker.reminders.models import OutboxEmail
 from tracker.reminders.sweep import run_reminders
 
 reminders_cli = AppGroup("reminders", help="Deadline reminders (催办).")
-outbox_cli = AppGroup("outbox", help="The e-mail outbox.")
+outbox_cli = AppGroup("outbox", help="The outbox: e-mails and work-chat robot messages.")
 
 
 def _parse_now(value: str | None) -> datetime | None:
@@ -47,7 +47,8 @@ def run_command(now_text: str | None, dry_run: bool):
 @click.option("--limit", default=200, show_default=True, help="Most e-mails to send in one run.")
 @click.option("--now", "now_text", default=None, help="Act as if it were this ISO date-time.")
 def deliver_command(limit: int, now_text: str | None):
-    """Send the pending e-mails that are due (SMTP, or the pickup folder in development)."""
+    """Send the pending e-mails (SMTP, or the pickup folder in development) and robot messages
+    that are due."""
     now = _parse_now(now_text)
     if now is None:
         report = outbox.deliver_pending(limit=limit)
@@ -61,7 +62,7 @@ def deliver_command(limit: int, now_text: str | None):
 @click.option("--status", type=click.Choice(["pending", "sent", "dead", "all"]), default="all")
 @click.option("--limit", default=50, show_default=True)
 def list_command(status: str, limit: int):
-    """List the newest e-mails of the outbox."""
+    """List the newest messages of the outbox (e-mails and robot messages)."""
     query = sa.select(OutboxEmail).order_by(OutboxEmail.id.desc()).limit(limit)
     if status != "all":
         query = query.where(OutboxEmail.status == status)

@@ -21,7 +21,7 @@ def send_due_reminders(app) -> dict:
 
 
 def deliver_outbox(app) -> dict:
-    """Send the e-mails that are due."""
+    """Send the e-mails and work-chat robot messages that are due."""
     # each e-mail is committed as it is sent (see outbox.deliver_pending)
     report = run_job(app, deliver_pending)
     if report.sent or report.failed or report.dead:

@@ -11,6 +11,8 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from tracker.accounts.models import User
 from tracker.core.db import UTCDateTime, utcnow
 from tracker.extensions import db
+from tracker.reminders.robots import KINDS as ROBOT_KINDS
+from tracker.reminders.robots import masked_url
 from tracker.units.models import Unit
 
 if TYPE_CHECKING:
@@ -18,6 +20,8 @@ if TYPE_CHECKING:
 
 EMAIL_STATUSES = ("pending", "sent", "dead")
 DIGEST_TIMES = ("morning", "afternoon")
+#: Where an outbox message goes: an e-mail address, or a work-chat group robot (RobotWebhook).
+CHANNELS = ("email", "robot")
 
 
 class Notification(db.Model):
@@ -60,17 +64,27 @@ class Notification(db.Model):
 
 
 class OutboxEmail(db.Model):
-    """One e-mail to send; written in the transaction that decided to send it, never deleted."""
+    """One message to send, an e-mail or a post to a work-chat group robot (`channel`); written
+    in the transaction that decided to send it, never deleted."""
 
     __tablename__ = "outbox_emails"
     __table_args__ = (
         sa.CheckConstraint(f"status IN {EMAIL_STATUSES!r}", name="status"),
+        sa.CheckConstraint(f"channel IN {CHANNELS!r}", name="channel"),
         sa.Index("ix_outbox_emails_status_next_attempt_at", "status", "next_attempt_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     recipient_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("users.id"), nullable=True, index=True
+    )
+    #: email, or robot (then `robot_id` names the robot and `to_address` its name)
+    channel: Mapped[str] = mapped_column(
+        sa.String(10), nullable=False, default="email", server_default="email"
+    )
+    #: The group robot a robot message goes to (null for e-mail, or once the robot is deleted).
+    robot_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("robot_webhooks.id", ondelete="SET NULL"), nullable=True, index=True
     )
     to_address: Mapped[str] = mapped_column(sa.String(254), nullable=False)
     subject: Mapped[str] = mapped_column(sa.String(300), nullable=False)
@@ -81,7 +95,7 @@ class OutboxEmail(db.Model):
     #: Once-only key of what the e-mail is for (e.g. a weekly briefing); null for digests,
     #: whose notices are claimed one by one instead.
     dedupe_key: Mapped[str | None] = mapped_column(sa.String(200), nullable=True, unique=True)
-    #: digest, briefing, test
+    #: digest, briefing, alert, test
     kind: Mapped[str] = mapped_column(sa.String(20), nullable=False, default="digest")
     status: Mapped[str] = mapped_column(sa.String(10), nullable=False, default="pending")
     attempts: Mapped[int] = mapped_column(nullable=False, default=0)
@@ -91,9 +105,11 @@ class OutboxEmail(db.Model):
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
 
     recipient: Mapped[User | None] = relationship()
+    robot: Mapped[RobotWebhook | None] = relationship()
 
     def to_audit(self) -> dict:
         return {
+            "channel": self.channel,
             "to": self.to_address,
             "subject": self.subject,
             "status": self.status,
@@ -161,3 +177,60 @@ class ReminderPolicy(db.Model):
 
     def __repr__(self) -> str:
         return f"<ReminderPolicy bureau={self.bureau_id}>"
+
+
+class RobotWebhook(db.Model):
+    """A work-chat group robot (钉钉, 企业微信, 飞书) of a bureau or a unit: the reminders about
+    the tasks a unit leads go to its robots and to its bureau's."""
+
+    __tablename__ = "robot_webhooks"
+    __table_args__ = (sa.CheckConstraint(f"kind IN {ROBOT_KINDS!r}", name="kind"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    unit_id: Mapped[int] = mapped_column(sa.ForeignKey("units.id"), nullable=False, index=True)
+    kind: Mapped[str] = mapped_column(sa.String(10), nullable=False)
+    #: What the administrators call it (e.g. 社会救助科工作群).
+    name: Mapped[str] = mapped_column(sa.String(100), nullable=False)
+    #: The robot's webhook address (its token is part of it: shown to administrators only).
+    url: Mapped[str] = mapped_column(sa.String(500), nullable=False)
+    #: The signing secret (钉钉 加签, 飞书 签名校验); empty: requests are not signed.
+    secret: Mapped[str] = mapped_column(sa.String(200), nullable=False, default="")
+    is_enabled: Mapped[bool] = mapped_column(nullable=False, default=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, default=utcnow)
+    updated_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"), nullable=True)
+
+    unit: Mapped[Unit] = relationship()
+
+    @property
+    def label(self) -> str:
+        """How the outbox names it: kind and name."""
+        return f"{self.kind}: {self.name}"[:254]
+
+    def to_audit(self) -> dict:
+        return {
+            "unit_id": self.unit_id,
+            "kind": self.kind,
+            "name": self.name,
+            "url": masked_url(self.url),
+            "is_signed": bool(self.secret),
+            "is_enabled": self.is_enabled,
+        }
+
+    def __repr__(self) -> str:
+        return f"<RobotWebhook {self.id} {self.kind} unit={self.unit_id}>"
+
+
+class RobotClaim(db.Model):
+    """That one reminder (a deadline step of a task, whoever was told) went to one robot: the
+    claim that keeps a robot from hearing of it twice, whichever sweep wrote it."""
+
+    __tablename__ = "robot_claims"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: "r<robot id>:<the notice's key without its recipient>"
+    key: Mapped[str] = mapped_column(sa.String(250), nullable=False, unique=True)
+    robot_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("robot_webhooks.id", ondelete="CASCADE"), nullable=False, index=True
+    )
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, default=utcnow)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 import sqlalchemy as sa
@@ -26,6 +26,17 @@ from tracker.tasks.lights import LightPolicy, light_of
 from tracker.tasks.models import Task
 from tracker.units.models import Unit
 
+#: Notices the sweep writes (the others — assigned, returned, evidence_rejected, … — are
+#: written by the action that caused them).
+SWEEP_KINDS = (
+    "due_soon",
+    "overdue",
+    "escalation",
+    "cert_expiry",
+    "rectification_due",
+    "rectification_overdue",
+)
+
 
 @dataclass
 class Notice:
@@ -41,6 +52,9 @@ class Notice:
     #: (title, body) in the recipient's language, rendered only for a notice about to be
     #: written (a rerun that writes nothing renders none).
     texts: Callable[[], tuple[str, str]] | None = None
+    #: The notices a digest notice stands for (a leader's escalation digest: one per task), so
+    #: that a work-chat robot hears of each task.
+    parts: list[Notice] = field(default_factory=list)
 
     def rendered(self) -> tuple[str, str, str]:
         """(title, body, link) as written to the recipient."""
@@ -249,6 +263,7 @@ def _escalation_digest(items: list[tuple[Notice, int, _OpenTask]], today: date) 
         functools.partial(link_to, "home.index", light="red"),
         "red",
         texts=texts,
+        parts=[notice for notice, _overdue, _task in items],
     )
 
 

@@ -1,8 +1,10 @@
-"""The e-mail outbox: e-mails are queued inside the deciding transaction and sent after it.
+"""The outbox: e-mails and work-chat robot messages are queued inside the deciding transaction
+and sent after it.
 
-Delivery takes one e-mail at a time in its own transaction: send, then mark it sent. SMTP being
-down only delays an e-mail (exponential backoff); after the configured number of failures it is
-marked dead and stays visible to administrators, who can retry it. Nothing is ever deleted.
+Delivery takes one message at a time in its own transaction: send, then mark it sent. SMTP or a
+robot being down only delays a message (exponential backoff); after the configured number of
+failures it is marked dead and stays visible to administrators, who can retry it. A robot
+message counts as sent only when the robot's answer says so. Nothing is ever deleted.
 """
 
 from __future__ import annotations
@@ -25,7 +27,8 @@ from tracker.audit.service import log_event
 from tracker.core import clock
 from tracker.core.db import begin_write
 from tracker.extensions import db
-from tracker.reminders.models import OutboxEmail
+from tracker.reminders import robots
+from tracker.reminders.models import CHANNELS, OutboxEmail, RobotWebhook
 
 log = logging.getLogger(__name__)
 
@@ -77,6 +80,25 @@ def insert_many_ignoring_conflict(
     return list(session.execute(statement, rows).scalars())
 
 
+def _queued(session, values: dict) -> OutboxEmail | None:
+    """Add one outbox row; None when its dedupe key was already taken."""
+    values = {
+        "message_id": _message_id(),
+        "status": "pending",
+        "attempts": 0,
+        "last_error": "",
+        "html_body": "",
+        **values,
+    }
+    if values["dedupe_key"] is None:
+        message = OutboxEmail(**values)
+        session.add(message)
+        session.flush()
+        return message
+    new_id = insert_ignoring_conflict(session, OutboxEmail, values, "dedupe_key")
+    return session.get(OutboxEmail, new_id) if new_id is not None else None
+
+
 def queue_email(
     session,
     *,
@@ -96,28 +118,50 @@ def queue_email(
     if not recipient.email:
         return None
     now = now or clock.now()
-    values = {
-        "recipient_id": recipient.id,
-        "to_address": recipient.email,
-        "subject": subject[:300],
-        "text_body": text,
-        "html_body": html,
-        "message_id": _message_id(),
-        "dedupe_key": dedupe_key,
-        "kind": kind,
-        "status": "pending",
-        "attempts": 0,
-        "next_attempt_at": now,
-        "last_error": "",
-        "created_at": now,
-    }
-    if dedupe_key is None:
-        email = OutboxEmail(**values)
-        session.add(email)
-        session.flush()
-        return email
-    new_id = insert_ignoring_conflict(session, OutboxEmail, values, "dedupe_key")
-    return session.get(OutboxEmail, new_id) if new_id is not None else None
+    return _queued(
+        session,
+        {
+            "channel": "email",
+            "recipient_id": recipient.id,
+            "to_address": recipient.email,
+            "subject": subject[:300],
+            "text_body": text,
+            "html_body": html,
+            "dedupe_key": dedupe_key,
+            "kind": kind,
+            "next_attempt_at": now,
+            "created_at": now,
+        },
+    )
+
+
+def queue_robot_message(
+    session,
+    *,
+    robot: RobotWebhook,
+    title: str,
+    text: str,
+    dedupe_key: str | None = None,
+    kind: str = "digest",
+    now: datetime | None = None,
+) -> OutboxEmail | None:
+    """Queue one message (a title and Markdown text) to a work-chat group robot in the current
+    transaction; None when a message with `dedupe_key` was already queued."""
+    now = now or clock.now()
+    return _queued(
+        session,
+        {
+            "channel": "robot",
+            "robot_id": robot.id,
+            "to_address": robot.label,
+            "subject": title[:300],
+            "text_body": text,
+            "dedupe_key": dedupe_key,
+            "kind": kind,
+            "next_attempt_at": now,
+            "created_at": now,
+        },
+    )
 
 
 def build_message(email: OutboxEmail) -> EmailMessage:
@@ -193,11 +237,15 @@ class DeliveryReport:
         return {"sent": self.sent, "failed": self.failed, "dead": self.dead}
 
 
-def _due_ids(now: datetime, limit: int) -> list[int]:
+def _due_ids(now: datetime, limit: int, channels: list[str]) -> list[int]:
     return list(
         db.session.scalars(
             sa.select(OutboxEmail.id)
-            .where(OutboxEmail.status == "pending", OutboxEmail.next_attempt_at <= now)
+            .where(
+                OutboxEmail.status == "pending",
+                OutboxEmail.next_attempt_at <= now,
+                OutboxEmail.channel.in_(channels),
+            )
             .order_by(OutboxEmail.next_attempt_at, OutboxEmail.id)
             .limit(limit)
         )
@@ -217,20 +265,40 @@ def _claim(email_id: int, now: datetime) -> OutboxEmail | None:
     return db.session.scalar(query.execution_options(populate_existing=True))
 
 
+class RobotGone(robots.RobotError):
+    """The robot was deleted: its message can never go out."""
+
+
+def post_to_robot(message: OutboxEmail, now: datetime) -> None:
+    """Post a robot message (signed at `now`); RobotError when it was not accepted."""
+    robot = message.robot
+    if robot is None:
+        raise RobotGone("the robot was deleted")
+    if not robot.is_enabled:
+        raise robots.RobotError("the robot is disabled")
+    config = current_app.config
+    request = robots.build(
+        robot.kind, robot.url, robot.secret, message.subject, message.text_body, now
+    )
+    robots.post(robot.kind, request, timeout=config["ROBOT_TIMEOUT"], proxy=config["ROBOT_PROXY"])
+
+
 def deliver_pending(*, limit: int = 200) -> DeliveryReport:
-    """Send the e-mails that are due, each in its own transaction; commits as it goes.
+    """Send the messages that are due — e-mails and work-chat robot posts — each in its own
+    transaction; commits as it goes.
 
     One of the documented exceptions to the one-commit boundary (tracker/core/transactions.py):
-    an e-mail that went out must be marked sent even when the next one fails."""
+    a message that went out must be marked sent even when the next one fails."""
     report = DeliveryReport()
     config = current_app.config
     transport = Transport(config)
+    channels = list(CHANNELS)
     if not transport.is_configured:
         log.warning("outbox: no TRACKER_SMTP_HOST set; e-mails stay pending")
-        return report
+        channels.remove("email")
     max_attempts = config["OUTBOX_MAX_ATTEMPTS"]
     db.session.rollback()
-    ids = _due_ids(clock.now(), limit)
+    ids = _due_ids(clock.now(), limit, channels)
     db.session.rollback()
     try:
         for email_id in ids:
@@ -240,26 +308,33 @@ def deliver_pending(*, limit: int = 200) -> DeliveryReport:
             if email is None:  # sent by a parallel run meanwhile
                 db.session.rollback()
                 continue
+            error, gone = None, False
             try:
-                transport.send(build_message(email))
+                if email.channel == "robot":
+                    post_to_robot(email, now)
+                else:
+                    transport.send(build_message(email))
             except (smtplib.SMTPException, OSError) as exc:  # timeouts are OSErrors
                 transport.close()
-                email.attempts += 1
-                email.last_error = f"{type(exc).__name__}: {exc}"[:2000]
-                if email.attempts >= max_attempts:
+                error = f"{type(exc).__name__}: {exc}"
+            except robots.RobotError as exc:
+                error, gone = str(exc), isinstance(exc, RobotGone)
+            email.attempts += 1
+            if error is None:
+                email.status = "sent"
+                email.sent_at = now
+                email.last_error = ""
+                report.sent += 1
+            else:
+                email.last_error = error[:2000]
+                if email.attempts >= max_attempts or gone:
                     email.status = "dead"
                     report.dead += 1
-                    log.error("outbox: e-mail %s dead after %s attempts", email.id, email.attempts)
+                    log.error("outbox: message %s dead after %s attempts", email.id, email.attempts)
                 else:
                     email.next_attempt_at = now + backoff(email.attempts)
                     report.failed += 1
-                    log.warning("outbox: e-mail %s failed (%s)", email.id, email.last_error)
-            else:
-                email.status = "sent"
-                email.sent_at = now
-                email.attempts += 1
-                email.last_error = ""
-                report.sent += 1
+                    log.warning("outbox: message %s failed (%s)", email.id, email.last_error)
             db.session.commit()
     finally:
         transport.close()

@@ -28,6 +28,8 @@ def _notify_lead_units(plan, *, actor, tasks) -> None:
     by_unit: dict[int, list] = defaultdict(list)
     for task in tasks:
         if task.lead_unit is not None:
+            if plan.bureau.kind == "city" and task.lead_unit.kind == "bureau":
+                continue  # a city item naming a bureau: the cascade's inbox tells the bureau
             by_unit[task.lead_unit.id].append(task)
     for unit_tasks in by_unit.values():
         unit = unit_tasks[0].lead_unit

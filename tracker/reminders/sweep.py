@@ -17,22 +17,13 @@ from tracker.core import clock, workdays
 from tracker.extensions import db
 from tracker.reminders import digest
 from tracker.reminders.models import Notification, ReminderPolicy
-from tracker.reminders.notices import Notice, due_notices, locale_of
+from tracker.reminders.notices import SWEEP_KINDS, Notice, due_notices, locale_of
 from tracker.reminders.outbox import insert_many_ignoring_conflict, queue_email
+from tracker.reminders.webhooks import queue_robot_digests
 from tracker.tasks.models import Task
 
 log = logging.getLogger(__name__)
 
-#: Notices the sweep writes (the others — assigned, returned, evidence_rejected, … — are
-#: written by the action that caused them).
-SWEEP_KINDS = (
-    "due_soon",
-    "overdue",
-    "escalation",
-    "cert_expiry",
-    "rectification_due",
-    "rectification_overdue",
-)
 #: A digest carries unread notices up to this old; older ones stay in the app only.
 DIGEST_WINDOW = timedelta(days=7)
 SWEEPER = SystemActor(username="scheduler:reminders")
@@ -42,6 +33,8 @@ SWEEPER = SystemActor(username="scheduler:reminders")
 class SweepReport:
     notifications: int = 0
     emails: int = 0
+    #: messages queued for work-chat group robots
+    robots: int = 0
     by_kind: Counter = field(default_factory=Counter)
     is_working_day: bool = True
 
@@ -49,6 +42,7 @@ class SweepReport:
         return {
             "notifications": self.notifications,
             "emails": self.emails,
+            "robots": self.robots,
             "by_kind": dict(sorted(self.by_kind.items())),
         }
 
@@ -227,7 +221,8 @@ def run_reminders(now: datetime | None = None, *, dry_run: bool = False) -> Swee
         # (a rerun took 44 s instead of 1 s at 100,000 tasks)
         db.session.execute(sa.text("ANALYZE notifications"))
     report.emails = queue_digests(now)
-    if report.notifications or report.emails:
+    report.robots = queue_robot_digests(written, now)
+    if report.notifications or report.emails or report.robots:
         log_event(SWEEPER, "reminders.sweep", None, after=report.as_dict())
         log.info("reminders: %s", report.as_dict())
     return report

@@ -15,10 +15,16 @@ from tracker.core.db import begin_write
 from tracker.core.forms import EmptyForm, as_id, form_status, refusal_caught
 from tracker.core.permissions import require
 from tracker.extensions import db
-from tracker.reminders import outbox
-from tracker.reminders.forms import PolicyForm
+from tracker.reminders import outbox, robots, webhooks
+from tracker.reminders.forms import PolicyForm, RobotForm
 from tracker.reminders.inbox import mark_read, unread_count
-from tracker.reminders.models import EMAIL_STATUSES, Notification, OutboxEmail
+from tracker.reminders.models import (
+    CHANNELS,
+    EMAIL_STATUSES,
+    Notification,
+    OutboxEmail,
+    RobotWebhook,
+)
 from tracker.reminders.policy import PolicyData, policy_for, save_policy, set_email_preferences
 from tracker.reminders.rules import Rules, escalation_level
 from tracker.units.models import Unit
@@ -175,19 +181,22 @@ def policy():
 def outbox_index():
     require(current_user, "outbox.manage")
     status = request.args.get("status", "")
+    channel = request.args.get("channel", "")
     query = sa.select(OutboxEmail)
     if status in EMAIL_STATUSES:
         query = query.where(OutboxEmail.status == status)
+    if channel in CHANNELS:
+        query = query.where(OutboxEmail.channel == channel)
     page = db.paginate(query.order_by(OutboxEmail.id.desc()), per_page=PER_PAGE, error_out=False)
-    counts = dict(
-        db.session.execute(
-            sa.select(OutboxEmail.status, sa.func.count()).group_by(OutboxEmail.status)
-        ).all()
-    )
+    counted = sa.select(OutboxEmail.status, sa.func.count()).group_by(OutboxEmail.status)
+    if channel in CHANNELS:
+        counted = counted.where(OutboxEmail.channel == channel)
+    counts = dict(db.session.execute(counted).all())
     return render_template(
         "reminders/outbox.html",
         page=page,
         status=status,
+        channel=channel,
         counts=counts,
         statuses=EMAIL_STATUSES,
         action_form=EmptyForm(),
@@ -207,9 +216,120 @@ def outbox_retry(email_id: int):
     email = db.get_or_404(OutboxEmail, email_id)
     if EmptyForm().validate_on_submit():
         if email.status == "sent":
-            flash(_("This e-mail was already sent."), "warning")
+            flash(_("This message was already sent."), "warning")
         else:
             outbox.retry(current_user, email)
-            flash(_("The e-mail will be sent again within a minute."), "success")
+            flash(_("The message will be sent again within a minute."), "success")
     target = request.form.get("next")
     return redirect(target if is_safe_next(target) else url_for("reminders_admin.outbox_index"))
+
+
+# -- work-chat robots ----------------------------------------------------------------------------
+
+
+@admin_bp.app_template_filter("masked_url")
+def _masked_url(url: str) -> str:
+    return robots.masked_url(url)
+
+
+def _robot(robot_id: int) -> RobotWebhook:
+    robot = db.get_or_404(RobotWebhook, robot_id)
+    require(current_user, "robots.manage", robot)
+    return robot
+
+
+@admin_bp.route("/robots")
+def robots_index():
+    require(current_user, "robots.manage")
+    return render_template(
+        "reminders/robots.html",
+        robots=webhooks.robots_for(current_user),
+        kind_labels=webhooks.KIND_LABELS,
+        action_form=EmptyForm(),
+    )
+
+
+def _robot_form_page(robot: RobotWebhook | None):
+    form = RobotForm(obj=robot)
+    units = webhooks.units_for(current_user)
+    if robot is not None and robot.unit not in units:  # its unit was deactivated since
+        units.append(robot.unit)
+    form.unit_id.choices = [(u.id, "\u3000" * u.depth + u.name) for u in units]
+    if robot is None and request.method == "GET":
+        unit = next((u for u in units if u.id == request.args.get("unit", type=int)), None)
+        form.unit_id.data = (unit or units[0]).id if units else None
+    if form.validate_on_submit():
+        unit = next(u for u in units if u.id == form.unit_id.data)
+        require(current_user, "robots.manage", unit)
+        secret = form.secret.data or None
+        if form.clear_secret.data:
+            secret = ""
+        data = webhooks.RobotData(
+            unit=unit,
+            kind=form.kind.data,
+            name=form.name.data,
+            url=form.url.data,
+            secret=secret if robot is not None else (secret or ""),
+            is_enabled=form.is_enabled.data,
+        )
+        with refusal_caught(form) as refusal:
+            saved = webhooks.save_robot(current_user, robot, data)
+        if not refusal:
+            flash(_("The robot %(name)s was saved.", name=saved.name), "success")
+            return redirect(url_for("reminders_admin.robots_index"))
+    return render_template("reminders/robot_form.html", form=form, robot=robot), form_status(form)
+
+
+@admin_bp.route("/robots/new", methods=["GET", "POST"])
+def robot_create():
+    require(current_user, "robots.manage")
+    return _robot_form_page(None)
+
+
+@admin_bp.route("/robots/<int:robot_id>", methods=["GET", "POST"])
+def robot_edit(robot_id: int):
+    return _robot_form_page(_robot(robot_id))
+
+
+@admin_bp.route("/robots/<int:robot_id>/enabled", methods=["POST"])
+def robot_set_enabled(robot_id: int):
+    robot = _robot(robot_id)
+    if EmptyForm().validate_on_submit():
+        enable = request.form.get("is_enabled") == "1"
+        webhooks.set_enabled(current_user, robot, enable)
+        flash(
+            _("%(name)s will receive reminders.", name=robot.name)
+            if enable
+            else _("%(name)s will receive nothing until it is enabled again.", name=robot.name),
+            "success",
+        )
+    return redirect(url_for("reminders_admin.robots_index"))
+
+
+@admin_bp.route("/robots/<int:robot_id>/delete", methods=["POST"])
+def robot_delete(robot_id: int):
+    robot = _robot(robot_id)
+    if EmptyForm().validate_on_submit():
+        name = robot.name
+        webhooks.delete_robot(current_user, robot)
+        flash(_("The robot %(name)s was deleted.", name=name), "success")
+    return redirect(url_for("reminders_admin.robots_index"))
+
+
+@admin_bp.route("/robots/<int:robot_id>/test", methods=["POST"])
+def robot_test(robot_id: int):
+    robot = _robot(robot_id)
+    if EmptyForm().validate_on_submit():
+        if not robot.is_enabled:
+            flash(_("Enable the robot before sending it a test message."), "warning")
+        else:
+            webhooks.queue_test(current_user, robot)
+            flash(
+                _(
+                    "A test message to %(name)s will be sent within a minute; the outbox "
+                    "shows whether the robot accepted it.",
+                    name=robot.name,
+                ),
+                "success",
+            )
+    return redirect(url_for("reminders_admin.robots_index"))

@@ -215,7 +215,10 @@ def save_signature(actor, plan: Plan, *, signatory: str, signed_on: date | None)
 
 def office_of(bureau: Unit, actor=None) -> Unit:
     """The bureau's legal office: the publishing coordinator's unit, else the unit of the
-    bureau's first coordinator, else a unit named 办公室, else the bureau itself."""
+    bureau's first coordinator, else a unit named 办公室, else the bureau itself. A city's office
+    (the 依法治市办) is seated at the city node itself, never in a bureau below it."""
+    if bureau.kind == "city":
+        return bureau
     unit = getattr(actor, "unit", None)
     if getattr(actor, "role", None) == "coordinator" and unit is not None:
         if bureau.contains(unit) and unit.id != bureau.id:

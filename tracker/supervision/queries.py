@@ -80,11 +80,14 @@ def urge_summary(task: Task) -> UrgeSummary:
     )
 
 
-def urge_counts(task_ids) -> dict[int, int]:
-    """Task id → number of urges, for the tasks in `task_ids` (a list or a subquery)."""
+def urge_counts_in_plan(plan_id: int) -> dict[int, int]:
+    """Task id → number of urges, for the urged tasks of one plan. Read from the (few) urges
+    joined to their tasks, never from the list of the plan's task ids: at 100k tasks that list
+    alone cost 38 ms a page."""
+    of_plan = sa.select(Task.id).where(Task.id == Urge.task_id, Task.plan_id == plan_id)
     query = (
         sa.select(Urge.task_id, sa.func.count(Urge.id))
-        .where(Urge.task_id.in_(task_ids))
+        .where(of_plan.exists())  # per urge, a primary-key lookup: never the plan's tasks
         .group_by(Urge.task_id)
     )
     return {task_id: int(n) for task_id, n in db.session.execute(query)}

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from urllib.parse import quote
 
-import sqlalchemy as sa
 from flask import Blueprint, Response, flash, g, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -30,9 +29,7 @@ def _urged_times(task) -> int:
     request."""
     cache = g.setdefault("urge_counts", {})
     if task.plan_id not in cache:
-        cache[task.plan_id] = queries.urge_counts(
-            sa.select(Task.id).where(Task.plan_id == task.plan_id)
-        )
+        cache[task.plan_id] = queries.urge_counts_in_plan(task.plan_id)
     return cache[task.plan_id].get(task.id, 0)
 
 

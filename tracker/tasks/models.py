@@ -108,15 +108,25 @@ class Task(db.Model):
         UTCDateTime, nullable=False, default=utcnow, onupdate=utcnow
     )
     updated_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"), nullable=True)
+    #: The city plan's item this bureau task decomposes (任务分解, tracker.cascade).
+    city_item_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("tasks.id", ondelete="SET NULL"), nullable=True, index=True
+    )
 
     __mapper_args__ = {"version_id_col": version}
 
     plan: Mapped[Plan] = relationship()
     section: Mapped[Section | None] = relationship()
-    parent: Mapped[Task | None] = relationship(remote_side=[id], back_populates="occurrences")
-    occurrences: Mapped[list[Task]] = relationship(
-        back_populates="parent", order_by="Task.due_date", cascade="all, delete-orphan"
+    parent: Mapped[Task | None] = relationship(
+        remote_side=[id], back_populates="occurrences", foreign_keys=[parent_id]
     )
+    occurrences: Mapped[list[Task]] = relationship(
+        back_populates="parent",
+        order_by="Task.due_date",
+        cascade="all, delete-orphan",
+        foreign_keys=[parent_id],
+    )
+    city_item: Mapped[Task | None] = relationship(remote_side=[id], foreign_keys=[city_item_id])
     lead_unit: Mapped[Unit | None] = relationship(foreign_keys=[lead_unit_id])
     co_units: Mapped[list[Unit]] = relationship(secondary=task_co_units, order_by="Unit.sort_order")
     owner: Mapped[User | None] = relationship(foreign_keys=[owner_id])

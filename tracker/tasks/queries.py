@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 import sqlalchemy as sa
-from sqlalchemy.orm import joinedload, selectinload, subqueryload
+from sqlalchemy.orm import joinedload, selectinload
 
 from tracker.core.permissions import BUREAU_WIDE_ROLES, scope_unit
 from tracker.extensions import db
@@ -103,7 +103,12 @@ def involves_units_under(path: str):
     task_co_units.unit_id), not as correlated `EXISTS` per task row: both databases then find
     the unit's tasks by index instead of scanning every task (see tests/test_query_plans.py).
     """
-    # Joined from the (few) units of the subtree, so each side is an index lookup per unit.
+    return Task.id.in_(sa.union(*_led_and_helped(path)))
+
+
+def _led_and_helped(path: str):
+    """The ids of the tasks led by, and of those helped by, a unit of the subtree at `path`;
+    joined from the (few) units of the subtree, so each side is an index lookup per unit."""
     led = (
         sa.select(Task.id)
         .select_from(Unit)
@@ -116,7 +121,7 @@ def involves_units_under(path: str):
         .join(task_co_units, task_co_units.c.unit_id == Unit.id)
         .where(Unit.path.startswith(path))
     )
-    return Task.id.in_(sa.union(led, helped))
+    return led, helped
 
 
 def readable_by(user):
@@ -129,17 +134,16 @@ def readable_by(user):
     their task."""
     if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
         return sa.false()
-    in_scope = sa.select(Unit.id).where(Unit.path.startswith(scope_unit(user).path))
-    with_co_units = sa.select(task_co_units.c.task_id)
-    belongs = sa.or_(
-        Task.lead_unit_id.in_(in_scope),
-        Task.id.in_(with_co_units.where(task_co_units.c.unit_id.in_(in_scope))),
-        sa.and_(
-            Task.lead_unit_id.is_(None),
-            Task.id.not_in(with_co_units),
-            Task.plan_id.in_(sa.select(Plan.id).where(Plan.bureau_id.in_(in_scope))),
-        ),
+    path = scope_unit(user).path
+    # one IN over a UNION of index lookups (as involves_units_under), never an OR of INs: an OR
+    # makes both databases scan every task (a bureau office's home page at a city's 100k tasks)
+    units_in_scope = sa.select(Unit.id).where(Unit.path.startswith(path))
+    loose = sa.select(Task.id).where(
+        Task.lead_unit_id.is_(None),
+        ~sa.select(task_co_units.c.task_id).where(task_co_units.c.task_id == Task.id).exists(),
+        Task.plan_id.in_(sa.select(Plan.id).where(Plan.bureau_id.in_(units_in_scope))),
     )
+    belongs = Task.id.in_(sa.union(*_led_and_helped(path), loose))
     if user.role in BUREAU_WIDE_ROLES:
         return belongs
     return sa.or_(belongs, Task.owner_id == user.id)
@@ -282,23 +286,69 @@ def work_list(
     return rows, total or 0
 
 
+def _of_plan(plan: Plan, unit: Unit | None, section_id: int | None, reader=None):
+    """The plan's tasks (occurrences included), of `unit`'s subtree, of one section and that
+    `reader` may read, each when given."""
+    where = [Task.plan_id == plan.id]
+    if reader is not None:
+        where.append(readable_by(reader))
+    if unit is not None:
+        where.append(involves_units_under(unit.path))
+    if section_id is not None:
+        where.append(Task.section_id == section_id)
+    return where
+
+
 def plan_tasks(
-    plan: Plan, policy: LightPolicy, *, unit: Unit | None = None, reader=None
+    plan: Plan,
+    policy: LightPolicy,
+    *,
+    unit: Unit | None = None,
+    reader=None,
+    section_id: int | None = None,
+    limit: int | None = None,
+    offset: int = 0,
 ) -> list[TaskRow]:
-    """Every task of a plan (occurrences included) with its light, in plan order; with
-    `reader`, only the tasks that user may read."""
+    """The tasks of a plan (occurrences included) with their light, in plan order; with
+    `reader`, only the tasks that user may read; with `limit`, one page of them."""
     light = light_sql(policy)
     query = (
         sa.select(Task, light.label("light"))
-        .where(Task.plan_id == plan.id)
+        .where(*_of_plan(plan, unit, section_id, reader))
         .order_by(Task.position, Task.due_date, Task.id)
-        .options(joinedload(Task.lead_unit), subqueryload(Task.co_units), joinedload(Task.owner))
+        .options(joinedload(Task.lead_unit), selectinload(Task.co_units), joinedload(Task.owner))
     )
-    if unit is not None:
-        query = query.where(involves_units_under(unit.path))
-    if reader is not None:
-        query = query.where(readable_by(reader))
+    if limit is not None:
+        query = query.limit(limit).offset(offset)
     return [TaskRow(task, task_light) for task, task_light in db.session.execute(query)]
+
+
+def count_plan_tasks(
+    plan: Plan, *, unit: Unit | None = None, section_id: int | None = None, reader=None
+) -> int:
+    return db.session.scalar(
+        sa.select(sa.func.count(Task.id)).where(*_of_plan(plan, unit, section_id, reader))
+    )
+
+
+def completion_by_section(
+    plan: Plan, *, unit: Unit | None = None, reader=None
+) -> dict[int | None, list]:
+    """[done, counted] per section (its own tasks, not its sub-sections'), as the plan page
+    counts: a recurring task by its occurrences once it has any, cancelled tasks not at all.
+    One grouped query, whatever the plan's size."""
+    occurrence = sa.orm.aliased(Task)
+    has_occurrences = sa.select(occurrence.id).where(occurrence.parent_id == Task.id).exists()
+    query = (
+        sa.select(
+            Task.section_id,
+            sa.func.sum(sa.case((Task.status == "done", 1), else_=0)),
+            sa.func.count(Task.id),
+        )
+        .where(*_of_plan(plan, unit, None, reader), Task.status != "cancelled", ~has_occurrences)
+        .group_by(Task.section_id)
+    )
+    return {section: [int(done or 0), int(n)] for section, done, n in db.session.execute(query)}
 
 
 def visible_plans(user) -> list[Plan]:

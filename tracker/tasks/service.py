@@ -14,6 +14,7 @@ from tracker.audit.service import changes, log_event
 from tracker.core import clock
 from tracker.core.exceptions import DomainError, stale_edit
 from tracker.core.ordering import move_among
+from tracker.core.signals import task_dates_changing, veto
 from tracker.extensions import db
 from tracker.plans.models import Plan, Section
 from tracker.tasks.models import RECURRENCES, TASK_KINDS, Task, TaskUpdate
@@ -262,6 +263,12 @@ def update_task(actor, task: Task, data: TaskData, *, expected_version: int | No
     _validate(task.plan, data)
     if (data.start_date, data.due_date) != (task.start_date, task.due_date):
         check_dates_in_span(task.plan, data)
+    if (data.due_date, data.is_continuous) != (task.due_date, task.is_continuous):
+        refusal = veto(
+            task_dates_changing, task, due_date=data.due_date, is_continuous=data.is_continuous
+        )
+        if refusal:
+            raise DomainError(refusal, "due_date")
     past_due_confirmed = check_past_due(data, task.due_date, clock.today())
     before = task.to_audit()
     if data.section is not task.section:

@@ -9,6 +9,7 @@ from urllib.parse import quote
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 
 from tracker.core import clock, storage
@@ -281,7 +282,14 @@ def score(year: int):
         flash(_("Save a scheme first."), "danger")
         return redirect(url_for("upward.assessment", year=year))
     changed = service.score_automatically(current_user, scheme)
-    flash(_("Scored automatically: %(n)d scores changed.", n=changed), "success")
+    flash(
+        ngettext(
+            "Scored automatically: %(num)d score changed.",
+            "Scored automatically: %(num)d scores changed.",
+            changed,
+        ),
+        "success",
+    )
     return redirect(url_for("upward.assessment", year=year))
 
 

@@ -54,6 +54,7 @@ EXPECTED_GLOBAL = {
     "briefing.view": {"admin", "coordinator", "principal", "leader", "viewer"},
     "outbox.manage": {"admin"},
     "robots.manage": {"admin"},
+    "directory.manage": {"admin"},
     "advisor.manage": {"coordinator"},
     "task.export_list": set(ROLES_ORDER),
     "review.queue": {"coordinator"},

@@ -43,7 +43,12 @@ class Unit(db.Model):
     children: Mapped[list[Unit]] = relationship(
         foreign_keys=[parent_id], back_populates="parent", order_by="Unit.sort_order, Unit.id"
     )
-    bureau: Mapped[Unit | None] = relationship(remote_side=[id], foreign_keys=[bureau_id])
+    #: Read only: `bureau_id` is written by the units service. A bureau points at itself, which
+    #: the unit of work could not order when the bureau row is flushed with others (a new unit
+    #: under it raised CircularDependencyError once tasks gained a second self-reference).
+    bureau: Mapped[Unit | None] = relationship(
+        remote_side=[id], foreign_keys=[bureau_id], viewonly=True
+    )
 
     @property
     def ancestor_ids(self) -> list[int]:

@@ -55,3 +55,18 @@ def live_server(app):
     finally:
         server.shutdown()
         thread.join(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def browser(browser):
+    """Every context a test opens waits up to 60 s a step: `make test` runs two workers, each
+    loading the demo and driving a browser, on CI's two cores; a real hang still fails."""
+    open_context = browser.new_context
+
+    def new_context(*args, **kwargs):
+        context = open_context(*args, **kwargs)
+        context.set_default_timeout(60_000)
+        return context
+
+    browser.new_context = new_context
+    return browser

@@ -85,13 +85,7 @@ def show(plan_id: int):
         limit=PLAN_PAGE_ROWS if paged else None,
         offset=(page - 1) * PLAN_PAGE_ROWS,
     )
-    by_section: dict[int | None, list] = defaultdict(list)
-    occurrences: dict[int, list] = defaultdict(list)
-    for row in rows:
-        if row.task.parent_id is not None:
-            occurrences[row.task.parent_id].append(row)
-        else:
-            by_section[row.task.section_id].append(row)
+    by_section, occurrences = _grouped(rows)
     # occurrences whose recurring task is on another page are listed on their own
     shown = {row.task.id for row in rows}
     for parent_id in [key for key in occurrences if key not in shown]:
@@ -124,9 +118,8 @@ def show(plan_id: int):
     )
 
 
-def _in_page_order(sections, rows) -> list:
-    """The rows as the plan page lists them: by section in outline order, each task followed by
-    its occurrences, then the tasks outside any section."""
+def _grouped(rows) -> tuple[dict[int | None, list], dict[int, list]]:
+    """The rows by section (None: outside any), and occurrences by their recurring task."""
     by_section: dict[int | None, list] = defaultdict(list)
     occurrences: dict[int, list] = defaultdict(list)
     for row in rows:
@@ -134,6 +127,13 @@ def _in_page_order(sections, rows) -> list:
             occurrences[row.task.parent_id].append(row)
         else:
             by_section[row.task.section_id].append(row)
+    return by_section, occurrences
+
+
+def _in_page_order(sections, rows) -> list:
+    """The rows as the plan page lists them: by section in outline order, each task followed by
+    its occurrences, then the tasks outside any section."""
+    by_section, occurrences = _grouped(rows)
     ordered = []
     for key in [s.id for s in sections] + [None]:
         for row in by_section.get(key, []):

@@ -77,6 +77,20 @@ def test_briefing_content(org, week):
     ]
 
 
+def test_briefing_lists_the_longest_overdue_of_a_unit_and_counts_the_rest(org, week, monkeypatch):
+    """A unit with more overdue tasks than the briefing lists: the oldest come first and the
+    others are counted (at a city's size a unit has thousands; they are never all loaded)."""
+    monkeypatch.setattr("tracker.dashboard.briefing.TASKS_PER_UNIT", 2)
+    briefing = build_briefing(db.session, org.users.principal, NOW)
+    groups = {g.name: g for g in briefing.overdue_by_unit}
+    relief = groups["社会救助科"]
+    assert [x.title for x in relief.tasks] == ["任务R4", "任务R3"]
+    assert relief.more == 1
+    assert (len(groups["低保核对中心"].tasks), groups["低保核对中心"].more) == (1, 0)
+    # the unit with the most overdue tasks (listed and counted) still comes first
+    assert [g.name for g in briefing.overdue_by_unit] == ["社会救助科", "低保核对中心"]
+
+
 def test_briefing_is_empty_of_changes_a_week_later(org, week):
     later = NOW + timedelta(days=8)
     with clock.frozen_at(later):

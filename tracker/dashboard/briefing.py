@@ -218,22 +218,36 @@ def build_briefing(session, leader, now: datetime) -> Briefing:
 
 
 def _overdue_by_unit(session, view, policy, unit_ids, since: date) -> list[UnitOverdue]:
+    """Each unit's overdue tasks, the TASKS_PER_UNIT longest overdue of each loaded and the rest
+    only counted (a window over the units: at 100k tasks a bureau has tens of thousands)."""
     key = unit_key(view)
-    query = (
-        sa.select(Task, key)
+    ranked = (
+        sa.select(
+            Task.id.label("task_id"),
+            key.label("unit_id"),
+            sa.func.row_number()
+            .over(partition_by=key, order_by=(Task.due_date, Task.id))
+            .label("place"),
+            sa.func.count().over(partition_by=key).label("total"),
+        )
         .where(*led_in(view, unit_ids), light_sql(policy) == "red")
+        .subquery()
+    )
+    query = (
+        sa.select(Task, ranked.c.unit_id, ranked.c.total)
+        .join(ranked, ranked.c.task_id == Task.id)
+        .where(ranked.c.place <= TASKS_PER_UNIT)
         .options(joinedload(Task.lead_unit), joinedload(Task.owner))
-        .order_by(key, Task.due_date, Task.id)
+        .order_by(ranked.c.unit_id, ranked.c.place)
     )
     groups: dict[int, UnitOverdue] = {}
-    for task, unit_id in session.execute(query):
+    for task, unit_id, total in session.execute(query):
         group = groups.get(unit_id)
         if group is None:
             name = task.lead_unit.name if task.lead_unit else view.bureau.name
-            group = groups[unit_id] = UnitOverdue(unit_id=unit_id, name=name, tasks=[])
-        if len(group.tasks) >= TASKS_PER_UNIT:
-            group.more += 1
-            continue
+            group = groups[unit_id] = UnitOverdue(
+                unit_id=unit_id, name=name, tasks=[], more=max(total - TASKS_PER_UNIT, 0)
+            )
         group.tasks.append(
             TaskLine(
                 task_id=task.id,

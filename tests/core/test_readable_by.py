@@ -97,7 +97,11 @@ def test_readable_by_returns_exactly_what_can_allows(app, organisation):
             expected = {t.id for t in tasks if can(user, "task.read", t)}
             found = set(db.session.scalars(sa.select(Task.id).where(readable_by(user))))
             assert found == expected, name
+            per_row = sa.select(Task.id).where(readable_by(user, per_row=True))
+            assert set(db.session.scalars(per_row)) == expected, name
         for nobody in (None, AnonymousUserMixin()):
             assert db.session.scalars(sa.select(Task.id).where(readable_by(nobody))).all() == []
+            nothing = sa.select(Task.id).where(readable_by(nobody, per_row=True))
+            assert db.session.scalars(nothing).all() == []
     finally:
         db.session.rollback()

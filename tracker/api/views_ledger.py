@@ -67,7 +67,11 @@ def record_out(record: Record) -> dict:
 def list_records():
     args = query_args(schemas.RecordQuery)
     require(current_user, "record.read")
-    query = sa.select(Record).join(Task, Task.id == Record.task_id).where(readable_by(current_user))
+    query = (
+        sa.select(Record)
+        .join(Task, Task.id == Record.task_id)
+        .where(readable_by(current_user, per_row=True))
+    )
     if args.task:
         query = query.where(Record.task_id == args.task)
     total = db.session.scalar(sa.select(sa.func.count()).select_from(query.subquery()))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from sqlalchemy.orm import joinedload, selectinload
 
+from tracker.core.permissions import BUREAU_WIDE_ROLES
 from tracker.evidence.models import Evidence, EvidenceLink
 from tracker.extensions import db
 from tracker.records.models import Record
@@ -16,13 +17,16 @@ QUEUE_LIMIT = 200
 
 
 def _submitted_tasks(user):
-    return sa.select(Task).where(Task.status == "submitted", readable_by(user))
+    # for the bureau's office and leaders each submitted task is checked against the scope's
+    # few units: listing the whole bureau's tasks first costs three times as much at 100k
+    per_row = getattr(user, "role", None) in BUREAU_WIDE_ROLES
+    return sa.select(Task).where(Task.status == "submitted", readable_by(user, per_row=per_row))
 
 
 def _pending_evidence(user):
     """Current evidence waiting for review, linked to a task (or one of its records) that
     `user` may read."""
-    in_view = readable_by(user)
+    in_view = readable_by(user, per_row=True)
     linked = sa.select(EvidenceLink.evidence_id).where(
         sa.or_(
             sa.exists().where(Task.id == EvidenceLink.task_id, in_view),

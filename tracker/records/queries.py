@@ -15,8 +15,8 @@ from tracker.units.models import Unit
 
 
 def _scoped(query, user):
-    """Records of tasks the user may read."""
-    return query.join(Task, Task.id == Record.task_id).where(readable_by(user))
+    """Records of tasks the user may read (each record's task checked: a ledger holds few)."""
+    return query.join(Task, Task.id == Record.task_id).where(readable_by(user, per_row=True))
 
 
 def _in_year(query, year: int | None):

@@ -124,26 +124,43 @@ def _led_and_helped(path: str):
     return led, helped
 
 
-def readable_by(user):
+def readable_by(user, *, per_row: bool = False):
     """The condition on tasks that `user` may read: exactly `can(user, "task.read", task)`.
 
     A task belongs to its lead unit and co-units, or (with neither, e.g. a principal duty) to
     its plan's bureau; a user reads the tasks that belong somewhere in their scope
     (`scope_unit`: the bureau for bureau-wide roles, the own unit's subtree otherwise), and
     chiefs and staff also the tasks assigned to them. Records and evidence are read through
-    their task."""
+    their task.
+
+    Two shapes of the same condition. By default, for queries over tasks: one IN over a UNION
+    of index lookups (the scope's tasks found by index). `per_row=True`, for queries driven by
+    another table that reach few tasks (a ledger's records, evidence awaiting review): a check
+    of each reached task against the scope's few units — the UNION would list a bureau's
+    100,000 tasks for every ledger even when it holds three records."""
     if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
         return sa.false()
     path = scope_unit(user).path
-    # one IN over a UNION of index lookups (as involves_units_under), never an OR of INs: an OR
-    # makes both databases scan every task (a bureau office's home page at a city's 100k tasks)
     units_in_scope = sa.select(Unit.id).where(Unit.path.startswith(path))
-    loose = sa.select(Task.id).where(
-        Task.lead_unit_id.is_(None),
-        ~sa.select(task_co_units.c.task_id).where(task_co_units.c.task_id == Task.id).exists(),
-        Task.plan_id.in_(sa.select(Plan.id).where(Plan.bureau_id.in_(units_in_scope))),
+    has_no_co_unit = (
+        ~sa.select(task_co_units.c.task_id).where(task_co_units.c.task_id == Task.id).exists()
     )
-    belongs = Task.id.in_(sa.union(*_led_and_helped(path), loose))
+    plans_in_scope = sa.select(Plan.id).where(Plan.bureau_id.in_(units_in_scope))
+    if per_row:
+        belongs = sa.or_(
+            Task.lead_unit_id.in_(units_in_scope),
+            sa.select(task_co_units.c.task_id)
+            .where(task_co_units.c.task_id == Task.id, task_co_units.c.unit_id.in_(units_in_scope))
+            .exists(),
+            sa.and_(Task.lead_unit_id.is_(None), has_no_co_unit, Task.plan_id.in_(plans_in_scope)),
+        )
+    else:
+        # one IN over a UNION of index lookups (as involves_units_under), never an OR of INs: an
+        # OR makes both databases scan every task (a bureau office's home page at 100k tasks)
+        loose = sa.select(Task.id).where(
+            Task.lead_unit_id.is_(None), has_no_co_unit, Task.plan_id.in_(plans_in_scope)
+        )
+        belongs = Task.id.in_(sa.union(*_led_and_helped(path), loose))
     if user.role in BUREAU_WIDE_ROLES:
         return belongs
     return sa.or_(belongs, Task.owner_id == user.id)

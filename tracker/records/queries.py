@@ -14,15 +14,16 @@ from tracker.tasks.queries import readable_by
 from tracker.units.models import Unit
 
 
-def _scoped(query, user):
-    """Records of tasks the user may read (each record's task checked: a ledger holds few)."""
-    return query.join(Task, Task.id == Record.task_id).where(readable_by(user, per_row=True))
+def _scoped(query, user, year: int | None):
+    """Records of tasks the user may read, of the plans of `year` (all years when None).
 
-
-def _in_year(query, year: int | None):
-    if year is None:
-        return query
-    return query.where(Task.plan_id.in_(sa.select(Plan.id).where(Plan.year == year)))
+    Each record's task is checked by key in a correlated EXISTS, never joined: with a join,
+    SQLite plans a fresh deployment's empty ledgers (no statistics: taken as large) by walking
+    every task and looking for its records."""
+    task = sa.select(Task.id).where(Task.id == Record.task_id, readable_by(user, per_row=True))
+    if year is not None:
+        task = task.where(Task.plan_id.in_(sa.select(Plan.id).where(Plan.year == year)))
+    return query.where(task.exists())
 
 
 def ledger(
@@ -30,7 +31,7 @@ def ledger(
 ) -> list[Record]:
     """The records of one kind for a plan year, oldest first."""
     model = MODELS[kind]
-    query = _in_year(_scoped(sa.select(model), user), year)
+    query = _scoped(sa.select(model), user, year)
     if unit is not None:
         query = query.where(
             Record.unit_id.in_(sa.select(Unit.id).where(Unit.path.startswith(unit.path)))
@@ -63,7 +64,7 @@ def ledger_options(kind: str) -> list:
 def counts_by_kind(user, *, year: int | None) -> dict[str, int]:
     """How many live records of each kind the user's ledger holds for the year."""
     query = sa.select(Record.kind, sa.func.count(Record.id)).where(Record.is_void.is_(False))
-    query = _in_year(_scoped(query, user), year).group_by(Record.kind)
+    query = _scoped(query, user, year).group_by(Record.kind)
     counts = dict.fromkeys(RECORD_KINDS, 0)
     counts.update(dict(db.session.execute(query).all()))
     return counts

@@ -17,9 +17,9 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from tracker.core import clock
-from tracker.dashboard.queries import DashboardView, UnitTable, led_in, overdue_by_due_date
+from tracker.dashboard.queries import DashboardView, UnitTable, led_in
 from tracker.extensions import db
-from tracker.tasks.lights import LIGHT_LABELS, LightPolicy
+from tracker.tasks.lights import LIGHT_LABELS
 from tracker.tasks.models import Task
 
 Link = Callable[..., str]
@@ -170,13 +170,11 @@ def progress_over_year(view: DashboardView, unit_ids: list[int], link: Link) -> 
     }
 
 
-def overdue_by_age(
-    view: DashboardView, policy: LightPolicy, unit_ids: list[int], link: Link
-) -> dict:
-    """How late the overdue tasks are: 1–7, 8–30, 31–90 and more than 90 days (one query)."""
+def overdue_by_age(table: UnitTable, link: Link) -> dict:
+    """How late the overdue tasks are: 1–7, 8–30, 31–90 and more than 90 days (the working days
+    late the unit table counted)."""
     counts = dict.fromkeys((key for key, _first, _last in AGE_BANDS), 0)
-    # working days late, as everywhere else: counted per distinct due date in Python
-    for late, n in overdue_by_due_date(view, policy, unit_ids).items():
+    for late, n in table.overdue_ages.items():
         key = next((k for k, _f, last in AGE_BANDS if last and late <= last), AGE_BANDS[-1][0])
         counts[key] += n
     labels = [_band_label(first, last) for _key, first, last in AGE_BANDS]

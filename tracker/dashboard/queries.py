@@ -220,24 +220,10 @@ def count_if(condition):
     return sa.func.sum(sa.case((condition, 1), else_=0))
 
 
-def overdue_by_due_date(
-    view: DashboardView, policy: LightPolicy, unit_ids: list[int]
-) -> Counter[int]:
-    """Working days late → how many overdue (red) tasks of the units are that late (one query,
-    grouped by due date; the working-day calendar is applied per distinct date)."""
-    query = (
-        sa.select(Task.due_date, sa.func.count(Task.id))
-        .where(*led_in(view, unit_ids), light_sql(policy) == "red")
-        .group_by(Task.due_date)
-    )
-    late: Counter[int] = Counter()
-    for due, n in db.session.execute(query):
-        late[workdays_late(due, view.today)] += int(n)
-    return late
-
-
 def _overdue_days_by_unit(view: DashboardView, policy: LightPolicy, unit_ids: list[int]):
-    """Unit id → (sum, max) of the working days late of its overdue tasks."""
+    """Unit id → (sum, max) of the working days late of its overdue tasks, and working days
+    late → how many overdue tasks of all these units are that late (one query, grouped by unit
+    and due date; the working-day calendar is applied once per distinct date)."""
     key = unit_key(view)
     query = (
         sa.select(key, Task.due_date, sa.func.count(Task.id))
@@ -245,6 +231,7 @@ def _overdue_days_by_unit(view: DashboardView, policy: LightPolicy, unit_ids: li
         .group_by(key, Task.due_date)
     )
     days: dict[int, tuple[int, int]] = {}
+    ages: Counter[int] = Counter()
     late_by_due: dict = {}  # each due date's working days late counted once, not per unit
     for unit_id, due, n in db.session.execute(query):
         if due not in late_by_due:
@@ -252,7 +239,8 @@ def _overdue_days_by_unit(view: DashboardView, policy: LightPolicy, unit_ids: li
         late = late_by_due[due]
         total, most = days.get(unit_id, (0, 0))
         days[unit_id] = (total + late * int(n), max(most, late))
-    return days
+        ages[late] += int(n)
+    return days, ages
 
 
 # -- per-unit rows ---------------------------------------------------------------------------
@@ -350,6 +338,8 @@ class UnitTable:
     totals: UnitRow
     policy: LightPolicy
     units: dict[int, Unit] = field(default_factory=dict)
+    #: Working days late → how many overdue tasks of the table's units are that late.
+    overdue_ages: Counter[int] = field(default_factory=Counter)
 
 
 #: The per-unit aggregate's columns, in the order the query selects them.
@@ -406,10 +396,11 @@ def _lead_aggregates(view: DashboardView, policy: LightPolicy, unit_ids: list[in
         unit_id: dict(zip(LEAD_COLUMNS, (int(v or 0) for v in values), strict=True))
         for unit_id, *values in db.session.execute(query)
     }
-    for unit_id, (total, most) in _overdue_days_by_unit(view, policy, unit_ids).items():
+    days, ages = _overdue_days_by_unit(view, policy, unit_ids)
+    for unit_id, (total, most) in days.items():
         if unit_id in rows:
             rows[unit_id]["days_overdue_sum"], rows[unit_id]["days_overdue_max"] = total, most
-    return rows
+    return rows, ages
 
 
 def _co_aggregates(view: DashboardView, policy: LightPolicy, unit_ids: list[int]):
@@ -448,7 +439,7 @@ def unit_table(view: DashboardView, policy: LightPolicy) -> UnitTable:
     city, plus the totals."""
     units = row_units(view)
     unit_ids = [u.id for u in units]
-    lead = _lead_aggregates(view, policy, unit_ids)
+    lead, ages = _lead_aggregates(view, policy, unit_ids)
     co = _co_aggregates(view, policy, unit_ids)
     urged = _urge_counts(view, unit_ids)
     rows: list[UnitRow] = []
@@ -473,7 +464,12 @@ def unit_table(view: DashboardView, policy: LightPolicy) -> UnitTable:
         totals.add(row)
     rank_rows(rows)
     return UnitTable(
-        view=view, rows=rows, totals=totals, policy=policy, units={u.id: u for u in units}
+        view=view,
+        rows=rows,
+        totals=totals,
+        policy=policy,
+        units={u.id: u for u in units},
+        overdue_ages=ages,
     )
 
 

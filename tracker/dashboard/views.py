@@ -156,7 +156,7 @@ def index():
             charts={
                 "completion": charts.completion_by_unit(table, link),
                 "progress": charts.progress_over_year(view, unit_ids, link),
-                "age": charts.overdue_by_age(view, policy, unit_ids, link),
+                "age": charts.overdue_by_age(table, link),
             },
         ),
     )

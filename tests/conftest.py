@@ -70,6 +70,16 @@ FACTORY_ACTOR = SystemActor(username="test-factory")
 
 
 @pytest.fixture(autouse=True)
+def _fresh_kept_figures():
+    """Figures kept between requests (tracker.tasks.versions) start empty in every test."""
+    from tracker.tasks import versions
+
+    versions.store.clear()
+    yield
+    versions.store.clear()
+
+
+@pytest.fixture(autouse=True)
 def _no_network(monkeypatch):
     """Fail any connection that leaves this machine: Duban makes no network calls at run time."""
     real_connect = socket.socket.connect

@@ -103,6 +103,7 @@ def register_subscribers(app: Flask) -> None:
     import tracker.reminders.subscribers  # noqa: F401
     import tracker.reports.subscribers  # noqa: F401
     import tracker.supervision.subscribers  # noqa: F401
+    import tracker.tasks.subscribers  # noqa: F401
     import tracker.upward.subscribers  # noqa: F401
 
 

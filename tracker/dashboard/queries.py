@@ -25,6 +25,7 @@ from tracker.core.permissions import scope_unit
 from tracker.extensions import db
 from tracker.plans.models import Plan
 from tracker.supervision.models import Urge
+from tracker.tasks import versions
 from tracker.tasks.lights import LightPolicy, light_sql, workdays_late
 from tracker.tasks.models import TASK_KINDS, Task, task_co_units
 from tracker.tasks.queries import section_and_below, visible_plans
@@ -434,14 +435,33 @@ def _urge_counts(view: DashboardView, unit_ids: list[int]) -> dict[int, int]:
     return {unit_id: int(n) for unit_id, n in db.session.execute(query)}
 
 
+def _aggregates(view: DashboardView, policy: LightPolicy, unit_ids: list[int]):
+    """The per-unit counts, kept between requests while the bureaus' tasks are unchanged
+    (tracker.tasks.versions): at 100,000 tasks each is a pass over them all."""
+    key = (
+        view.bureau.id,
+        is_city_view(view),
+        tuple(view.plan_ids),
+        view.filters.kind,
+        view.filters.section_id,
+        tuple(unit_ids),
+        view.today,
+        policy,
+    )
+
+    def compute():
+        lead, ages = _lead_aggregates(view, policy, unit_ids)
+        return lead, ages, _co_aggregates(view, policy, unit_ids), _urge_counts(view, unit_ids)
+
+    return versions.kept("unit_table", key, {p.bureau_id for p in view.plans}, compute)
+
+
 def unit_table(view: DashboardView, policy: LightPolicy) -> UnitTable:
     """One row per unit of the view's subtree (units with no tasks too), or per bureau over a
     city, plus the totals."""
     units = row_units(view)
     unit_ids = [u.id for u in units]
-    lead, ages = _lead_aggregates(view, policy, unit_ids)
-    co = _co_aggregates(view, policy, unit_ids)
-    urged = _urge_counts(view, unit_ids)
+    lead, ages, co, urged = _aggregates(view, policy, unit_ids)
     rows: list[UnitRow] = []
     for unit in units:
         row = UnitRow(unit=unit, **lead.get(unit.id, {}))

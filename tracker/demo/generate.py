@@ -31,6 +31,7 @@ from tracker.demo.city import CITY, ITEMS, demo_unit, load_city
 from tracker.demo.city_upward import DEMO_ACTOR
 from tracker.extensions import db
 from tracker.plans.models import Plan, Section
+from tracker.tasks import versions
 from tracker.tasks.models import Task, task_co_units
 from tracker.units.models import Unit
 
@@ -218,6 +219,8 @@ def generate(bureaus: int, tasks_per_bureau: int, users_per_bureau: int = 50, *,
         ]
         for start in range(0, len(co_rows), CHUNK):
             db.session.execute(sa.insert(task_co_units), co_rows[start : start + CHUNK])
+        # written past the ORM: the bureau's figures get their version token here
+        versions.replace(db.session.connection(), [bureau.id])
         log_event(
             DEMO_ACTOR,
             "demo.generate",

@@ -292,3 +292,19 @@ class CauseStatement(db.Model):
 
     def __repr__(self) -> str:
         return f"<CauseStatement {self.id} task={self.task_id} {self.cause}>"
+
+
+class DataVersion(db.Model):
+    """Where a bureau's tasks stand: a random token replaced in every transaction that changes
+    them (tracker.tasks.subscribers), so figures computed from them can be kept and reused
+    while the token is the same (tracker.tasks.versions)."""
+
+    __tablename__ = "data_versions"
+
+    #: A bureau's (or city's) unit id; 0 for what every figure depends on (units, calendar).
+    scope_id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    #: Random, not counted up: a fresh or restored database never meets an old token again.
+    version: Mapped[int] = mapped_column(sa.BigInteger, nullable=False)
+
+    def __repr__(self) -> str:
+        return f"<DataVersion {self.scope_id} {self.version}>"

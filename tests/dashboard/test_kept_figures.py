@@ -1,0 +1,124 @@
+"""The dashboard's per-unit figures are kept between requests while the tasks they count are
+unchanged (tracker.tasks.versions), and recomputed as soon as anything they count changes: a
+workflow step, 催办, the day, the calendar. Each test compares what is served with figures
+computed afresh."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+import sqlalchemy as sa
+
+from tests.dashboard.conftest import TODAY
+from tracker.dashboard.queries import DashboardFilters, resolve, unit_table
+from tracker.extensions import db
+from tracker.holidays import service as holidays
+from tracker.supervision import service as supervision
+from tracker.tasks import service as tasks
+from tracker.tasks import versions, workflow
+from tracker.tasks.lights import LightPolicy
+
+
+def figures(user, today: date = TODAY) -> dict:
+    view = resolve(user, DashboardFilters(), today)
+    table = unit_table(view, LightPolicy.current(today))
+    return {
+        row.unit.name: (row.total, row.done, row.overdue, row.days_overdue_sum, row.urged)
+        for row in table.rows
+    }
+
+
+def fresh(user, today: date = TODAY) -> dict:
+    versions.store.clear()
+    return figures(user, today)
+
+
+@pytest.fixture
+def statements():
+    seen: list[str] = []
+
+    def record(conn, cursor, statement, *args):
+        seen.append(statement)
+
+    sa.event.listen(db.engine, "before_cursor_execute", record)
+    yield seen
+    sa.event.remove(db.engine, "before_cursor_execute", record)
+
+
+def test_figures_are_read_once_between_changes(org, fixture_plan, statements):
+    first = figures(org.users.coordinator)
+    counted = len(statements)
+    again = figures(org.users.coordinator)
+    assert again == first
+    assert versions.store.hits == 1
+    # the four passes over the tasks are not made again: only the view, the units and tokens
+    assert len(statements) - counted <= counted - 4
+
+
+def test_a_workflow_step_is_counted_at_once(org, fixture_plan):
+    before = figures(org.users.coordinator)
+    assert before["社会救助科"][1] == 2  # R1 and R2 done
+    workflow.transition(org.users.coordinator, fixture_plan.tasks["R5"], "accept")
+    db.session.commit()
+    after = figures(org.users.coordinator)
+    assert after["社会救助科"][1] == 3
+    assert after["社会救助科"][2] == before["社会救助科"][2] - 1  # R5 no longer overdue
+    assert after == fresh(org.users.coordinator)
+
+
+def test_an_urge_is_counted_at_once(org, fixture_plan):
+    before = figures(org.users.coordinator)
+    supervision.urge(org.users.coordinator, fixture_plan.tasks["R4"])
+    db.session.commit()
+    after = figures(org.users.coordinator)
+    assert after["社会救助科"][4] == before["社会救助科"][4] + 1
+    assert after == fresh(org.users.coordinator)
+
+
+def test_a_new_task_and_a_changed_deadline_are_counted_at_once(org, fixture_plan):
+    before = figures(org.users.coordinator)
+    r6 = fixture_plan.tasks["R6"]  # in progress, due at the year's end
+    data = tasks.TaskData(
+        **tasks.plan_content(r6), section=r6.section, start_date=r6.start_date,
+        due_date=date(2026, 6, 1),
+    )  # fmt: skip
+    tasks.update_task(org.users.coordinator, r6, data, expected_version=None)
+    db.session.commit()
+    after = figures(org.users.coordinator)
+    assert after["社会救助科"][2] == before["社会救助科"][2] + 1  # R6 now overdue
+    assert after == fresh(org.users.coordinator)
+
+
+def test_the_next_day_is_counted_afresh(org, fixture_plan):
+    today = figures(org.users.coordinator)
+    tomorrow = figures(org.users.coordinator, TODAY + timedelta(days=1))
+    assert tomorrow["社会救助科"][3] > today["社会救助科"][3]  # each overdue task a day later
+    assert tomorrow == fresh(org.users.coordinator, TODAY + timedelta(days=1))
+
+
+def test_a_calendar_change_is_counted_at_once(org, fixture_plan):
+    before = figures(org.users.coordinator)
+    # Friday 5 June becomes a day off: every task overdue since before then is a day less late
+    holidays.set_day(org.users.admin, date(2026, 6, 5), False, "地方假日")
+    db.session.commit()
+    after = figures(org.users.coordinator)
+    assert after["社会救助科"][3] < before["社会救助科"][3]
+    assert after == fresh(org.users.coordinator)
+
+
+def test_another_bureaus_change_keeps_the_figures(org, fixture_plan):
+    figures(org.users.coordinator)
+    foreign = db.session.scalars(sa.select(tasks.Task).where(tasks.Task.title == "外市任务")).one()
+    workflow.transition(org.users.outsider, foreign, "claim")
+    db.session.commit()
+    hits = versions.store.hits
+    figures(org.users.coordinator)
+    assert versions.store.hits == hits + 1
+
+
+def test_a_change_rolled_back_keeps_the_figures(org, fixture_plan):
+    before = figures(org.users.coordinator)
+    workflow.transition(org.users.coordinator, fixture_plan.tasks["R5"], "accept")
+    db.session.rollback()
+    assert figures(org.users.coordinator) == before == fresh(org.users.coordinator)

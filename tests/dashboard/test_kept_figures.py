@@ -18,6 +18,7 @@ from tracker.supervision import service as supervision
 from tracker.tasks import service as tasks
 from tracker.tasks import versions, workflow
 from tracker.tasks.lights import LightPolicy
+from tracker.tasks.queries import TaskFilters, light_counts
 
 
 def figures(user, today: date = TODAY) -> dict:
@@ -122,3 +123,39 @@ def test_a_change_rolled_back_keeps_the_figures(org, fixture_plan):
     workflow.transition(org.users.coordinator, fixture_plan.tasks["R5"], "accept")
     db.session.rollback()
     assert figures(org.users.coordinator) == before == fresh(org.users.coordinator)
+
+
+# -- the light counts of a user's task list (home page, API) -----------------------------------
+
+
+def lights(user) -> dict:
+    return light_counts(user, TaskFilters(), LightPolicy.current(TODAY))
+
+
+def fresh_lights(user) -> dict:
+    versions.store.clear()
+    return lights(user)
+
+
+def test_light_counts_are_kept_and_follow_a_workflow_step(org, fixture_plan):
+    chief = org.users.chief_elderly
+    before = lights(chief)
+    assert lights(chief) == before and versions.store.hits == 1
+    workflow.transition(org.users.coordinator, fixture_plan.tasks["E3"], "accept")
+    db.session.commit()
+    after = lights(chief)
+    assert after["grey"] == before["grey"] + 1
+    assert after == fresh_lights(chief)
+
+
+def test_light_counts_follow_a_co_unit_from_another_bureau(org, fixture_plan):
+    """Another bureau's task that names the unit as co-unit joins the unit's list at once,
+    although the task's own bureau is the one that changed it."""
+    chief = org.users.chief_elderly
+    before = lights(chief)
+    foreign = db.session.scalars(sa.select(tasks.Task).where(tasks.Task.title == "外市任务")).one()
+    foreign.co_units.append(org.elderly)
+    db.session.commit()
+    after = lights(chief)
+    assert sum(after.values()) == sum(before.values()) + 1
+    assert after == fresh_lights(chief)

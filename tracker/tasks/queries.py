@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import astuple, dataclass, field
 from datetime import date
 
 import sqlalchemy as sa
@@ -12,6 +12,7 @@ from sqlalchemy.orm import joinedload, selectinload
 from tracker.core.permissions import BUREAU_WIDE_ROLES, scope_unit
 from tracker.extensions import db
 from tracker.plans.models import Plan, Section
+from tracker.tasks import versions
 from tracker.tasks.lights import LIGHTS, LightPolicy, late_due_boundary, light_rank_sql, light_sql
 from tracker.tasks.models import CLOSED_STATUSES, TASK_KINDS, TASK_STATUSES, Task, task_co_units
 from tracker.units.models import Unit
@@ -226,13 +227,19 @@ def _filtered(query, filters: TaskFilters, light, today: date | None = None):
 
 
 def light_counts(user, filters: TaskFilters, policy: LightPolicy) -> dict[str, int]:
-    """How many of the user's tasks (ignoring the light filter) have each light: one query."""
+    """How many of the user's tasks (ignoring the light filter) have each light: one query,
+    kept between changes to the tasks the user reads (tracker.tasks.versions)."""
     light = light_sql(policy)
     query = sa.select(light.label("light"), sa.func.count(Task.id)).group_by(light)
     query = _filtered(work_scope(query, user), filters.without_light(), light, policy.today)
-    counts = dict.fromkeys(LIGHTS, 0)
-    counts.update({name: n for name, n in db.session.execute(query)})
-    return counts
+
+    def compute() -> dict[str, int]:
+        counts = dict.fromkeys(LIGHTS, 0)
+        counts.update({name: n for name, n in db.session.execute(query)})
+        return counts
+
+    key = (user.id, user.role, user.unit_id, astuple(filters.without_light()), policy)
+    return dict(versions.kept("light_counts", key, versions.reader_scopes(user), compute))
 
 
 def total_from_counts(filters: TaskFilters, counts: dict[str, int]) -> int | None:

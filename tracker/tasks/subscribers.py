@@ -8,14 +8,16 @@ import sqlalchemy as sa
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
+from tracker.accounts.models import User
 from tracker.plans.models import Plan
 from tracker.tasks import versions
-from tracker.tasks.models import Task
+from tracker.tasks.models import Task, task_co_units
+from tracker.units.models import Unit
 
 #: session.info key: the scopes (bureau ids, or EVERYWHERE) changed in this transaction.
 CHANGED = "duban.changed_scopes"
-#: Tables whose rows belong to a plan (its bureau's figures count them).
-BY_PLAN = {"tasks", "sections"}
+#: Tables whose rows belong to a plan (its bureau's figures count them); tasks see below.
+BY_PLAN = {"sections"}
 #: Tables whose rows belong to a task.
 BY_TASK = {"urges"}
 #: Tables every figure depends on.
@@ -32,10 +34,22 @@ def _values(obj, name: str) -> set:
 def _collect(session: Session, _context) -> None:
     plan_ids: set[int] = set()
     task_ids: set[int] = set()
+    unit_ids: set[int] = set()  # lead units and co-units, before and after
+    owner_ids: set[int] = set()
     scopes: set[int] = set()
     for obj in (*session.new, *session.dirty, *session.deleted):
         table = getattr(obj, "__tablename__", None)
-        if table in BY_PLAN:
+        if table == "tasks":
+            # a task counts for its plan's bureau, and is read by the bureaus of its units and
+            # its owner (a city item names bureaus; a co-unit may sit in another bureau)
+            plan_ids |= _values(obj, "plan_id")
+            unit_ids |= _values(obj, "lead_unit_id")
+            owner_ids |= _values(obj, "owner_id")
+            if obj.id is not None:
+                task_ids.add(obj.id)
+            co_units = sa.inspect(obj).attrs.co_units.history
+            unit_ids |= {u.id for u in (*co_units.added, *co_units.deleted) if u.id is not None}
+        elif table in BY_PLAN:
             plan_ids |= _values(obj, "plan_id")
         elif table in BY_TASK:
             task_ids |= _values(obj, "task_id")
@@ -43,15 +57,31 @@ def _collect(session: Session, _context) -> None:
             scopes |= _values(obj, "bureau_id")
         elif table in EVERYWHERE:
             scopes.add(versions.EVERYWHERE)
+    if not (plan_ids or task_ids or unit_ids or owner_ids or scopes):
+        return
     connection = session.connection()
     if task_ids:
         plan_ids |= set(
             connection.execute(sa.select(Task.plan_id).where(Task.id.in_(task_ids))).scalars()
         )
+        unit_ids |= set(
+            connection.execute(
+                sa.select(task_co_units.c.unit_id).where(task_co_units.c.task_id.in_(task_ids))
+            ).scalars()
+        )
+    if owner_ids:
+        unit_ids |= set(
+            connection.execute(sa.select(User.unit_id).where(User.id.in_(owner_ids))).scalars()
+        )
     if plan_ids:
         scopes |= set(
             connection.execute(sa.select(Plan.bureau_id).where(Plan.id.in_(plan_ids))).scalars()
         )
+    if unit_ids:
+        scopes |= set(
+            connection.execute(sa.select(Unit.bureau_id).where(Unit.id.in_(unit_ids))).scalars()
+        )
+    scopes.discard(None)
     if scopes:
         session.info.setdefault(CHANGED, set()).update(scopes)
 

@@ -29,6 +29,7 @@ import sqlalchemy as sa
 
 from tracker.extensions import db
 from tracker.tasks.models import DataVersion
+from tracker.units.models import Unit
 
 #: Scope of what every figure depends on (units, the working-day calendar).
 EVERYWHERE = 0
@@ -84,6 +85,21 @@ def tokens(scope_ids: Iterable[int]) -> tuple[int, ...] | None:
     if len(found) != len(wanted):
         return None
     return tuple(found[s] for s in wanted)
+
+
+def reader_scopes(user) -> set[int]:
+    """The scopes whose tokens a figure of the tasks `user` reads depends on: the user's bureau
+    and the units above it (the city's items that name the bureau); over a city, every bureau
+    in it. A task's change replaces the tokens of its plan's bureau and of the bureaus of its
+    units and owner (tracker.tasks.subscribers), so every reader of it is covered."""
+    bureau = user.bureau
+    scopes = set(bureau.ancestor_ids)
+    if bureau.kind == "city":
+        below = sa.select(Unit.id).where(
+            Unit.path.startswith(bureau.path), Unit.kind.in_(("bureau", "city"))
+        )
+        scopes |= set(db.session.scalars(below))
+    return scopes
 
 
 def kept(name: str, key: Hashable, scope_ids: Iterable[int], compute: Callable[[], T]) -> T:

@@ -272,24 +272,33 @@ def work_list(
     light = light_sql(policy)
     query = sa.select(Task.id, light.label("light"))
     query = _filtered(work_scope(query, user), filters, light, policy.today)
-    if total is None:
-        total = db.session.scalar(
-            sa.select(sa.func.count()).select_from(query.with_only_columns(Task.id).subquery())
-        )
-    # Sort narrow rows (id and light) and load the page's tasks afterwards: sorting whole
-    # joined rows of every matching task is what made the list slow at 100k tasks.
-    page_ids = db.session.execute(
-        query.order_by(
-            light_rank_sql(light),
-            Task.due_date.is_(None),
-            Task.due_date,
-            Task.plan_id,
-            Task.position,
-            Task.id,
-        )
-        .limit(per_page)
-        .offset((page - 1) * per_page)
-    ).all()
+
+    def compute() -> tuple[int, list[tuple[int, str]]]:
+        counted = total
+        if counted is None:
+            counted = db.session.scalar(
+                sa.select(sa.func.count()).select_from(query.with_only_columns(Task.id).subquery())
+            )
+        # Sort narrow rows (id and light) and load the page's tasks afterwards: sorting whole
+        # joined rows of every matching task is what made the list slow at 100k tasks.
+        ids = db.session.execute(
+            query.order_by(
+                light_rank_sql(light),
+                Task.due_date.is_(None),
+                Task.due_date,
+                Task.plan_id,
+                Task.position,
+                Task.id,
+            )
+            .limit(per_page)
+            .offset((page - 1) * per_page)
+        ).all()
+        return counted or 0, [(task_id, task_light) for task_id, task_light in ids]
+
+    # the page's ids (and the count) are kept between changes to the tasks the user reads
+    # (tracker.tasks.versions); the tasks themselves are loaded afresh
+    key = (user.id, user.role, user.unit_id, astuple(filters), policy, page, per_page, total)
+    total, page_ids = versions.kept("work_page", key, versions.reader_scopes(user), compute)
     if not page_ids:
         return [], total or 0
     tasks = db.session.scalars(

@@ -15,7 +15,7 @@ from tracker.tasks.models import Task, task_co_units
 from tracker.units.models import Unit
 
 #: session.info key: the scopes (bureau ids, or EVERYWHERE) changed in this transaction.
-CHANGED = "duban.changed_scopes"
+CHANGED = versions.CHANGED
 #: Tables whose rows belong to a plan (its bureau's figures count them); tasks see below.
 BY_PLAN = {"sections"}
 #: Tables whose rows belong to a task.

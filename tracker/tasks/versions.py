@@ -11,7 +11,8 @@ inputs *and* the tokens of the bureaus it counts, read in the request before it 
 - a change committed between reading the tokens and computing stores newer figures under the
   older tokens, which only a reader still seeing those tokens would get;
 - the day is part of every key (lights and lateness move with the date);
-- a bureau with no token yet (nothing written since the table was made) is never cached;
+- a bureau with no token yet is never cached, nor is anything read in a transaction that
+  has changed tasks and not yet committed;
 - tokens are random, so a fresh or restored database never meets figures of another.
 
 The store is per process (each web worker keeps its own), bounded, least recently used first.
@@ -33,6 +34,8 @@ from tracker.units.models import Unit
 
 #: Scope of what every figure depends on (units, the working-day calendar).
 EVERYWHERE = 0
+#: session.info key: the scopes changed in the current transaction (tracker.tasks.subscribers).
+CHANGED = "duban.changed_scopes"
 #: Figures kept per process.
 MAX_ENTRIES = 256
 
@@ -105,8 +108,10 @@ def reader_scopes(user) -> set[int]:
 def kept(name: str, key: Hashable, scope_ids: Iterable[int], compute: Callable[[], T]) -> T:
     """`compute()`, or the value kept for `key` while the scopes' tokens are unchanged. The
     value must be plain data (never ORM objects: they belong to one request's session)."""
-    current = tokens(scope_ids)
-    if current is None:
+    current = tokens(scope_ids)  # flushes what is pending first
+    if current is None or db.session.info.get(CHANGED):
+        # no token yet; or this transaction changed tasks it has not committed: the tokens
+        # are replaced only at the commit, so kept figures would not show the change
         return compute()
     full_key = (name, key, current)
     found, value = store.get(full_key)

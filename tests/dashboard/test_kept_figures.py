@@ -10,7 +10,9 @@ from datetime import date, timedelta
 import pytest
 import sqlalchemy as sa
 
-from tests.dashboard.conftest import TODAY
+from tests.dashboard.conftest import NOW, TODAY
+from tracker.dashboard import charts
+from tracker.dashboard.briefing import build_briefing
 from tracker.dashboard.queries import DashboardFilters, resolve, unit_table
 from tracker.extensions import db
 from tracker.holidays import service as holidays
@@ -159,3 +161,24 @@ def test_light_counts_follow_a_co_unit_from_another_bureau(org, fixture_plan):
     after = lights(chief)
     assert sum(after.values()) == sum(before.values()) + 1
     assert after == fresh_lights(chief)
+
+
+def test_the_year_chart_and_the_briefing_follow_a_workflow_step(org, fixture_plan):
+    def chart_and_briefing():
+        view = resolve(org.users.coordinator, DashboardFilters(), TODAY)
+        table = unit_table(view, LightPolicy.current(TODAY))
+        chart = charts.progress_over_year(view, list(table.units), lambda **a: "")
+        briefing = build_briefing(db.session, org.users.principal, NOW)
+        overdue = [(g.name, [t.title for t in g.tasks], g.more) for g in briefing.overdue_by_unit]
+        return chart["table"]["rows"], overdue
+
+    rows, overdue = chart_and_briefing()
+    assert ("社会救助科", ["任务R4", "任务R3", "任务R5"], 0) in overdue
+    workflow.transition(org.users.coordinator, fixture_plan.tasks["R5"], "accept")
+    db.session.commit()
+    rows_after, overdue_after = chart_and_briefing()
+    assert ("社会救助科", ["任务R4", "任务R3"], 0) in overdue_after
+    june = 5
+    assert rows_after[june][3] == rows[june][3] + 1  # done by the end of June
+    versions.store.clear()
+    assert chart_and_briefing() == (rows_after, overdue_after)

@@ -21,9 +21,18 @@ from tracker.audit.models import AuditEvent
 from tracker.core import clock
 from tracker.core.urls import link_to, site_origin
 from tracker.dashboard.duties import duty_rows
-from tracker.dashboard.queries import DashboardFilters, led_in, resolve, unit_key, unit_table
+from tracker.dashboard.queries import (
+    DashboardFilters,
+    kept_key,
+    kept_scopes,
+    led_in,
+    resolve,
+    unit_key,
+    unit_table,
+)
 from tracker.records.labels import KIND_LABELS as RECORD_KIND_LABELS
 from tracker.records.models import Record
+from tracker.tasks import versions
 from tracker.tasks.labels import ACTION_LABELS
 from tracker.tasks.lights import LIGHT_CSS, LIGHT_LABELS, LightPolicy, days_overdue, light_sql
 from tracker.tasks.models import Task, TaskUpdate
@@ -220,28 +229,40 @@ def build_briefing(session, leader, now: datetime) -> Briefing:
 def _overdue_by_unit(session, view, policy, unit_ids, since: date) -> list[UnitOverdue]:
     """Each unit's overdue tasks, the TASKS_PER_UNIT longest overdue of each loaded and the rest
     only counted (a window over the units: at 100k tasks a bureau has tens of thousands)."""
-    key = unit_key(view)
+    unit = unit_key(view)
     ranked = (
         sa.select(
             Task.id.label("task_id"),
-            key.label("unit_id"),
+            unit.label("unit_id"),
             sa.func.row_number()
-            .over(partition_by=key, order_by=(Task.due_date, Task.id))
+            .over(partition_by=unit, order_by=(Task.due_date, Task.id))
             .label("place"),
-            sa.func.count().over(partition_by=key).label("total"),
+            sa.func.count().over(partition_by=unit).label("total"),
         )
         .where(*led_in(view, unit_ids), light_sql(policy) == "red")
         .subquery()
     )
     query = (
-        sa.select(Task, ranked.c.unit_id, ranked.c.total)
-        .join(ranked, ranked.c.task_id == Task.id)
+        sa.select(ranked.c.task_id, ranked.c.unit_id, ranked.c.total)
         .where(ranked.c.place <= TASKS_PER_UNIT)
-        .options(joinedload(Task.lead_unit), joinedload(Task.owner))
         .order_by(ranked.c.unit_id, ranked.c.place)
     )
+
+    def compute() -> list[tuple[int, int, int]]:
+        return [tuple(row) for row in session.execute(query)]
+
+    # which tasks, kept between changes (tracker.tasks.versions); the tasks loaded afresh
+    kept = (*kept_key(view), tuple(unit_ids), policy)
+    listed = versions.kept("briefing_overdue", kept, kept_scopes(view), compute)
+    tasks = session.scalars(
+        sa.select(Task)
+        .where(Task.id.in_([task_id for task_id, _unit, _total in listed]))
+        .options(joinedload(Task.lead_unit), joinedload(Task.owner))
+    )
+    by_id = {task.id: task for task in tasks}
     groups: dict[int, UnitOverdue] = {}
-    for task, unit_id, total in session.execute(query):
+    for task_id, unit_id, total in listed:
+        task = by_id[task_id]
         group = groups.get(unit_id)
         if group is None:
             name = task.lead_unit.name if task.lead_unit else view.bureau.name

@@ -17,8 +17,15 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from tracker.core import clock
-from tracker.dashboard.queries import DashboardView, UnitTable, led_in
+from tracker.dashboard.queries import (
+    DashboardView,
+    UnitTable,
+    kept_key,
+    kept_scopes,
+    led_in,
+)
 from tracker.extensions import db
+from tracker.tasks import versions
 from tracker.tasks.lights import LIGHT_LABELS
 from tracker.tasks.models import Task
 
@@ -123,8 +130,14 @@ def progress_over_year(view: DashboardView, unit_ids: list[int], link: Link) -> 
         )
         for end in ends
     ]
-    row = db.session.execute(sa.select(*columns).where(*led_in(view, unit_ids))).one()
-    counts = [int(n or 0) for n in row]
+    query = sa.select(*columns).where(*led_in(view, unit_ids))
+
+    def compute() -> list[int]:
+        return [int(n or 0) for n in db.session.execute(query).one()]
+
+    # a pass over every task in view: kept between changes (tracker.tasks.versions)
+    key = (*kept_key(view), tuple(unit_ids))
+    counts = versions.kept("progress_over_year", key, kept_scopes(view), compute)
     total, due_by, done_by = counts[0], counts[1:13], counts[13:]
     days_in_year = (year_end - date(view.year, 1, 1)).days + 1
     labels, planned, even, actual, rows = [], [], [], [], []

@@ -435,25 +435,33 @@ def _urge_counts(view: DashboardView, unit_ids: list[int]) -> dict[int, int]:
     return {unit_id: int(n) for unit_id, n in db.session.execute(query)}
 
 
-def _aggregates(view: DashboardView, policy: LightPolicy, unit_ids: list[int]):
-    """The per-unit counts, kept between requests while the bureaus' tasks are unchanged
-    (tracker.tasks.versions): at 100,000 tasks each is a pass over them all."""
-    key = (
+def kept_key(view: DashboardView) -> tuple:
+    """What the tasks counted in `view` depend on, for figures kept between changes
+    (tracker.tasks.versions); the tokens of `kept_scopes(view)` complete the key."""
+    return (
         view.bureau.id,
         is_city_view(view),
         tuple(view.plan_ids),
         view.filters.kind,
         view.filters.section_id,
-        tuple(unit_ids),
         view.today,
-        policy,
     )
+
+
+def kept_scopes(view: DashboardView) -> set[int]:
+    return {p.bureau_id for p in view.plans}
+
+
+def _aggregates(view: DashboardView, policy: LightPolicy, unit_ids: list[int]):
+    """The per-unit counts, kept between requests while the bureaus' tasks are unchanged
+    (tracker.tasks.versions): at 100,000 tasks each is a pass over them all."""
+    key = (*kept_key(view), tuple(unit_ids), policy)
 
     def compute():
         lead, ages = _lead_aggregates(view, policy, unit_ids)
         return lead, ages, _co_aggregates(view, policy, unit_ids), _urge_counts(view, unit_ids)
 
-    return versions.kept("unit_table", key, {p.bureau_id for p in view.plans}, compute)
+    return versions.kept("unit_table", key, kept_scopes(view), compute)
 
 
 def unit_table(view: DashboardView, policy: LightPolicy) -> UnitTable:

@@ -35,6 +35,7 @@ from tracker.plans.models import Plan
 from tracker.records.models import Record
 from tracker.reminders import inbox
 from tracker.reminders.models import Notification
+from tracker.tasks import versions
 from tracker.tasks.lights import LightPolicy
 from tracker.tasks.models import Task
 from tracker.tasks.queries import TaskFilters, light_counts, readable_by, work_scope
@@ -267,8 +268,16 @@ def dashboard():
     query = query.where(sa.or_(Task.recurrence == "none", Task.parent_id.is_not(None)))
     if args.year:
         query = query.where(Task.plan_id.in_(sa.select(Plan.id).where(Plan.year == args.year)))
+    query = work_scope(query, current_user).group_by(Task.status)
+    # a pass over the caller's tasks, kept between changes to them (tracker.tasks.versions)
+    key = (current_user.id, current_user.role, current_user.unit_id, args.year)
     by_status = dict(
-        db.session.execute(work_scope(query, current_user).group_by(Task.status)).all()
+        versions.kept(
+            "api_status_counts",
+            key,
+            versions.reader_scopes(current_user),
+            lambda: dict(db.session.execute(query).all()),
+        )
     )
     counted = sum(n for status, n in by_status.items() if status != "cancelled")
     done = by_status.get("done", 0)

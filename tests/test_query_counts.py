@@ -13,6 +13,7 @@ from tests.factories import make_plan, make_section, make_task
 from tracker.core import clock
 from tracker.extensions import db
 from tracker.plans import service as plans
+from tracker.plans.views import PLAN_PAGE_ROWS
 from tracker.tasks import versions
 from tracker.tasks.models import Task
 
@@ -126,7 +127,7 @@ def plan_page_statements(org, auth, big_plan, url: str) -> tuple[list[str], list
 def test_plan_page_statements_do_not_grow_with_tasks(org, auth, big_plan):
     few, many, page = plan_page_statements(org, auth, big_plan, "/plans/{plan}")
     rows = page.count('id="task-') + page.count('class="task-occurrence')
-    assert rows == 300 and "they are shown 300 at a time" in page
+    assert rows == PLAN_PAGE_ROWS == 150 and "they are shown 150 at a time" in page
     assert len(many) == len(few), "\n\n".join(many)
 
 
@@ -134,22 +135,20 @@ def test_plan_page_filtered_by_unit_statements_do_not_grow_with_tasks(org, auth,
     # about a third of the tasks involve 养老服务科: more than a page, one SELECT per relation
     few, many, page = plan_page_statements(org, auth, big_plan, "/plans/{plan}?unit={unit}")
     rows = page.count('id="task-') + page.count('class="task-occurrence')
-    assert rows == 300 and 'class="pagination' in page
+    assert rows == PLAN_PAGE_ROWS and 'class="pagination' in page
     assert len(many) == len(few), "\n\n".join(many)
 
 
 def test_a_large_plan_page_is_bounded_paged_and_counts_every_task(org, auth, big_plan):
-    """Past 300 tasks the plan page shows them 300 at a time in plan order (or one section's),
+    """Past 150 tasks the plan page shows them 150 at a time in plan order (or one section's),
     with the same statements whatever the size, and completion still counted over them all."""
     import re
-
-    from tracker.plans.views import PLAN_PAGE_ROWS
 
     plan, sections = big_plan
     add_tasks(org, plan, sections, 10, start=1)
     auth.login("office")
     small = auth.client.get(f"/plans/{plan.id}").text
-    assert "shown 300 at a time" not in small and 'class="pagination' not in small
+    assert "shown 150 at a time" not in small and 'class="pagination' not in small
     add_tasks(org, plan, sections, 700, start=11)
     few = statements_for(auth.client, f"/plans/{plan.id}")
     add_tasks(org, plan, sections, 300, start=711)
@@ -158,7 +157,7 @@ def test_a_large_plan_page_is_bounded_paged_and_counts_every_task(org, auth, big
 
     total = db.session.scalar(sa.select(sa.func.count(Task.id)).where(Task.plan_id == plan.id))
     page = auth.client.get(f"/plans/{plan.id}").text
-    assert f"This plan has {total} tasks: they are shown 300 at a time in plan order." in page
+    assert f"This plan has {total} tasks: they are shown 150 at a time in plan order." in page
     rows = len(re.findall(r'<tr id="task-|<tr class="task-occurrence', page))
     assert rows == PLAN_PAGE_ROWS
     # the last page holds the rest; a page past the end shows the last one

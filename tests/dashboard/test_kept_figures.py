@@ -14,8 +14,10 @@ from tests.dashboard.conftest import NOW, TODAY
 from tracker.dashboard import charts
 from tracker.dashboard.briefing import build_briefing
 from tracker.dashboard.queries import DashboardFilters, resolve, unit_table
+from tracker.evidence import service as evidence
 from tracker.extensions import db
 from tracker.holidays import service as holidays
+from tracker.home.queries import queue_counts
 from tracker.supervision import service as supervision
 from tracker.tasks import service as tasks
 from tracker.tasks import versions, workflow
@@ -182,3 +184,21 @@ def test_the_year_chart_and_the_briefing_follow_a_workflow_step(org, fixture_pla
     assert rows_after[june][3] == rows[june][3] + 1  # done by the end of June
     versions.store.clear()
     assert chart_and_briefing() == (rows_after, overdue_after)
+
+
+def test_the_review_badge_follows_evidence(org, fixture_plan):
+    """The legal office's 待我审核 badge (on every page) counts evidence awaiting review:
+    an upload adds one at once, a review takes it away."""
+    office = org.users.coordinator
+    before = queue_counts(office)
+    assert queue_counts(office) == before and versions.store.hits == 1
+    note = evidence.add_note(
+        org.users.chief_elderly, fixture_plan.tasks["E1"], text="会议纪要已归档", title="纪要"
+    )
+    db.session.commit()
+    assert queue_counts(office)["evidence"] == before["evidence"] + 1
+    evidence.review(office, note, "verified")
+    db.session.commit()
+    assert queue_counts(office) == before
+    versions.store.clear()
+    assert queue_counts(office) == before

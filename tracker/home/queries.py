@@ -9,6 +9,7 @@ from tracker.core.permissions import BUREAU_WIDE_ROLES
 from tracker.evidence.models import Evidence, EvidenceLink
 from tracker.extensions import db
 from tracker.records.models import Record
+from tracker.tasks import versions
 from tracker.tasks.models import Task
 from tracker.tasks.queries import readable_by
 
@@ -70,8 +71,18 @@ def pending_evidence(user, *, limit: int = QUEUE_LIMIT) -> list[Evidence]:
 
 
 def queue_counts(user) -> dict[str, int]:
-    """How many submitted tasks and pending pieces of evidence wait for `user`: one query."""
+    """How many submitted tasks and pending pieces of evidence wait for `user`: one query, kept
+    between changes to the tasks (and their evidence) the user reads (tracker.tasks.versions):
+    the badge is on every page of the legal office."""
     tasks = sa.select(sa.func.count()).select_from(_submitted_tasks(user).subquery())
     evidence = sa.select(sa.func.count()).select_from(_pending_evidence(user).subquery())
-    row = db.session.execute(sa.select(tasks.scalar_subquery(), evidence.scalar_subquery())).one()
-    return {"tasks": row[0] or 0, "evidence": row[1] or 0}
+
+    def compute() -> tuple[int, int]:
+        row = db.session.execute(
+            sa.select(tasks.scalar_subquery(), evidence.scalar_subquery())
+        ).one()
+        return row[0] or 0, row[1] or 0
+
+    key = (user.id, user.role, user.unit_id)
+    waiting, pending = versions.kept("review_queue", key, versions.reader_scopes(user), compute)
+    return {"tasks": waiting, "evidence": pending}

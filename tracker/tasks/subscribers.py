@@ -1,6 +1,7 @@
 """The tasks feature's answers to the database session: every transaction that changes a
-bureau's plans, sections, tasks, co-units or 催办 replaces the bureau's version token before it
-commits (see tracker.tasks.versions); units and the calendar replace the deployment's."""
+bureau's plans, sections, tasks, co-units, 催办 or evidence (awaiting review) replaces the
+bureau's version token before it commits (see tracker.tasks.versions); units and the calendar
+replace the deployment's."""
 
 from __future__ import annotations
 
@@ -9,7 +10,9 @@ from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 from tracker.accounts.models import User
+from tracker.evidence.models import EvidenceLink
 from tracker.plans.models import Plan
+from tracker.records.models import Record
 from tracker.tasks import versions
 from tracker.tasks.models import Task, task_co_units
 from tracker.units.models import Unit
@@ -36,6 +39,8 @@ def _collect(session: Session, _context) -> None:
     task_ids: set[int] = set()
     unit_ids: set[int] = set()  # lead units and co-units, before and after
     owner_ids: set[int] = set()
+    evidence_ids: set[int] = set()
+    record_ids: set[int] = set()
     scopes: set[int] = set()
     for obj in (*session.new, *session.dirty, *session.deleted):
         table = getattr(obj, "__tablename__", None)
@@ -53,13 +58,30 @@ def _collect(session: Session, _context) -> None:
             plan_ids |= _values(obj, "plan_id")
         elif table in BY_TASK:
             task_ids |= _values(obj, "task_id")
+        elif table == "evidence_links":  # evidence awaiting review is counted per reader
+            task_ids |= _values(obj, "task_id")
+            record_ids |= _values(obj, "record_id")
+        elif table == "evidence" and obj.id is not None:
+            evidence_ids.add(obj.id)
         elif table == "plans":
             scopes |= _values(obj, "bureau_id")
         elif table in EVERYWHERE:
             scopes.add(versions.EVERYWHERE)
-    if not (plan_ids or task_ids or unit_ids or owner_ids or scopes):
+    if not (plan_ids or task_ids or unit_ids or owner_ids or evidence_ids or record_ids or scopes):
         return
     connection = session.connection()
+    if evidence_ids:
+        links = connection.execute(
+            sa.select(EvidenceLink.task_id, EvidenceLink.record_id).where(
+                EvidenceLink.evidence_id.in_(evidence_ids)
+            )
+        ).all()
+        task_ids |= {task_id for task_id, _record in links if task_id is not None}
+        record_ids |= {record_id for _task, record_id in links if record_id is not None}
+    if record_ids:
+        task_ids |= set(
+            connection.execute(sa.select(Record.task_id).where(Record.id.in_(record_ids))).scalars()
+        )
     if task_ids:
         plan_ids |= set(
             connection.execute(sa.select(Task.plan_id).where(Task.id.in_(task_ids))).scalars()

@@ -19,7 +19,7 @@ from tracker.core.db import configure_engine
 from tracker.core.i18n import select_locale, select_timezone
 from tracker.core.logs import configure_logging, mask_access_logs
 from tracker.core.transactions import App, wrap_commands
-from tracker.extensions import babel, csrf, db, login_manager, migrate
+from tracker.extensions import babel, csrf, db, init_migrations, login_manager
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 PROJECT_ROOT = PACKAGE_DIR.parent
@@ -66,7 +66,8 @@ def create_app(config: dict | None = None) -> Flask:
 
 def register_extensions(app: Flask) -> None:
     db.init_app(app)
-    migrate.init_app(app, db, directory=str(resource_dir("migrations")))
+    # bound at first use (the `tracker` CLI binds it at once, for its `db` commands)
+    init_migrations(app, str(resource_dir("migrations")), lazily=True)
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
     login_manager.init_app(app)

@@ -7,6 +7,7 @@ from flask.cli import FlaskGroup
 
 from tracker import create_app
 from tracker.config import ConfigError
+from tracker.extensions import init_migrations
 
 
 def _create_app():
@@ -14,9 +15,11 @@ def _create_app():
     os.environ.setdefault("TRACKER_LOG_LEVEL", "WARNING")
 
     try:
-        return create_app()
+        app = create_app()
     except ConfigError as error:  # one clear line, not a traceback
         raise click.ClickException(str(error)) from None
+    init_migrations(app)  # the `db` commands (upgrade, current, …)
+    return app
 
 
 main = FlaskGroup(create_app=_create_app, help="Duban (督办) — manage and run the tracker.")

@@ -16,12 +16,10 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 import sqlalchemy as sa
-from apscheduler.schedulers.blocking import BlockingScheduler
-from apscheduler.triggers.cron import CronTrigger
-from apscheduler.triggers.interval import IntervalTrigger
 from flask import Flask
 
 from tracker.audit import jobs as audit_jobs
@@ -32,6 +30,11 @@ from tracker.extensions import db
 from tracker.ops import jobs as ops_jobs
 from tracker.ops.heartbeat import with_heartbeat
 from tracker.reminders import jobs as reminder_jobs
+
+if TYPE_CHECKING:
+    from apscheduler.schedulers.blocking import BlockingScheduler
+
+# APScheduler is imported by the scheduler process only, not by every web worker
 
 log = logging.getLogger(__name__)
 
@@ -52,6 +55,9 @@ class JobSpec:
 
 def job_registry() -> list[JobSpec]:
     """Every scheduled job of Duban, with the ids operators see in the logs."""
+    from apscheduler.triggers.cron import CronTrigger
+    from apscheduler.triggers.interval import IntervalTrigger
+
     return [
         JobSpec(
             "reminders.sweep",
@@ -123,6 +129,8 @@ def job_registry() -> list[JobSpec]:
 
 def build_scheduler(app: Flask) -> BlockingScheduler:
     """A BlockingScheduler with every registered job (not started)."""
+    from apscheduler.schedulers.blocking import BlockingScheduler
+
     timezone = app.config["TIMEZONE"]
     scheduler = BlockingScheduler(
         timezone=timezone,

@@ -12,11 +12,13 @@ import ssl
 from collections.abc import Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-import ldap3
-from ldap3.core.exceptions import LDAPException
-from ldap3.utils.conv import escape_filter_chars
-from ldap3.utils.dn import parse_dn
+if TYPE_CHECKING:
+    import ldap3
+
+# ldap3 is imported where the directory is asked: a deployment without a directory never loads
+# it (a hundred modules in every web worker)
 
 log = logging.getLogger(__name__)
 
@@ -51,6 +53,8 @@ def is_configured(config: Mapping) -> bool:
 
 
 def _server(config: Mapping) -> ldap3.Server:
+    import ldap3
+
     tls = None
     url = config["LDAP_URL"]
     if url.lower().startswith("ldaps://") or config.get("LDAP_STARTTLS"):
@@ -65,6 +69,9 @@ def _server(config: Mapping) -> ldap3.Server:
 def _asking(config: Mapping, server: ldap3.Server, user: str | None, password: str | None):
     """A connection to use in a with-block: closed afterwards; the directory being unreachable
     on the way (connecting, timing out) comes out as DirectoryUnavailable."""
+    import ldap3
+    from ldap3.core.exceptions import LDAPException
+
     connection = ldap3.Connection(
         server,
         user=user or None,
@@ -94,6 +101,8 @@ def _open(connection, config: Mapping) -> bool:
 
 def _close(connection) -> None:
     """Unbind, and close the socket ldap3 leaves open when connecting failed."""
+    from ldap3.core.exceptions import LDAPException
+
     try:
         connection.unbind()
     except LDAPException:
@@ -140,6 +149,9 @@ def authenticate(config: Mapping, username: str, password: str) -> DirectoryAnsw
     """Find `username` with the search account, then bind as that entry with `password`.
 
     Raises DirectoryUnavailable when the directory cannot answer."""
+    import ldap3
+    from ldap3.utils.conv import escape_filter_chars
+
     if not password:
         # an empty password would be an unauthenticated bind, which many servers accept
         return DirectoryAnswer(reason="wrong_password")
@@ -190,6 +202,9 @@ def authenticate(config: Mapping, username: str, password: str) -> DirectoryAnsw
 def group_names(group: str) -> set[str]:
     """What a group rule may name for `group`: its full DN and its own name (the value of its
     first RDN, e.g. 法制科 for cn=法制科,ou=groups,dc=mzj,dc=example), folded for comparison."""
+    from ldap3.core.exceptions import LDAPException
+    from ldap3.utils.dn import parse_dn
+
     names = {fold(group)}
     try:
         first = parse_dn(group)[0]

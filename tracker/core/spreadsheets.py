@@ -23,9 +23,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any, BinaryIO
 
-import xlsxwriter
 from flask_babel import gettext as _
-from xlsxwriter.utility import xl_rowcol_to_cell
 
 from tracker.core import clock
 
@@ -212,9 +210,7 @@ class Sheet:
         if length > MAX_CELL_CHARS:
             marker = truncation_marker(length)
             text = cut_to(text, MAX_CELL_CHARS - utf16_length(marker)) + marker
-            self.writer.warn(
-                CutCell(self.name, xl_rowcol_to_cell(row, col), ref, column.header, length)
-            )
+            self.writer.warn(CutCell(self.name, _cell_name(row, col), ref, column.header, length))
         risky = text.startswith(FORMULA_STARTS)
         fmt = self.writer.formats["quoted" if risky else "text"]
         self.worksheet.write_string(row, col, text, fmt)
@@ -228,6 +224,8 @@ class WorkbookWriter:
     its sheets."""
 
     def __init__(self, target: str | BinaryIO, *, title: str = "", author: str = ""):
+        import xlsxwriter  # when a workbook is written, not in every web worker
+
         self._labels = _translated.set({})
         self.book = xlsxwriter.Workbook(
             target,
@@ -291,3 +289,9 @@ class WorkbookWriter:
             self.book.close()
         finally:
             _translated.reset(self._labels)
+
+
+def _cell_name(row: int, col: int) -> str:
+    from xlsxwriter.utility import xl_rowcol_to_cell
+
+    return xl_rowcol_to_cell(row, col)

@@ -6,7 +6,6 @@ from __future__ import annotations
 import io
 from decimal import Decimal
 
-import xlsxwriter
 from flask import Blueprint, abort, render_template, request, send_file, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
@@ -234,6 +233,8 @@ def ranking_workbook(table: UnitTable, *, title: str) -> bytes:
     """The ranking as .xlsx bytes: every text cell a string (never a formula), rates as
     percentages, one row per unit in ranking order, totals last."""
     output = io.BytesIO()
+    import xlsxwriter  # when the ranking is downloaded, not in every web worker
+
     workbook = xlsxwriter.Workbook(
         output,
         {

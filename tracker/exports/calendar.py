@@ -9,12 +9,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import timedelta
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 import sqlalchemy as sa
 from flask import current_app
 from flask_babel import gettext as _
-from icalendar import Alarm, Calendar, Event, vDuration
 from sqlalchemy.orm import joinedload
 
 from tracker.accounts.models import User
@@ -30,6 +30,12 @@ PRODUCT_ID = "-//Duban//Task deadlines//ZH"
 REMINDER_BEFORE = timedelta(hours=15)
 #: How often calendar programs should fetch the feed again.
 REFRESH_INTERVAL = timedelta(hours=1)
+
+
+if TYPE_CHECKING:
+    from icalendar import Event
+
+# icalendar is imported when a feed is built (not in every web worker)
 
 
 def calendar_tasks(user: User) -> list[Task]:
@@ -63,6 +69,8 @@ def event_uid(task: Task) -> str:
 
 
 def _event(task: Task, stamp) -> Event:
+    from icalendar import Alarm, Event
+
     name = " ".join(part for part in (task.number, task.title) if part)
     url = task_url(task)
     event = Event()
@@ -96,6 +104,8 @@ def _event(task: Task, stamp) -> Event:
 
 def build_calendar(user: User, tasks: Iterable[Task]) -> bytes:
     """The feed as iCalendar bytes (UTF-8, CRLF line ends, lines folded at 75 octets)."""
+    from icalendar import Calendar, vDuration
+
     calendar = Calendar()
     calendar.add("prodid", PRODUCT_ID)
     calendar.add("version", "2.0")

@@ -4,7 +4,6 @@ build` write the same bytes)."""
 from __future__ import annotations
 
 from tracker.reports.builder import Report
-from tracker.reports.render_docx import render_docx
 from tracker.reports.render_html import render_html, render_pdf
 from tracker.reports.render_md import render_md
 
@@ -19,6 +18,8 @@ FORMATS = {
 def render(report: Report, fmt: str) -> bytes:
     """The report in one of FORMATS, as bytes."""
     if fmt == "docx":
+        from tracker.reports.render_docx import render_docx  # python-docx, only when asked
+
         return render_docx(report)
     if fmt == "pdf":
         return render_pdf(report)

@@ -14,7 +14,6 @@ from tracker.extensions import db
 from tracker.supervision import queries, service
 from tracker.supervision.forms import UrgeForm
 from tracker.supervision.models import SupervisionNotice
-from tracker.supervision.render_docx import render_notice_docx
 from tracker.supervision.sheet import notice_sheet
 from tracker.tasks.models import Task
 from tracker.units.models import Unit
@@ -93,6 +92,8 @@ def show(notice_id: int):
 def download(notice_id: int):
     notice = db.get_or_404(SupervisionNotice, notice_id)
     require(current_user, "supervision.read", notice)
+    from tracker.supervision.render_docx import render_notice_docx  # python-docx, when asked
+
     body = render_notice_docx(notice_sheet(notice))
     name = f"督办通知单-{notice.year}-{notice.serial}.docx"
     response = Response(body, mimetype=DOCX)

@@ -10,9 +10,8 @@ from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 from tracker.accounts.models import User
-from tracker.evidence.models import EvidenceLink
+from tracker.extensions import db
 from tracker.plans.models import Plan
-from tracker.records.models import Record
 from tracker.tasks import versions
 from tracker.tasks.models import Task, task_co_units
 from tracker.units.models import Unit
@@ -70,17 +69,23 @@ def _collect(session: Session, _context) -> None:
     if not (plan_ids or task_ids or unit_ids or owner_ids or evidence_ids or record_ids or scopes):
         return
     connection = session.connection()
+    # evidence and records are other features' tables, read by name (they import tasks)
+    tables = db.metadata.tables
     if evidence_ids:
+        links = tables["evidence_links"]
         links = connection.execute(
-            sa.select(EvidenceLink.task_id, EvidenceLink.record_id).where(
-                EvidenceLink.evidence_id.in_(evidence_ids)
+            sa.select(links.c.task_id, links.c.record_id).where(
+                links.c.evidence_id.in_(evidence_ids)
             )
         ).all()
         task_ids |= {task_id for task_id, _record in links if task_id is not None}
         record_ids |= {record_id for _task, record_id in links if record_id is not None}
     if record_ids:
+        records = tables["records"]
         task_ids |= set(
-            connection.execute(sa.select(Record.task_id).where(Record.id.in_(record_ids))).scalars()
+            connection.execute(
+                sa.select(records.c.task_id).where(records.c.id.in_(record_ids))
+            ).scalars()
         )
     if task_ids:
         plan_ids |= set(

@@ -14,6 +14,7 @@ from tracker.cascade.forms import ConsentForm, DeclineForm, DecomposeForm, LinkF
 from tracker.cascade.models import CascadeShare
 from tracker.core.forms import form_status, refusal_caught
 from tracker.core.permissions import can, require
+from tracker.core.templating import once_per_request
 from tracker.extensions import db
 from tracker.plans.models import Plan
 from tracker.tasks import service as tasks
@@ -221,6 +222,7 @@ def requests():
 
 
 @bp.app_context_processor
+@once_per_request
 def _cascade_nav():
     """上级交办 in the navigation of a bureau under a city (its legal office and leaders), with
     the legal office's badge of the items waiting to be decomposed."""

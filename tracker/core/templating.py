@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import functools
 import json
+from collections.abc import Callable
 from datetime import date, datetime
 
-from flask import Flask, current_app, request, url_for
+from flask import Flask, current_app, g, request, url_for
 from flask_babel import format_date, format_datetime, get_locale
 from flask_login import current_user
 
@@ -13,6 +15,21 @@ from tracker.core import clock
 from tracker.core.i18n import join_names
 from tracker.core.permissions import can
 from tracker.core.urls import link_to
+
+
+def once_per_request(processor: Callable[[], dict]) -> Callable[[], dict]:
+    """A context processor whose answer is kept for the rest of the request: a page that
+    renders a part with its own render_template (the task page's evidence panel) runs every
+    context processor again, and the navigation's badges are queries."""
+    key = f"_context_{processor.__module__}.{processor.__qualname__}"
+
+    @functools.wraps(processor)
+    def kept() -> dict:
+        if key not in g:
+            setattr(g, key, processor())
+        return getattr(g, key)
+
+    return kept
 
 
 def _can(action: str, obj=None) -> bool:

@@ -12,6 +12,7 @@ from flask_login import current_user
 from tracker.accounts.forms import ROLE_LABELS
 from tracker.core.forms import EmptyForm
 from tracker.core.permissions import can, require
+from tracker.core.templating import once_per_request
 from tracker.evidence.forms import ReviewForm
 from tracker.extensions import db
 from tracker.home.queries import pending_evidence, queue_counts, submitted_tasks
@@ -125,6 +126,7 @@ def review_queue():
 
 
 @bp.app_context_processor
+@once_per_request
 def _review_queue_counts():
     """The badge of 待我审核 in the navigation, for the legal office."""
     if not getattr(current_user, "is_authenticated", False) or not can(

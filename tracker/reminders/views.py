@@ -14,6 +14,7 @@ from tracker.core import clock, workdays
 from tracker.core.db import begin_write
 from tracker.core.forms import EmptyForm, as_id, form_status, refusal_caught
 from tracker.core.permissions import require
+from tracker.core.templating import once_per_request
 from tracker.extensions import db
 from tracker.reminders import outbox, robots, webhooks
 from tracker.reminders.forms import PolicyForm, RobotForm
@@ -36,6 +37,7 @@ PER_PAGE = 50
 
 
 @bp.app_context_processor
+@once_per_request
 def _unread_notifications():
     """The bell's count in the navigation, for logged-in users."""
     if not getattr(current_user, "is_authenticated", False):

@@ -37,6 +37,11 @@ ACTION_LABELS = {
     "calendar.remove": _l("Calendar day removed"),
     "calendar.revoke": _l("Calendar feed revoked"),
     "calendar.set": _l("Calendar day set"),
+    "cascade.consent": _l("City office consented to a later deadline"),
+    "cascade.decline": _l("Bureau asked not to carry a city item (申请不承担)"),
+    "cascade.decompose": _l("City item decomposed into a bureau task"),
+    "cascade.follow": _l("City item updated from its bureaus' tasks"),
+    "cascade.resolve": _l("City office answered a request not to carry an item"),
     "cause.delete": _l("Cause of delay removed"),
     "cause.state": _l("Cause of delay stated"),
     "decision.step": _l("Decision step recorded"),
@@ -131,6 +136,7 @@ OBJECT_LABELS = {
     "report_drafts": _l("Annual report"),
     "sections": _l("Section"),
     "tasks": _l("Task"),
+    "cascade_shares": _l("Bureau share of a city item"),
     "units": _l("Unit"),
     "users": _l("User"),
     "calendar_days": _l("Calendar day"),
@@ -265,6 +271,12 @@ VALUE_LABELS = {
     "pending": _l("Pending review"),
     "verified": _l("Verified"),
     "rejected": _l("Rejected"),
+    "cascade_decomposed": _l("A bureau decomposed the item"),
+    "cascade_bureaus_done": _l(
+        "Every lead bureau's tasks are done: the city office is asked to accept the item"
+    ),
+    "cascade_reopened": _l("A bureau task was reopened: the item is in progress again"),
+    "cascade_progress": _l("Progress of the bureaus' tasks"),
     "local": _l("Local password"),
     "ldap": _l("Directory (LDAP)"),
 }

@@ -11,7 +11,7 @@ from flask_babel import ngettext
 
 from tracker.accounts.queries import coordinators_of
 from tracker.audit.service import changes, log_event
-from tracker.cascade import queries
+from tracker.cascade import follow, queries
 from tracker.cascade.models import CascadeShare
 from tracker.core import clock
 from tracker.core.exceptions import DomainError
@@ -117,6 +117,9 @@ def _link(actor, task: Task, item: Task) -> None:
         before={"city_item_id": before},
         after={"city_item_id": item.id, "city_item": f"{item.number} {item.title}".strip()},
     )
+    if before is not None and before != item.id:
+        follow.follow(before)
+    follow.follow(item.id)
 
 
 def decline(actor, item: Task, bureau: Unit, reason: str) -> CascadeShare:
@@ -179,6 +182,8 @@ def resolve(actor, share: CascadeShare, *, accept: bool, note: str = "") -> Casc
     db.session.flush()
     old, new = changes(before, share.to_audit())
     log_event(actor, "cascade.resolve", share, before=old, after=new)
+    if accept:
+        follow.follow(item.id)
     title = (
         _("Request agreed, no longer yours: %(title)s", title=item.title)
         if accept

@@ -1,16 +1,18 @@
 """The cascade's part in other features: the task page of a city item shows each bureau's
 share and the roll-up (a bureau task, the city item it decomposes); a decomposing task's
 deadline stays within the city item's; publishing a city plan tells the bureaus it names; the
-reminder sweep leaves a city item a bureau leads to the bureau tasks decomposing it."""
+reminder sweep leaves a city item a bureau leads to the bureau tasks decomposing it; a bureau
+task's change is written into the city item's progress and status (cascade.follow)."""
 
 from __future__ import annotations
 
 from flask_login import current_user
 
-from tracker.cascade import queries, service
+from tracker.cascade import follow, queries, service
 from tracker.core.signals import (
     plan_assigned,
     reminders_settled,
+    task_changed,
     task_dates_changing,
     task_page,
 )
@@ -46,3 +48,8 @@ def _tell_named_bureaus(plan, *, actor, tasks) -> None:
 @reminders_settled.connect
 def _city_items(_sender):
     return queries.city_items_led_by_bureaus()
+
+
+@task_changed.connect
+def _city_item_follows(task) -> None:
+    follow.follow(task.city_item_id)

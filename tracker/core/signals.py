@@ -99,6 +99,11 @@ task_timeline = _signals.signal("task-timeline")
 #: decomposing a city item may not be due after it without the city office's consent).
 task_dates_changing = _signals.signal("task-dates-changing")
 
+#: A task's status or progress changed, or it was deleted: sender the task (already flushed;
+#: when deleted, no longer in the database). The cascade brings the city item the task
+#: decomposes up to date (its progress and status follow its bureaus' tasks).
+task_changed = _signals.signal("task-changed")
+
 #: A task's person responsible changed: sender the task, kwargs `actor`, `owner` (None when
 #: the task has nobody named any more). Reminders tell the new owner.
 task_owner_assigned = _signals.signal("task-owner-assigned")

@@ -14,7 +14,7 @@ from tracker.audit.service import changes, log_event
 from tracker.core import clock
 from tracker.core.exceptions import DomainError, stale_edit
 from tracker.core.ordering import move_among
-from tracker.core.signals import task_dates_changing, veto
+from tracker.core.signals import task_changed, task_dates_changing, veto
 from tracker.extensions import db
 from tracker.plans.models import Plan, Section
 from tracker.tasks.models import RECURRENCES, TASK_KINDS, Task, TaskUpdate
@@ -347,6 +347,8 @@ def delete_task(actor, task: Task) -> None:
         raise DomainError(_("Tasks of a published plan are cancelled (撤销), not deleted."))
     log_event(actor, "task.delete", task, before=task.to_audit())
     db.session.delete(task)
+    db.session.flush()
+    task_changed.send(task)
 
 
 def assign(actor, task: Task, *, today: date) -> None:

@@ -21,6 +21,7 @@ from tracker.core.exceptions import DomainError
 from tracker.core.permissions import can
 from tracker.core.signals import (
     task_accepting,
+    task_changed,
     task_owner_assigned,
     task_submitting,
     task_transitioned,
@@ -166,8 +167,10 @@ def transition(
     if action == "cancel":
         _cancel_open_occurrences(actor, task, note)
     task_transitioned.send(task, actor=actor, action=action, note=note)
+    task_changed.send(task)
     if task.parent is not None:
         _roll_up_progress(task.parent)
+        task_changed.send(task.parent)
     log.info("task %s: %s by %s", task.id, action, getattr(actor, "username", "?"))
     return task
 
@@ -246,6 +249,7 @@ def add_progress(
     log_event(
         actor, "task.progress", task, before=before, after={"progress": progress, "note": note}
     )
+    task_changed.send(task)
     return entry
 
 

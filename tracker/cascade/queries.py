@@ -282,3 +282,94 @@ def open_plans_of(bureau: Unit) -> list[Plan]:
             .order_by(Plan.year.desc(), Plan.id.desc())
         )
     )
+
+
+@dataclass
+class BureauCascade:
+    """One bureau's part in a city's plans of a year, as the city dashboard shows it."""
+
+    #: items naming the bureau (lead or co-unit) or that named it until the office took it off
+    named: int = 0
+    decomposed: int = 0
+    #: 待分解: named, not decomposed, not asking not to carry, not taken off
+    waiting: int = 0
+    #: 申请不承担 waiting for the office's answer
+    declining: int = 0
+    released: int = 0
+    #: the bureau's tasks decomposing these items (cancelled ones not counted)
+    tasks: int = 0
+    tasks_done: int = 0
+
+    @property
+    def completion(self) -> float | None:
+        return self.tasks_done / self.tasks if self.tasks else None
+
+
+def city_cascade(city_id: int, year: int, bureau_ids: set[int]) -> dict[int, BureauCascade]:
+    """Per bureau of `bureau_ids`, the items of the city's published plans of `year` naming it
+    and the state of its shares and decomposed tasks: four statements however many bureaus
+    and items."""
+    items = db.session.execute(
+        sa.select(Task.id, Task.lead_unit_id)
+        .join(Plan, Plan.id == Task.plan_id)
+        .where(
+            Plan.bureau_id == city_id,
+            Plan.year == year,
+            Plan.status.in_(("active", "closed")),
+            Task.parent_id.is_(None),
+            Task.status != "cancelled",
+        )
+    ).all()
+    if not items:
+        return {}
+    ids = [i.id for i in items]
+    named: dict[int, set[int]] = {}  # bureau id → item ids
+    for item in items:
+        if item.lead_unit_id in bureau_ids:
+            named.setdefault(item.lead_unit_id, set()).add(item.id)
+    for task_id, unit_id in db.session.execute(
+        sa.select(task_co_units.c.task_id, task_co_units.c.unit_id).where(
+            task_co_units.c.task_id.in_(ids)
+        )
+    ):
+        if unit_id in bureau_ids:
+            named.setdefault(unit_id, set()).add(task_id)
+    decline: dict[tuple[int, int], str] = {}
+    for item_id, bureau_id, state in db.session.execute(
+        sa.select(CascadeShare.item_id, CascadeShare.bureau_id, CascadeShare.decline_state).where(
+            CascadeShare.item_id.in_(ids)
+        )
+    ):
+        decline[(item_id, bureau_id)] = state
+        if state == "accepted" and bureau_id in bureau_ids:
+            named.setdefault(bureau_id, set()).add(item_id)
+    linked: dict[tuple[int, int], tuple[int, int]] = {}
+    for item_id, bureau_id, total, done in db.session.execute(
+        sa.select(
+            Task.city_item_id,
+            Plan.bureau_id,
+            sa.func.count(Task.id),
+            sa.func.sum(sa.case((Task.status == "done", 1), else_=0)),
+        )
+        .join(Plan, Plan.id == Task.plan_id)
+        .where(Task.city_item_id.in_(ids), Task.status != "cancelled")
+        .group_by(Task.city_item_id, Plan.bureau_id)
+    ):
+        linked[(item_id, bureau_id)] = (total, int(done or 0))
+    rows: dict[int, BureauCascade] = {}
+    for bureau_id, its_items in named.items():
+        row = rows[bureau_id] = BureauCascade(named=len(its_items))
+        for item_id in its_items:
+            state = decline.get((item_id, bureau_id), "")
+            total, done = linked.get((item_id, bureau_id), (0, 0))
+            row.tasks += total
+            row.tasks_done += done
+            if state == "accepted":
+                row.released += 1
+            elif state == "pending":
+                row.declining += 1
+            elif total:
+                row.decomposed += 1
+            else:
+                row.waiting += 1
+    return rows

@@ -11,6 +11,7 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from tracker.cascade.queries import city_cascade
 from tracker.core import clock
 from tracker.core.forms import EmptyForm
 from tracker.core.permissions import require, scope_unit
@@ -140,6 +141,8 @@ def index():
     unit_ids = list(table.units)
     link = _task_link(view)
     sort, descending = _sorting()
+    city_view = is_city_view(view)
+    cascade = city_cascade(view.root.id, view.year, set(unit_ids)) if city_view else {}
     return render_template(
         "dashboard/index.html",
         **_common(
@@ -150,7 +153,8 @@ def index():
             descending=descending,
             sections=sections,
             link=link,
-            city_view=is_city_view(view),
+            city_view=city_view,
+            cascade=cascade,
             action_form=EmptyForm(),
             charts={
                 "completion": charts.completion_by_unit(table, link),

@@ -47,6 +47,12 @@ class TaskQuery(PageQuery):
     kind: TaskKind | None = None
     unit: int | None = Field(None, ge=1, le=2**31 - 1)
     q: Text = Field("", max_length=100, description="Words in the number, title or text.")
+    city_item: int | None = Field(
+        None,
+        ge=1,
+        le=2**31 - 1,
+        description="The bureau tasks decomposing this city item (任务分解), done ones included.",
+    )
 
 
 class RecordQuery(PageQuery):
@@ -205,6 +211,9 @@ class TaskOut(BaseModel):
     deadline_text: str
     result_statement: str
     completed_at: datetime | None
+    city_item_id: int | None = Field(
+        description="The city plan's item this bureau task decomposes (任务分解), if any."
+    )
     version: int
     actions: list[str] = Field(description="The workflow actions the caller may take now.")
 

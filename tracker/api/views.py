@@ -79,6 +79,7 @@ def task_model(task: Task, light: str, model=schemas.TaskOut, **extra):
         deadline_text=task.deadline_text,
         result_statement=task.result_statement,
         completed_at=task.completed_at,
+        city_item_id=task.city_item_id,
         version=task.version,
         actions=workflow.allowed_transitions(current_user, task) + _extra_actions(task),
         **extra,
@@ -186,6 +187,7 @@ def list_tasks():
         kind=args.kind,
         unit_id=args.unit,
         text=args.q.strip(),
+        city_item_id=args.city_item,
     )
     rows, total = work_list(
         current_user, filters, LightPolicy.current(), page=args.page, per_page=args.per_page

@@ -38,6 +38,8 @@ class TaskFilters:
     co_unit_id: int | None = None
     due_soon: bool = False
     overdue_band: tuple[int, int | None] | None = None
+    #: The bureau tasks decomposing this city item (tracker.cascade), done ones included.
+    city_item_id: int | None = None
 
     @classmethod
     def from_args(cls, args) -> TaskFilters:
@@ -58,6 +60,7 @@ class TaskFilters:
             co_unit_id=number("co"),
             due_soon=args.get("soon") == "1",
             overdue_band=_overdue_band(args.get("late", "")),
+            city_item_id=number("city_item"),
         )
 
     def without_light(self) -> TaskFilters:
@@ -187,8 +190,10 @@ def _filtered(query, filters: TaskFilters, light, today: date | None = None):
         query = query.where(Task.status != "draft")
     if filters.status:
         query = query.where(Task.status == filters.status)
-    elif not filters.light and not filters.include_closed:
+    elif not filters.light and not filters.include_closed and not filters.city_item_id:
         query = query.where(Task.status.not_in(CLOSED_STATUSES))
+    if filters.city_item_id:
+        query = query.where(Task.city_item_id == filters.city_item_id)
     if filters.kind:
         query = query.where(Task.kind == filters.kind)
     if filters.unit_id:

@@ -32,6 +32,16 @@ def test_the_city_plan_cascades_to_the_demo_bureau(tmp_path):
             assert [e.state for e in queries.inbox(other)] == ["declining"]
             rollup = queries.rollup(entries[0].item)
             assert rollup.status == "in_progress" and rollup.progress is not None
+            # the items' own progress and status follow the bureau's tasks (cascade.follow)
+            for entry in entries:
+                roll = queries.rollup(entry.item)
+                expected = "assigned" if entry.state == "pending" else "in_progress"
+                if roll.status == "done":
+                    expected = "submitted"
+                assert (entry.item.status, entry.item.progress) == (
+                    expected,
+                    100 if roll.status == "done" else roll.progress or 0,
+                ), entry.item.title
 
             client = app.test_client()
             page = client.get("/login")
@@ -47,6 +57,19 @@ def test_the_city_plan_cascades_to_the_demo_bureau(tmp_path):
             )
             inbox = client.get("/cascade/inbox")
             assert inbox.status_code == 200 and 'data-cascade-count="1"' in inbox.text
+            client = app.test_client()
+            page = client.get("/login")
+            client.post(
+                "/login",
+                data={
+                    "username": "city-office",
+                    "password": "duban-demo",
+                    "csrf_token": csrf_from(page.text),
+                },
+            )
+            board = client.get("/dashboard").text
+            assert f'data-cascade-unit="{bureau.id}"' in board
+            assert f'data-cascade-unit="{other.id}"' in board
             again = runner.invoke(args=["demo", "load"])
             assert again.exit_code == 0 and "city plan items" not in again.output
         assert db.session.scalar(sa.select(User).where(User.username == "city-office"))

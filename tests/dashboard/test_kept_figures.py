@@ -11,6 +11,7 @@ import pytest
 import sqlalchemy as sa
 
 from tests.dashboard.conftest import NOW, TODAY
+from tests.factories import add_user
 from tracker.dashboard import charts
 from tracker.dashboard.briefing import build_briefing
 from tracker.dashboard.queries import DashboardFilters, resolve, unit_table
@@ -202,3 +203,17 @@ def test_the_review_badge_follows_evidence(org, fixture_plan):
     assert queue_counts(office) == before
     versions.store.clear()
     assert queue_counts(office) == before
+
+
+def test_colleagues_share_kept_lists_and_staff_keep_their_own(org, fixture_plan):
+    """Two chiefs of one unit see the same list: the second is served what the first computed.
+    A staff member's list is their own assignments: never another's."""
+    first = org.users.chief_elderly
+    second = add_user("chief-elderly-2", "chief", org.elderly)
+    staff = add_user("staff-elderly-2", "staff", org.elderly)
+    db.session.commit()
+    counts = lights(first)
+    hits = versions.store.hits
+    assert lights(second) == counts and versions.store.hits == hits + 1
+    assert sum(lights(staff).values()) == 0  # nothing assigned to them
+    assert lights(staff) == fresh_lights(staff)

@@ -38,7 +38,13 @@ from tracker.reminders.models import Notification
 from tracker.tasks import versions
 from tracker.tasks.lights import LightPolicy
 from tracker.tasks.models import Task
-from tracker.tasks.queries import TaskFilters, light_counts, readable_by, work_scope
+from tracker.tasks.queries import (
+    TaskFilters,
+    light_counts,
+    readable_by,
+    work_scope,
+    work_scope_key,
+)
 
 # -- records ------------------------------------------------------------------------------------
 
@@ -270,7 +276,7 @@ def dashboard():
         query = query.where(Task.plan_id.in_(sa.select(Plan.id).where(Plan.year == args.year)))
     query = work_scope(query, current_user).group_by(Task.status)
     # a pass over the caller's tasks, kept between changes to them (tracker.tasks.versions)
-    key = (current_user.id, current_user.role, current_user.unit_id, args.year)
+    key = (work_scope_key(current_user), args.year)
     by_status = dict(
         versions.kept(
             "api_status_counts",

@@ -11,7 +11,7 @@ from tracker.extensions import db
 from tracker.records.models import Record
 from tracker.tasks import versions
 from tracker.tasks.models import Task
-from tracker.tasks.queries import readable_by
+from tracker.tasks.queries import read_scope_key, readable_by
 
 #: The most items of each kind the queue lists at once (oldest first).
 QUEUE_LIMIT = 200
@@ -83,6 +83,6 @@ def queue_counts(user) -> dict[str, int]:
         ).one()
         return row[0] or 0, row[1] or 0
 
-    key = (user.id, user.role, user.unit_id)
+    key = read_scope_key(user)
     waiting, pending = versions.kept("review_queue", key, versions.reader_scopes(user), compute)
     return {"tasks": waiting, "evidence": pending}

@@ -181,6 +181,26 @@ def work_scope(query, user):
     return query.where(Task.owner_id == user.id)
 
 
+def work_scope_key(user) -> tuple:
+    """Who sees the same work list as `user` (work_scope), for figures kept between changes:
+    a bureau-wide role the whole scope unit's, a chief the own unit's, anyone else their own
+    assignments. Users who share it share the kept figures."""
+    if user.role in BUREAU_WIDE_ROLES:
+        unit = scope_unit(user)
+        return ("scope", unit.id, unit.path)
+    if user.role == "chief":
+        unit = scope_unit(user)
+        return ("unit", unit.id, unit.path)
+    return ("owner", user.id)
+
+
+def read_scope_key(user) -> tuple:
+    """Who reads the same tasks as `user` (readable_by), as work_scope_key."""
+    if user.role in BUREAU_WIDE_ROLES:
+        return work_scope_key(user)
+    return ("reader", user.id, user.role, user.unit_id)
+
+
 def _filtered(query, filters: TaskFilters, light, today: date | None = None):
     if filters.plan_id:
         query = query.where(Task.plan_id == filters.plan_id)
@@ -243,7 +263,7 @@ def light_counts(user, filters: TaskFilters, policy: LightPolicy) -> dict[str, i
         counts.update({name: n for name, n in db.session.execute(query)})
         return counts
 
-    key = (user.id, user.role, user.unit_id, astuple(filters.without_light()), policy)
+    key = (work_scope_key(user), astuple(filters.without_light()), policy)
     return dict(versions.kept("light_counts", key, versions.reader_scopes(user), compute))
 
 
@@ -302,7 +322,7 @@ def work_list(
 
     # the page's ids (and the count) are kept between changes to the tasks the user reads
     # (tracker.tasks.versions); the tasks themselves are loaded afresh
-    key = (user.id, user.role, user.unit_id, astuple(filters), policy, page, per_page, total)
+    key = (work_scope_key(user), astuple(filters), policy, page, per_page, total)
     total, page_ids = versions.kept("work_page", key, versions.reader_scopes(user), compute)
     if not page_ids:
         return [], total or 0

@@ -25,7 +25,7 @@ import openpyxl
 import pytest
 
 from tests.e2e.test_features import PLAN_TEXT
-from tests.e2e.test_workflow import PDF
+from tests.e2e.test_workflow import PDF, settled
 from tracker.core import clock
 
 pytestmark = pytest.mark.e2e
@@ -107,6 +107,7 @@ class Journey:
         if not locator.is_visible():
             self.page.locator(toggle).first.click()
         locator.wait_for(state="visible")
+        settled(self.page)
         return locator
 
     def download(self, locator) -> tuple[str, bytes]:

@@ -26,6 +26,12 @@ def login(page, base, username):
         page.click("main button[type=submit]")
 
 
+def settled(page) -> None:
+    """Wait until no panel is sliding. A Bootstrap collapse moves everything below it for 0.35 s;
+    a click aimed at a button while it moves lands beside it."""
+    page.wait_for_function("() => !document.querySelector('.collapsing')")
+
+
 def open_form(page, toggle: str, form: str):
     """Slide a form open (unless a refusal already showed it open), and wait until it is usable.
     Clicking the toggle of an open form would slide it shut again."""
@@ -33,6 +39,7 @@ def open_form(page, toggle: str, form: str):
     if not locator.is_visible():
         page.click(toggle)
     locator.wait_for(state="visible")
+    settled(page)
     return locator
 
 

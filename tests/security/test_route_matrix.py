@@ -245,8 +245,14 @@ def demand(endpoint: str, args: dict, w) -> tuple[dict, Demand]:
         "records.void": ({"record_id": record.id}, Demand("record.edit", record)),
         "reminders.preferences": ({}, Demand(ANY_USER)),
         "reminders.read_all": ({}, Demand(ANY_USER)),
-        "reminders_admin.outbox_retry": ({"email_id": w.email.id}, Demand("outbox.manage")),
-        "reminders_admin.policy": ({}, Demand("settings.manage")),
+        "reminders_admin.outbox_retry": (
+            {"email_id": w.email.id},
+            Demand("outbox.manage", w.email),
+        ),
+        "reminders_admin.policy": (
+            {},
+            Demand("settings.manage", w.org.bureau, query={"bureau": w.org.bureau.id}),
+        ),
         "reminders_admin.robot_create": ({}, Demand("robots.manage")),
         "reminders_admin.robot_edit": ({"robot_id": w.robot.id}, Demand("robots.manage", w.robot)),
         "reminders_admin.robot_set_enabled": (

@@ -107,6 +107,21 @@ class OutboxEmail(db.Model):
     recipient: Mapped[User | None] = relationship()
     robot: Mapped[RobotWebhook | None] = relationship()
 
+    @property
+    def access_units(self) -> list[Unit]:
+        """Whose message this is, for the permission rules: the recipient's unit and the robot's
+        group's unit. A robot message whose robot was since deleted names neither: it belongs to
+        the top of the unit tree (only an administrator seated there sees it)."""
+        units = [self.recipient.unit if self.recipient else None]
+        units.append(self.robot.unit if self.robot else None)
+        found = [unit for unit in units if unit is not None]
+        if found:
+            return found
+        top = db.session.scalar(
+            sa.select(Unit).where(Unit.parent_id.is_(None)).order_by(Unit.id).limit(1)
+        )
+        return [top] if top is not None else []
+
     def to_audit(self) -> dict:
         return {
             "channel": self.channel,

@@ -9,11 +9,12 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from tracker.accounts.forms import EmailPreferencesForm
+from tracker.accounts.models import User
 from tracker.accounts.sessions import is_safe_next
 from tracker.core import clock, workdays
 from tracker.core.db import begin_write
 from tracker.core.forms import EmptyForm, as_id, form_status, refusal_caught
-from tracker.core.permissions import require
+from tracker.core.permissions import require, scope_unit
 from tracker.core.templating import once_per_request
 from tracker.extensions import db
 from tracker.reminders import outbox, robots, webhooks
@@ -128,9 +129,34 @@ def preferences():
 
 
 def _bureaus() -> list[Unit]:
-    return list(
-        db.session.scalars(sa.select(Unit).where(Unit.kind == "bureau").order_by(Unit.path))
+    """The bureaus whose reminder policy the administrator sets: their own, or every bureau of
+    the city for one seated at the city."""
+    scope = scope_unit(current_user)
+    query = sa.select(Unit).where(
+        Unit.kind == "bureau", Unit.path.startswith(scope.path, autoescape=True)
     )
+    return list(db.session.scalars(query.order_by(Unit.path)))
+
+
+def _outbox_in_scope(query):
+    """Only the messages of the administrator's own bureau (or city): to a recipient or a group
+    robot of a unit under it. A robot message whose robot was deleted names no unit: it is shown
+    to an administrator seated at the top of the tree only (OutboxEmail.access_units)."""
+    scope = scope_unit(current_user)
+    under = Unit.path.startswith(scope.path, autoescape=True)
+    mine = sa.or_(
+        OutboxEmail.recipient_id.in_(
+            sa.select(User.id).join(Unit, Unit.id == User.unit_id).where(under)
+        ),
+        OutboxEmail.robot_id.in_(
+            sa.select(RobotWebhook.id).join(Unit, Unit.id == RobotWebhook.unit_id).where(under)
+        ),
+    )
+    if scope.parent_id is None:
+        mine = sa.or_(
+            mine, sa.and_(OutboxEmail.recipient_id.is_(None), OutboxEmail.robot_id.is_(None))
+        )
+    return query.where(mine)
 
 
 @admin_bp.route("/reminders", methods=["GET", "POST"])
@@ -143,6 +169,7 @@ def policy():
     bureau = next((b for b in bureaus if b.id == bureau_id), None)
     if bureau is None:
         abort(404)
+    require(current_user, "settings.manage", bureau)
     current = policy_for(bureau)
     defaults = Rules()
     form = PolicyForm(
@@ -184,13 +211,14 @@ def outbox_index():
     require(current_user, "outbox.manage")
     status = request.args.get("status", "")
     channel = request.args.get("channel", "")
-    query = sa.select(OutboxEmail)
+    query = _outbox_in_scope(sa.select(OutboxEmail))
     if status in EMAIL_STATUSES:
         query = query.where(OutboxEmail.status == status)
     if channel in CHANNELS:
         query = query.where(OutboxEmail.channel == channel)
     page = db.paginate(query.order_by(OutboxEmail.id.desc()), per_page=PER_PAGE, error_out=False)
-    counted = sa.select(OutboxEmail.status, sa.func.count()).group_by(OutboxEmail.status)
+    counted = _outbox_in_scope(sa.select(OutboxEmail.status, sa.func.count()))
+    counted = counted.group_by(OutboxEmail.status)
     if channel in CHANNELS:
         counted = counted.where(OutboxEmail.channel == channel)
     counts = dict(db.session.execute(counted).all())
@@ -207,15 +235,15 @@ def outbox_index():
 
 @admin_bp.route("/outbox/<int:email_id>")
 def outbox_show(email_id: int):
-    require(current_user, "outbox.manage")
     email = db.get_or_404(OutboxEmail, email_id)
+    require(current_user, "outbox.manage", email)
     return render_template("reminders/outbox_show.html", email=email, action_form=EmptyForm())
 
 
 @admin_bp.route("/outbox/<int:email_id>/retry", methods=["POST"])
 def outbox_retry(email_id: int):
-    require(current_user, "outbox.manage")
     email = db.get_or_404(OutboxEmail, email_id)
+    require(current_user, "outbox.manage", email)
     if EmptyForm().validate_on_submit():
         if email.status == "sent":
             flash(_("This message was already sent."), "warning")

@@ -274,6 +274,7 @@ def demand(endpoint: str, args: dict, w) -> tuple[dict, Demand]:
             Demand("report.edit", plan),
         ),
         "reports.signature": (on_plan, Demand("report.edit", plan)),
+        "reports.settings": ({}, Demand("report.settings", w.org.bureau)),
         "tasks.act": (
             {"task_id": task.id},
             Demand(transition, task),
@@ -463,8 +464,9 @@ def test_route_by_role(app, org, rule, endpoint, args):
         assert response.status_code != 403, f"{role} refused {url} that RULES allow"
 
 
-#: Routes whose URL names no object: they act on the caller's own bureau (报送 its report).
-ACTS_ON_OWN_BUREAU = {"upward.submit"}
+#: Routes whose URL names no object: they act on the caller's own bureau (报送 its report, its
+#: report settings); an outsider changes their own.
+ACTS_ON_OWN_BUREAU = {"upward.submit", "reports.settings"}
 #: The city office's acts on bureaus by design: 退回/接收/公开 reports, 考核 (tests/upward).
 CITY_WIDE_ACTIONS = {
     "upward.review",

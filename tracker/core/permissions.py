@@ -203,6 +203,8 @@ RULES: dict[str, Rule] = {
     # reports, exports, dashboards
     "report.view": roles("coordinator", "leader", "viewer", "admin"),  # annual report page
     "report.edit": roles("coordinator"),  # a part's text, the signature
+    # how the bureau's reports speak (short name, 我局, framing, addressee, default signatory)
+    "report.settings": roles("coordinator", "admin"),
     "export.read": roles("coordinator", "leader", "viewer"),
     # one's own secret calendar feed of task deadlines (exports.calendar)
     "calendar.subscribe": roles(*ROLES),

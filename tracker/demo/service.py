@@ -19,7 +19,7 @@ from tracker.demo.plans import Directory, load_current_plan, load_plan_2020, loa
 from tracker.demo.reminders import load_reminders
 from tracker.demo.supervision import load_supervision
 from tracker.extensions import db
-from tracker.reports.demo import load_report_demo
+from tracker.reports.demo import load_report_demo, load_report_settings
 from tracker.units.models import Unit
 
 log = logging.getLogger(__name__)
@@ -110,6 +110,9 @@ def load_demo(*, force_password_change: bool = False) -> LoadReport:
     if urges:
         report.add("urges", urges)
     report_edits = load_report_demo(bureau)
+    settings = load_report_settings(bureau, others)
+    if settings:
+        report.add("report settings", settings)
     if report_edits:
         report.add("report edits", report_edits)
     # last year's reports, then those of the seed's year (民政局's was sent on 15 January 2021)

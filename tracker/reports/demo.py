@@ -9,6 +9,7 @@ from datetime import date, datetime, time
 import sqlalchemy as sa
 
 from tracker.accounts.models import User
+from tracker.accounts.queries import coordinators_of
 from tracker.core import clock
 from tracker.extensions import db
 from tracker.plans.models import Plan
@@ -27,6 +28,12 @@ STRUCTURAL_NOTES = [
     ("专业人才缺乏", "目前我局专业法律工作人员偏少，自身法律专家队伍建设需进一步加强。"),
 ]
 SIGNED_ON = date(2021, 1, 15)
+#: How 忻州市民政局's reports speak, as the seed's does: "2020年,市民政局以……现将我局2020年度法治
+#: 政府建设情况报告如下", signed with the full name, no addressee line. Its guiding clause stays
+#: the plan's own (each year's preamble names that year's guidance).
+SETTINGS = {"short_name": "市民政局", "self_reference": "我局", "signatory": "忻州市民政局"}
+#: The other bureaus of the city address their reports to the 依法治市办 they submit them to.
+CITY_OFFICE = "市委全面依法治市委员会办公室"
 
 
 def _at(day: date, hour: int):
@@ -51,3 +58,21 @@ def load_report_demo(bureau: Unit) -> int:
     with _at(SIGNED_ON, 9):
         service.save_signature(office, plan, signatory=bureau.name, signed_on=SIGNED_ON)
     return len(STRUCTURAL_NOTES) + 1
+
+
+def load_report_settings(bureau: Unit, others: list[Unit]) -> int:
+    """The demo bureaus' report settings, set once by each legal office; the number set."""
+    written = 0
+    with _at(date(2021, 1, 4), 10):
+        for unit in [bureau, *others]:
+            office = next(iter(coordinators_of(unit)), None)
+            if office is None or queries.report_settings_of(unit) is not None:
+                continue
+            if unit is bureau:
+                values = SETTINGS
+            else:  # the first alias is the short name the city uses: 市司法局
+                short = next(iter(unit.alias_list), "")
+                values = {"short_name": short, "addressee": CITY_OFFICE}
+            service.save_report_settings(office, unit, **values)
+            written += 1
+    return written

@@ -51,3 +51,21 @@ class CauseListForm(FlaskForm):
 
 def revision_id(form) -> int | None:
     return as_id(form.revision.data)
+
+
+class ReportSettingsForm(FlaskForm):
+    """How the bureau's reports speak, whatever the plan (tracker.reports.models.ReportSettings)."""
+
+    short_name = StringField(
+        _l("Short name in the text (简称)"), validators=[Optional(), Length(max=60)]
+    )
+    self_reference = StringField(
+        _l("How the report refers to the bureau"), validators=[Optional(), Length(max=4)]
+    )
+    framing = TextAreaField(
+        _l("Guiding clause of the opening"), validators=[Optional(), Length(max=500)]
+    )
+    addressee = StringField(_l("Addressed to (主送机关)"), validators=[Optional(), Length(max=100)])
+    signatory = StringField(
+        _l("Signed by, by default (发文机关署名)"), validators=[Optional(), Length(max=200)]
+    )

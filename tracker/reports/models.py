@@ -18,6 +18,7 @@ from tracker.extensions import db
 from tracker.plans.models import Plan
 from tracker.reports.builder import PART_KEYS
 from tracker.tasks.models import Task
+from tracker.units.models import Unit
 
 
 class ReportDraft(db.Model):
@@ -111,3 +112,44 @@ class ReportRevision(db.Model):
 
     def __repr__(self) -> str:
         return f"<ReportRevision {self.id} draft={self.draft_id} {self.part}>"
+
+
+class ReportSettings(db.Model):
+    """How a bureau's (or the city office's) reports speak, whatever the plan: the short name
+    the opening uses (市民政局), how the report refers to itself (我局, 我委, 我市), the guiding
+    clause that opens it, the body it is addressed to (主送机关), and who signs by default.
+    Empty fields fall back to the plan and the unit's name."""
+
+    __tablename__ = "report_settings"
+
+    #: Longest values (characters).
+    LIMITS = {"short_name": 60, "self_reference": 4, "framing": 500, "addressee": 100}
+    LIMITS["signatory"] = 200
+    FIELDS = tuple(LIMITS)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    bureau_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("units.id", ondelete="CASCADE"), nullable=False, unique=True
+    )
+    short_name: Mapped[str] = mapped_column(sa.String(60), nullable=False, default="")
+    self_reference: Mapped[str] = mapped_column(sa.String(4), nullable=False, default="")
+    framing: Mapped[str] = mapped_column(sa.Text, nullable=False, default="")
+    addressee: Mapped[str] = mapped_column(sa.String(100), nullable=False, default="")
+    signatory: Mapped[str] = mapped_column(sa.String(200), nullable=False, default="")
+    updated_at: Mapped[datetime] = mapped_column(
+        UTCDateTime, nullable=False, default=utcnow, onupdate=utcnow
+    )
+    updated_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"), nullable=True)
+
+    bureau: Mapped[Unit] = relationship()
+    updated_by: Mapped[User | None] = relationship()
+
+    @property
+    def unit(self):  # permission scope
+        return self.bureau
+
+    def to_audit(self) -> dict:
+        return {"bureau_id": self.bureau_id, **{name: getattr(self, name) for name in self.FIELDS}}
+
+    def __repr__(self) -> str:
+        return f"<ReportSettings bureau={self.bureau_id}>"

@@ -26,7 +26,7 @@ from tracker.records.models import (
 )
 from tracker.reports import builder
 from tracker.reports.builder.parts.opening import preamble_framing
-from tracker.reports.models import ReportDraft, ReportRevision
+from tracker.reports.models import ReportDraft, ReportRevision, ReportSettings
 from tracker.tasks.models import CauseStatement, Task, TaskUpdate
 from tracker.units.models import Unit
 
@@ -322,6 +322,11 @@ def draft_of(plan: Plan) -> ReportDraft | None:
     return db.session.scalar(sa.select(ReportDraft).where(ReportDraft.plan_id == plan.id))
 
 
+def report_settings_of(bureau: Unit) -> ReportSettings | None:
+    """How the bureau's (or city's) reports speak, when someone has set it."""
+    return db.session.scalar(sa.select(ReportSettings).where(ReportSettings.bureau_id == bureau.id))
+
+
 def revisions_of(draft: ReportDraft | None) -> list[ReportRevision]:
     if draft is None:
         return []
@@ -382,6 +387,7 @@ def report_input(plan: Plan, *, today: date | None = None, with_edits: bool = Tr
     principal_ids, principal_names = _principals(plan.bureau)
     draft = draft_of(plan)
     revisions = revisions_of(draft) if with_edits else []
+    settings = report_settings_of(plan.bureau)
     return builder.ReportInput(
         plan_id=plan.id,
         year=plan.year,
@@ -399,8 +405,12 @@ def report_input(plan: Plan, *, today: date | None = None, with_edits: bool = Tr
         next_plan=_next_plan(plan),
         causes=_causes(plan.id),
         edits=_edits(revisions),
-        framing=preamble_framing(plan.source_text or ""),
-        signatory=draft.signatory if draft else "",
+        # the bureau's own words first, then the guiding clause of the plan's preamble
+        framing=(settings.framing if settings else "") or preamble_framing(plan.source_text or ""),
+        signatory=(draft.signatory if draft else "") or (settings.signatory if settings else ""),
+        short_name=settings.short_name if settings else "",
+        self_reference=settings.self_reference if settings else "",
+        addressee=settings.addressee if settings else "",
         signed_on=draft.signed_on if draft else None,
         issuer_kind=plan.bureau.kind,
         wider_sentences=collect(report_wider_sentences, plan, today=today or clock.today()),

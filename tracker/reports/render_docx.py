@@ -393,6 +393,9 @@ def render_docx(report: Report) -> bytes:
         if index < len(report.title_lines) - 1:
             run.add_break()
     document.add_paragraph("", style=STYLE_BODY)  # one blank line under the title
+    if report.addressee_line:  # 主送机关: flush left (GB/T 9704 7.3.2)
+        addressee = document.add_paragraph(report.addressee_line, style=STYLE_BODY)
+        _no_first_line(addressee._p.get_or_add_pPr())
     for part in report.all_parts():
         if part.number:
             _heading(document, part.heading, STYLE_PART)

@@ -35,6 +35,8 @@ def _section(section: Section, lines: list[str]) -> None:
 def render_md(report: Report) -> str:
     """The report as Markdown text."""
     lines = [f"# {escape(report.title)}", ""]
+    if report.addressee_line:
+        lines += [escape(report.addressee_line), ""]
     for part in report.all_parts():
         if part.number:
             lines += [f"## {escape(part.heading)}", ""]

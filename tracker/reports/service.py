@@ -4,6 +4,7 @@ submitting and publishing the year's report, added when the year's plan is publi
 from __future__ import annotations
 
 import logging
+import re
 from datetime import date
 
 import sqlalchemy as sa
@@ -14,11 +15,12 @@ from tracker.accounts.queries import chiefs_of, coordinators_of
 from tracker.audit.service import log_event
 from tracker.core import clock, workdays
 from tracker.core.exceptions import ConflictError, DomainError
+from tracker.core.input_guard import CONTROL_CHARACTERS
 from tracker.extensions import db
 from tracker.plans.models import Plan
 from tracker.reports import queries
 from tracker.reports.builder import PART_KEYS
-from tracker.reports.models import ReportDraft, ReportRevision
+from tracker.reports.models import ReportDraft, ReportRevision, ReportSettings
 from tracker.tasks import service as tasks
 from tracker.tasks.models import Task
 from tracker.units.models import Unit
@@ -208,6 +210,47 @@ def save_signature(actor, plan: Plan, *, signatory: str, signed_on: date | None)
     if after != before:
         log_event(actor, "report.signature", draft, before=before, after=after)
     return draft
+
+
+_SPACES = re.compile(r"\s+")
+#: How a report may refer to its own bureau: 我局, 本局, 我委, 我办, 我区, 我市…
+_SELF_REFERENCE = re.compile(r"[我本][\u4e00-\u9fff]{1,3}")
+
+
+def save_report_settings(actor, bureau: Unit, **values: str) -> ReportSettings:
+    """Set how `bureau`'s reports speak (see ReportSettings); empty values fall back to the
+    defaults. Audited with before and after."""
+    cleaned = {}
+    for name in ReportSettings.FIELDS:
+        value = values.get(name) or ""
+        if CONTROL_CHARACTERS.search(value):
+            raise DomainError(_("The text contains control characters; remove them."), name)
+        value = _SPACES.sub(" ", value).strip()
+        if len(value) > ReportSettings.LIMITS[name]:
+            raise DomainError(_("At most %(n)d characters.", n=ReportSettings.LIMITS[name]), name)
+        cleaned[name] = value
+    if cleaned["self_reference"] and not _SELF_REFERENCE.fullmatch(cleaned["self_reference"]):
+        raise DomainError(
+            _("Two to four Chinese characters starting with 我 or 本, such as 我局 or 我委."),
+            "self_reference",
+        )
+    # the builder adds the sentence's own punctuation: the opening's full stop, the colon
+    cleaned["framing"] = cleaned["framing"].rstrip("。.，,；;、 ")
+    cleaned["addressee"] = cleaned["addressee"].rstrip("：:。， ")
+    settings = queries.report_settings_of(bureau)
+    before = settings.to_audit() if settings is not None else None
+    if settings is None:
+        settings = ReportSettings(bureau_id=bureau.id)
+        db.session.add(settings)
+    for name, value in cleaned.items():
+        setattr(settings, name, value)
+    settings.updated_by_id = getattr(actor, "id", None)
+    settings.updated_at = clock.now()
+    db.session.flush()
+    after = settings.to_audit()
+    if after != before:
+        log_event(actor, "report.settings", settings, before=before, after=after)
+    return settings
 
 
 # -- the reporting task ------------------------------------------------------------------------

@@ -24,13 +24,14 @@ from tracker.reports.builder import PART_KEYS, Report
 from tracker.reports.forms import (
     CauseListForm,
     PartForm,
+    ReportSettingsForm,
     RevisionForm,
     SignatureForm,
     StructuralNoteForm,
     revision_id,
 )
 from tracker.reports.labels import PART_LABELS, warning_message
-from tracker.reports.models import ReportRevision
+from tracker.reports.models import ReportRevision, ReportSettings
 from tracker.reports.render import FORMATS, render
 from tracker.reports.render_html import render_html
 from tracker.tasks import causes
@@ -404,3 +405,42 @@ def signature(plan_id: int):
             flash(_("Signature saved."), "success")
             return redirect(url_for("reports.show", plan_id=plan.id, _anchor="signature"))
     return _show_page(plan, form, form_status(form))
+
+
+# -- the bureau's report settings ----------------------------------------------------------------
+
+
+@bp.route("/report-settings", methods=["GET", "POST"])
+def settings():
+    """How the own bureau's (or the city office's) reports speak, whatever the plan."""
+    bureau = current_user.bureau
+    require(current_user, "report.settings", bureau)
+    current = queries.report_settings_of(bureau)
+    form = ReportSettingsForm(obj=current)
+    if form.validate_on_submit():
+        with refusal_caught(form) as refusal:
+            service.save_report_settings(
+                current_user,
+                bureau,
+                **{name: form[name].data or "" for name in ReportSettings.FIELDS},
+            )
+        if not refusal:
+            flash(_("Report settings saved."), "success")
+            return redirect(url_for("reports.settings"))
+    plan = db.session.scalar(
+        sa.select(Plan)
+        .where(Plan.bureau_id == bureau.id, Plan.status != "draft")
+        .order_by(Plan.year.desc(), Plan.id.desc())
+        .limit(1)
+    )
+    # how the latest plan's report opens with the saved settings
+    report = queries.report_for_plan(plan) if plan is not None else None
+    return render_template(
+        "reports/settings.html",
+        form=form,
+        bureau=bureau,
+        settings=current,
+        plan=plan,
+        report=report,
+        default_we="我市" if bureau.kind == "city" else "我局",
+    ), form_status(form)

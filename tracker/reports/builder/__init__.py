@@ -125,4 +125,5 @@ def build_report(data: ReportInput) -> Report:
         signatory=data.signatory or data.bureau,
         signed_on=data.signed_on or data.today,
         warnings=ctx.warnings,
+        addressee=data.addressee,
     )

@@ -37,6 +37,18 @@ class BuildContext:
                 self.indicators_of[indicator.task_id].append(indicator)
         self.facts: dict[str, list[Fact]] = defaultdict(list)
 
+    @property
+    def name(self) -> str:
+        """How the report names its bureau in running text: the short name, else the full one."""
+        return self.data.short_name or self.data.bureau
+
+    @property
+    def we(self) -> str:
+        """How the report refers to its bureau: as set, else 我市 for a city, 我局 for a bureau."""
+        if self.data.self_reference:
+            return self.data.self_reference
+        return "我市" if self.data.issuer_kind == "city" else "我局"
+
     def late_days(self, task: TaskInfo) -> int:
         finished = task.submitted_on or task.completed_on
         if task.due_date is None or finished is None:

@@ -201,6 +201,8 @@ class Report:
     signatory: str
     signed_on: date
     warnings: list[ReportWarning] = field(default_factory=list)
+    #: The body the report is addressed to (主送机关), "" for none; shown under the title.
+    addressee: str = ""
 
     @property
     def shown_parts(self) -> list[Part]:
@@ -223,6 +225,11 @@ class Report:
         """Every figure the report cites, in reading order, with its provenance."""
         for sentence in self.sentences():
             yield from sentence.figures
+
+    @property
+    def addressee_line(self) -> str:
+        """The 主送机关 line: the addressee and a full-width colon, "" when there is none."""
+        return f"{self.addressee}：" if self.addressee else ""
 
     @property
     def signed_on_text(self) -> str:

@@ -156,6 +156,11 @@ class ReportInput:
     excluded_task_ids: set[int] = field(default_factory=set)
     #: "city" when the plan is a city's (the 依法治市办's): the report speaks of 我市, not 我局.
     issuer_kind: str = "bureau"
+    #: The bureau's report settings: the name the opening uses (市民政局), how the report refers
+    #: to the bureau (我局, 我委), and the body it is addressed to (主送机关); "" for the defaults.
+    short_name: str = ""
+    self_reference: str = ""
+    addressee: str = ""
     #: Sentences about data beyond the plan, said in the opening after its results (a city's
     #: report: the figures of its bureaus, from tracker.upward).
     wider_sentences: list[str] = field(default_factory=list)

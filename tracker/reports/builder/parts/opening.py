@@ -42,8 +42,8 @@ def build_opening(ctx: BuildContext) -> Part:
     """The opening: framing, then the plan's tasks (not the principal's duties) counted once."""
     d = ctx.data
     framing = (d.framing or DEFAULT_FRAMING).strip().rstrip("。")
-    if not framing.startswith((f"{ctx.year}年", d.bureau)):
-        framing = f"{ctx.year}年，{d.bureau}{framing}"
+    if not framing.startswith((f"{ctx.year}年", d.bureau, ctx.name)):
+        framing = f"{ctx.year}年，{ctx.name}{framing}"
     first = Sentence(clean_text(framing + "。"), origin="fixed")
     live = [t for t in ctx.top_tasks if t.status != "cancelled" and not t.is_principal_duty]
     done = [t for t in live if t.status == "done"]
@@ -60,7 +60,6 @@ def build_opening(ctx: BuildContext) -> Part:
     results = Sentence(text, origin="generated", task_ids=[t.id for t in live])
     place_figures(results, figures)
     wider = [Sentence(clean_text(text), origin="generated") for text in d.wider_sentences]
-    we = "我市" if d.issuer_kind == "city" else "我局"
-    closing = Sentence(f"现将{we}{ctx.year}年度法治政府建设情况报告如下：", origin="fixed")
+    closing = Sentence(f"现将{ctx.we}{ctx.year}年度法治政府建设情况报告如下：", origin="fixed")
     sentences = [first, results, *wider, closing] if live else [first, *wider, closing]
     return Part("opening", "", "", paragraphs=[Paragraph(sentences)])

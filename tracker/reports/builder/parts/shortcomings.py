@@ -116,7 +116,7 @@ def build_shortcomings(ctx: BuildContext) -> Part:
 
     if groups:
         intro = Sentence(
-            f"{ctx.year}年，我局法治政府建设工作取得了一定成效，但对照年度工作要点和法治"
+            f"{ctx.year}年，{ctx.we}法治政府建设工作取得了一定成效，但对照年度工作要点和法治"
             "政府建设的要求，仍存在一些不足，主要体现在：",
             origin="fixed",
         )
@@ -129,7 +129,7 @@ def build_shortcomings(ctx: BuildContext) -> Part:
             Paragraph(
                 [
                     Sentence(
-                        f"{ctx.year}年，我局法治政府建设工作取得了一定成效，但与法治政府建设的"
+                        f"{ctx.year}年，{ctx.we}法治政府建设工作取得了一定成效，但与法治政府建设的"
                         "要求相比还有一定差距，主要体现在：",
                         origin="fixed",
                     ),

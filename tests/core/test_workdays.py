@@ -22,7 +22,7 @@ def answer_overrides_with(monkeypatch, loader) -> None:
     """Let `loader()` alone answer core.workdays' `workday_overrides` signal: a fresh signal
     stands in for the real one, so the holidays feature's subscriber is not asked."""
     signal = Signal()
-    signal.connect(lambda _sender: loader(), weak=False)
+    signal.connect(lambda _sender, **_kw: loader(), weak=False)
     monkeypatch.setattr(workdays, "workday_overrides", signal)
 
 

@@ -65,7 +65,7 @@ def test_other_roles_are_refused(org, auth, role):
     assert remove.status_code == 403
     assert [e.day for e in db.session.scalars(sa.select(CalendarDay))] == [date(2026, 3, 10)]
     denial = db.session.scalars(sa.select(AuditEvent).order_by(AuditEvent.id.desc())).first()
-    assert denial.action == "access.denied" and denial.after == {"permission": "settings.manage"}
+    assert denial.action == "access.denied" and denial.after == {"permission": "calendar.manage"}
 
 
 def test_add_change_and_remove_through_the_page(org, auth):

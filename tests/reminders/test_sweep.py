@@ -10,6 +10,7 @@ from tests.factories import make_plan, make_task, walk, workflow_without_other_f
 from tests.reminders.conftest import at, sweep
 from tracker.core import clock
 from tracker.extensions import db
+from tracker.holidays.service import set_day
 from tracker.plans import service as plans
 from tracker.reminders.models import Notification, OutboxEmail
 from tracker.reminders.policy import PolicyData, save_policy
@@ -261,3 +262,18 @@ def test_a_leader_with_many_escalations_gets_one_digest_a_day(reminder_org):
     # a second sweep the same day writes nothing; the next working day one more digest
     assert sweep(date(2024, 11, 19), hour=14).by_kind.get("escalation", 0) == 0
     assert sweep(date(2024, 11, 20)).by_kind.get("escalation", 0) == 1
+
+
+def test_a_bureaus_own_day_off_holds_its_notices_and_is_not_counted(holiday_task, reminder_org):
+    """Thu 10 Oct 2024 is a day off in this bureau's own calendar (a local holiday): no sweep
+    writes its notices that day, and the first working day overdue is Fri 11 Oct."""
+    with clock.frozen_at(at(date(2024, 9, 2))):
+        admin, bureau = reminder_org.users.admin, reminder_org.bureau
+        set_day(admin, date(2024, 10, 10), False, "本地节日", bureau)
+        db.session.commit()
+    assert sweep(date(2024, 10, 10)).notifications == 0
+    sweep(date(2024, 10, 11))
+    assert _notices() == [
+        ("2024-10-11", "overdue", 1, "staff-relief"),
+        ("2024-10-11", "overdue", 1, "chief-relief"),
+    ]

@@ -149,6 +149,21 @@ def own_bureau_of(*allowed: str) -> Rule:
     return rule
 
 
+def calendar_keepers() -> Rule:
+    """Administrators keep the working-day calendar: the whole deployment's days when seated at
+    the top of the unit tree, else those of their own bureau (or city) and below."""
+
+    def rule(user, obj) -> bool:
+        if user.role != "admin":
+            return False
+        unit = getattr(obj, "unit", None) if obj is not None else None
+        if obj is not None and unit is None:  # a deployment-wide day
+            return scope_unit(user).parent_id is None
+        return unit is None or in_scope(user, unit)
+
+    return rule
+
+
 def either_of(*rules: Rule) -> Rule:
     """Allowed when any of `rules` allows."""
 
@@ -168,6 +183,8 @@ RULES: dict[str, Rule] = {
     # directory login: the rules that seat a person at their first login (a unit and a role)
     "directory.manage": roles("admin"),
     "settings.manage": roles("admin"),
+    # the working-day calendar's overrides (a day off, a make-up working day)
+    "calendar.manage": calendar_keepers(),
     "audit.read": roles("admin", "coordinator"),
     # plans and tasks
     "plan.read": bureau_members(),
@@ -263,6 +280,7 @@ CITY_ON_BUREAU_ACTIONS = frozenset(
         "user.manage",
         "directory.manage",
         "settings.manage",
+        "calendar.manage",
         "outbox.manage",
         "robots.manage",
     }

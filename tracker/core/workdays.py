@@ -6,21 +6,30 @@ correct the package, with overrides kept by the holidays feature; we ask for the
 `workday_overrides` signal, so this module never imports a feature package. A year with neither
 falls back to Monday–Friday, and `calendar_warnings` says so.
 
+Whose calendar: overrides are kept for the whole deployment and for a bureau or city (which
+apply to its subtree, the nearest winning: a prefecture's 藏历新年 for every bureau under it).
+The calendar in force is the one named with `calendar_of(unit)` (the reminder sweep, bureau by
+bureau), else the logged-in user's bureau's in a request, else the deployment's.
+
 Counting convention (shared by `add_workdays` and `workdays_between`): walking from one day to
 another, count the working days stepped onto; the starting day itself is never counted.
 """
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import functools
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
 from importlib.metadata import version
 
 import chinese_calendar
 import holidays
-from flask import g, has_app_context
+from flask import g, has_app_context, has_request_context
 from flask_babel import gettext as _
+from flask_login import current_user
 
 from tracker.core.signals import workday_overrides
 
@@ -38,6 +47,32 @@ _G_DAYS_KEY = "_workday_days"
 
 ONE_DAY = timedelta(days=1)
 
+_UNSET = object()
+#: The unit (id) whose calendar is in force, as named by `calendar_of`; None: the deployment's.
+_calendar_unit: contextvars.ContextVar = contextvars.ContextVar("calendar_unit", default=_UNSET)
+
+
+@contextlib.contextmanager
+def calendar_of(unit) -> Iterator[None]:
+    """Count working days with the calendar of `unit` (a bureau or city, or its id: the
+    deployment's overrides, then those of the unit and the nodes above it) inside the block;
+    None for the deployment's alone."""
+    token = _calendar_unit.set(unit if isinstance(unit, int) or unit is None else unit.id)
+    try:
+        yield
+    finally:
+        _calendar_unit.reset(token)
+
+
+def _current_unit_id() -> int | None:
+    named = _calendar_unit.get()
+    if named is not _UNSET:
+        return named
+    if has_request_context() and getattr(current_user, "is_authenticated", False):
+        unit = current_user.unit  # the user's bureau (User.bureau), read without a query
+        return unit.bureau_id or unit.id
+    return None
+
 
 def invalidate_cache() -> None:
     """Forget the overrides cached in this app context (call after any change to them)."""
@@ -46,23 +81,31 @@ def invalidate_cache() -> None:
         g.pop(_G_DAYS_KEY, None)
 
 
-def _load_overrides() -> dict[date, bool]:
-    """Ask the subscribers (the holidays feature) for the admin overrides."""
+def _load_overrides(unit_id: int | None) -> dict[date, bool]:
+    """Ask the subscribers (the holidays feature) for the admin overrides in force for the unit."""
     overrides: dict[date, bool] = {}
-    for _receiver, answer in workday_overrides.send(None):
+    for _receiver, answer in workday_overrides.send(None, unit_id=unit_id):
         overrides.update(answer)
     return overrides
 
 
-def _overrides() -> dict[date, bool]:
-    """The admin overrides, loaded at most once per app context."""
-    if not has_app_context():
-        return _load_overrides()
-    cached = g.get(_G_KEY)
+def _per_unit(key: str) -> dict:
+    cached = g.get(key)
     if cached is None:
-        cached = _load_overrides()
-        setattr(g, _G_KEY, cached)
+        cached = {}
+        setattr(g, key, cached)
     return cached
+
+
+def _overrides() -> dict[date, bool]:
+    """The admin overrides of the calendar in force, loaded at most once per app context."""
+    unit_id = _current_unit_id()
+    if not has_app_context():
+        return _load_overrides(unit_id)
+    cached = _per_unit(_G_KEY)
+    if unit_id not in cached:
+        cached[unit_id] = _load_overrides(unit_id)
+    return cached[unit_id]
 
 
 # -- the package's answer, without overrides --------------------------------------------------
@@ -156,14 +199,11 @@ def workdays_between(start: date, end: date) -> int:
 
 
 def _known_days() -> dict[date, bool]:
-    """The days answered so far in this app context (a fresh table outside one)."""
+    """The days answered so far in this app context with the calendar in force (a fresh table
+    outside one)."""
     if not has_app_context():
         return {}
-    known = g.get(_G_DAYS_KEY)
-    if known is None:
-        known = {}
-        setattr(g, _G_DAYS_KEY, known)
-    return known
+    return _per_unit(_G_DAYS_KEY).setdefault(_current_unit_id(), {})
 
 
 def last_workday_on_or_before(day: date) -> date:

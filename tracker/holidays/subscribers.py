@@ -9,5 +9,5 @@ from tracker.holidays.service import load_overrides
 
 
 @workday_overrides.connect
-def _calendar_overrides(_sender) -> dict[date, bool]:
-    return load_overrides()
+def _calendar_overrides(_sender, *, unit_id: int | None = None) -> dict[date, bool]:
+    return load_overrides(unit_id)

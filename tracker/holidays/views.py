@@ -11,12 +11,13 @@ from flask_login import current_user
 
 from tracker.core import clock, workdays
 from tracker.core.forms import EmptyForm, refusal_caught
-from tracker.core.permissions import require
+from tracker.core.permissions import require, scope_unit
 from tracker.extensions import db
 from tracker.holidays import service
 from tracker.holidays.forms import CalendarDayForm, NoticeForm
 from tracker.holidays.models import CalendarDay
 from tracker.holidays.notice import NoticeError, parse_notice
+from tracker.units.models import Unit
 
 bp = Blueprint("holidays", __name__, url_prefix="/admin/holidays")
 
@@ -48,12 +49,22 @@ def _requested_day() -> date | None:
         return None
 
 
+def _own_unit() -> Unit | None:
+    """Whose calendar the administrator keeps: the whole deployment's (None) when seated at the
+    top of the unit tree, else their own bureau's (or city's), which applies below it."""
+    scope = scope_unit(current_user)
+    return None if scope.parent_id is None else scope
+
+
 def _render_index(year: int, form: CalendarDayForm, status: int = 200):
-    overrides = service.overrides_of_year(year)
+    own = _own_unit()
+    overrides = service.overrides_of_year(year, own)
     return render_template(
         "holidays/index.html",
         year=year,
         form=form,
+        own_unit=own,
+        own_unit_id=own.id if own is not None else None,
         overrides=overrides,
         default_is_workday={o.id: workdays.default_is_workday(o.day) for o in overrides},
         holiday_periods=workdays.holiday_periods(year),
@@ -75,7 +86,7 @@ def index():
     year = _requested_year()
     if day is not None:
         year = day.year if service.FIRST_YEAR <= day.year <= service.LAST_YEAR else year
-        existing = service.get_day(day)
+        existing = service.get_day(day, _own_unit())
         form.day.data = day
         if existing is not None:
             form.kind.data = "work" if existing.is_workday else "off"
@@ -87,12 +98,12 @@ def index():
 
 @bp.route("/", methods=["POST"])
 def save():
-    require(current_user, "settings.manage")
+    require(current_user, "calendar.manage")
     form = CalendarDayForm()
     if form.validate_on_submit():
         with refusal_caught(form) as refusal:
             calendar_day = service.set_day(
-                current_user, form.day.data, form.is_workday, form.note.data or ""
+                current_user, form.day.data, form.is_workday, form.note.data or "", _own_unit()
             )
         if not refusal:
             flash(
@@ -109,8 +120,8 @@ def save():
 
 @bp.route("/<int:calendar_day_id>/remove", methods=["POST"])
 def remove(calendar_day_id: int):
-    require(current_user, "settings.manage")
     calendar_day = db.get_or_404(CalendarDay, calendar_day_id)
+    require(current_user, "calendar.manage", calendar_day)
     year = calendar_day.day.year
     if EmptyForm().validate_on_submit():
         day = calendar_day.day.isoformat()
@@ -122,7 +133,7 @@ def remove(calendar_day_id: int):
 @bp.route("/notice", methods=["POST"])
 def notice():
     """Read a pasted State Council notice: show what it sets, then enter it once confirmed."""
-    require(current_user, "settings.manage")
+    require(current_user, "calendar.manage")
     form = NoticeForm()
     parsed = None
     if form.validate_on_submit():
@@ -134,7 +145,7 @@ def notice():
             )
     if parsed is not None and form.confirmed.data == "yes":
         with refusal_caught(form) as refusal:
-            summary = service.apply_notice(current_user, parsed)
+            summary = service.apply_notice(current_user, parsed, _own_unit())
         if not refusal:
             flash(
                 _(
@@ -150,8 +161,14 @@ def notice():
             return redirect(url_for("holidays.index", year=parsed.year))
     rows = []
     if parsed is not None:
-        overrides = {o.day: o for o in service.overrides_of_year(parsed.year)}
-        overrides |= {o.day: o for o in service.overrides_of_year(parsed.year - 1)}
+        own = _own_unit()
+        own_id = own.id if own is not None else None
+        overrides = {
+            o.day: o
+            for year in (parsed.year - 1, parsed.year)
+            for o in service.overrides_of_year(year, own)
+            if o.unit_id == own_id
+        }
         rows = [
             {
                 "day": day,

@@ -271,20 +271,63 @@ def _bureaus() -> list[Unit]:
     return list(db.session.scalars(sa.select(Unit).where(Unit.kind == "bureau")))
 
 
-def _task_candidates(today: date, people: _People, rules_of) -> list[Notice]:
+class _Calendars:
+    """Each bureau's working days (its own overrides over the deployment's), asked once per
+    bureau and pair of days: a sweep counts a few hundred distinct due dates per bureau."""
+
+    def __init__(self, today: date):
+        self.today = today
+        self._between = functools.cache(self._count)
+        self._works = functools.cache(self._works_today)
+        self._lights = functools.cache(self._light_policy)
+
+    @staticmethod
+    def _count(bureau_id: int, start: date, end: date) -> int:
+        with workdays.calendar_of(bureau_id):
+            return workdays.workdays_between(start, end)
+
+    def _works_today(self, bureau_id: int) -> bool:
+        with workdays.calendar_of(bureau_id):
+            return workdays.is_workday(self.today)
+
+    def _light_policy(self, bureau_id: int) -> LightPolicy:
+        with workdays.calendar_of(bureau_id):
+            return LightPolicy.current(self.today)
+
+    def between(self, bureau: Unit, start: date, end: date) -> int:
+        return self._between(bureau.id, start, end)
+
+    def works_today(self, bureau: Unit) -> bool:
+        """False on the bureau's day off: its tasks and records get no notice that day."""
+        return self._works(bureau.id)
+
+    def light_policy(self, bureau: Unit) -> LightPolicy:
+        return self._lights(bureau.id)
+
+    def add_workdays(self, bureau: Unit | None, n: int) -> date:
+        with workdays.calendar_of(bureau):
+            return workdays.add_workdays(self.today, n)
+
+
+def _task_candidates(today: date, people: _People, rules_of, calendars: _Calendars) -> list[Notice]:
+    bureaus = _bureaus()
     # the furthest a due-soon notice looks ahead, over every bureau's policy
-    steps = [step for bureau in _bureaus() for step in rules_of(bureau).due_soon_steps]
-    # (the last day with that many working days or fewer before it: weekends after it count)
+    steps = [step for bureau in bureaus for step in rules_of(bureau).due_soon_steps]
+    # (the last day with that many working days or fewer before it: weekends after it count),
+    # over every bureau's calendar
     furthest = max([*steps, *Rules().due_soon_steps])
-    tasks = _open_tasks(workdays.add_workdays(today, furthest + 1) - timedelta(days=1))
-    between = functools.cache(workdays.workdays_between)  # a few hundred distinct due dates
-    light_policy = LightPolicy.current(today)
+    horizon = max(calendars.add_workdays(b, furthest + 1) for b in [None, *bureaus])
+    tasks = _open_tasks(horizon - timedelta(days=1))
     notices: list[Notice] = []
     #: recipient id -> their escalation notices of this sweep (with days overdue and the task)
     escalations: dict[int, list[tuple[Notice, int, _OpenTask]]] = {}
     for task in tasks:
-        rules = rules_of(task.plan.bureau)
-        light = light_of(task, light_policy)
+        bureau = task.plan.bureau
+        if not calendars.works_today(bureau):
+            continue
+        rules = rules_of(bureau)
+        light = light_of(task, calendars.light_policy(bureau))
+        between = functools.partial(calendars.between, bureau)
         due = task.due_date
         link = functools.partial(link_to, "tasks.show", task_id=task.id)
         if due >= today:
@@ -397,7 +440,9 @@ def _task_candidates(today: date, people: _People, rules_of) -> list[Notice]:
     return notices
 
 
-def _record_candidates(today: date, people: _People, rules_of) -> list[Notice]:
+def _record_candidates(
+    today: date, people: _People, rules_of, calendars: _Calendars
+) -> list[Notice]:
     notices: list[Notice] = []
 
     def with_task(relationship):
@@ -420,6 +465,8 @@ def _record_candidates(today: date, people: _People, rules_of) -> list[Notice]:
         .order_by(Certification.expires_on, Certification.id)
     ).unique()
     for certificate in certificates:
+        if not calendars.works_today(certificate.task.plan.bureau):
+            continue
         rules = rules_of(certificate.task.plan.bureau)
         left = (certificate.expires_on - today).days
         step = threshold_step(left, rules.certificate_steps)
@@ -466,16 +513,19 @@ def _record_candidates(today: date, people: _People, rules_of) -> list[Notice]:
         .order_by(Inspection.rectification_due, Inspection.id)
     ).unique()
     for inspection in inspections:
-        rules = rules_of(inspection.task.plan.bureau)
+        bureau = inspection.task.plan.bureau
+        if not calendars.works_today(bureau):
+            continue
+        rules = rules_of(bureau)
         due = inspection.rectification_due
         if due >= today:
-            days = workdays.workdays_between(today, due)
+            days = calendars.between(bureau, today, due)
             if days > rules.rectification_due_days:
                 continue
             kind, step, light = "rectification_due", 0, "orange"
             key = f"rectification_due:r{inspection.id}:u{{uid}}:{due}"
         else:
-            days = workdays.workdays_between(due, today)
+            days = calendars.between(bureau, due, today)
             period = overdue_period(days, rules.overdue_repeat_days)
             if period is None:
                 continue
@@ -516,8 +566,9 @@ def _record_candidates(today: date, people: _People, rules_of) -> list[Notice]:
 def due_notices(now: datetime) -> list[Notice]:
     """Every notice the policy calls for at `now` (written or not); none on a non-working day."""
     today = clock.to_local(now).date()
-    if not workdays.is_workday(today):
+    if not any_bureau_works(today):
         return []
+    calendars = _Calendars(today)
     people = _People()
     rules_cache: dict[int, Rules] = {}
 
@@ -526,4 +577,16 @@ def due_notices(now: datetime) -> list[Notice]:
             rules_cache[bureau.id] = Rules.of(policy_for(bureau))
         return rules_cache[bureau.id]
 
-    return _task_candidates(today, people, rules_of) + _record_candidates(today, people, rules_of)
+    return _task_candidates(today, people, rules_of, calendars) + _record_candidates(
+        today, people, rules_of, calendars
+    )
+
+
+def any_bureau_works(today: date) -> bool:
+    """Whether `today` is a working day anywhere: in the deployment's calendar or in a bureau's
+    or city's own (a day off everywhere sends nothing)."""
+    if workdays.is_workday(today):
+        return True
+    units = db.session.scalars(sa.select(Unit).where(Unit.kind.in_(("bureau", "city"))))
+    calendars = _Calendars(today)
+    return any(calendars.works_today(unit) for unit in units)

@@ -13,11 +13,17 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from tracker.accounts.models import User
 from tracker.audit.service import SystemActor, log_event
-from tracker.core import clock, workdays
+from tracker.core import clock
 from tracker.extensions import db
 from tracker.reminders import digest
 from tracker.reminders.models import Notification, ReminderPolicy
-from tracker.reminders.notices import SWEEP_KINDS, Notice, due_notices, locale_of
+from tracker.reminders.notices import (
+    SWEEP_KINDS,
+    Notice,
+    any_bureau_works,
+    due_notices,
+    locale_of,
+)
 from tracker.reminders.outbox import insert_many_ignoring_conflict, queue_email
 from tracker.reminders.webhooks import queue_robot_digests
 from tracker.tasks.models import Task
@@ -195,7 +201,7 @@ def run_reminders(now: datetime | None = None, *, dry_run: bool = False) -> Swee
     now = now or clock.now()
     report = SweepReport()
     today = clock.to_local(now).date()
-    if not workdays.is_workday(today):
+    if not any_bureau_works(today):  # a day off in every bureau's calendar
         report.is_working_day = False
         return report
     notices = due_notices(now)

@@ -203,3 +203,35 @@ def test_in_an_app_context_overrides_load_once_until_invalidated(monkeypatch):
     with Flask(__name__).app_context():  # a new app context (a new request) loads afresh
         is_workday(date(2026, 3, 10))
         assert loader.calls == 3
+
+
+def _walked(start: date, end: date) -> int:
+    """workdays_between by walking day by day: the definition the running count must keep."""
+    sign = 1 if end >= start else -1
+    first, last = (start, end) if end >= start else (end - timedelta(1), start - timedelta(1))
+    count, day = 0, first
+    while day < last:
+        day += timedelta(1)
+        count += is_workday(day)
+    return sign * count
+
+
+def test_counts_in_one_app_context_agree_with_a_day_by_day_walk_in_any_order(overrides):
+    # one request asks in any order (a list's rows, newest first then oldest): the running count
+    # grows both ways and every answer stays the walked one, overrides included
+    overrides.update({date(2026, 12, 5): True, date(2026, 11, 30): False})
+    days = [date(2026, 12, 4), date(2025, 6, 1), date(2027, 2, 10), date(2024, 9, 29)]
+    days += [date(2026, 11, 30), date(2026, 12, 5), date(2026, 12, 6), date(2023, 1, 1)]
+    with Flask(__name__).app_context():
+        for start in days:
+            for end in days:
+                assert workdays_between(start, end) == _walked(start, end), (start, end)
+
+
+def test_a_count_follows_an_override_entered_in_the_same_request(overrides):
+    monday = date(2026, 3, 9)
+    with Flask(__name__).app_context():
+        assert workdays_between(monday, date(2026, 3, 13)) == 4
+        overrides[date(2026, 3, 10)] = False
+        workdays.invalidate_cache()  # what the holidays feature does after saving a day
+        assert workdays_between(monday, date(2026, 3, 13)) == 3

@@ -41,8 +41,8 @@ FIRST_COVERED_YEAR: int = min(d.year for d in _STATUTORY_HOLIDAYS)
 LAST_COVERED_YEAR: int = max(d.year for d in _STATUTORY_HOLIDAYS)
 
 _G_KEY = "_workday_overrides"
-#: Per app context: day → is a working day, as answered so far (overrides applied). Lists ask
-#: the same days again and again (one count per overdue row); cleared with the overrides.
+#: Per app context: the running count of working days (a `_Ruler`) per calendar. Lists ask
+#: for many counts ending today (one per overdue row); cleared with the overrides.
 _G_DAYS_KEY = "_workday_days"
 
 ONE_DAY = timedelta(days=1)
@@ -177,33 +177,66 @@ def workdays_between(start: date, end: date) -> int:
     """Signed count of the working days walked onto from `start` to `end`.
 
     For end > start: the working days in (start, end]. For end < start: minus the working days
-    in [end, start). So `workdays_between(d, add_workdays(d, n)) == n` for every n."""
+    in [end, start). So `workdays_between(d, add_workdays(d, n)) == n` for every n.
+
+    Two lookups in a running count of the calendar in force (see `_Ruler`), so a list of
+    overdue tasks costs one walk over its span, not one per row."""
     if end == start:
         return 0
-    overrides = _overrides()
+    ruler = _ruler()
     if end > start:
-        first, last, sign = start + ONE_DAY, end, 1
-    else:
-        first, last, sign = end, start - ONE_DAY, -1
-    known = _known_days()
-    count = 0
-    current = first
-    while current <= last:
-        answer = known.get(current)
-        if answer is None:
-            answer = known[current] = _is_workday(current, overrides)
-        if answer:
-            count += 1
-        current += ONE_DAY
-    return sign * count
+        return ruler.count(start, end)
+    return -ruler.count(end - ONE_DAY, start - ONE_DAY)
 
 
-def _known_days() -> dict[date, bool]:
-    """The days answered so far in this app context with the calendar in force (a fresh table
+class _Ruler:
+    """The running count of working days from an origin (`counts[i]`: the working days in
+    (origin, origin + i]), so the working days in any (first, last] are two lookups. Grows on
+    either side as days are asked; built from the overrides it was given and dropped with them
+    (`invalidate_cache`)."""
+
+    __slots__ = ("counts", "origin", "overrides")
+
+    #: How far the count reaches beyond the days asked, so a list's rows seldom grow it.
+    MARGIN = timedelta(days=62)
+
+    def __init__(self, overrides: dict[date, bool]):
+        self.overrides = overrides
+        self.origin: date | None = None
+        self.counts: list[int] = []
+
+    def count(self, first: date, last: date) -> int:
+        """The working days in (first, last], first <= last."""
+        origin = self.origin
+        if origin is None or first < origin:
+            end = last if origin is None else max(last, origin + timedelta(len(self.counts) - 1))
+            self._build(first - self.MARGIN, end)
+            origin = self.origin
+        if (last - origin).days >= len(self.counts):
+            self._build(origin, last + self.MARGIN)
+        return self.counts[(last - origin).days] - self.counts[(first - origin).days]
+
+    def _build(self, origin: date, last: date) -> None:
+        overrides, counts, total, day = self.overrides, [0], 0, origin
+        for _step in range((last - origin).days):
+            day += ONE_DAY
+            if _is_workday(day, overrides):
+                total += 1
+            counts.append(total)
+        self.origin, self.counts = origin, counts
+
+
+def _ruler() -> _Ruler:
+    """The running count of the calendar in force, kept for the app context (a fresh one
     outside one)."""
     if not has_app_context():
-        return {}
-    return _per_unit(_G_DAYS_KEY).setdefault(_current_unit_id(), {})
+        return _Ruler(_overrides())
+    rulers = _per_unit(_G_DAYS_KEY)
+    unit_id = _current_unit_id()
+    ruler = rulers.get(unit_id)
+    if ruler is None:
+        ruler = rulers[unit_id] = _Ruler(_overrides())
+    return ruler
 
 
 def last_workday_on_or_before(day: date) -> date:

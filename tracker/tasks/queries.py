@@ -253,12 +253,13 @@ def _filtered(query, filters: TaskFilters, light, today: date | None = None):
 
 def light_counts(user, filters: TaskFilters, policy: LightPolicy) -> dict[str, int]:
     """How many of the user's tasks (ignoring the light filter) have each light: one query,
-    kept between changes to the tasks the user reads (tracker.tasks.versions)."""
-    light = light_sql(policy)
-    query = sa.select(light.label("light"), sa.func.count(Task.id)).group_by(light)
-    query = _filtered(work_scope(query, user), filters.without_light(), light, policy.today)
+    kept between changes to the tasks the user reads (tracker.tasks.versions); the statement
+    is built only when the count is not kept."""
 
     def compute() -> dict[str, int]:
+        light = light_sql(policy)
+        query = sa.select(light.label("light"), sa.func.count(Task.id)).group_by(light)
+        query = _filtered(work_scope(query, user), filters.without_light(), light, policy.today)
         counts = dict.fromkeys(LIGHTS, 0)
         counts.update({name: n for name, n in db.session.execute(query)})
         return counts
@@ -294,11 +295,11 @@ def work_list(
     """One page of the user's tasks, overdue first then by due date, with their lights.
 
     `total` may be passed when the caller already knows it (see total_from_counts)."""
-    light = light_sql(policy)
-    query = sa.select(Task.id, light.label("light"))
-    query = _filtered(work_scope(query, user), filters, light, policy.today)
 
     def compute() -> tuple[int, list[tuple[int, str]]]:
+        light = light_sql(policy)
+        query = sa.select(Task.id, light.label("light"))
+        query = _filtered(work_scope(query, user), filters, light, policy.today)
         counted = total
         if counted is None:
             counted = db.session.scalar(

@@ -138,3 +138,33 @@ def test_the_administrator_at_the_top_keeps_the_deployments_days(app, org, city)
     # and a bureau administrator may not remove it
     other = login(app, "yi-admin")
     assert other.post(f"/admin/holidays/{entry.id}/remove").status_code == 403
+
+
+def test_the_city_office_reads_a_bureaus_lateness_with_the_bureaus_calendar(app, org, city):
+    """A task of the bureau due Thursday 10 October 2024, read on Monday the 14th: the bureau
+    took Friday off, so it is 2 working days late (Sat 12 Oct was a make-up working day, and
+    Monday), as the bureau's chief and the sweep count it; the city office, whose own calendar
+    has that Friday, must still see 2, not 3."""
+    from datetime import UTC, datetime
+
+    from tests.factories import make_plan, make_task
+    from tracker.core import clock
+    from tracker.plans import service as plans
+
+    city_node, _other = city
+    add_user("city-office", "coordinator", city_node)
+    with clock.frozen_at(datetime(2024, 9, 2, 2, 0, tzinfo=UTC)):
+        plan = make_plan(org, year=2024)
+        task = make_task(org, plan, title="开展行政执法案卷评查", due_date=THU)
+        plans.publish_plan(org.users.coordinator, plan)
+    service.set_day(org.users.admin, FRI, False, "本局放假", org.bureau)
+    db.session.commit()
+    with workdays.calendar_of(city_node):
+        assert workdays.workdays_between(THU, MON) == 3  # the city's own count
+    with clock.frozen_at(datetime(2024, 10, 14, 2, 0, tzinfo=UTC)):
+        for username in (org.users.chief.username, "city-office"):
+            auth = login(app, username)
+            for url in (f"/tasks/{task.id}", "/"):
+                page = auth.client.get(url).text
+                assert 'data-days-late="2"' in page, (username, url)
+                assert 'data-days-late="3"' not in page, (username, url)

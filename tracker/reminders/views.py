@@ -63,7 +63,8 @@ def escalation_step(task) -> int:
     # day of publishing, so the badge and the notices name the same step
     published = task.plan.published_at
     start = max(task.due_date, clock.to_local(published).date() if published else task.due_date)
-    return escalation_level(workdays.workdays_between(start, today), cache[bureau.id])
+    with workdays.calendar_of(bureau.id):  # the bureau's own days off, as the sweep counts
+        return escalation_level(workdays.workdays_between(start, today), cache[bureau.id])
 
 
 @bp.route("/")

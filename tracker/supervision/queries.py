@@ -30,7 +30,8 @@ def overdue_escalation(task: Task, today: date, rules: Rules | None = None) -> i
     rules = rules or rules_for(task)
     published = task.plan.published_at
     start = max(task.due_date, clock.to_local(published).date() if published else task.due_date)
-    return escalation_level(workdays.workdays_between(start, today), rules)
+    with workdays.calendar_of(task.plan.bureau_id):  # the bureau's own days off
+        return escalation_level(workdays.workdays_between(start, today), rules)
 
 
 def window_start(today: date, rules: Rules) -> date:

@@ -89,6 +89,13 @@ def light_of(task: Task, policy: LightPolicy) -> str:
     return "green"
 
 
+def counted_as_its_bureau(task: Task):
+    """Count the task's working days with the calendar of the bureau whose plan holds it (its
+    own days off): the city office reading a bureau's task sees the lateness the bureau and the
+    reminder sweep see, not one counted with the city's calendar."""
+    return workdays.calendar_of(task.plan.bureau_id)
+
+
 def calendar_days_overdue(task: Task, today: date) -> int:
     """Calendar days past the due date for an open task (0 when not overdue): the tooltip."""
     if not _is_late(task, today):

@@ -46,6 +46,7 @@ from tracker.tasks.lights import (
     LIGHT_LABELS,
     LightPolicy,
     calendar_days_overdue,
+    counted_as_its_bureau,
     days_overdue,
     is_finished_late,
     light_of,
@@ -198,7 +199,7 @@ def render_task_page(
         "tasks/show.html",
         task=task,
         light=light_of(task, policy),
-        days_overdue=days_overdue(task, policy.today),
+        days_overdue=_lateness(task)[0],
         # the panels of other features: the ledger's records, the reminders sent
         **merged(task_page, task),
         actions=workflow.allowed_transitions(current_user, task),
@@ -233,7 +234,8 @@ def _owner_candidates(task: Task) -> list[User]:
 def _lateness(task) -> tuple[int, int]:
     """(working days, calendar days) an open task is late, for any task list or page."""
     today = clock.today()
-    return days_overdue(task, today), calendar_days_overdue(task, today)
+    with counted_as_its_bureau(task):
+        return days_overdue(task, today), calendar_days_overdue(task, today)
 
 
 @bp.app_template_global("finished_late")

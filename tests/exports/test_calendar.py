@@ -208,3 +208,12 @@ def test_fetches_are_noted_at_most_hourly(app, org, work):
     db.session.commit()
     db.session.refresh(feed)
     assert service.note_fetch(feed) is False
+
+
+@pytest.mark.parametrize("role", ["staff", "chief", "leader", "coordinator"])
+def test_the_page_counts_what_the_feed_would_show(app, auth, org, work, role):
+    user = getattr(org.users, role)
+    expected = len(calendar_tasks(user))
+    auth.login(user.username)
+    page = auth.client.get("/account/calendar").text
+    assert f"It would show {expected} open task" in page

@@ -170,3 +170,25 @@ def test_each_bureau_sets_its_own(org, now, auth):
     assert report_settings_of(other).short_name == "乙"
     assert report_settings_of(org.bureau) is None
     assert db.session.query(ReportSettings).count() == 1
+
+
+def test_a_large_plans_preview_is_built_without_reading_its_tasks(
+    org, finished, now, auth, monkeypatch
+):
+    """Over PREVIEW_TASKS tasks the preview leaves out the sentence counting them (and says so)
+    instead of building the whole report: at 100,000 tasks that took 15 s on a settings form."""
+    from tracker.reports import queries
+
+    service.save_report_settings(FACTORY_ACTOR, org.bureau, **SETTINGS)
+    db.session.commit()
+    auth.login(org.users.coordinator.username)
+    small = auth.client.get("/report-settings").text
+    assert "重点任务" in small and "data-preview-without-tasks" not in small
+
+    monkeypatch.setattr(queries, "PREVIEW_TASKS", 0)
+    read = []
+    monkeypatch.setattr(queries, "_tasks", lambda plan_id: read.append(plan_id) or [])
+    large = auth.client.get("/report-settings").text
+    assert read == []  # the tasks were never read
+    assert "2025年，市民政局以习近平法治思想为指导" in large
+    assert "重点任务" not in large and "data-preview-without-tasks" in large

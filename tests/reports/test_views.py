@@ -4,6 +4,7 @@ its revisions, the signature, and the downloads."""
 from __future__ import annotations
 
 import io
+import re
 from urllib.parse import quote
 
 import pytest
@@ -241,3 +242,16 @@ def test_the_statement_report_from_the_command_line(org, finished, now, runner, 
     assert result.exit_code == 0, result.output
     assert "主要负责人2025年度述法报告" in result.output
     assert out.read_text(encoding="utf-8").startswith("# 测试市民政局主要负责人2025年度述法报告")
+
+
+def test_the_report_page_lists_a_bounded_number_of_sources_and_counts_the_rest(
+    org, finished, now, auth, monkeypatch
+):
+    from tracker.reports import views
+
+    monkeypatch.setattr(views, "SOURCES_LISTED", 1)
+    auth.login(org.users.coordinator.username)
+    page = auth.client.get(f"/plans/{finished.plan.id}/report").text
+    more = [int(n) for n in re.findall(r'data-more-sources="(\d+)"', page)]
+    assert more and all(n > 0 for n in more)
+    assert f"/plans/{finished.plan.id}/export.xlsx" in page  # where the rest are listed

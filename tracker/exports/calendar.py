@@ -42,7 +42,19 @@ def calendar_tasks(user: User) -> list[Task]:
     """The open tasks with a deadline that are the user's to watch, soonest first: staff their
     own; chiefs their unit's; leaders those they supervise or own (第一责任人职责); coordinators,
     viewers and admins the bureau's. Recurring tasks appear through their occurrences."""
-    query = sa.select(Task).where(
+    query = _watched(sa.select(Task), user).options(
+        joinedload(Task.plan), joinedload(Task.lead_unit), joinedload(Task.owner)
+    )
+    return list(db.session.scalars(query.order_by(Task.due_date, Task.id)))
+
+
+def calendar_task_count(user: User) -> int:
+    """How many tasks `calendar_tasks` gives, counted in the database (one statement)."""
+    return db.session.scalar(_watched(sa.select(sa.func.count(Task.id)), user)) or 0
+
+
+def _watched(query, user: User):
+    query = query.where(
         Task.status.in_(OPEN_STATUSES),
         Task.due_date.is_not(None),
         sa.or_(Task.recurrence == "none", Task.parent_id.is_not(None)),
@@ -53,10 +65,7 @@ def calendar_tasks(user: User) -> list[Task]:
         )
     else:
         query = work_scope(query, user)
-    query = query.options(
-        joinedload(Task.plan), joinedload(Task.lead_unit), joinedload(Task.owner)
-    ).order_by(Task.due_date, Task.id)
-    return list(db.session.scalars(query))
+    return query
 
 
 def task_url(task: Task) -> str:

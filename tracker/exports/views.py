@@ -36,7 +36,7 @@ from tracker.core.permissions import require
 from tracker.core.urls import external_url
 from tracker.exports import background, service
 from tracker.exports.archive import ArchiveResult, stream_evidence_archive
-from tracker.exports.calendar import build_calendar, calendar_tasks
+from tracker.exports.calendar import build_calendar, calendar_task_count, calendar_tasks
 from tracker.exports.models import CalendarFeed, ExportJob
 from tracker.exports.xlsx import write_plan_workbook
 from tracker.extensions import db
@@ -238,7 +238,7 @@ def calendar():
         feed=service.active_feed(current_user),
         new_url=new_url,
         form=form,
-        task_count=len(calendar_tasks(current_user)),
+        task_count=calendar_task_count(current_user),
     )
 
 

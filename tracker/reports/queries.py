@@ -376,14 +376,21 @@ def _causes(plan_id: int) -> list[builder.CauseInfo]:
     ]
 
 
-def report_input(plan: Plan, *, today: date | None = None, with_edits: bool = True):
-    """Everything the builder needs about `plan`, read in a fixed number of queries."""
-    tasks = _tasks(plan.id)
-    by_id = {t.id: t for t in tasks}
-    _workflow_notes(plan.id, by_id)
-    records, rows = _records(plan.id)
+def report_input(
+    plan: Plan, *, today: date | None = None, with_edits: bool = True, framing_only: bool = False
+):
+    """Everything the builder needs about `plan`, read in a fixed number of queries.
+
+    `framing_only`: the plan's words and the bureau's settings without its tasks, records and
+    evidence (what a preview of the report's framing needs, at any size of plan)."""
     today = today or clock.today()
-    _evidence(plan.id, by_id, {r.id: r for r in records})
+    tasks, records, rows = [], [], []
+    if not framing_only:
+        tasks = _tasks(plan.id)
+        by_id = {t.id: t for t in tasks}
+        _workflow_notes(plan.id, by_id)
+        records, rows = _records(plan.id)
+        _evidence(plan.id, by_id, {r.id: r for r in records})
     principal_ids, principal_names = _principals(plan.bureau)
     draft = draft_of(plan)
     revisions = revisions_of(draft) if with_edits else []
@@ -395,15 +402,17 @@ def report_input(plan: Plan, *, today: date | None = None, with_edits: bool = Tr
         plan_title=plan.title,
         document_number=plan.document_number,
         today=today,
-        sections=_sections(plan.id),
+        sections=[] if framing_only else _sections(plan.id),
         tasks=tasks,
         records=records,
-        indicators=_indicators(rows, by_id, statutory.as_of_for_year(plan.year, today)),
-        advisors=_advisors(plan),
+        indicators=[]
+        if framing_only
+        else _indicators(rows, by_id, statutory.as_of_for_year(plan.year, today)),
+        advisors=[] if framing_only else _advisors(plan),
         principal_ids=principal_ids,
         principal_names=principal_names,
         next_plan=_next_plan(plan),
-        causes=_causes(plan.id),
+        causes=[] if framing_only else _causes(plan.id),
         edits=_edits(revisions),
         # the bureau's own words first, then the guiding clause of the plan's preamble
         framing=(settings.framing if settings else "") or preamble_framing(plan.source_text or ""),
@@ -420,6 +429,18 @@ def report_input(plan: Plan, *, today: date | None = None, with_edits: bool = Tr
 def report_for_plan(plan: Plan, *, today: date | None = None) -> builder.Report:
     """The plan's annual report as it stands: built from its data, with the saved edits."""
     return builder.build_report(report_input(plan, today=today))
+
+
+#: Up to this many tasks, the report settings page previews the report's opening as the report
+#: has it; above, without the sentence that counts the plan's tasks (built without reading them).
+PREVIEW_TASKS = 2000
+
+
+def opening_preview(plan: Plan) -> tuple[builder.Report, int]:
+    """The plan's report as the settings page previews it, and the plan's number of tasks."""
+    count = db.session.scalar(sa.select(sa.func.count(Task.id)).where(Task.plan_id == plan.id))
+    framing_only = (count or 0) > PREVIEW_TASKS
+    return builder.build_report(report_input(plan, framing_only=framing_only)), count or 0
 
 
 def statement_for_plan(plan: Plan, *, today: date | None = None) -> builder.Report:

@@ -99,11 +99,16 @@ def _number_sentences(report: Report) -> list[SourceEntry]:
     return entries
 
 
+#: Sources listed by name under each sentence; the rest are counted (the compliance workbook's
+#: "Report sources" sheet lists them all): a figure of a large plan cites thousands of tasks.
+SOURCES_LISTED = 50
+
+
 def _sources(entries: list[SourceEntry]) -> dict:
-    """Names of the tasks, records and evidence the entries cite (three queries)."""
-    task_ids = {i for e in entries for i in e.first.task_ids}
-    record_ids = {i for e in entries for i in e.first.record_ids}
-    evidence_ids = {i for e in entries for i in e.first.evidence_ids}
+    """Names of the tasks, records and evidence the entries list (three queries)."""
+    task_ids = {i for e in entries for i in e.first.task_ids[:SOURCES_LISTED]}
+    record_ids = {i for e in entries for i in e.first.record_ids[:SOURCES_LISTED]}
+    evidence_ids = {i for e in entries for i in e.first.evidence_ids[:SOURCES_LISTED]}
     tasks = {}
     if task_ids:
         rows = db.session.execute(
@@ -131,7 +136,7 @@ def _sources(entries: list[SourceEntry]) -> dict:
             ).where(Evidence.id.in_(evidence_ids))
         )
         evidence = {r.id: r for r in rows}
-    return {"tasks": tasks, "records": records, "evidence": evidence}
+    return {"tasks": tasks, "records": records, "evidence": evidence, "listed": SOURCES_LISTED}
 
 
 def _show_page(
@@ -434,7 +439,7 @@ def settings():
         .limit(1)
     )
     # how the latest plan's report opens with the saved settings
-    report = queries.report_for_plan(plan) if plan is not None else None
+    report, task_count = queries.opening_preview(plan) if plan is not None else (None, 0)
     return render_template(
         "reports/settings.html",
         form=form,
@@ -442,5 +447,6 @@ def settings():
         settings=current,
         plan=plan,
         report=report,
+        without_tasks=task_count > queries.PREVIEW_TASKS,
         default_we="我市" if bureau.kind == "city" else "我局",
     ), form_status(form)

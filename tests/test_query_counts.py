@@ -127,7 +127,7 @@ def plan_page_statements(org, auth, big_plan, url: str) -> tuple[list[str], list
 def test_plan_page_statements_do_not_grow_with_tasks(org, auth, big_plan):
     few, many, page = plan_page_statements(org, auth, big_plan, "/plans/{plan}")
     rows = page.count('id="task-') + page.count('class="task-occurrence')
-    assert rows == PLAN_PAGE_ROWS == 150 and "they are shown 150 at a time" in page
+    assert rows == PLAN_PAGE_ROWS == 100 and "they are shown 100 at a time" in page
     assert len(many) == len(few), "\n\n".join(many)
 
 
@@ -140,7 +140,7 @@ def test_plan_page_filtered_by_unit_statements_do_not_grow_with_tasks(org, auth,
 
 
 def test_a_large_plan_page_is_bounded_paged_and_counts_every_task(org, auth, big_plan):
-    """Past 150 tasks the plan page shows them 150 at a time in plan order (or one section's),
+    """Past 100 tasks the plan page shows them 100 at a time in plan order (or one section's),
     with the same statements whatever the size, and completion still counted over them all."""
     import re
 
@@ -148,7 +148,7 @@ def test_a_large_plan_page_is_bounded_paged_and_counts_every_task(org, auth, big
     add_tasks(org, plan, sections, 10, start=1)
     auth.login("office")
     small = auth.client.get(f"/plans/{plan.id}").text
-    assert "shown 150 at a time" not in small and 'class="pagination' not in small
+    assert "shown 100 at a time" not in small and 'class="pagination' not in small
     add_tasks(org, plan, sections, 700, start=11)
     few = statements_for(auth.client, f"/plans/{plan.id}")
     add_tasks(org, plan, sections, 300, start=711)
@@ -157,7 +157,7 @@ def test_a_large_plan_page_is_bounded_paged_and_counts_every_task(org, auth, big
 
     total = db.session.scalar(sa.select(sa.func.count(Task.id)).where(Task.plan_id == plan.id))
     page = auth.client.get(f"/plans/{plan.id}").text
-    assert f"This plan has {total} tasks: they are shown 150 at a time in plan order." in page
+    assert f"This plan has {total} tasks: they are shown 100 at a time in plan order." in page
     rows = len(re.findall(r'<tr id="task-|<tr class="task-occurrence', page))
     assert rows == PLAN_PAGE_ROWS
     # the last page holds the rest; a page past the end shows the last one

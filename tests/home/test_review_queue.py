@@ -100,3 +100,18 @@ def test_an_empty_queue_says_so_and_shows_no_badge(auth, org):
     page = auth.client.get("/review").text
     assert "No task waits for acceptance." in page
     assert "No evidence waits for review." in page
+
+
+def test_past_its_limit_the_queue_lists_the_longest_waiting_and_says_so(
+    auth, org, queue, monkeypatch
+):
+    from tracker.home import queries
+
+    monkeypatch.setattr(queries, "QUEUE_LIMIT", 1)
+    auth.login("office")
+    page = auth.client.get("/review").text
+    tasks, evidence = page.split('id="evidence"')
+    assert "先申请办结的任务" in tasks and "后申请办结的任务" not in tasks
+    assert "先上传的材料" in evidence and "后上传的材料" not in evidence
+    assert tasks.count('data-queue-shown="1"') == 1 and evidence.count('data-queue-shown="1"') == 1
+    assert 'data-queue-count="tasks">2<' in page  # the count is still of them all

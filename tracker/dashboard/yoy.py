@@ -23,6 +23,7 @@ from tracker.plans.models import Plan
 from tracker.records.labels import KIND_LABELS
 from tracker.records.models import RECORD_KINDS, Metric
 from tracker.records.queries import counts_by_kind, ledger
+from tracker.tasks import versions
 from tracker.tasks.models import Task
 from tracker.tasks.queries import visible_plans
 from tracker.units.models import Unit
@@ -119,7 +120,8 @@ def _latest_by_name(metrics: list[Metric]) -> dict[tuple[str, str], Metric]:
 
 
 def _task_counts(user, years: list[int]) -> dict[int, tuple[int, int, int]]:
-    """(counted, done, done on time) per plan year, one grouped statement."""
+    """(counted, done, done on time) per plan year, one grouped statement, kept between changes
+    to the bureau's tasks (tracker.tasks.versions): at 100,000 tasks it is a pass over them all."""
     bureau = user.bureau
     due = Task.due_date
     on_time = sa.and_(
@@ -142,6 +144,7 @@ def _task_counts(user, years: list[int]) -> dict[int, tuple[int, int, int]]:
         )
         .group_by(Plan.year)
     )
+    root = None
     if user.role not in BUREAU_WIDE_ROLES:
         root = scope_unit(user)
         query = query.where(
@@ -149,9 +152,13 @@ def _task_counts(user, years: list[int]) -> dict[int, tuple[int, int, int]]:
                 sa.select(Unit.id).where(Unit.path.startswith(root.path))
             )
         )
-    return {
-        year: (int(n or 0), int(d or 0), int(t or 0)) for year, n, d, t in db.session.execute(query)
-    }
+
+    def compute() -> dict[int, tuple[int, int, int]]:
+        rows = db.session.execute(query)
+        return {year: (int(n or 0), int(d or 0), int(t or 0)) for year, n, d, t in rows}
+
+    key = (bureau.id, root.path if root is not None else None, tuple(sorted(years)))
+    return versions.kept("yoy_task_counts", key, versions.reader_scopes(user), compute)
 
 
 def year_over_year(user, year: int, compare_year: int) -> YearOverYear:

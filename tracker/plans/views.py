@@ -35,7 +35,7 @@ from tracker.units.queries import subtree
 
 TOP = 0
 #: Rows of a plan page; a plan with more tasks is shown a page (or a section) at a time.
-PLAN_PAGE_ROWS = 150
+PLAN_PAGE_ROWS = 100
 
 PROBLEM_LABELS = {
     "no_lead_unit": _l("no lead unit"),

@@ -6,6 +6,7 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
+import sqlalchemy as sa
 
 from tests.factories import make_plan, make_task, walk
 from tracker.dashboard.yoy import default_years, year_over_year
@@ -123,6 +124,22 @@ def test_task_figures_per_year(org, two_years):
         ("done", 0, 0),
         ("on_time", 0, 0),
     ]
+
+
+def test_kept_task_figures_follow_a_finished_task(org, two_years):
+    """The figures are kept between changes (tracker.tasks.versions): finishing a task, once
+    committed, gives new ones."""
+    from tracker.tasks import workflow
+    from tracker.tasks.models import Task
+
+    before = year_over_year(org.users.coordinator, 2026, 2025)
+    assert [(r.key, r.this_year) for r in before.tasks][:2] == [("tasks", 2), ("done", 0)]
+    task = db.session.scalar(sa.select(Task).where(Task.title == "2026年台账"))
+    workflow.transition(org.users.chief, task, "submit", result_statement="完成审查5份文件。")
+    workflow.transition(org.users.coordinator, task, "accept")
+    db.session.commit()
+    after = year_over_year(org.users.coordinator, 2026, 2025)
+    assert [(r.key, r.this_year) for r in after.tasks][:2] == [("tasks", 2), ("done", 1)]
 
 
 def test_default_years_compare_with_the_latest_earlier_plan(org):

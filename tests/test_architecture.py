@@ -103,3 +103,26 @@ def test_the_contracts_name_every_feature(graph):
     }
     assert features - set(contracts["feature-layers"]["containers"]) == set()
     assert features - set(contracts["core-independent"]["forbidden_modules"]) == set()
+
+
+def test_a_web_worker_does_not_load_what_only_exports_and_admin_pages_use():
+    """Each web worker's memory counts against the floor's (make bench): packages used by one
+    page or one export are imported where they are used, not by the application."""
+    import os
+    import subprocess
+    import sys
+
+    heavy = ("holidays", "icalendar", "docx", "openpyxl", "weasyprint")
+    code = (
+        "import sys; from tracker import create_app; create_app(); "
+        f"print(','.join(m for m in {heavy!r} if m in sys.modules))"
+    )
+    env = {"TRACKER_DATABASE_URL": "sqlite://", "TRACKER_SECRET_KEY": "x" * 40}
+    loaded = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        check=True,
+        env={**os.environ, **env},
+    ).stdout.strip()
+    assert loaded == "", f"imported at start-up: {loaded}"

@@ -26,7 +26,6 @@ from datetime import date, timedelta
 from importlib.metadata import version
 
 import chinese_calendar
-import holidays
 from flask import g, has_app_context, has_request_context
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -130,7 +129,11 @@ def second_source_is_workday(day: date) -> bool | None:
 
 
 @functools.lru_cache(maxsize=8)
-def _second_source(year: int) -> holidays.HolidayBase:
+def _second_source(year: int):
+    # imported here: only the holidays page's comparison asks for it, and the package's
+    # calendars of every country cost each web worker 3 MB
+    import holidays
+
     return holidays.China(years=year)
 
 

@@ -124,6 +124,20 @@ def label(labels: dict, key: str | None) -> str:
     return _cached((id(labels), key), lambda: str(labels[key]))
 
 
+def labeller(labels: dict) -> Callable[[str | None], str]:
+    """label() for one set of labels, each looked up once: for loops over many rows."""
+    known: dict[str | None, str] = {}
+
+    def label_of(key: str | None) -> str:
+        try:
+            return known[key]
+        except KeyError:
+            known[key] = found = label(labels, key)
+            return found
+
+    return label_of
+
+
 # -- writing -----------------------------------------------------------------------------------
 
 
@@ -157,6 +171,11 @@ class _Fallback(Exception):  # noqa: N818 - a signal, not an error
 _NEEDS_ESCAPE = re.compile("[\x00-\x08\x0b-\x1f\ufffe\uffff]|_x[0-9a-fA-F]{4}_")
 _XML_SPECIAL = re.compile("[&<>]")
 _EDGE_SPACE = re.compile(r"^\s|\s$")
+#: Text the fast path writes only after a closer look: anything clean_text changes, anything
+#: xlsxwriter escapes, leading or trailing space (kept with xml:space) and XML's special marks.
+_PLAIN_TEXT_NOT = re.compile(
+    "[\x00-\x08\x0b-\x1f\ud800-\udfff\ufffe\uffff&<>]|_x[0-9a-fA-F]{4}_|^\\s|\\s$"
+)
 
 
 class Sheet:
@@ -274,7 +293,18 @@ class Sheet:
             )
 
         def text(row: str, value: Any, ref: str) -> str:
-            text = clean_text(str(value))
+            text = value if type(value) is str else str(value)
+            if (
+                len(text) <= MAX_CELL_CHARS // 2
+                and not _PLAIN_TEXT_NOT.search(text)
+                and not text.startswith(FORMULA_STARTS)
+            ):
+                # most text: nothing to clean, cut, quote or escape
+                return (
+                    f'<c r="{letter}{row}" s="{index_of["text"]()}" t="inlineStr">'
+                    f"<is><t>{text}</t></is></c>"
+                )
+            text = clean_text(text)
             if len(text) > MAX_CELL_CHARS // 2 and utf16_length(text) > MAX_CELL_CHARS:
                 text = self._cut(int(row) - 1, col, column, text, ref)
             return string_cell(row, text, "quoted" if text.startswith(FORMULA_STARTS) else "text")

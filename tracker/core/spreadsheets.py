@@ -274,12 +274,27 @@ class Sheet:
         convert = self.worksheet._convert_date_time
         kind = column.kind
         # a format's index is fixed the first time a cell uses it (as xlsxwriter does)
-        index_of = {name: fmt._get_xf_index for name, fmt in formats.items()}
+        fixed: dict[str, int] = {}
+
+        def index_of(fmt: str) -> int:
+            if fmt not in fixed:
+                fixed[fmt] = formats[fmt]._get_xf_index()
+            return fixed[fmt]
 
         def number_cell(row: str, number: float, fmt: str) -> str:
             if number != number or number in (_INF, -_INF):
                 raise _Fallback  # xlsxwriter's own error
-            return f'<c r="{letter}{row}" s="{index_of[fmt]()}"><v>{number:.16G}</v></c>'
+            return f'<c r="{letter}{row}" s="{index_of(fmt)}"><v>{number:.16G}</v></c>'
+
+        serials: dict[date, float] = {}  # many cells share a day (a due date, a meeting)
+
+        def serial(day: date) -> float:
+            number = serials.get(day)
+            if number is None:
+                number = convert(day)
+                if len(serials) < 10_000:
+                    serials[day] = number
+            return number
 
         def string_cell(row: str, text: str, fmt: str) -> str:
             if _NEEDS_ESCAPE.search(text) or (text.startswith("<r>") and text.endswith("</r>")):
@@ -288,7 +303,7 @@ class Sheet:
             if _XML_SPECIAL.search(text):
                 text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
             return (
-                f'<c r="{letter}{row}" s="{index_of[fmt]()}" t="inlineStr">'
+                f'<c r="{letter}{row}" s="{index_of(fmt)}" t="inlineStr">'
                 f"<is><t{space}>{text}</t></is></c>"
             )
 
@@ -301,7 +316,7 @@ class Sheet:
             ):
                 # most text: nothing to clean, cut, quote or escape
                 return (
-                    f'<c r="{letter}{row}" s="{index_of["text"]()}" t="inlineStr">'
+                    f'<c r="{letter}{row}" s="{index_of("text")}" t="inlineStr">'
                     f"<is><t>{text}</t></is></c>"
                 )
             text = clean_text(text)
@@ -310,7 +325,7 @@ class Sheet:
             return string_cell(row, text, "quoted" if text.startswith(FORMULA_STARTS) else "text")
 
         def auto(row: str, value: Any, ref: str) -> str:
-            if isinstance(value, int | float | Decimal) and not isinstance(value, bool):
+            if isinstance(value, _NUMBERS) and not isinstance(value, bool):
                 return number_cell(row, float(value), "number")
             return text(row, value, ref)
 
@@ -318,7 +333,7 @@ class Sheet:
             if isinstance(value, date):
                 if isinstance(value, datetime):
                     value = local_naive(value).date()
-                return number_cell(row, convert(value), "date")
+                return number_cell(row, serial(value), "date")
             return text(row, value, ref)
 
         def moment(row: str, value: Any, ref: str) -> str:
@@ -327,12 +342,12 @@ class Sheet:
             return text(row, value, ref)
 
         def integer(row: str, value: Any, ref: str) -> str:
-            if isinstance(value, int | float | Decimal):
+            if isinstance(value, _NUMBERS):
                 return number_cell(row, float(value), "int" if kind == INT else "number")
             return text(row, value, ref)
 
         def percent(row: str, value: Any, ref: str) -> str:
-            if isinstance(value, int | float | Decimal):
+            if isinstance(value, _NUMBERS):
                 return number_cell(row, float(value) / 100, "percent")
             return text(row, value, ref)
 
@@ -395,6 +410,7 @@ class Sheet:
 
 
 _INF = float("inf")
+_NUMBERS = (int, float, Decimal)
 
 
 def _fast_rows_supported(worksheet) -> bool:

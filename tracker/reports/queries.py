@@ -138,8 +138,8 @@ def _tasks(plan_id: int) -> list[builder.TaskInfo]:
         .execution_options(yield_per=TASK_CHUNK)
     )
     zone = clock.local_timezone()
-    #: one string object for each of the few values many tasks share (status, unit, measure…)
-    shared: dict[str, str] = {}
+    #: one object for each of the few values many tasks share (status, unit, measure, dates…)
+    shared: dict = {}
     share = shared.setdefault
     tasks = []
     result = db.session.execute(query)
@@ -183,9 +183,9 @@ def _tasks(plan_id: int) -> list[builder.TaskInfo]:
                     text=text,
                     result_statement=result_statement,
                     lead_unit=share(unit_name, unit_name) if unit_name else "",
-                    due_date=due_date,
-                    submitted_on=submitted_on,
-                    completed_on=completed_on,
+                    due_date=share(due_date, due_date),
+                    submitted_on=share(submitted_on, submitted_on),
+                    completed_on=share(completed_on, completed_on),
                     is_principal_duty=is_principal_duty,
                     progress=progress,
                     target_count=target_count,

@@ -21,6 +21,7 @@ from tracker.core.spreadsheets import (
     Sheet,
     WorkbookWriter,
     label,
+    labeller,
 )
 from tracker.evidence.models import Evidence
 from tracker.exports import queries
@@ -134,12 +135,26 @@ def write_tasks(
     sections = queries.plan_sections(plan)
     sources = queries.upper_sources(plan)
     roles = _role_labels()
+    # each label translated once, not once a row
+    kind_of, light_of = labeller(KIND_LABELS), labeller(LIGHT_LABELS)
+    status_of = labeller(STATUS_LABELS)
+    finished_late: dict[str, str] = {}
+    task_ref = _("task %(id)d")
     sheet = writer.sheet(_("Tasks"), _task_columns())
     for row in queries.task_rows(plan, policy, chunk_size=chunk_size):
         if tallies is not None:
-            tallies.setdefault(row.lead_unit, UnitTally()).add(row)
+            tally = tallies.get(row.lead_unit)
+            if tally is None:
+                tally = tallies[row.lead_unit] = UnitTally()
+            tally.add(row)
         section = sections.get(row.section_id) if row.section_id else None
         upper_number, upper_role = sources.get(row.id, ("", ""))
+        status = status_of(row.status)
+        if row.days_late:
+            # 逾期办结 in the status column, as on the task page and in the lists
+            if status not in finished_late:
+                finished_late[status] = _("%(status)s (finished late)", status=status)
+            status = finished_late[status]
         sheet.append(
             [
                 row.id,
@@ -148,7 +163,7 @@ def write_tasks(
                 row.title,
                 row.text,
                 row.period_label,
-                label(KIND_LABELS, row.kind),
+                kind_of(row.kind),
                 row.lead_unit,
                 row.co_units,
                 row.owner,
@@ -156,11 +171,8 @@ def write_tasks(
                 row.is_principal_duty,
                 row.deadline_text,
                 row.due_date,
-                # 逾期办结 in the status column, as on the task page and in the lists
-                _("%(status)s (finished late)", status=label(STATUS_LABELS, row.status))
-                if row.days_late
-                else label(STATUS_LABELS, row.status),
-                label(LIGHT_LABELS, row.light),
+                status,
+                light_of(row.light),
                 row.completed_at,
                 row.days_overdue,
                 row.days_late,
@@ -175,7 +187,7 @@ def write_tasks(
                 upper_number,
                 roles.get(upper_role, ""),
             ],
-            ref=_("task %(id)d", id=row.id),
+            ref=task_ref % {"id": row.id},
         )
     sheet.close()
     return sheet

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import date
+from datetime import UTC, date
 
 import sqlalchemy as sa
 from sqlalchemy.orm import with_polymorphic
@@ -102,39 +102,101 @@ def _reporting_task_ids():
     return sa.select(ReportDraft.report_task_id).where(ReportDraft.report_task_id.is_not(None))
 
 
+#: Rows of tasks read per round trip: the rows come as plain tuples, never as ORM objects, so a
+#: plan of 100,000 tasks does not fill the session with them.
+TASK_CHUNK = 2000
+
+
 def _tasks(plan_id: int) -> list[builder.TaskInfo]:
-    rows = db.session.execute(
-        sa.select(Task, Unit.name)
+    query = (
+        sa.select(
+            Task.id,
+            Task.title,
+            Task.number,
+            Task.section_id,
+            Task.parent_id,
+            Task.status,
+            Task.kind,
+            Task.text,
+            Task.result_statement,
+            Unit.name,
+            Task.due_date,
+            Task.submitted_on,
+            Task.completed_at,
+            Task.is_principal_duty,
+            Task.progress,
+            Task.target_count,
+            Task.target_measure,
+            Task.achieved_count,
+            Task.period_label,
+        )
         .outerjoin(Unit, Unit.id == Task.lead_unit_id)
         .where(Task.plan_id == plan_id)
         # the task of submitting this very report is not part of what it reports on
         .where(Task.id.not_in(_reporting_task_ids()))
         .order_by(Task.position, Task.id)
-    ).all()
-    return [
-        builder.TaskInfo(
-            id=task.id,
-            title=task.title,
-            number=task.number,
-            section_id=task.section_id,
-            parent_id=task.parent_id,
-            status=task.status,
-            kind=task.kind,
-            text=task.text,
-            result_statement=task.result_statement,
-            lead_unit=unit_name or "",
-            due_date=task.due_date,
-            submitted_on=task.submitted_on,
-            completed_on=_local_date(task.completed_at),
-            is_principal_duty=task.is_principal_duty,
-            progress=task.progress,
-            target_count=task.target_count,
-            target_measure=task.target_measure,
-            achieved_count=task.achieved_count,
-            period_label=task.period_label,
-        )
-        for task, unit_name in rows
-    ]
+        .execution_options(yield_per=TASK_CHUNK)
+    )
+    zone = clock.local_timezone()
+    #: one object for each of the few values many tasks share (status, unit, measure, dates…)
+    shared: dict = {}
+    share = shared.setdefault
+    tasks = []
+    result = db.session.execute(query)
+    try:
+        for (
+            task_id,
+            title,
+            number,
+            section_id,
+            parent_id,
+            status,
+            kind,
+            text,
+            result_statement,
+            unit_name,
+            due_date,
+            submitted_on,
+            completed_at,
+            is_principal_duty,
+            progress,
+            target_count,
+            target_measure,
+            achieved_count,
+            period_label,
+        ) in result.tuples():
+            if completed_at is not None:
+                if completed_at.tzinfo is None:
+                    completed_at = completed_at.replace(tzinfo=UTC)
+                completed_on = completed_at.astimezone(zone).date()
+            else:
+                completed_on = None
+            tasks.append(
+                builder.TaskInfo(
+                    id=task_id,
+                    title=title,
+                    number=number,
+                    section_id=section_id,
+                    parent_id=parent_id,
+                    status=share(status, status),
+                    kind=share(kind, kind),
+                    text=text,
+                    result_statement=result_statement,
+                    lead_unit=share(unit_name, unit_name) if unit_name else "",
+                    due_date=share(due_date, due_date),
+                    submitted_on=share(submitted_on, submitted_on),
+                    completed_on=share(completed_on, completed_on),
+                    is_principal_duty=is_principal_duty,
+                    progress=progress,
+                    target_count=target_count,
+                    target_measure=share(target_measure, target_measure),
+                    achieved_count=achieved_count,
+                    period_label=share(period_label, period_label),
+                )
+            )
+    finally:
+        result.close()
+    return tasks
 
 
 def _workflow_notes(plan_id: int, tasks: dict[int, builder.TaskInfo]) -> None:

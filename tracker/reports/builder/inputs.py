@@ -28,8 +28,10 @@ class ReturnInfo:
     note: str = ""
 
 
-@dataclass
+@dataclass(slots=True)
 class TaskInfo:
+    """One task of the plan (slots: a plan may have 100,000 of them)."""
+
     id: int
     title: str
     number: str = ""

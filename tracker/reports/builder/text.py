@@ -119,14 +119,29 @@ _HALF_WIDTH = {",": "，", ";": "；", ":": "：", "?": "？", "!": "！", "(": 
 _CJK = "\u4e00-\u9fff“”‘’《》（）%％"
 
 
+#: Per half-width mark: (next to Chinese text, after a digit, the full-width mark).
+_FULL_WIDTH = [
+    (
+        re.compile(rf"(?<=[{_CJK}]){re.escape(half)}|{re.escape(half)}(?=[{_CJK}])"),
+        re.compile(rf"(?<=\d){re.escape(half)}(?!\d)"),
+        full,
+    )
+    for half, full in _HALF_WIDTH.items()
+]
+_FINAL_STOP = re.compile(rf"(?<=[{_CJK}\d])\.$")
+#: Text with none of these has nothing full_width changes (most statements).
+_HALF_MARKS = re.compile(r"[,;:?!().]")
+
+
 def full_width(text: str) -> str:
     """Half-width punctuation typed next to Chinese text as the full-width mark, a final full
     stop typed as "." as "。"; decimal points, 1,000 and numbered items (1.) are left alone."""
-    for half, full in _HALF_WIDTH.items():
-        mark = re.escape(half)
-        text = re.sub(rf"(?<=[{_CJK}]){mark}|{mark}(?=[{_CJK}])", full, text)
-        text = re.sub(rf"(?<=\d){mark}(?!\d)", full, text)
-    return re.sub(rf"(?<=[{_CJK}\d])\.$", "。", text)
+    if not _HALF_MARKS.search(text):
+        return text
+    for beside_chinese, after_digit, full in _FULL_WIDTH:
+        text = beside_chinese.sub(full, text)
+        text = after_digit.sub(full, text)
+    return _FINAL_STOP.sub("。", text)
 
 
 _DOUBLED = re.compile(r"([，。、；：！？])\1+")
@@ -142,6 +157,8 @@ def tidy_punctuation(text: str) -> str:
 def nest_quotes(text: str) -> str:
     """Double quotes inside double quotes as single ones: “开展“双随机、一公开”抽查” →
     “开展‘双随机、一公开’抽查” (GB/T 15834: 双引号里面再用引号时用单引号)."""
+    if "“" not in text:
+        return text  # no quote opens: nothing to nest
     out, depth = [], 0
     for ch in text:
         if ch == "“":

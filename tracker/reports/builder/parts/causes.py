@@ -38,8 +38,11 @@ def area_of(ctx: BuildContext, task: TaskInfo) -> str:
 
 def areas_phrase(ctx: BuildContext, tasks: list[TaskInfo]) -> str:
     areas: list[str] = []
+    of_section: dict[int | None, str] = {}  # a task's area is its section's
     for task in tasks:
-        area = area_of(ctx, task)
+        if task.section_id not in of_section:
+            of_section[task.section_id] = area_of(ctx, task)
+        area = of_section[task.section_id]
         if area and area not in areas:
             areas.append(area)
     if not areas:

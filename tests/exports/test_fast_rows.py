@@ -263,3 +263,26 @@ def test_the_large_workbook_is_the_same_through_xlsxwriters_cell_methods(
         assert names == b.namelist()
         for name in names:
             assert a.read(name) == b.read(name), name
+
+
+@pytest.mark.parametrize("fast", [True, False])
+def test_a_text_that_looks_like_rich_text_xml_stays_text(app, fast):
+    """xlsxwriter writes a string wrapped in <r>…</r> as raw rich-text XML: a task title could
+    put a cell of its own into the inspector's workbook. It must read back as the same text."""
+    hostile = [
+        "<r>looks rich</r>",
+        "<r></r>",
+        '<r><t>3</t></r></is></c><c r="Z9" t="inlineStr"><is><t>forged</t></is></c><is><r>',
+        "<r>&amp; 已办结 </r>",
+    ]
+    buffer = io.BytesIO()
+    writer = WorkbookWriter(buffer, title="t", author="a", fast_rows=fast)
+    sheet = writer.sheet("Tasks", [Column("Title", TEXT), Column("Note", AUTO)])
+    for text in hostile:
+        sheet.append([text, text])
+    sheet.close()
+    writer.close()
+    book = load_workbook(buffer.getvalue())
+    rows = [[c.value for c in row] for row in book["Tasks"].iter_rows(min_row=2)]
+    assert rows == [[text, text] for text in hostile]
+    assert all(cell.value != "forged" for row in book["Tasks"].iter_rows() for cell in row)

@@ -297,6 +297,7 @@ class Sheet:
             return number
 
         def string_cell(row: str, text: str, fmt: str) -> str:
+            # a text wrapped in <r>…</r> goes through write_text, as two escaped runs
             if _NEEDS_ESCAPE.search(text) or (text.startswith("<r>") and text.endswith("</r>")):
                 raise _Fallback
             space = ' xml:space="preserve"' if _EDGE_SPACE.search(text) else ""
@@ -396,7 +397,7 @@ class Sheet:
             text = self._cut(row, col, column, text, ref)
         risky = text.startswith(FORMULA_STARTS)
         fmt = self.writer.formats["quoted" if risky else "text"]
-        self.worksheet.write_string(row, col, text, fmt)
+        write_text(self.worksheet, row, col, text, fmt)
 
     def _cut(self, row: int, col: int, column: Column, text: str, ref: str) -> str:
         """The text cut to fit a cell, with its marker; the cut is kept for the Warnings."""
@@ -407,6 +408,19 @@ class Sheet:
 
     def close(self) -> None:
         self.worksheet.autofilter(0, 0, self.row, len(self.columns) - 1)
+
+
+def write_text(worksheet, row: int, col: int, text: str, fmt=None) -> None:
+    """Write `text` as text, whatever it looks like. xlsxwriter's constant-memory writer takes a
+    string that starts with <r> and ends with </r> for rich-text XML and writes it unescaped (a
+    task title could put cells of its own into the inspector's workbook): such a text goes in as
+    a rich string of three plain runs (the fewest xlsxwriter takes), escaped, which reads exactly
+    as the text."""
+    if text.startswith("<r>") and text.endswith("</r>"):
+        runs = [text[:1], text[1:-1], text[-1:]] + ([fmt] if fmt is not None else [])
+        worksheet.write_rich_string(row, col, *runs)
+    else:
+        worksheet.write_string(row, col, text, fmt)
 
 
 _INF = float("inf")

@@ -15,6 +15,7 @@ from tracker.cascade.queries import city_cascade
 from tracker.core import clock
 from tracker.core.forms import EmptyForm
 from tracker.core.permissions import require, scope_unit
+from tracker.core.spreadsheets import write_text
 from tracker.dashboard import charts
 from tracker.dashboard.briefing import (
     build_briefing,
@@ -257,7 +258,7 @@ def ranking_workbook(table: UnitTable, *, title: str) -> bytes:
     cell = workbook.add_format({"border": 1})
     percent = workbook.add_format({"border": 1, "num_format": "0.0%"})
     decimal = workbook.add_format({"border": 1, "num_format": "0.0"})
-    sheet.write_string(0, 0, title, heading)
+    write_text(sheet, 0, 0, title, heading)
     view = table.view
     generated = clock.local_now().strftime("%Y-%m-%d %H:%M")
     sheet.write_string(1, 0, _("As of %(date)s", date=generated))
@@ -289,7 +290,7 @@ def ranking_workbook(table: UnitTable, *, title: str) -> bytes:
             if value is None:
                 sheet.write_blank(index, column, None, style)
             elif isinstance(value, str):
-                sheet.write_string(index, column, value, style)
+                write_text(sheet, index, column, value, style)
             else:
                 sheet.write_number(index, column, value, style)
 
@@ -299,9 +300,7 @@ def ranking_workbook(table: UnitTable, *, title: str) -> bytes:
         line += 1
     totals = table.totals
     write_row(line, totals, _("Total"))
-    sheet.write_string(
-        line, 1, view.root.name if view.root.id != view.bureau.id else _("All"), bold
-    )
+    write_text(sheet, line, 1, view.root.name if view.root.id != view.bureau.id else _("All"), bold)
     sheet.write_string(line, 13, "")
     sheet.freeze_panes(4, 2)
     sheet.set_column(0, 0, 6)

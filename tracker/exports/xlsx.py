@@ -25,6 +25,7 @@ from tracker.core.spreadsheets import (
     WorkbookWriter,
     label,
     local_naive,
+    write_text,
 )
 from tracker.exports import queries
 from tracker.exports.advisor_sheet import write_advisors
@@ -120,7 +121,7 @@ def write_about(
     for name, value in facts:
         if isinstance(value, date):
             sheet.row += 1
-            sheet.worksheet.write_string(sheet.row, 0, name, sheet.writer.formats["text"])
+            write_text(sheet.worksheet, sheet.row, 0, name, sheet.writer.formats["text"])
             if isinstance(value, datetime):
                 value, cell_format = local_naive(value), sheet.writer.formats["datetime"]
             else:

@@ -11,7 +11,10 @@ gets a copy of the template instead, in its own empty database:
   database, inserted back into the emptied tables (triggers off, as the teardown does it) with
   the sequences set where the load left them.
 
-The evidence files the demo stores under EVIDENCE_DIR are copied with it.
+The evidence files the demo stores under EVIDENCE_DIR are copied with it. The copies share the
+template's version tokens (data_versions), which a fresh load would draw anew: the figures kept
+against them are per process and emptied around every test (`_fresh_kept_figures` in
+tests/conftest.py), so no test meets figures another one computed.
 
 What the demo makes depends on the moment it is loaded (dates relative to today, timestamps of
 now) and on the app's settings (the language its texts are written in, the secret key chaining

@@ -8,9 +8,8 @@ import threading
 import pytest
 from werkzeug.serving import make_server
 
+from tests.e2e.demo_copy import DemoTemplates
 from tracker.core.db import write_intent
-from tracker.demo.service import load_demo
-from tracker.extensions import db
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 
@@ -40,11 +39,20 @@ def app_config(app_config):
     return app_config
 
 
+@pytest.fixture(scope="session")
+def demo_templates(tmp_path_factory):
+    """The worker's demo templates (tests/e2e/demo_copy.py): the demo is loaded once per
+    worker, settings and moment, and copied into each test's database."""
+    templates = DemoTemplates(tmp_path_factory.mktemp("demo"))
+    yield templates
+    templates.close()
+
+
 @pytest.fixture
-def live_server(app):
-    """Serve the app with the demo bureau loaded on a free loopback port; yield its base URL."""
-    load_demo()
-    db.session.commit()
+def live_server(app, app_config, demo_templates):
+    """Serve the app with the demo bureau loaded (a copy of the worker's template, exactly what
+    a fresh load at this moment makes) on a free loopback port; yield its base URL."""
+    demo_templates.install(app, app_config)
     # The test only reads while the browser writes: deferred transactions, never the write lock.
     write_intent.set(False)
     server = make_server("127.0.0.1", 0, app, threaded=True)

@@ -1,0 +1,41 @@
+"""What the task page keeps for the rest of a request is read again once something changed."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from tests.factories import task_in_status
+from tracker.evidence import queries as evidence_queries
+from tracker.evidence import service as evidence
+from tracker.evidence.models import Evidence
+from tracker.extensions import db
+
+
+def test_a_targets_evidence_is_read_once_per_request_until_the_session_writes(app, org):
+    task = task_in_status(org, "in_progress")
+    first = evidence.add_note(org.users.chief, task, text="第一份")
+    db.session.commit()
+    with app.test_request_context():
+        statements: list[str] = []
+
+        def count(*args) -> None:
+            statements.append(args[2])
+
+        sa.event.listen(db.engine, "before_cursor_execute", count)
+        try:
+            every = evidence_queries.evidence_for(task, include_hidden=True)
+            read = len(statements)
+            assert evidence_queries.evidence_for(task) == every == [first]
+            assert len(statements) == read  # kept: no second reading
+            second = evidence.add_note(org.users.chief, task, text="第二份")  # flushes
+            assert evidence_queries.evidence_for(task) == [second, first]
+            evidence.withdraw(org.users.chief, first, "重复")
+            assert evidence_queries.evidence_for(task) == [second]
+            assert evidence_queries.evidence_for(task, include_hidden=True) == [second, first]
+            # a bulk statement through the session is a write too
+            db.session.execute(sa.update(Evidence).values(withdrawn_at=None))
+            assert len(evidence_queries.evidence_for(task)) == 2
+            db.session.rollback()
+            assert evidence_queries.evidence_for(task) == [first]
+        finally:
+            sa.event.remove(db.engine, "before_cursor_execute", count)

@@ -9,6 +9,7 @@ from tracker.evidence import queries as evidence_queries
 from tracker.evidence import service as evidence
 from tracker.evidence.models import Evidence
 from tracker.extensions import db
+from tracker.reminders import policy
 
 
 def test_a_targets_evidence_is_read_once_per_request_until_the_session_writes(app, org):
@@ -39,3 +40,22 @@ def test_a_targets_evidence_is_read_once_per_request_until_the_session_writes(ap
             assert evidence_queries.evidence_for(task) == [first]
         finally:
             sa.event.remove(db.engine, "before_cursor_execute", count)
+
+
+def test_a_bureaus_reminder_rules_are_read_once_per_request_until_saved(app, org):
+    with app.test_request_context():
+        before = policy.rules_of(org.bureau)
+        assert policy.rules_of(org.bureau) is before
+        data = policy.PolicyData(
+            due_soon_days="7,3,1",
+            overdue_repeat_days=3,
+            escalate_supervisor_days=before.escalate_supervisor_days + 2,
+            escalate_principal_days=before.escalate_principal_days + 4,
+            certificate_expiry_days="30",
+            rectification_due_days=5,
+            is_email_enabled=True,
+        )
+        policy.save_policy(org.users.admin, org.bureau, data)
+        after = policy.rules_of(org.bureau)
+        assert after.escalate_supervisor_days == before.escalate_supervisor_days + 2
+        assert after.due_soon_steps == (7, 3, 1)

@@ -59,3 +59,35 @@ def test_a_bureaus_reminder_rules_are_read_once_per_request_until_saved(app, org
         after = policy.rules_of(org.bureau)
         assert after.escalate_supervisor_days == before.escalate_supervisor_days + 2
         assert after.due_soon_steps == (7, 3, 1)
+
+
+def test_wtforms_messages_follow_the_locale_and_are_read_once_per_process(app, monkeypatch):
+    from babel import support
+    from flask import request
+    from flask_babel import force_locale
+
+    from tracker.core import i18n
+
+    loads = []
+    original = support.Translations.load
+
+    def load(*args, **kwargs):
+        loads.append(args)
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(support.Translations, "load", load)
+    monkeypatch.setattr(i18n, "_WTFORMS_CATALOGS", {})
+    for _ in range(3):
+        with app.test_request_context():
+            app.preprocess_request()
+            assert request.wtforms_translations is i18n.WTFORMS_MESSAGES
+            with force_locale("zh_Hans_CN"):
+                assert (
+                    i18n.WTFORMS_MESSAGES.ugettext("This field is required.")
+                    == "该字段是必填字段。"
+                )
+            with force_locale("en"):
+                assert i18n.WTFORMS_MESSAGES.ugettext("This field is required.") == (
+                    "This field is required."
+                )
+    assert len(loads) == 2  # once per locale, not per request

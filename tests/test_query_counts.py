@@ -180,3 +180,80 @@ def test_a_large_plan_page_is_bounded_paged_and_counts_every_task(org, auth, big
     section = auth.client.get(f"/plans/{plan.id}?section={third.id}").text
     assert "Showing the section" in section and "All sections" in section
     assert "长期坚持" in section and "季度报送" not in section
+
+
+def grow_task_history(org, task, n: int) -> None:
+    """`n` more of everything the task page lists: progress reports, edits, evidence (some
+    reviewed, some withdrawn), ledger records, 催办, reminders, causes of delay; and evidence on
+    `n` more tasks of the unit (the choices to attach existing evidence)."""
+    from tests.factories import make_task
+    from tracker.audit.service import log_event
+    from tracker.evidence import service as evidence
+    from tracker.records import service as records
+    from tracker.reminders.inbox import notify
+    from tracker.supervision import service as supervision
+    from tracker.tasks import causes, workflow
+
+    chief, office = org.users.chief, org.users.coordinator
+    for i in range(n):
+        workflow.add_progress(chief, task, note=f"进展{i}", progress=(i * 9) % 100)
+        log_event(office, "task.update", task, before={"title": "旧"}, after={"title": f"新{i}"})
+        note = evidence.add_note(chief, task, text=f"佐证{i}")
+        if i % 2:
+            evidence.review(office, note, "verified")
+        if i % 3 == 2:
+            evidence.withdraw(chief, note, "重复")
+        other = make_task(org, task.plan, title=f"另一任务{n}-{i}", co_units=[org.office])
+        evidence.add_note(chief, other, text=f"另一任务的佐证{i}")
+        records.create_record(
+            chief,
+            task,
+            "study_session",
+            {
+                "session_kind": "collective_study",
+                "held_on": date(2026, 3, 2),
+                "topic": f"学习{i}",
+                "chaired_by_id": None,
+                "chaired_by_name": "科长",
+                "attendees": "",
+                "attendee_count": 8,
+            },
+        )
+        supervision.urge(office, task, note=f"催办{i}")
+        notify(chief, "overdue", f"逾期{i}", task=task, dedupe_key=f"test-{n}-{i}").step = i + 1
+        causes.state_cause(chief, task, causes.CauseInput("人员力量不足", f"说明{i}", "措施"))
+    db.session.commit()
+
+
+@pytest.mark.parametrize(
+    "username", ["chief-relief", "staff-relief", "office", "director", "chief-elderly"]
+)
+def test_task_page_statements_do_not_grow_with_its_history(org, auth, username):
+    """The task page issues as many statements for a task with a long history as for one with
+    a short one (evidence spread over many tasks included: no statement per task it proves),
+    and no more than its budget."""
+    from tests.factories import task_in_status
+
+    overdue = {"due_date": date(2026, 5, 20), "start_date": date(2026, 1, 5)}
+    task = task_in_status(org, "in_progress", co_units=[org.elderly], **overdue)
+    grow_task_history(org, task, 3)  # one of each: reviewed, withdrawn, current
+    auth.login(username)
+    url = f"/tasks/{task.id}"
+    few = statements_for(auth.client, url)
+    grow_task_history(org, task, 12)
+    many = statements_for(auth.client, url)
+    page = auth.client.get(url).text
+    assert page.count('data-urge-count="15"') == 1
+    assert len(many) == len(few), "\n\n".join(many)
+    assert len(many) <= TASK_PAGE_BUDGET[username], "\n\n".join(many)
+
+
+#: Statements for the page of an overdue task in progress with some of everything, per viewer,
+#: the login session's included (the bench's cancelled task took 27 before issue H7; now 15).
+TASK_PAGE_BUDGET = {
+    "chief-relief": 24,  # its workflow, cause and owner forms: the causes, the unit's people
+    "staff-relief": 23,
+    "office": 26,  # the review queue's count in the navigation
+    "director": 22,
+    "chief-elderly": 22,  # a co-unit's chief reads the task, does not work it
+}

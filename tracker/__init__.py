@@ -13,7 +13,7 @@ from pathlib import Path
 from flask import Flask
 
 from tracker.config import FIXED, load_config
-from tracker.core import errors, input_guard, security, templating
+from tracker.core import errors, i18n, input_guard, security, templating
 from tracker.core.cli import serve_command
 from tracker.core.db import configure_engine
 from tracker.core.i18n import select_locale, select_timezone
@@ -166,6 +166,7 @@ def register_request_hooks(app: Flask) -> None:
     from tracker.accounts import sessions
 
     security.init_app(app)
+    i18n.init_app(app)  # a reference set on the request, before anything can answer early
     sessions.init_app(app)
 
 

@@ -46,3 +46,26 @@ def test_a_refused_upload_is_explained_in_the_evidence_panel_on_screen(
     # and not a second time at the top of the page, out of sight
     assert chief.locator("main > .alert").count() == 0
     context.close()
+
+
+def test_the_choices_to_attach_existing_evidence_load_when_opened(live_server, browser):
+    """The task page does not carry the list of evidence to attach: opening "attach existing
+    evidence" fetches it (htmx), and attaching from it works as before."""
+    task_id = db.session.scalar(sa.select(Task.id).where(Task.title == TITLE))
+    db.session.rollback()
+    chief = browser.new_context().new_page()
+    login(chief, live_server, "chief-jiuzhu")
+    chief.goto(f"{live_server}/tasks/{task_id}")
+    assert chief.locator(".evidence-panel select[name=evidence_id]").count() == 0
+    attach = open_form(
+        chief,
+        ".evidence-panel button[data-bs-target$='-add-existing']",
+        ".evidence-panel form[action$='/evidence/link-existing']",
+    )
+    options = attach.locator("select[name=evidence_id] option")
+    assert options.count() > 0
+    chosen = options.first.inner_text().split(" · ")[0]
+    submit(chief, attach)
+    message = chief.locator(".evidence-panel [data-evidence-message]")
+    assert "alert-success" in message.get_attribute("class")
+    assert chosen in chief.locator(".evidence-panel .list-group").inner_text()

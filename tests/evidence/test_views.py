@@ -327,7 +327,15 @@ def test_link_existing_evidence_to_another_task(org, task, chief, db):
     upload(chief, task, CHINESE_NAME, samples.pdf())
     evidence_id = db.session.scalar(sa.select(Evidence.id))
     page = chief.client.get(f"/tasks/{other.id}").text
-    assert "Attach existing evidence" in page and CHINESE_NAME in page
+    # the choices are not drawn with the page: the panel asks for them when they are opened
+    assert "Attach existing evidence" in page and CHINESE_NAME not in page
+    assert f'hx-get="/evidence/attachable?task={other.id}"' in page
+    choices = chief.client.get(
+        f"/evidence/attachable?task={other.id}", headers={"HX-Request": "true"}
+    )
+    assert choices.status_code == 200 and CHINESE_NAME in choices.text
+    assert "<html" not in choices.text and 'action="/evidence/link-existing"' in choices.text
+    assert CHINESE_NAME in chief.client.get(f"/evidence/attachable?task={other.id}").text
     response = post(
         chief, "/evidence/link-existing", {"task": other.id, "evidence_id": evidence_id}
     )
@@ -338,6 +346,22 @@ def test_link_existing_evidence_to_another_task(org, task, chief, db):
         post(chief, "/evidence/link-existing", {"task": other.id, "evidence_id": evidence_id}),
     )
     assert "already attached here" in again.text
+
+
+def test_the_choices_to_attach_are_asked_with_the_right_to_add(org, task, chief, app, db):
+    post(chief, "/evidence/note", {"task": task.id, "text": "内部说明"})
+    other = make_task(org, task.plan, title="另一项任务")
+    db.session.commit()
+    url = f"/evidence/attachable?task={other.id}"
+    assert "内部说明" in chief.client.get(url).text
+    assert "no other evidence" in chief.client.get(f"/evidence/attachable?task={task.id}").text
+    for username in ("chief-elderly", "viewer", "deputy"):
+        auth = Auth(app.test_client())
+        auth.login(username)
+        assert auth.client.get(url).status_code == 403, username
+    assert chief.client.get("/evidence/attachable").status_code == 400
+    assert chief.client.get(f"/evidence/attachable?task={other.id}&record=1").status_code == 400
+    assert chief.client.get("/evidence/attachable?task=99999").status_code == 404
 
 
 def test_withdraw_hides_but_keeps(org, task, chief, db, app):

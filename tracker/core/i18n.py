@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from flask import current_app, has_request_context, request, session
+from babel import support
+from flask import Flask, current_app, has_request_context, request, session
 from flask_babel import get_locale
 from flask_login import current_user
+from wtforms.i18n import messages_path
 
 
 def join_names(values: Iterable) -> str:
@@ -55,3 +57,39 @@ def _accepted(locales) -> str | None:
 
 def select_timezone() -> str:
     return current_app.config["TIMEZONE"]
+
+
+#: WTForms' own messages ("This field is required.") per locale, read once per process: the
+#: catalog ships with WTForms and never changes while the process runs.
+_WTFORMS_CATALOGS: dict[str, support.Translations] = {}
+
+
+class WTFormsMessages:
+    """What Flask-WTF finds in `request.wtforms_translations`: WTForms' catalog for the locale
+    in force when a message is asked for. Without it Flask-WTF reads the catalog from disk
+    again in every request that builds a form (about a millisecond of each task page)."""
+
+    @staticmethod
+    def _catalog() -> support.Translations:
+        locale = get_locale()
+        key = str(locale)
+        catalog = _WTFORMS_CATALOGS.get(key)
+        if catalog is None:
+            catalog = support.Translations.load(messages_path(), [locale], domain="wtforms")
+            _WTFORMS_CATALOGS[key] = catalog
+        return catalog
+
+    def ugettext(self, string: str) -> str:
+        return self._catalog().ugettext(string)
+
+    def ungettext(self, singular: str, plural: str, n: int) -> str:
+        return self._catalog().ungettext(singular, plural, n)
+
+
+WTFORMS_MESSAGES = WTFormsMessages()
+
+
+def init_app(app: Flask) -> None:
+    @app.before_request
+    def _wtforms_messages() -> None:
+        request.wtforms_translations = WTFORMS_MESSAGES

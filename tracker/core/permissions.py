@@ -17,6 +17,7 @@ from collections.abc import Callable
 from typing import Any
 
 from flask import abort
+from werkzeug.local import LocalProxy
 
 from tracker.core.signals import access_denied
 
@@ -335,6 +336,10 @@ def can(user, action: str, obj: Any = None) -> bool:
         rule = RULES[action]
     except KeyError:
         raise KeyError(f"unknown permission action {action!r}") from None
+    if isinstance(user, LocalProxy):
+        # flask_login's current_user: resolved once here, not on each of the dozen attribute
+        # reads the rules make (each a lookup of the request's user through the proxy)
+        user = user._get_current_object()
     if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
         return False
     if _bureau_work_for_city_user(user, action, obj) or _city_work_for_bureau_user(

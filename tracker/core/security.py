@@ -64,7 +64,10 @@ def init_app(app: Flask) -> None:
         headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
         if app.config.get("HTTPS_ONLY"):
             headers.setdefault("Strict-Transport-Security", HSTS)
-        if current_user and getattr(current_user, "is_authenticated", False):
+        # is_anonymous, not is_authenticated: the request's commit has expired the user, and
+        # is_authenticated (is_disabled) would load it again (a BEGIN and a SELECT per page);
+        # a loaded user is never disabled (accounts.sessions.load_user refuses those)
+        if current_user and not getattr(current_user, "is_anonymous", True):
             headers["Cache-Control"] = "no-store"
         elif request.endpoint != "static":
             headers.setdefault("Cache-Control", "no-store")

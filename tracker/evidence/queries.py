@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
-from sqlalchemy.orm import selectinload
+from flask import g, has_app_context, has_request_context
+from sqlalchemy.orm import Session, joinedload, selectinload
 
 from tracker.core.permissions import BUREAU_WIDE_ROLES, can, scope_unit
 from tracker.evidence.models import Evidence, EvidenceLink
 from tracker.extensions import db
+from tracker.plans.models import Plan
 from tracker.records.models import Record
 from tracker.tasks.models import Task
 from tracker.tasks.queries import involves_units_under, readable_by
@@ -23,24 +25,68 @@ def _linked_to(target: Target):
     return EvidenceLink.task_id == target.id
 
 
+def _with_targets():
+    """Load options: the tasks and records a piece of evidence is linked to, with what a
+    permission check reads of them (can(): units, owner, plan and bureau), so that checking
+    every target of every piece costs a fixed number of statements, however many tasks they
+    are spread over."""
+    task_parts = (
+        joinedload(Task.plan).joinedload(Plan.bureau),
+        joinedload(Task.lead_unit),
+        selectinload(Task.co_units),
+    )
+    links = selectinload(Evidence.links)
+    return (
+        links.selectinload(EvidenceLink.task).options(*task_parts),
+        links.selectinload(EvidenceLink.record).selectinload(Record.task).options(*task_parts),
+    )
+
+
+#: g key: target (class name, id) -> all its evidence, for the rest of the request (the task
+#: page reads it twice: its timeline and its evidence panel).
+_KEPT = "_evidence_of_target"
+
+
 def evidence_for(target: Target, *, include_hidden: bool = False) -> list[Evidence]:
     """The evidence attached to a task or record, newest first; withdrawn and superseded
-    evidence only with `include_hidden`."""
-    query = (
-        sa.select(Evidence)
-        .join(EvidenceLink, EvidenceLink.evidence_id == Evidence.id)
-        .where(_linked_to(target))
-        .options(
-            selectinload(Evidence.uploaded_by),
-            selectinload(Evidence.reviewed_by),
-            selectinload(Evidence.links).selectinload(EvidenceLink.task),
-            selectinload(Evidence.links).selectinload(EvidenceLink.record),
+    evidence only with `include_hidden`.
+
+    Read once per request and target, and kept in `g` until the session writes anything
+    (flush, commit, rollback or a bulk statement: `_forget_kept_evidence`)."""
+    kept = g.setdefault(_KEPT, {}) if has_request_context() else {}
+    key = (type(target).__name__, target.id)
+    every = kept.get(key)
+    if every is None:
+        query = (
+            sa.select(Evidence)
+            .join(EvidenceLink, EvidenceLink.evidence_id == Evidence.id)
+            .where(_linked_to(target))
+            .options(
+                # in the same statement: one SELECT of users each would cost more
+                joinedload(Evidence.uploaded_by),
+                joinedload(Evidence.reviewed_by),
+                joinedload(Evidence.withdrawn_by),
+                *_with_targets(),
+            )
+            .order_by(Evidence.uploaded_at.desc(), Evidence.id.desc())
         )
-        .order_by(Evidence.uploaded_at.desc(), Evidence.id.desc())
-    )
-    if not include_hidden:
-        query = query.where(*_CURRENT)
-    return list(db.session.scalars(query))
+        every = kept[key] = list(db.session.scalars(query))
+    return list(every) if include_hidden else [e for e in every if e.is_current]
+
+
+@sa.event.listens_for(Session, "after_flush")
+@sa.event.listens_for(Session, "after_commit")
+@sa.event.listens_for(Session, "after_soft_rollback")
+def _forget_kept_evidence(*_args) -> None:
+    """Any write may change what a target's evidence is: read it again afterwards."""
+    if has_app_context():
+        g.pop(_KEPT, None)
+
+
+@sa.event.listens_for(Session, "do_orm_execute")
+def _forget_kept_evidence_on_bulk_writes(state) -> None:
+    if not state.is_select:
+        _forget_kept_evidence()
 
 
 def _task_evidence_ids(task: Task):
@@ -119,10 +165,7 @@ def reusable_for(user, target: Target, *, limit: int = 100) -> list[Evidence]:
     query = (
         sa.select(Evidence)
         .where(*_CURRENT, Evidence.id.in_(candidates), Evidence.id.not_in(already))
-        .options(
-            selectinload(Evidence.links).selectinload(EvidenceLink.task),
-            selectinload(Evidence.links).selectinload(EvidenceLink.record),
-        )
+        .options(*_with_targets())
         .order_by(Evidence.uploaded_at.desc(), Evidence.id.desc())
         .limit(limit * 2)
     )

@@ -421,17 +421,12 @@ def evidence_panel(target: Task | Record) -> Markup:
     )
     next_url = page + "#" + uid
     hidden = {field: target.id, "next": next_url}
-    reusable = queries.reusable_for(current_user, target) if may_add else []
-    link_existing_form = _unique_ids(LinkExistingForm(formdata=None, **hidden), uid + "-existing")
     draft = None
     kept = drafts.find(session.get(DRAFT_KEY), current_user.id)
     if kept is not None and kept.page == _target_tag(target):
         # shown once; the row itself expires with the other drafts (no write while drawing)
         session.pop(DRAFT_KEY)
         draft = {"kind": kept.kind.removeprefix("evidence."), **drafts.values(kept)}
-    link_existing_form.evidence_id.choices = choices(
-        [(e.id, f"{e.title} · {e.original_name or e.url or _('note')}") for e in reusable]
-    )
     return Markup(
         render_template(
             "evidence/_panel.html",
@@ -454,12 +449,48 @@ def evidence_panel(target: Task | Record) -> Markup:
                 NoteForm(formdata=None, **hidden, **_draft_values(draft, "note")), uid + "-note"
             ),
             open_form=draft["kind"] if draft else None,
-            link_existing_form=link_existing_form,
-            has_reusable=bool(reusable),
             accept=",".join("." + ext for ext in filetypes.EXTENSIONS),
             max_upload_mb=current_app.config["MAX_UPLOAD_MB"],
             human_size=human_size,
         )
+    )
+
+
+def _target_of_args() -> Task | Record:
+    """The task or record named by the query's `task` or `record` argument (exactly one)."""
+    task_id, record_id = request.args.get("task", ""), request.args.get("record", "")
+    if bool(task_id) == bool(record_id) or as_id(task_id or record_id) is None:
+        abort(400)
+    if task_id:
+        return db.get_or_404(Task, as_id(task_id))
+    return db.get_or_404(Record, as_id(record_id))
+
+
+@bp.route("/attachable")
+def attachable():
+    """The choices to attach evidence already in the system to a task or record: asked for
+    when the user opens them in the evidence panel (htmx), not drawn with every page; without
+    htmx, a page of its own."""
+    target = _target_of_args()
+    require(current_user, "evidence.add", target)
+    field = "record" if isinstance(target, Record) else "task"
+    uid = f"ev-{field}{target.id}"
+    next_url = target_url(target) + "#" + uid
+    reusable = queries.reusable_for(current_user, target) if _is_open(target) else []
+    form = _unique_ids(
+        LinkExistingForm(formdata=None, **{field: target.id, "next": next_url}), uid + "-existing"
+    )
+    form.evidence_id.choices = choices(
+        [(e.id, f"{e.title} · {e.original_name or e.url or _('note')}") for e in reusable]
+    )
+    fragment = request.headers.get("HX-Request") == "true"
+    return render_template(
+        "evidence/_attachable.html" if fragment else "evidence/attachable.html",
+        target=target,
+        field=field,
+        next_url=next_url,
+        form=form,
+        has_reusable=bool(reusable),
     )
 
 

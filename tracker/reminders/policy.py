@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import sqlalchemy as sa
+from flask import g, has_request_context
 from flask_babel import gettext
 
 from tracker.accounts.models import User
@@ -13,6 +14,7 @@ from tracker.core import clock
 from tracker.core.exceptions import DomainError
 from tracker.extensions import db
 from tracker.reminders.models import DIGEST_TIMES, ReminderPolicy
+from tracker.reminders.rules import Rules
 from tracker.units.models import Unit
 
 
@@ -20,6 +22,21 @@ def policy_for(bureau: Unit | None) -> ReminderPolicy | None:
     if bureau is None:
         return None
     return db.session.scalar(sa.select(ReminderPolicy).where(ReminderPolicy.bureau_id == bureau.id))
+
+
+#: g key: bureau id -> its Rules, for the rest of the request (a task page asks for them for
+#: its escalation badge and for its 督办 level; a list once per overdue row).
+_RULES_KEPT = "reminder_rules"
+
+
+def rules_of(bureau: Unit) -> Rules:
+    """The bureau's reminder rules, read once per request (save_policy forgets them)."""
+    if not has_request_context():
+        return Rules.of(policy_for(bureau))
+    kept = g.setdefault(_RULES_KEPT, {})
+    if bureau.id not in kept:
+        kept[bureau.id] = Rules.of(policy_for(bureau))
+    return kept[bureau.id]
 
 
 @dataclass
@@ -63,6 +80,8 @@ def save_policy(actor, bureau: Unit, data: PolicyData) -> ReminderPolicy:
     policy.updated_by_id = getattr(actor, "id", None)
     policy.updated_at = clock.now()
     db.session.flush()
+    if has_request_context():
+        g.pop(_RULES_KEPT, None)
     log_event(actor, "reminders.policy", policy, before=before, after=policy.to_audit())
     return policy
 

@@ -4,7 +4,7 @@ and outbox pages."""
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -27,7 +27,13 @@ from tracker.reminders.models import (
     OutboxEmail,
     RobotWebhook,
 )
-from tracker.reminders.policy import PolicyData, policy_for, save_policy, set_email_preferences
+from tracker.reminders.policy import (
+    PolicyData,
+    policy_for,
+    rules_of,
+    save_policy,
+    set_email_preferences,
+)
 from tracker.reminders.rules import Rules, escalation_level
 from tracker.units.models import Unit
 
@@ -55,16 +61,17 @@ def escalation_step(task) -> int:
     today = clock.today()
     if task.due_date >= today:
         return 0
-    cache = g.setdefault("reminder_rules", {})
-    bureau = task.plan.bureau
-    if bureau.id not in cache:
-        cache[bureau.id] = Rules.of(policy_for(bureau))
+    rules = rules_of(task.plan.bureau)
     # counted as the sweep counts it: a plan published after the due date escalates from the
     # day of publishing, so the badge and the notices name the same step
     published = task.plan.published_at
     start = max(task.due_date, clock.to_local(published).date() if published else task.due_date)
+<<<<<<< HEAD
     with workdays.calendar_of(bureau.id):  # the bureau's own days off, as the sweep counts
         return escalation_level(workdays.workdays_between(start, today), cache[bureau.id])
+=======
+    return escalation_level(workdays.workdays_between(start, today), rules)
+>>>>>>> h-show
 
 
 @bp.route("/")

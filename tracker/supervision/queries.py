@@ -10,14 +10,14 @@ import sqlalchemy as sa
 from tracker.core import clock, workdays
 from tracker.extensions import db
 from tracker.plans.models import Plan
-from tracker.reminders.policy import policy_for
+from tracker.reminders.policy import rules_of
 from tracker.reminders.rules import Rules, escalation_level
 from tracker.supervision.models import SupervisionNotice, Urge
 from tracker.tasks.models import Task
 
 
 def rules_for(task: Task) -> Rules:
-    return Rules.of(policy_for(task.plan.bureau))
+    return rules_of(task.plan.bureau)
 
 
 def overdue_escalation(task: Task, today: date, rules: Rules | None = None) -> int:
@@ -39,9 +39,13 @@ def window_start(today: date, rules: Rules) -> date:
     return workdays.add_workdays(today, -rules.escalate_principal_days)
 
 
-def recent_urges(task: Task, today: date, rules: Rules) -> list[Urge]:
+def _window_since(today: date, rules: Rules) -> datetime:
     start = window_start(today, rules)
-    since = datetime.combine(start, time.min, tzinfo=clock.local_timezone()).astimezone(UTC)
+    return datetime.combine(start, time.min, tzinfo=clock.local_timezone()).astimezone(UTC)
+
+
+def recent_urges(task: Task, today: date, rules: Rules) -> list[Urge]:
+    since = _window_since(today, rules)
     return list(
         db.session.scalars(
             sa.select(Urge)
@@ -51,15 +55,22 @@ def recent_urges(task: Task, today: date, rules: Rules) -> list[Urge]:
     )
 
 
-def supervision_level(task: Task, today: date | None = None) -> int:
+def supervision_level(
+    task: Task, today: date | None = None, *, urges: list[Urge] | None = None
+) -> int:
     """The 督办 level a task is at: its overdue escalation or the level a recent 催办 reached,
-    whichever is higher (0 chief, 1 supervisor, 2 principal leader)."""
+    whichever is higher (0 chief, 1 supervisor, 2 principal leader). `urges`: every urge of
+    the task, when the caller has read them already (the task page)."""
     today = today or clock.today()
     if not task.is_open:
         return 0
     rules = rules_for(task)
-    urged = [u.level for u in recent_urges(task, today, rules)]
-    return max([overdue_escalation(task, today, rules), *urged])
+    if urges is None:
+        recent = recent_urges(task, today, rules)
+    else:
+        since = _window_since(today, rules)
+        recent = [u for u in urges if u.created_at >= since]
+    return max([overdue_escalation(task, today, rules), *(u.level for u in recent)])
 
 
 @dataclass

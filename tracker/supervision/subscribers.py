@@ -10,10 +10,11 @@ from tracker.supervision.service import level_label
 
 @task_page.connect
 def _supervision_panel(task) -> dict:
-    level = queries.supervision_level(task)
+    urges = queries.urge_summary(task)
+    level = queries.supervision_level(task, urges=urges.urges)
     return {
         "supervision": {
-            "urges": queries.urge_summary(task),
+            "urges": urges,
             "level": level,
             "level_label": level_label(level),
             "notices": queries.notices_of_task(task),

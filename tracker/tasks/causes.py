@@ -22,7 +22,6 @@ from tracker.tasks.models import (
     CauseStatement,
     DelayCause,
     Task,
-    TaskUpdate,
 )
 from tracker.units.models import Unit
 
@@ -94,13 +93,10 @@ def occasion_for(task: Task, today: date | None = None) -> str | None:
     if task.status in ("assigned", "in_progress") and is_late(task, today):
         return "overdue"
     if task.status == "in_progress":
-        last = db.session.scalar(
-            sa.select(TaskUpdate.kind)
-            .where(TaskUpdate.task_id == task.id, TaskUpdate.kind.in_(["claim", "return"]))
-            .order_by(TaskUpdate.id.desc())
-            .limit(1)
-        )
-        if last == "return":
+        # from the task's timeline (entries are only ever added through the relationship,
+        # tasks.service.add_update): the task page reads it anyway, so no statement of its own
+        steps = [u.kind for u in task.updates if u.kind in ("claim", "return")]
+        if steps and steps[-1] == "return":
             return "returned"
     return None
 

@@ -6,6 +6,7 @@ import sqlalchemy as sa
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from sqlalchemy.orm import joinedload, selectinload
 
 from tracker.accounts.models import User
 from tracker.accounts.queries import TREE_ORDER, users_in
@@ -20,7 +21,7 @@ from tracker.core.forms import (
     refusal_caught,
     show_domain_error,
 )
-from tracker.core.permissions import require
+from tracker.core.permissions import can, require
 from tracker.core.signals import collect, merged, task_page, task_timeline
 from tracker.extensions import db
 from tracker.plans.models import Plan, Section
@@ -147,12 +148,17 @@ def _timeline(task: Task) -> list[dict]:
         .order_by(AuditEvent.id)
     )
     edits = list(edits)
-    names = dict(
-        db.session.execute(
-            sa.select(
-                User.id, sa.func.coalesce(sa.func.nullif(User.display_name, ""), User.username)
-            ).where(User.id.in_({e.actor_id for e in edits if e.actor_id is not None}))
-        ).all()
+    actor_ids = {e.actor_id for e in edits if e.actor_id is not None}
+    names = (
+        dict(
+            db.session.execute(
+                sa.select(
+                    User.id, sa.func.coalesce(sa.func.nullif(User.display_name, ""), User.username)
+                ).where(User.id.in_(actor_ids))
+            ).all()
+        )
+        if actor_ids
+        else {}
     )
     entries += [
         {
@@ -180,21 +186,33 @@ def render_task_page(
     open_action: str | None = None,
 ):
     policy = LightPolicy.current()
-    cause_form = cause_form or CauseForm(version=task.version)
-    cause_options = choices(
-        [("", _("(choose)"))] + [(c, c) for c in causes.cause_choices(task.plan.bureau)]
-    )
-    cause_form.cause.choices = cause_options
-    progress_form = progress_form or ProgressForm(version=task.version, progress=task.progress)
-    transition_form = transition_form or TransitionForm(
-        version=task.version, result_statement=task.result_statement
-    )
-    transition_form.cause.choices = cause_options
-    owner_form = owner_form or OwnerForm(version=task.version, owner_id=task.owner_id or NONE)
-    owner_form.owner_id.choices = choices(
-        [(NONE, _("(not yet named)"))]
-        + [(u.id, f"{u.unit.name} · {u.display_name}") for u in _owner_candidates(task)]
-    )
+    actions = workflow.allowed_transitions(current_user, task)
+    cause_occasion = causes.occasion_for(task, policy.today)
+    submit_needs_cause = causes.is_late(task, policy.today)
+    shown = _shown_parts(task, cause_occasion)
+    # Only the forms the page shows are built, with their choices (the bureau's causes of
+    # delay, the people who may own the task): each is a query and a loop over rows.
+    cause_options = None
+    if shown["cause"] or ("submit" in actions and submit_needs_cause):
+        cause_options = choices(
+            [("", _("(choose)"))] + [(c, c) for c in causes.cause_choices(task.plan.bureau)]
+        )
+    if shown["cause"]:
+        cause_form = cause_form or CauseForm(version=task.version)
+        cause_form.cause.choices = cause_options
+    if shown["progress"]:
+        progress_form = progress_form or ProgressForm(version=task.version, progress=task.progress)
+    if actions:
+        transition_form = transition_form or TransitionForm(
+            version=task.version, result_statement=task.result_statement
+        )
+        transition_form.cause.choices = cause_options or []
+    if shown["owner"]:
+        owner_form = owner_form or OwnerForm(version=task.version, owner_id=task.owner_id or NONE)
+        owner_form.owner_id.choices = choices(
+            [(NONE, _("(not yet named)"))]
+            + [(u.id, f"{u.unit.name} · {u.display_name}") for u in _owner_candidates(task)]
+        )
     return render_template(
         "tasks/show.html",
         task=task,
@@ -202,15 +220,16 @@ def render_task_page(
         days_overdue=_lateness(task)[0],
         # the panels of other features: the ledger's records, the reminders sent
         **merged(task_page, task),
-        actions=workflow.allowed_transitions(current_user, task),
+        actions=actions,
+        shown=shown,
         timeline=_timeline(task),
         progress_form=progress_form,
         transition_form=transition_form,
         owner_form=owner_form,
         cause_form=cause_form,
         cause_statements=causes.statements_of(task),
-        cause_occasion=causes.occasion_for(task, policy.today),
-        submit_needs_cause=causes.is_late(task, policy.today),
+        cause_occasion=cause_occasion,
+        submit_needs_cause=submit_needs_cause,
         occasion_labels=CAUSE_OCCASION_LABELS,
         action_form=EmptyForm(),
         conflict=conflict,
@@ -224,6 +243,18 @@ def render_task_page(
             "light_css": LIGHT_CSS,
         },
     ), status
+
+
+def _shown_parts(task: Task, cause_occasion: str | None) -> dict[str, bool]:
+    """Which of the task page's forms the current user sees (decided once, here)."""
+    plan_open = task.plan.status != "closed"
+    return {
+        "edit": plan_open and can(current_user, "task.edit", task),
+        "cause": bool(cause_occasion) and plan_open and can(current_user, "task.update", task),
+        "progress": task.status == "in_progress" and can(current_user, "task.update", task),
+        "owner": task.status not in ("done", "cancelled")
+        and can(current_user, "task.assign_owner", task),
+    }
 
 
 def _owner_candidates(task: Task) -> list[User]:
@@ -244,9 +275,24 @@ def _finished_late(task) -> bool:
     return is_finished_late(task)
 
 
+#: What the task page reads of a task besides its own row, loaded with it: one statement (the
+#: co-units a second) instead of one per relation as the template reaches it.
+PAGE_OPTIONS = (
+    joinedload(Task.plan).joinedload(Plan.bureau),
+    joinedload(Task.section),
+    joinedload(Task.parent),
+    joinedload(Task.lead_unit),
+    joinedload(Task.owner),
+    joinedload(Task.supervisor),
+    selectinload(Task.co_units),
+)
+
+
 @bp.route("/<int:task_id>")
 def show(task_id: int):
-    task = get_task_or_404(task_id)
+    task = db.session.get(Task, task_id, options=PAGE_OPTIONS)
+    if task is None:
+        abort(404)
     require(current_user, "task.read", task)
     return render_task_page(task)
 

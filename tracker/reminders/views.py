@@ -66,12 +66,8 @@ def escalation_step(task) -> int:
     # day of publishing, so the badge and the notices name the same step
     published = task.plan.published_at
     start = max(task.due_date, clock.to_local(published).date() if published else task.due_date)
-<<<<<<< HEAD
-    with workdays.calendar_of(bureau.id):  # the bureau's own days off, as the sweep counts
-        return escalation_level(workdays.workdays_between(start, today), cache[bureau.id])
-=======
-    return escalation_level(workdays.workdays_between(start, today), rules)
->>>>>>> h-show
+    with workdays.calendar_of(task.plan.bureau_id):  # the bureau's own days off, as the sweep
+        return escalation_level(workdays.workdays_between(start, today), rules)
 
 
 @bp.route("/")

@@ -14,7 +14,7 @@ from tracker.tasks.models import Task
 from tracker.tasks.queries import read_scope_key, readable_by
 
 #: The most items of each kind the queue lists at once (oldest first).
-QUEUE_LIMIT = 50
+QUEUE_LIMIT = 100
 
 
 def _submitted_tasks(user):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
 import sqlalchemy as sa
 from flask import g, has_request_context
@@ -10,11 +11,12 @@ from flask_babel import gettext
 
 from tracker.accounts.models import User
 from tracker.audit.service import log_event
-from tracker.core import clock
+from tracker.core import clock, workdays
 from tracker.core.exceptions import DomainError
 from tracker.extensions import db
 from tracker.reminders.models import DIGEST_TIMES, ReminderPolicy
-from tracker.reminders.rules import Rules
+from tracker.reminders.rules import Rules, escalation_level
+from tracker.tasks.lights import counted_as_its_bureau
 from tracker.units.models import Unit
 
 
@@ -37,6 +39,22 @@ def rules_of(bureau: Unit) -> Rules:
     if bureau.id not in kept:
         kept[bureau.id] = Rules.of(policy_for(bureau))
     return kept[bureau.id]
+
+
+def overdue_escalation(task, today: date, rules: Rules | None = None) -> int:
+    """The step the reminder sweep has escalated an overdue task to (0, 1 supervisor, 2
+    principal), counted in working days of the task's bureau's calendar from the due date or,
+    for a plan published late, from its publishing day: the task lists' badge, the task page
+    and 督办 all ask here, so they name the step the notices name."""
+    if task.status not in ("assigned", "in_progress") or task.due_date is None:
+        return 0
+    if task.due_date >= today:
+        return 0
+    rules = rules or rules_of(task.plan.bureau)
+    published = task.plan.published_at
+    start = max(task.due_date, clock.to_local(published).date() if published else task.due_date)
+    with counted_as_its_bureau(task):
+        return escalation_level(workdays.workdays_between(start, today), rules)
 
 
 @dataclass

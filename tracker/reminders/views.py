@@ -11,7 +11,7 @@ from flask_login import current_user
 from tracker.accounts.forms import EmailPreferencesForm
 from tracker.accounts.models import User
 from tracker.accounts.sessions import is_safe_next
-from tracker.core import clock, workdays
+from tracker.core import clock
 from tracker.core.db import begin_write
 from tracker.core.forms import EmptyForm, as_id, form_status, refusal_caught
 from tracker.core.permissions import require, scope_unit
@@ -29,12 +29,12 @@ from tracker.reminders.models import (
 )
 from tracker.reminders.policy import (
     PolicyData,
+    overdue_escalation,
     policy_for,
-    rules_of,
     save_policy,
     set_email_preferences,
 )
-from tracker.reminders.rules import Rules, escalation_level
+from tracker.reminders.rules import Rules
 from tracker.units.models import Unit
 
 bp = Blueprint("reminders", __name__, url_prefix="/notifications")
@@ -56,18 +56,7 @@ def _unread_notifications():
 def escalation_step(task) -> int:
     """The escalation step an overdue task is on (0, 1 supervisor, 2 principal), for task
     lists; one policy lookup per bureau and request."""
-    if task.status not in ("assigned", "in_progress") or task.due_date is None:
-        return 0
-    today = clock.today()
-    if task.due_date >= today:
-        return 0
-    rules = rules_of(task.plan.bureau)
-    # counted as the sweep counts it: a plan published after the due date escalates from the
-    # day of publishing, so the badge and the notices name the same step
-    published = task.plan.published_at
-    start = max(task.due_date, clock.to_local(published).date() if published else task.due_date)
-    with workdays.calendar_of(task.plan.bureau_id):  # the bureau's own days off, as the sweep
-        return escalation_level(workdays.workdays_between(start, today), rules)
+    return overdue_escalation(task, clock.today())
 
 
 @bp.route("/")

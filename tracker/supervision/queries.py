@@ -10,28 +10,14 @@ import sqlalchemy as sa
 from tracker.core import clock, workdays
 from tracker.extensions import db
 from tracker.plans.models import Plan
-from tracker.reminders.policy import rules_of
-from tracker.reminders.rules import Rules, escalation_level
+from tracker.reminders.policy import overdue_escalation, rules_of
+from tracker.reminders.rules import Rules
 from tracker.supervision.models import SupervisionNotice, Urge
 from tracker.tasks.models import Task
 
 
 def rules_for(task: Task) -> Rules:
     return rules_of(task.plan.bureau)
-
-
-def overdue_escalation(task: Task, today: date, rules: Rules | None = None) -> int:
-    """The step the reminder sweep has escalated an overdue task to (0, 1, 2), counted in
-    working days from the due date or, for a plan published late, from its publishing day."""
-    if task.status not in ("assigned", "in_progress") or task.due_date is None:
-        return 0
-    if task.due_date >= today:
-        return 0
-    rules = rules or rules_for(task)
-    published = task.plan.published_at
-    start = max(task.due_date, clock.to_local(published).date() if published else task.due_date)
-    with workdays.calendar_of(task.plan.bureau_id):  # the bureau's own days off
-        return escalation_level(workdays.workdays_between(start, today), rules)
 
 
 def window_start(today: date, rules: Rules) -> date:

@@ -11,7 +11,7 @@ from tracker.extensions import db
 from tracker.records.models import Record
 from tracker.tasks import versions
 from tracker.tasks.models import Task
-from tracker.tasks.queries import read_scope_key, readable_by
+from tracker.tasks.queries import read_scope_key, readable_by, tasks_in_order
 
 #: The most items of each kind the queue lists at once (oldest first).
 QUEUE_LIMIT = 100
@@ -44,30 +44,24 @@ def _pending_evidence(user):
     )
 
 
-def submitted_tasks(user, *, limit: int | None = None) -> list[Task]:
-    """Tasks applied for completion (申请办结), waiting for 办结 or 退回, longest waiting first
-    (QUEUE_LIMIT of them unless told)."""
+def submitted_tasks(user) -> list[Task]:
+    """Tasks applied for completion (申请办结), waiting for 办结 or 退回, the QUEUE_LIMIT
+    longest waiting first."""
     # sort narrow rows (ids) and load the page's tasks afterwards: sorting whole joined rows of
     # a city's twenty thousand submitted tasks took 100 ms
     ids = db.session.scalars(
         _submitted_tasks(user)
         .with_only_columns(Task.id)
         .order_by(Task.submitted_on.is_(None), Task.submitted_on, Task.id)
-        .limit(limit or QUEUE_LIMIT)
+        .limit(QUEUE_LIMIT)
     ).all()
-    if not ids:
-        return []
-    tasks = db.session.scalars(
-        sa.select(Task)
-        .where(Task.id.in_(ids))
-        .options(joinedload(Task.lead_unit), joinedload(Task.plan), joinedload(Task.owner))
-    ).unique()
-    by_id = {task.id: task for task in tasks}
-    return [by_id[task_id] for task_id in ids]
+    return tasks_in_order(
+        ids, joinedload(Task.lead_unit), joinedload(Task.plan), joinedload(Task.owner)
+    )
 
 
-def pending_evidence(user, *, limit: int | None = None) -> list[Evidence]:
-    """Evidence waiting for the legal office's review, the oldest upload first."""
+def pending_evidence(user) -> list[Evidence]:
+    """Evidence waiting for the legal office's review, the QUEUE_LIMIT oldest uploads first."""
     query = (
         _pending_evidence(user)
         .options(
@@ -76,7 +70,7 @@ def pending_evidence(user, *, limit: int | None = None) -> list[Evidence]:
             selectinload(Evidence.links).joinedload(EvidenceLink.record),
         )
         .order_by(Evidence.uploaded_at, Evidence.id)
-        .limit(limit or QUEUE_LIMIT)
+        .limit(QUEUE_LIMIT)
     )
     return list(db.session.scalars(query).unique())
 

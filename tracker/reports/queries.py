@@ -498,11 +498,12 @@ def report_for_plan(plan: Plan, *, today: date | None = None) -> builder.Report:
 PREVIEW_TASKS = 2000
 
 
-def opening_preview(plan: Plan) -> tuple[builder.Report, int]:
-    """The plan's report as the settings page previews it, and the plan's number of tasks."""
+def opening_preview(plan: Plan) -> tuple[builder.Report, bool]:
+    """The plan's report as the settings page previews it, and whether it was built without
+    the plan's tasks (a plan of more than PREVIEW_TASKS)."""
     count = db.session.scalar(sa.select(sa.func.count(Task.id)).where(Task.plan_id == plan.id))
     framing_only = (count or 0) > PREVIEW_TASKS
-    return builder.build_report(report_input(plan, framing_only=framing_only)), count or 0
+    return builder.build_report(report_input(plan, framing_only=framing_only)), framing_only
 
 
 def statement_for_plan(plan: Plan, *, today: date | None = None) -> builder.Report:

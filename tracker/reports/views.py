@@ -439,7 +439,7 @@ def settings():
         .limit(1)
     )
     # how the latest plan's report opens with the saved settings
-    report, task_count = queries.opening_preview(plan) if plan is not None else (None, 0)
+    report, without_tasks = queries.opening_preview(plan) if plan is not None else (None, False)
     return render_template(
         "reports/settings.html",
         form=form,
@@ -447,6 +447,6 @@ def settings():
         settings=current,
         plan=plan,
         report=report,
-        without_tasks=task_count > queries.PREVIEW_TASKS,
+        without_tasks=without_tasks,
         default_we="我市" if bureau.kind == "city" else "我局",
     ), form_status(form)

@@ -7,7 +7,6 @@ has moved on — the exports' memory stays flat however large the plan.
 
 from __future__ import annotations
 
-import functools
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -205,7 +204,7 @@ def evidence_counts(task_ids: list[int]) -> dict[int, tuple[int, int]]:
     return {task_id: (counted, verified) for task_id, counted, verified in rows}
 
 
-def _days_late(row, late=workdays_late) -> int | None:
+def _days_late(row) -> int | None:
     if row.status != "done" or row.due_date is None:
         return None
     finished = row.submitted_on or (
@@ -213,7 +212,7 @@ def _days_late(row, late=workdays_late) -> int | None:
     )
     if finished is None:
         return None
-    return late(row.due_date, finished)
+    return workdays_late(row.due_date, finished)
 
 
 def task_rows(
@@ -256,10 +255,6 @@ def task_rows(
         .where(Task.plan_id == plan.id),
         plan_sections(plan),
     ).execution_options(yield_per=chunk_size)
-    # many tasks share a due date (and the day they were judged or finished): working days are
-    # counted once per pair
-    overdue = functools.lru_cache(maxsize=4096)(lambda state: days_overdue(state, policy.today))
-    late = functools.lru_cache(maxsize=4096)(workdays_late)
     result = db.session.execute(query)
     try:
         for partition in result.partitions():
@@ -288,8 +283,8 @@ def task_rows(
                     status=row.status,
                     light=row.light,
                     completed_at=row.completed_at,
-                    days_overdue=overdue(state),
-                    days_late=_days_late(row, late),
+                    days_overdue=days_overdue(state, policy.today),
+                    days_late=_days_late(row),
                     progress=row.progress,
                     target_count=row.target_count,
                     achieved_count=row.achieved_count,

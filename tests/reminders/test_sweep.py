@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+import pytest
 import sqlalchemy as sa
 
 from tests.factories import make_plan, make_task, walk, workflow_without_other_features_checks
@@ -277,3 +278,32 @@ def test_a_bureaus_own_day_off_holds_its_notices_and_is_not_counted(holiday_task
         ("2024-10-11", "overdue", 1, "staff-relief"),
         ("2024-10-11", "overdue", 1, "chief-relief"),
     ]
+
+
+def test_the_sweep_collects_garbage_less_often_and_puts_the_setting_back(holiday_task, monkeypatch):
+    """A sweep over 100,000 tasks spent a third of a rerun in collections that freed nothing;
+    the process's setting is the default again afterwards, also when the sweep fails."""
+    import gc
+
+    from tracker.reminders import sweep as sweep_module
+
+    before = gc.get_threshold()
+    during = []
+    real = sweep_module.due_notices
+
+    def watching(now):
+        during.append(gc.get_threshold()[0])
+        return real(now)
+
+    monkeypatch.setattr(sweep_module, "due_notices", watching)
+    run_reminders(at(date(2024, 10, 10)))
+    assert during == [50_000]
+    assert gc.get_threshold() == before
+
+    def failing(now):
+        raise RuntimeError("database gone")
+
+    monkeypatch.setattr(sweep_module, "due_notices", failing)
+    with pytest.raises(RuntimeError):
+        run_reminders(at(date(2024, 10, 10)))
+    assert gc.get_threshold() == before

@@ -14,6 +14,7 @@ from sqlalchemy.orm import joinedload, selectinload
 from tracker.accounts.models import User
 from tracker.audit.service import SystemActor, log_event
 from tracker.core import clock
+from tracker.core.memory import bulk_allocations
 from tracker.extensions import db
 from tracker.reminders import digest
 from tracker.reminders.models import Notification, ReminderPolicy
@@ -198,7 +199,11 @@ def queue_digests(now: datetime) -> int:
 def run_reminders(now: datetime | None = None, *, dry_run: bool = False) -> SweepReport:
     """The sweep: write every notice due at `now` once, then queue the digests (flushes; the
     caller commits). A second or parallel run writes nothing new; a missed run is made up."""
-    now = now or clock.now()
+    with bulk_allocations():
+        return _sweep(now or clock.now(), dry_run=dry_run)
+
+
+def _sweep(now: datetime, *, dry_run: bool) -> SweepReport:
     report = SweepReport()
     today = clock.to_local(now).date()
     if not any_bureau_works(today):  # a day off in every bureau's calendar

@@ -1,0 +1,30 @@
+"""Garbage collection during batch jobs that build tens of thousands of objects.
+
+CPython collects its youngest generation every 700 new container objects and, as the survivors
+pile up, the whole heap — the application's modules, the ORM's mappers — again and again. A
+reminder sweep over 100,000 tasks keeps its notices until it writes them: a third of a rerun
+went to collections that found nothing to free (1.45 s → 0.6 s without them). Reference counting
+still frees every object the job drops; only cycles wait for the next, rarer collection.
+"""
+
+from __future__ import annotations
+
+import gc
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+#: New container objects between collections of the youngest generation while a job runs
+#: (CPython's default is 700).
+BULK_THRESHOLD = 50_000
+
+
+@contextmanager
+def bulk_allocations() -> Iterator[None]:
+    """Collect garbage less often inside the block (the setting is the process's: a request
+    served meanwhile by another thread collects less often too)."""
+    previous = gc.get_threshold()
+    gc.set_threshold(max(BULK_THRESHOLD, previous[0]), *previous[1:])
+    try:
+        yield
+    finally:
+        gc.set_threshold(*previous)

@@ -14,6 +14,7 @@ from typing import Any, BinaryIO
 from flask_babel import gettext as _
 
 from tracker.core import clock
+from tracker.core.memory import bulk_allocations
 from tracker.core.spreadsheets import (
     AUTO,
     INT,
@@ -132,6 +133,7 @@ def write_about(
     sheet.close()
 
 
+@bulk_allocations()
 def write_plan_workbook(
     plan: Plan,
     target: str | BinaryIO,

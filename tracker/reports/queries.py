@@ -10,6 +10,7 @@ from sqlalchemy.orm import with_polymorphic
 
 from tracker.accounts.queries import users_in
 from tracker.core import clock
+from tracker.core.memory import bulk_allocations
 from tracker.core.signals import collect, report_wider_sentences
 from tracker.evidence.models import Evidence, EvidenceLink
 from tracker.extensions import db
@@ -107,17 +108,20 @@ def _reporting_task_ids():
 TASK_CHUNK = 2000
 
 
-def _tasks(plan_id: int) -> list[builder.TaskInfo]:
+def _tasks(plan_id: int, *, with_text: bool = False) -> list[builder.TaskInfo]:
+    """The plan's tasks as the builder reads them; their wording in the plan (`text`) only
+    `with_text` (the next year's plan, whose tasks the report quotes as arrangements: the
+    reported plan's tasks are written from their titles and result statements, and 100,000
+    of them would carry it for nothing)."""
     query = (
         sa.select(
             Task.id,
             Task.title,
-            Task.number,
             Task.section_id,
             Task.parent_id,
             Task.status,
             Task.kind,
-            Task.text,
+            Task.text if with_text else sa.literal(""),
             Task.result_statement,
             Unit.name,
             Task.due_date,
@@ -147,7 +151,6 @@ def _tasks(plan_id: int) -> list[builder.TaskInfo]:
         for (
             task_id,
             title,
-            number,
             section_id,
             parent_id,
             status,
@@ -175,7 +178,6 @@ def _tasks(plan_id: int) -> list[builder.TaskInfo]:
                 builder.TaskInfo(
                     id=task_id,
                     title=title,
-                    number=number,
                     section_id=section_id,
                     parent_id=parent_id,
                     status=share(status, status),
@@ -376,7 +378,7 @@ def _next_plan(plan: Plan) -> builder.NextPlanInfo | None:
         title=following.title,
         status=following.status,
         sections=_sections(following.id),
-        tasks=_tasks(following.id),
+        tasks=_tasks(following.id, with_text=True),
     )
 
 
@@ -438,6 +440,7 @@ def _causes(plan_id: int) -> list[builder.CauseInfo]:
     ]
 
 
+@bulk_allocations()
 def report_input(
     plan: Plan, *, today: date | None = None, with_edits: bool = True, framing_only: bool = False
 ):

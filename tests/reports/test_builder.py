@@ -622,3 +622,54 @@ def test_an_indicator_of_another_task_or_with_nothing_counted_is_not_cited():
     data.indicators = [builder.IndicatorInfo("litigation_loss_rate", 99, Decimal("0.0"))]
     text = build_report(data).part("measures").sections[1].paragraphs[-1].text
     assert "败诉率" not in text
+
+
+def test_a_section_with_more_done_tasks_than_a_report_lists_counts_the_rest_and_keeps_figures():
+    """Thirty measures a section at most, one by one; the others are counted in one closing
+    paragraph that names them in its sources, except those whose records give figures."""
+    data = sample()
+    many = [
+        TaskInfo(100 + i, f"开展第{i}项普法活动", section_id=10, result_statement="已完成。")
+        for i in range(1, 36)
+    ]
+    # the 36th: its ledger gives the report a figure, so it is written however far down it is
+    many.append(
+        TaskInfo(200, "规范性文件审查", section_id=10, result_statement="开展规范性文件审查。")
+    )
+    data.tasks = [*data.tasks, *many]
+    data.records = [*data.records, review(90, 200), review(91, 200)]
+    report = build_report(data)
+    paragraphs = report.part("measures").sections[0].paragraphs
+    # 印发工作要点, 健全法律顾问制度, 28 of the new ones, the one with figures, then the count
+    assert len(paragraphs) == 32
+    assert [p.ordinal for p in paragraphs[:31]][-2:] == ["三十是", "三十一是"]
+    assert paragraphs[30].text.startswith("三十一是开展规范性文件审查")
+    counted = paragraphs[31]
+    assert counted.ordinal == ""
+    assert counted.text == "此外，另有7项任务已按要求办结，逐项办理情况见年度任务清单。"
+    (sentence,) = counted.sentences
+    assert sentence.task_ids == [129, 130, 131, 132, 133, 134, 135]
+    assert any(f.record_ids == [90, 91] for f in report.figures())
+    # the other section is not touched by the first one's length
+    assert len(report.part("measures").sections[1].paragraphs) == 2
+
+
+def test_a_shortcoming_lists_thirty_items_and_counts_the_others_as_a_traced_figure():
+    data = sample()
+    data.tasks = [
+        *data.tasks,
+        *(
+            TaskInfo(300 + i, f"撤销任务{i}", section_id=20, status="cancelled")
+            for i in range(1, 34)
+        ),
+    ]
+    part = build_report(data).part("shortcomings")
+    (cancelled,) = [p for p in part.paragraphs if p.sentences[0].text == "个别任务未能实施："]
+    assert len(cancelled.sentences) == 1 + 30 + 1
+    assert cancelled.sentences[30].text == "“撤销任务30”经研究撤销。"
+    counted = cancelled.sentences[-1]
+    assert counted.text == "另有3项任务经研究撤销，逐项原因见年度任务清单。"
+    assert counted.task_ids == [331, 332, 333]
+    (figure,) = counted.figures
+    assert (figure.value, figure.unit, figure.task_ids) == (3, "项", [331, 332, 333])
+    assert counted.text[slice(*figure.span)] == "3项"

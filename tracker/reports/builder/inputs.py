@@ -34,12 +34,12 @@ class TaskInfo:
 
     id: int
     title: str
-    number: str = ""
     section_id: int | None = None
     #: The recurring task this one is an occurrence of.
     parent_id: int | None = None
     status: str = "done"
     kind: str = "general"
+    #: The task's wording in the plan: read for the next year's plan only (its arrangements).
     text: str = ""
     result_statement: str = ""
     lead_unit: str = ""

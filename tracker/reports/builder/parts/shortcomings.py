@@ -12,6 +12,39 @@ from ..text import chinese_date, ordinal, quoted
 from ..wording import STEP_WORDS, decision_title
 from .causes import behind_without_cause, cause_paragraphs
 
+#: Items one shortcoming names one by one (a cancelled task, a decision missing steps, …); past
+#: this many, one sentence counts the others and names them all in its sources. A synthetic
+#: plan of 100,000 tasks listed 13,304 cancelled tasks in one paragraph.
+LISTED_PER_SHORTCOMING = 30
+
+
+def _listed(sentences: list[Sentence], rest: str, label: str, unit: str) -> list[Sentence]:
+    """The first sentences as they are, then one counting the others: `rest` has an {n} slot."""
+    if len(sentences) <= LISTED_PER_SHORTCOMING:
+        return sentences
+    others = sentences[LISTED_PER_SHORTCOMING:]
+
+    def ids(attr: str) -> list[int]:
+        return list(dict.fromkeys(i for s in others for i in getattr(s, attr)))
+
+    counted = Sentence(
+        rest.format(n=len(others)),
+        origin="generated",
+        task_ids=ids("task_ids"),
+        record_ids=ids("record_ids"),
+        evidence_ids=ids("evidence_ids"),
+    )
+    figure = Figure(
+        label,
+        len(others),
+        unit,
+        task_ids=list(counted.task_ids),
+        record_ids=list(counted.record_ids),
+        evidence_ids=list(counted.evidence_ids),
+    )
+    place_figures(counted, [figure])
+    return [*sentences[:LISTED_PER_SHORTCOMING], counted]
+
 
 def build_shortcomings(ctx: BuildContext) -> Part:
     part = Part("shortcomings", "二、", "存在的不足和原因")
@@ -58,6 +91,12 @@ def build_shortcomings(ctx: BuildContext) -> Part:
         )
         missed.append(sentence)
     if missed:
+        missed = _listed(
+            missed,
+            "另有{n}项任务的量化目标尚未完成，逐项情况见年度任务清单。",
+            "量化目标尚未完成的其他任务",
+            "项",
+        )
         groups.append(("missed", [Sentence("部分量化目标尚未完成：", "fixed"), *missed]))
 
     steps_open = []
@@ -97,6 +136,18 @@ def build_shortcomings(ctx: BuildContext) -> Part:
                     evidence_ids=list(record.evidence_ids),
                 )
             )
+    steps_open = _listed(
+        steps_open,
+        "另有{n}项重大行政决策尚未履行全部法定程序，逐项情况见重大行政决策台账。",
+        "尚未履行全部法定程序的其他重大行政决策",
+        "项",
+    )
+    unrectified = _listed(
+        unrectified,
+        "另有{n}次检查发现的问题尚未整改到位，逐项情况见行政执法检查台账。",
+        "问题尚未整改到位的其他检查",
+        "次",
+    )
     if steps_open:
         groups.append(
             ("steps", [Sentence("重大行政决策法定程序履行不够到位：", "fixed"), *steps_open])
@@ -111,6 +162,12 @@ def build_shortcomings(ctx: BuildContext) -> Part:
         if task.status == "cancelled":
             reason = f"，原因是：{task.cancel_note}" if task.cancel_note else ""
             cancelled.append(Sentence(f"{label(task)}经研究撤销{reason}。", task_ids=[task.id]))
+    cancelled = _listed(
+        cancelled,
+        "另有{n}项任务经研究撤销，逐项原因见年度任务清单。",
+        "经研究撤销的其他任务",
+        "项",
+    )
     if cancelled:
         groups.append(("cancelled", [Sentence("个别任务未能实施：", "fixed"), *cancelled]))
 

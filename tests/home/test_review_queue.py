@@ -115,3 +115,25 @@ def test_past_its_limit_the_queue_lists_the_longest_waiting_and_says_so(
     assert "先上传的材料" in evidence and "后上传的材料" not in evidence
     assert tasks.count('data-queue-shown="1"') == 1 and evidence.count('data-queue-shown="1"') == 1
     assert 'data-queue-count="tasks">2<' in page  # the count is still of them all
+
+
+def test_the_queue_follows_tasks_accepted_or_applied_for_after_it_was_shown(auth, org, queue):
+    """The queue's order is kept between changes to the tasks (tracker.tasks.versions): a
+    change makes the next view read it again."""
+    from tracker.tasks import versions
+
+    auth.login("office")
+    shown = auth.client.get("/review").text.split('id="evidence"')[0]
+    assert "先申请办结的任务" in shown and "办理中的任务" not in shown
+    assert any(key[0] == "review_queue_tasks" for key in versions.store.entries)
+    first, _accepted, in_progress = queue["tasks"][1], queue["tasks"][2], queue["tasks"][3]
+    from tracker.tasks import workflow
+
+    workflow.transition(org.users.coordinator, first, "accept")
+    workflow.transition(
+        org.users.chief, in_progress, "submit", result_statement="完成审查5份文件。"
+    )
+    db.session.commit()
+    shown = auth.client.get("/review").text.split('id="evidence"')[0]
+    assert "先申请办结的任务" not in shown
+    assert shown.index("后申请办结的任务") < shown.index("办理中的任务")

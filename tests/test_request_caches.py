@@ -91,3 +91,25 @@ def test_wtforms_messages_follow_the_locale_and_are_read_once_per_process(app, m
                     "This field is required."
                 )
     assert len(loads) == 2  # once per locale, not per request
+
+
+def test_label_tables_are_translated_once_per_language(app):
+    """plain_labels keeps a table's texts per language: a page in English after one in Chinese
+    gets English texts, and a table built anew (same id reused) is not mistaken for the old."""
+    from flask_babel import force_locale, lazy_gettext
+
+    from tracker.core.i18n import plain_labels
+    from tracker.tasks.labels import STATUS_LABELS
+
+    with app.test_request_context():
+        with force_locale("zh_Hans_CN"):
+            chinese = plain_labels(STATUS_LABELS)
+            assert chinese["done"] == "已办结"
+            assert plain_labels(STATUS_LABELS) is chinese  # kept
+        with force_locale("en"):
+            assert plain_labels(STATUS_LABELS)["done"] == "Done"
+        for text in ("Task", "Owner"):
+            table = {"x": lazy_gettext(text)}
+            with force_locale("en"):
+                assert plain_labels(table) == {"x": text}
+            del table

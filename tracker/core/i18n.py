@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 from babel import support
 from flask import Flask, current_app, has_request_context, request, session
@@ -16,6 +16,21 @@ def join_names(values: Iterable) -> str:
     in English."""
     separator = "、" if str(get_locale() or "").startswith("zh") else ", "
     return separator.join(str(value) for value in values)
+
+
+#: (labels, language) -> (the labels, their texts): module-level tables of lazy strings only
+_PLAIN: dict[tuple[int, str], tuple[Mapping, dict]] = {}
+
+
+def plain_labels(labels: Mapping) -> dict:
+    """A module-level table of lazily translated labels (STATUS_LABELS, LIGHT_LABELS, …) as
+    plain strings in the request's language, translated once per process and language: a list
+    of 100 rows translated each of its labels again in every row (300 look-ups a page)."""
+    language = str(get_locale() or "")
+    entry = _PLAIN.get((id(labels), language))
+    if entry is None or entry[0] is not labels:
+        entry = _PLAIN[(id(labels), language)] = (labels, {k: str(v) for k, v in labels.items()})
+    return entry[1]
 
 
 def available_locales() -> dict[str, str]:

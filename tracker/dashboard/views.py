@@ -14,6 +14,7 @@ from flask_login import current_user
 from tracker.cascade.queries import city_cascade
 from tracker.core import clock
 from tracker.core.forms import EmptyForm
+from tracker.core.i18n import plain_labels
 from tracker.core.permissions import require, scope_unit
 from tracker.core.spreadsheets import write_text
 from tracker.dashboard import charts
@@ -378,8 +379,8 @@ def duties():
         "dashboard/duties.html",
         report=report,
         years=sorted({p.year for p in plans} | {year}, reverse=True),
-        status_labels=STATUS_LABELS,
-        light_labels=LIGHT_LABELS,
+        status_labels=plain_labels(STATUS_LABELS),
+        light_labels=plain_labels(LIGHT_LABELS),
         light_css=LIGHT_CSS,
         study_kind_labels=STUDY_KIND_LABELS,
         generated=clock.local_now(),

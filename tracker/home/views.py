@@ -11,6 +11,7 @@ from flask_login import current_user
 
 from tracker.accounts.forms import ROLE_LABELS
 from tracker.core.forms import EmptyForm
+from tracker.core.i18n import plain_labels
 from tracker.core.permissions import can, require
 from tracker.core.templating import once_per_request
 from tracker.evidence.forms import ReviewForm
@@ -64,9 +65,9 @@ def index():
         filters=filters,
         plans=visible_plans(current_user),
         units=[u for u in subtree(bureau, active_only=True) if u.id != bureau.id],
-        status_labels=STATUS_LABELS,
-        kind_labels=KIND_LABELS,
-        light_labels=LIGHT_LABELS,
+        status_labels=plain_labels(STATUS_LABELS),
+        kind_labels=plain_labels(KIND_LABELS),
+        light_labels=plain_labels(LIGHT_LABELS),
         light_css=LIGHT_CSS,
         today=policy.today,
         claimable={
@@ -118,8 +119,8 @@ def review_queue():
         evidence=pending_evidence(current_user),
         counts=queue_counts(current_user),
         review_form=ReviewForm(),
-        status_labels=STATUS_LABELS,
-        light_labels=LIGHT_LABELS,
+        status_labels=plain_labels(STATUS_LABELS),
+        light_labels=plain_labels(LIGHT_LABELS),
         light_css=LIGHT_CSS,
         today=policy.today,
     )

@@ -12,6 +12,7 @@ from flask_login import current_user
 
 from tracker.core import clock
 from tracker.core.forms import EmptyForm, choices, form_status, refusal_caught
+from tracker.core.i18n import plain_labels
 from tracker.core.permissions import require
 from tracker.extensions import db
 from tracker.plans import (
@@ -109,9 +110,9 @@ def show(plan_id: int):
         section=section,
         per_page=PLAN_PAGE_ROWS,
         action_form=EmptyForm(),
-        status_labels=STATUS_LABELS,
-        kind_labels=KIND_LABELS,
-        light_labels=LIGHT_LABELS,
+        status_labels=plain_labels(STATUS_LABELS),
+        kind_labels=plain_labels(KIND_LABELS),
+        light_labels=plain_labels(LIGHT_LABELS),
         light_css=LIGHT_CSS,
         plan_status_labels=PLAN_STATUS_LABELS,
         today=policy.today,

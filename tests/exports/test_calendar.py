@@ -15,6 +15,7 @@ from tests.factories import (
     finish_reporting_task,
     last_audit_id,
     reporting_task,
+    walk,
 )
 from tracker.accounts import service as accounts
 from tracker.core import clock
@@ -217,3 +218,18 @@ def test_the_page_counts_what_the_feed_would_show(app, auth, org, work, role):
     auth.login(user.username)
     page = auth.client.get("/account/calendar").text
     assert f"It would show {expected} open task" in page
+
+
+def test_the_count_is_kept_until_a_task_the_user_reads_changes(app, auth, org, work):
+    """The count is kept between changes (tracker.tasks.versions); a task cancelled leaves
+    the open tasks, and the next view counts one fewer."""
+    from tracker.tasks import versions
+
+    auth.login(org.users.chief.username)
+    before = len(calendar_tasks(org.users.chief))
+    assert f"It would show {before} open task" in auth.client.get("/account/calendar").text
+    assert any(key[0] == "calendar_tasks" for key in versions.store.entries)
+    walk(org, work.study_task, "cancelled")
+    db.session.commit()
+    page = auth.client.get("/account/calendar").text
+    assert f"It would show {before - 1} open task" in page

@@ -21,9 +21,9 @@ from tracker.accounts.models import User
 from tracker.core import clock
 from tracker.core.urls import external_url
 from tracker.extensions import db
+from tracker.tasks import versions
 from tracker.tasks.labels import STATUS_LABELS
 from tracker.tasks.models import OPEN_STATUSES, Task
-from tracker.tasks import versions
 from tracker.tasks.queries import work_scope
 
 PRODUCT_ID = "-//Duban//Task deadlines//ZH"

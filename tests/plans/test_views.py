@@ -125,6 +125,23 @@ def test_the_plan_page_filters_by_unit_and_counts_completion(org, auth, draft):
     assert "低保专项治理" not in office.text
 
 
+def test_the_plan_pages_counts_follow_a_task_finished_after_they_were_shown(org, auth, draft):
+    """The counts over the whole plan are kept between changes to its tasks
+    (tracker.tasks.versions): finishing a task makes the next view count again."""
+    from tracker.tasks import versions
+
+    service.publish_plan(org.users.coordinator, draft.plan)
+    db.session.commit()
+    auth.login("office")
+    page = auth.client.get(f"/plans/{draft.plan.id}").text
+    assert "0 of 3 done" in page and "0/1 done" in page
+    assert any(key[0] == "plan_completion" for key in versions.store.entries)
+    walk(org, draft.relief, "done")
+    db.session.commit()
+    page = auth.client.get(f"/plans/{draft.plan.id}").text
+    assert "1 of 3 done" in page and "1/1 done" in page
+
+
 def test_a_chief_sees_other_units_tasks_on_the_plan_page_without_a_link_into_a_403(
     org, auth, draft
 ):

@@ -160,6 +160,27 @@ def load(
     return {"timings": timings, "errors": errors}
 
 
+def first_pass(port: int, users: list[tuple[str, str]], pages: dict, password: str) -> list:
+    """Each user opens each of its pages twice, all users at once; the times (ms)."""
+    times: list[float] = []
+    lock = threading.Lock()
+
+    def visit(username: str, kind: str) -> None:
+        client = Client(port, username, password)
+        for path in pages[kind] * 2:
+            started = time.monotonic()
+            client.get(path)
+            with lock:
+                times.append((time.monotonic() - started) * 1000)
+
+    threads = [threading.Thread(target=visit, args=user) for user in users]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return times
+
+
 def percentile(values: list[float], share: float) -> float:
     ordered = sorted(values)
     return ordered[min(int(len(ordered) * share), len(ordered) - 1)]

@@ -214,7 +214,7 @@ def _workflow_notes(plan_id: int, tasks: dict[int, builder.TaskInfo]) -> None:
         if task is None:
             continue
         if row.kind == "return":
-            task.returns.append(builder.ReturnInfo(_local_date(row.created_at), row.note))
+            _append(task, "returns", builder.ReturnInfo(_local_date(row.created_at), row.note))
         else:
             task.cancel_note = row.note
 
@@ -331,7 +331,16 @@ def _evidence(
     for row in rows:
         target = tasks.get(row.task_id) if row.task_id is not None else records.get(row.record_id)
         if target is not None and row.evidence_id not in target.evidence_ids:
-            target.evidence_ids.append(row.evidence_id)
+            _append(target, "evidence_ids", row.evidence_id)
+
+
+def _append(target, name: str, value) -> None:
+    """Append to a list field of a builder input that may still be its empty tuple."""
+    values = getattr(target, name)
+    if not isinstance(values, list):
+        values = list(values)
+        setattr(target, name, values)
+    values.append(value)
 
 
 def _principals(bureau: Unit) -> tuple[set[int], set[str]]:

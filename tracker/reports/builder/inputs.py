@@ -53,10 +53,11 @@ class TaskInfo:
     target_measure: str = ""
     achieved_count: int | None = None
     period_label: str = ""
-    returns: list[ReturnInfo] = field(default_factory=list)
+    #: Empty tuples until there is one (a list of its own for each of 100,000 tasks: 11 MB).
+    returns: list[ReturnInfo] | tuple = ()
     cancel_note: str = ""
     #: Current, not rejected evidence attached to the task itself.
-    evidence_ids: list[int] = field(default_factory=list)
+    evidence_ids: list[int] | tuple = ()
 
 
 @dataclass

@@ -26,7 +26,10 @@ class AuditEvent(db.Model):
     #: Assigned by the writer as previous id + 1 (not autoincrement), so it is covered by the hash
     #: and a removed or reordered row breaks the chain.
     id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
-    occurred_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, default=utcnow)
+    #: indexed: the weekly briefing reads a week's deadline changes, not the whole trail
+    occurred_at: Mapped[datetime] = mapped_column(
+        UTCDateTime, nullable=False, default=utcnow, index=True
+    )
     actor_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"), nullable=True)
     #: Username at the time (or the name tried, for failed logins of unknown users).
     actor_name: Mapped[str | None] = mapped_column(sa.String(150), nullable=True)

@@ -318,11 +318,12 @@ def _changes(session, briefing: Briefing, plan_ids: list[int], since, until) -> 
         .group_by(Record.kind)
     ).all()
     briefing.records_added = {kind: int(n) for kind, n in records}
-    edits = session.execute(
-        sa.select(AuditEvent, Task)
-        .join(Task, sa.cast(Task.id, sa.String) == AuditEvent.object_id)
+    # the week's task edits first (by time, through its index), then their tasks in the plans:
+    # joined on the audit trail's text ids, the planner walked every task of the plan for each
+    # edit (2 s with 30,000 edits in a year and 100,000 tasks)
+    events = session.scalars(
+        sa.select(AuditEvent)
         .where(
-            in_plans,
             AuditEvent.object_type == "tasks",
             AuditEvent.action == "task.update",
             AuditEvent.outcome == "success",
@@ -331,6 +332,16 @@ def _changes(session, briefing: Briefing, plan_ids: list[int], since, until) -> 
         )
         .order_by(AuditEvent.id.desc())
     ).all()
+    edited = {int(e.object_id) for e in events if (e.object_id or "").isdigit()}
+    tasks = {
+        task.id: task
+        for task in session.scalars(sa.select(Task).where(Task.id.in_(edited), in_plans))
+    }
+    edits = [
+        (event, tasks[int(event.object_id)])
+        for event in events
+        if (event.object_id or "").isdigit() and int(event.object_id) in tasks
+    ]
     briefing.deadline_changes = [
         DeadlineChange(
             at=clock.to_local(event.occurred_at),

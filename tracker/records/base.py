@@ -54,7 +54,10 @@ class Record(db.Model):
     is_void: Mapped[bool] = mapped_column(nullable=False, default=False)
     void_reason: Mapped[str] = mapped_column(sa.String(300), nullable=False, default="")
     created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"), nullable=True)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, default=utcnow)
+    #: indexed: the weekly briefing counts a week's new records, not every task's
+    created_at: Mapped[datetime] = mapped_column(
+        UTCDateTime, nullable=False, default=utcnow, index=True
+    )
     updated_at: Mapped[datetime] = mapped_column(
         UTCDateTime, nullable=False, default=utcnow, onupdate=utcnow
     )

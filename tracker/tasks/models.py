@@ -223,7 +223,10 @@ class TaskUpdate(db.Model):
     progress: Mapped[int | None] = mapped_column(nullable=True)
     status_from: Mapped[str | None] = mapped_column(sa.String(20), nullable=True)
     status_to: Mapped[str | None] = mapped_column(sa.String(20), nullable=True)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, default=utcnow)
+    #: indexed: the weekly briefing reads a week's steps, not every task's timeline
+    created_at: Mapped[datetime] = mapped_column(
+        UTCDateTime, nullable=False, default=utcnow, index=True
+    )
 
     task: Mapped[Task] = relationship(back_populates="updates")
     author: Mapped[User | None] = relationship()

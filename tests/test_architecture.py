@@ -114,6 +114,7 @@ def test_a_web_worker_does_not_load_what_only_exports_and_admin_pages_use():
     import sys
 
     heavy = ("holidays", "icalendar", "docx", "openpyxl", "weasyprint", "pydantic")
+    heavy += ("tracker.demo", "tracker.scheduler")  # the commands (tracker.core.cli.LazyCommands)
     code = (
         "import sys; from tracker import create_app; create_app(); "
         f"print(','.join(m for m in {heavy!r} if m in sys.modules))"

@@ -116,6 +116,7 @@ def test_a_web_worker_does_not_load_what_only_exports_and_admin_pages_use():
     heavy = ("holidays", "icalendar", "docx", "openpyxl", "weasyprint", "pydantic")
     heavy += ("tracker.demo", "tracker.scheduler")  # the commands (tracker.core.cli.LazyCommands)
     heavy += ("magic", "filetype")  # uploads (tracker.evidence.filetypes)
+    heavy += ("tracker.exports.xlsx", "tracker.exports.archive")  # the exports
     code = (
         "import sys; from tracker import create_app; create_app(); "
         f"print(','.join(m for m in {heavy!r} if m in sys.modules))"

@@ -18,7 +18,6 @@ from tracker.core.exceptions import DomainError
 from tracker.extensions import db
 from tracker.plans import service as plans
 from tracker.plans.importer import UnitMatcher
-from tracker.plans.importer.preview import guess_kind
 from tracker.plans.models import UPPER_ROLES, Plan, Section, UpperSource
 from tracker.tasks import service as tasks
 from tracker.tasks.models import RECURRENCES, TASK_KINDS
@@ -135,6 +134,8 @@ class _Importer:
             recurrence = "none"  # 定期 (periodic): no fixed period to expand
         if continuous and recurrence != "none":
             continuous = False
+        from tracker.plans.importer.preview import guess_kind  # loaded by the first import
+
         kind = data.get("kind") or guess_kind(data.get("title") or "", data.get("text") or "")
         title = _clip(data.get("title"), 300)
         if not title:

@@ -117,7 +117,7 @@ def test_a_web_worker_does_not_load_what_only_exports_and_admin_pages_use():
     heavy += ("tracker.demo", "tracker.scheduler")  # the commands (tracker.core.cli.LazyCommands)
     heavy += ("magic", "filetype")  # uploads (tracker.evidence.filetypes)
     heavy += ("tracker.exports.xlsx", "tracker.exports.archive")  # the exports
-    heavy += ("tracker.plans.importer.parser", "tracker.plans.importer.preview")  # plan import
+    heavy += ("tracker.plans.importer",)  # plan import, and the aliases check of a saved unit
     code = (
         "import sys; from tracker import create_app; create_app(); "
         f"print(','.join(m for m in {heavy!r} if m in sys.modules))"

@@ -18,6 +18,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from run import ROOT, VENV_BIN, free_port, login, tree_rss_mb, wait_for
@@ -60,11 +61,15 @@ def main() -> None:
         wait_for(f"{base}/healthz")
         cookie = login(base, "chief1", "bench-Passw0rd-7")
         pages = (f"{base}/", f"{base}/?light=red", f"{base}/tasks/{args.task}")
-        for _round in range(args.rounds):
-            for url in pages:
-                request = urllib.request.Request(url, headers={"Cookie": cookie})
-                with urllib.request.urlopen(request) as response:
-                    response.read()
+
+        def fetch(url: str) -> None:
+            request = urllib.request.Request(url, headers={"Cookie": cookie})
+            with urllib.request.urlopen(request) as response:
+                response.read()
+
+        # four at a time, so that each worker serves every page (as under wrk), not only some
+        with ThreadPoolExecutor(max_workers=4) as pool:
+            list(pool.map(fetch, [url for _round in range(args.rounds) for url in pages]))
         time.sleep(0.5)
         children = Path(f"/proc/{server.pid}/task/{server.pid}/children").read_text().split()
         for label, pid in [("master", server.pid)] + [("worker", int(p)) for p in children]:

@@ -10,11 +10,12 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
+import click
 from flask import Flask
 
 from tracker.config import FIXED, load_config
 from tracker.core import errors, i18n, input_guard, security, templating
-from tracker.core.cli import serve_command
+from tracker.core.cli import LazyCommands, serve_command
 from tracker.core.db import configure_engine
 from tracker.core.i18n import select_locale, select_timezone
 from tracker.core.logs import configure_logging, mask_access_logs
@@ -179,7 +180,14 @@ def register_template_helpers(app: Flask) -> None:
 
 
 def register_commands(app: Flask) -> None:
-    # features load when an app is made (see the module docstring)
+    """Duban's commands join `app.cli` when a command line first needs them (LazyCommands)."""
+    commands = LazyCommands(_add_commands, name=app.cli.name)
+    for name, command in app.cli.commands.items():  # any a blueprint brought
+        commands.add_command(command, name)
+    app.cli = commands
+
+
+def _add_commands(cli: click.Group) -> None:
     from tracker.accounts.cli import users_cli
     from tracker.api.cli import tokens_cli
     from tracker.audit.cli import audit_cli
@@ -211,9 +219,9 @@ def register_commands(app: Flask) -> None:
         tokens_cli,
     ):
         wrap_commands(group)
-        app.cli.add_command(group)
-    app.cli.add_command(serve_command)
-    app.cli.add_command(scheduler_command)
-    app.cli.add_command(doctor_command)
-    app.cli.add_command(backup_command)
-    app.cli.add_command(restore_command)
+        cli.add_command(group)
+    cli.add_command(serve_command)
+    cli.add_command(scheduler_command)
+    cli.add_command(doctor_command)
+    cli.add_command(backup_command)
+    cli.add_command(restore_command)

@@ -6,22 +6,38 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 from urllib.parse import urlencode
 
 from flask import Blueprint, g, request
 from flask_babel import gettext as _
-from pydantic import BaseModel, ValidationError
 from werkzeug.exceptions import HTTPException
 
 from tracker.accounts.models import User
-from tracker.api import schemas
 from tracker.core.errors import problem
 from tracker.core.exceptions import ConflictError, DomainError
 from tracker.extensions import db
 from tracker.tasks import workflow
 from tracker.units.models import Unit
 
+if TYPE_CHECKING:
+    from pydantic import BaseModel, ValidationError
+
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
+
+
+class _Schemas:
+    """tracker.api.schemas, imported at its first use: its models and pydantic (some 8 MB a
+    process) load in the web worker that first answers an API request, not in every worker at
+    start-up (make bench counts their memory). The endpoints name their models as strings."""
+
+    def __getattr__(self, name: str):
+        from tracker.api import schemas as module
+
+        return getattr(module, name)
+
+
+schemas = _Schemas()
 
 
 class ApiProblem(HTTPException):
@@ -47,9 +63,10 @@ class Endpoint:
     view: Callable
     summary: str
     tag: str
-    query: type[BaseModel] | None = None
-    body: type[BaseModel] | None = None
-    response: type[BaseModel] | None = None
+    #: the names of its models in tracker.api.schemas (imported when the document is built)
+    query: str | None = None
+    body: str | None = None
+    response: str | None = None
     many: bool = False
     status: int = 200
     etag: bool = False
@@ -88,6 +105,8 @@ def _validation_problem(error: ValidationError) -> ApiProblem:
 
 
 def query_args(model: type[BaseModel]):
+    from pydantic import ValidationError
+
     data = {}
     for key in request.args:
         values = request.args.getlist(key)
@@ -99,6 +118,8 @@ def query_args(model: type[BaseModel]):
 
 
 def json_body(model: type[BaseModel]):
+    from pydantic import ValidationError
+
     if not request.is_json:
         raise ApiProblem(415, _("Send the body as application/json."))
     data = request.get_json(silent=True)

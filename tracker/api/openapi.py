@@ -6,10 +6,8 @@ from __future__ import annotations
 import re
 
 from flask import current_app, render_template
-from pydantic.json_schema import models_json_schema
 
-from tracker.api import schemas
-from tracker.api.http import ENDPOINTS, Endpoint, bp
+from tracker.api.http import ENDPOINTS, Endpoint, bp, schemas
 
 REF = "#/components/schemas/{model}"
 PROBLEM = {"application/problem+json": {"schema": {"$ref": REF.format(model="Problem")}}}
@@ -62,7 +60,7 @@ def _query_parameters(model) -> list[dict]:
 def _operation(spec: Endpoint) -> dict:
     parameters = _path_parameters(spec.rule)
     if spec.query is not None:
-        parameters += _query_parameters(spec.query)
+        parameters += _query_parameters(getattr(schemas, spec.query))
     if spec.if_match:
         parameters.append(
             {
@@ -82,9 +80,7 @@ def _operation(spec: Endpoint) -> dict:
     if spec.body is not None:
         operation["requestBody"] = {
             "required": True,
-            "content": {
-                "application/json": {"schema": {"$ref": REF.format(model=spec.body.__name__)}}
-            },
+            "content": {"application/json": {"schema": {"$ref": REF.format(model=spec.body)}}},
         }
     if spec.upload:
         operation["requestBody"] = {
@@ -111,7 +107,7 @@ def _operation(spec: Endpoint) -> dict:
     if spec.binary:
         success["content"] = {"application/octet-stream": {"schema": {"type": "string"}}}
     elif spec.response is not None:
-        schema = {"$ref": REF.format(model=spec.response.__name__)}
+        schema = {"$ref": REF.format(model=spec.response)}
         if spec.many:
             schema = {"type": "array", "items": schema}
             success["headers"] = {
@@ -147,9 +143,11 @@ def _operation(spec: Endpoint) -> dict:
 
 def document() -> dict:
     """The whole OpenAPI 3.1 document."""
+    from pydantic.json_schema import models_json_schema
+
     models = {schemas.Problem}
     for spec in ENDPOINTS:
-        models.update(m for m in (spec.body, spec.response) if m is not None)
+        models.update(getattr(schemas, m) for m in (spec.body, spec.response) if m is not None)
     _refs, components = models_json_schema(
         [
             (m, "validation" if m in _bodies() else "serialization")
@@ -183,7 +181,7 @@ def document() -> dict:
 
 
 def _bodies() -> set:
-    return {spec.body for spec in ENDPOINTS if spec.body is not None}
+    return {getattr(schemas, spec.body) for spec in ENDPOINTS if spec.body is not None}
 
 
 @bp.route("/openapi.json")

@@ -8,7 +8,6 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from tracker.accounts.models import User
-from tracker.api import schemas
 from tracker.api.http import (
     WRITE_PROBLEMS,
     ApiProblem,
@@ -21,6 +20,7 @@ from tracker.api.http import (
     paged,
     person_ref,
     query_args,
+    schemas,
     stale,
     unit_ref,
 )
@@ -57,8 +57,8 @@ def _extra_actions(task: Task) -> list[str]:
     return []
 
 
-def task_model(task: Task, light: str, model=schemas.TaskOut, **extra):
-    return model(
+def task_model(task: Task, light: str, model=None, **extra):
+    return (model or schemas.TaskOut)(
         id=task.id,
         plan_id=task.plan_id,
         section_id=task.section_id,
@@ -120,8 +120,8 @@ CURRENT = "$response.header.ETag"
     "/plans",
     summary="Plans of the caller's bureau, newest year first",
     tag="plans",
-    query=schemas.PageQuery,
-    response=schemas.PlanOut,
+    query="PageQuery",
+    response="PlanOut",
     many=True,
     errors=(400, 422),
 )
@@ -138,7 +138,7 @@ def list_plans():
     "/plans/<int:plan_id>",
     summary="One plan",
     tag="plans",
-    response=schemas.PlanOut,
+    response="PlanOut",
     links={"sections": ("list_sections", {"plan_id": "$response.body#/id"})},
 )
 def get_plan(plan_id: int):
@@ -151,7 +151,7 @@ def get_plan(plan_id: int):
     "/plans/<int:plan_id>/sections",
     summary="The plan's sections (一、（一）…) depth-first in written order",
     tag="plans",
-    response=schemas.SectionOut,
+    response="SectionOut",
     many=True,
 )
 def list_sections(plan_id: int):
@@ -172,8 +172,8 @@ def list_sections(plan_id: int):
     "/tasks",
     summary="The caller's work list, with the filters of the task list page",
     tag="tasks",
-    query=schemas.TaskQuery,
-    response=schemas.TaskOut,
+    query="TaskQuery",
+    response="TaskOut",
     many=True,
     errors=(400, 422),
 )
@@ -200,7 +200,7 @@ def list_tasks():
     "/tasks/<int:task_id>",
     summary="One task with its timeline; the ETag is its version",
     tag="tasks",
-    response=schemas.TaskDetail,
+    response="TaskDetail",
     etag=True,
     links={
         name: (f"{name}_task", {"task_id": "$response.body#/id", "header.If-Match": CURRENT})
@@ -256,8 +256,8 @@ def _task_data(values: dict, plan: Plan) -> service.TaskData:
     "POST",
     summary="Create a task in a plan (coordinators); in an active plan it is assigned (交办)",
     tag="tasks",
-    body=schemas.TaskIn,
-    response=schemas.TaskDetail,
+    body="TaskIn",
+    response="TaskDetail",
     status=201,
     etag=True,
     errors=WRITE_PROBLEMS,
@@ -281,8 +281,8 @@ def create_task():
     "PATCH",
     summary="Change a task's fields (coordinators); needs If-Match",
     tag="tasks",
-    body=schemas.TaskPatch,
-    response=schemas.TaskDetail,
+    body="TaskPatch",
+    response="TaskDetail",
     etag=True,
     if_match=True,
     errors=WRITE_PROBLEMS,
@@ -354,8 +354,8 @@ def _act(task: Task, action: str, work):
     "POST",
     summary="反馈: report progress on a task in progress; needs If-Match",
     tag="workflow",
-    body=schemas.ProgressIn,
-    response=schemas.TaskDetail,
+    body="ProgressIn",
+    response="TaskDetail",
     etag=True,
     if_match=True,
     errors=WRITE_PROBLEMS,
@@ -410,8 +410,8 @@ for _action, _summary in ACTION_SUMMARIES.items():
         "POST",
         summary=f"{_summary}; needs If-Match",
         tag="workflow",
-        body=schemas.ActionIn,
-        response=schemas.TaskDetail,
+        body="ActionIn",
+        response="TaskDetail",
         etag=True,
         if_match=True,
         errors=WRITE_PROBLEMS,
@@ -423,8 +423,8 @@ for _action, _summary in ACTION_SUMMARIES.items():
     "POST",
     summary="催办: chase the lead unit of a task being worked on (coordinators); needs If-Match",
     tag="workflow",
-    body=schemas.UrgeIn,
-    response=schemas.UrgeOut,
+    body="UrgeIn",
+    response="UrgeOut",
     status=201,
     etag=True,
     if_match=True,

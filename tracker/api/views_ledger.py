@@ -8,7 +8,6 @@ from flask import request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from tracker.api import schemas
 from tracker.api.http import (
     PROBLEMS,
     WRITE_PROBLEMS,
@@ -19,6 +18,7 @@ from tracker.api.http import (
     json_body,
     paged,
     query_args,
+    schemas,
     unit_ref,
 )
 from tracker.audit.service import record_denial
@@ -66,8 +66,8 @@ def record_out(record: Record) -> dict:
     "/records",
     summary="Ledger records (台账) of the tasks the caller may read",
     tag="records",
-    query=schemas.RecordQuery,
-    response=schemas.RecordOut,
+    query="RecordQuery",
+    response="RecordOut",
     many=True,
     errors=(400, 422),
 )
@@ -94,7 +94,7 @@ def list_records():
     "/records/<int:record_id>",
     summary="One ledger record",
     tag="records",
-    response=schemas.RecordOut,
+    response="RecordOut",
 )
 def get_record(record_id: int):
     record = get_or_404(Record, record_id)
@@ -126,7 +126,7 @@ def evidence_out(evidence: Evidence) -> dict:
     "/tasks/<int:task_id>/evidence",
     summary="The current evidence (佐证材料) of a task, newest first",
     tag="evidence",
-    response=schemas.EvidenceOut,
+    response="EvidenceOut",
     many=True,
 )
 def list_evidence(task_id: int):
@@ -142,7 +142,7 @@ def list_evidence(task_id: int):
     "content checks as the upload form",
     tag="evidence",
     upload=True,
-    response=schemas.EvidenceOut,
+    response="EvidenceOut",
     status=201,
     errors=(*WRITE_PROBLEMS, 413),
     operation_id="upload_evidence",
@@ -209,8 +209,8 @@ def download_evidence(evidence_id: int):
     "/notifications",
     summary="The caller's notifications (催办, 提醒), newest first",
     tag="notifications",
-    query=schemas.NotificationQuery,
-    response=schemas.NotificationOut,
+    query="NotificationQuery",
+    response="NotificationOut",
     many=True,
     errors=(400, 422),
 )
@@ -245,8 +245,8 @@ def list_notifications():
     "POST",
     summary="Mark the caller's notifications read (all, or the ids given)",
     tag="notifications",
-    body=schemas.MarkReadIn,
-    response=schemas.MarkReadOut,
+    body="MarkReadIn",
+    response="MarkReadOut",
     errors=WRITE_PROBLEMS,
 )
 def mark_notifications_read():
@@ -261,8 +261,8 @@ def mark_notifications_read():
     "/dashboard",
     summary="Figures of the caller's tasks: per status and light, overdue, completion rate",
     tag="dashboard",
-    query=schemas.DashboardQuery,
-    response=schemas.DashboardOut,
+    query="DashboardQuery",
+    response="DashboardOut",
     errors=(*PROBLEMS, 400, 422),
 )
 def dashboard():

@@ -1,11 +1,37 @@
-"""The `tracker serve` command: the web server as `make run` starts it."""
+"""The `tracker serve` command: the web server as `make run` starts it; and the application's
+command group, whose commands load when a command line first asks for them."""
 
 import logging
+from collections.abc import Callable
 
 import click
 from flask import current_app
-from flask.cli import with_appcontext
+from flask.cli import AppGroup, with_appcontext
 from werkzeug.serving import run_simple
+
+
+class LazyCommands(AppGroup):
+    """The application's `app.cli`: `load` adds the commands the first time a command line (the
+    `tracker` script, a test's CLI runner) looks one up or lists them. A web worker never does,
+    so it does not import the command modules (the demo data, backups, the scheduler: make
+    bench counts each worker's memory)."""
+
+    def __init__(self, load: Callable[[AppGroup], None], **attrs):
+        super().__init__(**attrs)
+        self._load = load
+
+    def _loaded(self) -> None:
+        if self._load is not None:
+            load, self._load = self._load, None
+            load(self)
+
+    def get_command(self, ctx: click.Context, cmd_name: str):
+        self._loaded()
+        return super().get_command(ctx, cmd_name)
+
+    def list_commands(self, ctx: click.Context):
+        self._loaded()
+        return super().list_commands(ctx)
 
 
 @click.command("serve")

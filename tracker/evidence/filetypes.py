@@ -15,8 +15,6 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
-import filetype
-import magic
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
@@ -221,6 +219,10 @@ def _is_text(chunk: str) -> bool:
 
 
 def _libmagic(path: Path) -> str:
+    # imported at the first upload that needs it: python-magic loads libmagic through ctypes
+    # (with its own subprocesses to find it), which no other page needs in a web worker
+    import magic
+
     try:
         return magic.from_file(os.fspath(path), mime=True) or ""
     except (magic.MagicException, OSError):
@@ -244,6 +246,8 @@ def sniff(path: Path) -> Sniffed:
     if head.startswith(ZIP_SIGNATURES):
         kind = _zip_kind(path)
         return Sniffed(kind, MIME_TYPES.get(kind, "application/zip"))
+    import filetype  # with libmagic above: only uploads load it
+
     guessed = filetype.guess_mime(head) or ""
     if guessed in EXECUTABLE_MIMES:
         return Sniffed("executable", guessed)

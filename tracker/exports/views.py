@@ -34,11 +34,9 @@ from tracker.core.db import begin_write, write_intent
 from tracker.core.forms import EmptyForm
 from tracker.core.permissions import require
 from tracker.core.urls import external_url
-from tracker.exports import background, service
-from tracker.exports.archive import ArchiveResult, stream_evidence_archive
+from tracker.exports import service
 from tracker.exports.calendar import build_calendar, calendar_task_count, calendar_tasks
 from tracker.exports.models import CalendarFeed, ExportJob
-from tracker.exports.xlsx import write_plan_workbook
 from tracker.extensions import db
 from tracker.plans.models import Plan
 
@@ -93,6 +91,10 @@ def plan_workbook(plan_id: int):
     as_of, problem = _as_of_argument()
     if problem:
         return problem, 422, {"Content-Type": "text/plain; charset=utf-8"}
+    # the workbook writer (and openpyxl) load with the first export, not in every web worker
+    from tracker.exports import background
+    from tracker.exports.xlsx import write_plan_workbook
+
     if background.needs_background(plan):
         return _queue_workbook(plan_id, as_of)
     handle = tempfile.TemporaryFile(suffix=".xlsx")
@@ -131,6 +133,8 @@ def plan_workbook(plan_id: int):
 def _queue_workbook(plan_id: int, as_of: date | None = None):
     """A plan too large to export within the request: its workbook is queued for the scheduler
     and the user watches it on the job's page."""
+    from tracker.exports import background
+
     begin_write(db.session)
     plan = db.session.get(Plan, plan_id)
     job = background.request_workbook(current_user, plan, str(get_locale()), as_of)
@@ -148,6 +152,8 @@ def _job_or_404(job_id: int) -> ExportJob:
 @bp.route("/exports/jobs/<int:job_id>")
 def job(job_id: int):
     """A queued workbook: its progress while it is written, then the download link."""
+    from tracker.exports import background
+
     job = _job_or_404(job_id)
     expected_sheets = background.expected_sheets()
     return render_template(
@@ -161,6 +167,8 @@ def job(job_id: int):
 
 @bp.route("/exports/jobs/<int:job_id>/download")
 def job_download(job_id: int):
+    from tracker.exports import background
+
     job = _job_or_404(job_id)
     if job.status != "done" or not background.file_of(job).is_file():
         abort(404)
@@ -196,6 +204,8 @@ def plan_evidence(plan_id: int):
 def _archive(plan_id: int):
     """The archive's bytes. This runs after the view has returned and the request's transaction
     has committed, so it loads the plan again in a new, read-only transaction."""
+    from tracker.exports.archive import ArchiveResult, stream_evidence_archive
+
     write_intent.set(False)
     plan = db.session.get(Plan, plan_id)
     yield from stream_evidence_archive(plan, result=ArchiveResult())

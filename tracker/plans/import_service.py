@@ -17,8 +17,6 @@ from tracker.audit.service import log_event
 from tracker.core.exceptions import DomainError
 from tracker.extensions import db
 from tracker.plans import service as plans
-from tracker.plans.importer import UnitMatcher
-from tracker.plans.importer.preview import guess_kind
 from tracker.plans.models import UPPER_ROLES, Plan, Section, UpperSource
 from tracker.tasks import service as tasks
 from tracker.tasks.models import RECURRENCES, TASK_KINDS
@@ -69,6 +67,9 @@ def _due(value) -> date | None:
 
 class _Importer:
     def __init__(self, actor, plan: Plan, units: list[Unit], owner: list[str]):
+        # the importer's modules load with the first plan imported, not in every web worker
+        from tracker.plans.importer import UnitMatcher
+
         self.actor = actor
         self.plan = plan
         self.by_name: dict[str, Unit] = {}
@@ -135,6 +136,8 @@ class _Importer:
             recurrence = "none"  # 定期 (periodic): no fixed period to expand
         if continuous and recurrence != "none":
             continuous = False
+        from tracker.plans.importer.preview import guess_kind
+
         kind = data.get("kind") or guess_kind(data.get("title") or "", data.get("text") or "")
         title = _clip(data.get("title"), 300)
         if not title:

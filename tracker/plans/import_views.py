@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import logging
+from typing import TYPE_CHECKING
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -20,18 +21,13 @@ from tracker.core.forms import form_status, refusal_caught
 from tracker.core.permissions import require
 from tracker.plans import import_service
 from tracker.plans.blueprint import bp, get_plan_or_404
-from tracker.plans.importer import UnreadableDocument, document_text, parse_bytes, parse_text
-from tracker.plans.importer.decompose import Bureau, guess_issuer
-from tracker.plans.importer.preview import (
-    RECURRENCE_CHOICES,
-    Row,
-    apply_edits,
-    rows_from_plan,
-    rows_have_errors,
-    split_names,
-    tree_from_rows,
-)
 from tracker.tasks.labels import KIND_LABELS
+
+if TYPE_CHECKING:
+    from tracker.plans.importer.preview import Row
+
+# The importer (the parser, the preview's rows) is imported by the views that read or preview a
+# document, not when the application starts: only the plan's coordinator imports, rarely.
 
 log = logging.getLogger(__name__)
 
@@ -120,6 +116,8 @@ def _warning_text(code: str, args: dict) -> str | None:
 
 
 def _render_preview(form: PreviewForm, rows: list[Row], bureau, status: int = 200):
+    from tracker.plans.importer.preview import RECURRENCE_CHOICES, rows_have_errors
+
     try:
         warnings = json.loads(form.warnings.data or "[]")
     except ValueError:
@@ -163,6 +161,10 @@ class _TooLarge(Exception):
 
 @bp.route("/import", methods=["GET", "POST"])
 def import_plan():
+    from tracker.plans.importer import UnreadableDocument, document_text, parse_bytes, parse_text
+    from tracker.plans.importer.decompose import Bureau, guess_issuer
+    from tracker.plans.importer.preview import apply_edits, rows_from_plan
+
     require(current_user, "plan.import")
     bureau = current_user.bureau
     form = ImportForm()
@@ -247,6 +249,8 @@ def import_plan():
 
 def _clean_children(value) -> list[dict]:
     """Sub-items as the preview posted them back, reduced to well-formed contract fields."""
+    from tracker.plans.importer.preview import RECURRENCE_CHOICES
+
     if not isinstance(value, list):
         return []
     children = []
@@ -283,6 +287,8 @@ def _clean_children(value) -> list[dict]:
 
 
 def _rows_from_form(values) -> list[Row]:
+    from tracker.plans.importer.preview import RECURRENCE_CHOICES, Row, split_names
+
     try:
         count = min(int(values.get("row_count", "0")), MAX_ROWS)
     except ValueError:
@@ -347,6 +353,8 @@ def _upper_source(form: PreviewForm) -> dict | None:
 
 @bp.route("/import/preview", methods=["POST"])
 def import_preview():
+    from tracker.plans.importer.preview import apply_edits, rows_have_errors, tree_from_rows
+
     require(current_user, "plan.import")
     bureau = current_user.bureau
     form = PreviewForm()

@@ -6,7 +6,6 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 
 from tracker.core.signals import unit_saved
-from tracker.plans.importer.collisions import alias_collisions
 from tracker.units.queries import subtree
 
 COLLISION_MESSAGES = {
@@ -37,6 +36,9 @@ def _bureau_of(unit):
 
 @unit_saved.connect
 def _aliases_that_could_collide(unit) -> list[str]:
+    # the importer's matcher loads when a unit is first saved, not in every web worker
+    from tracker.plans.importer.collisions import alias_collisions
+
     others = [(u.name, u.alias_list) for u in subtree(_bureau_of(unit)) if u.id != unit.id]
     return [
         str(COLLISION_MESSAGES[c.kind]) % {"alias": c.alias, "other": c.other}

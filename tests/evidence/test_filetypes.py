@@ -89,3 +89,22 @@ def test_long_names_are_shortened_keeping_the_extension():
 
 def test_extension_check_ignores_case(tmp_path):
     assert check(tmp_path, "报告.PDF", samples.pdf()).extension == "pdf"
+
+
+def test_without_libmagic_an_upload_it_must_check_is_refused_with_a_message(tmp_path, monkeypatch):
+    """libmagic loads at the first upload that needs it; on a server without it such an upload
+    is refused with a message (and `tracker doctor` names the cause), never a server error."""
+    import builtins
+
+    real_import = builtins.__import__
+
+    def no_magic(name, *args, **kwargs):
+        if name == "magic":
+            raise ImportError("failed to find libmagic")
+        return real_import(name, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "__import__", no_magic)
+    with pytest.raises(FileRefused, match="cannot check this kind of file"):
+        check(tmp_path, "审查意见.doc", samples.ole())
+    # a PDF is recognised by its signature alone: still accepted
+    assert check(tmp_path, "报告.pdf", samples.pdf()).content_type == "application/pdf"

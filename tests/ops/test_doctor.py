@@ -214,3 +214,19 @@ def test_health_page_for_admins_only_and_in_chinese(healthy, app, client):
     assert 'data-check="audit.chain"' in page.text and "Disk space" in page.text
     app.config["BABEL_DEFAULT_LOCALE"] = "zh_Hans_CN"
     assert "磁盘空间" in client.get("/admin/health/").text
+
+
+def test_a_server_without_libmagic_fails_the_upload_check(healthy, monkeypatch):
+    import builtins
+
+    real_import = builtins.__import__
+
+    def no_magic(name, *args, **kwargs):
+        if name == "magic":
+            raise ImportError("failed to find libmagic")
+        return real_import(name, *args, **kwargs)
+
+    assert by_name(doctor.run_checks())["evidence.file_types"].status == doctor.OK
+    monkeypatch.setattr(builtins, "__import__", no_magic)
+    check = by_name(doctor.run_checks())["evidence.file_types"]
+    assert check.status == doctor.FAIL and "libmagic1" in check.message

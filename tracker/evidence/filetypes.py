@@ -9,6 +9,7 @@ and a name in, a verdict out.
 from __future__ import annotations
 
 import codecs
+import logging
 import os
 import unicodedata
 import zipfile
@@ -117,6 +118,8 @@ EXECUTABLE_MIMES = frozenset(
 )
 MARKUP_MIMES = frozenset({"text/html", "image/svg+xml", "application/xhtml+xml", "text/xml"})
 
+log = logging.getLogger(__name__)
+
 
 class FileRefused(DomainError):
     """The upload is not accepted; the message says why, for the user."""
@@ -221,8 +224,13 @@ def _is_text(chunk: str) -> bool:
 def _libmagic(path: Path) -> str:
     # imported at the first upload that needs it: python-magic loads libmagic through ctypes
     # (with its own subprocesses to find it), which no other page needs in a web worker
-    import magic
-
+    try:
+        import magic
+    except (ImportError, OSError) as exc:  # no libmagic on this server: `tracker doctor` says so
+        log.error("libmagic cannot be loaded, an upload is refused: %s", exc)
+        raise FileRefused(
+            _("The server cannot check this kind of file now; ask the administrator.")
+        ) from exc
     try:
         return magic.from_file(os.fspath(path), mime=True) or ""
     except (magic.MagicException, OSError):

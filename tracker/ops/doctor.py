@@ -59,6 +59,7 @@ CHECK_LABELS = {
     "outbox.dead": _l("Dead outbox messages (e-mails and robots)"),
     "evidence.writable": _l("Evidence store writable"),
     "evidence.consistent": _l("Evidence store consistent"),
+    "evidence.file_types": _l("Upload content check (libmagic)"),
     "disk.space": _l("Disk space"),
     "audit.chain": _l("Audit chain"),
 }
@@ -398,6 +399,26 @@ def check_evidence_writable() -> Check:
     return Check("evidence.writable", OK, root, {"dir": root})
 
 
+def check_file_types() -> Check:
+    """libmagic, which the upload check asks about Office documents and unrecognised files: web
+    workers load it at the first such upload, so a server without it is named here."""
+    try:
+        import magic
+
+        detected = magic.from_buffer(b"%PDF-1.4\n", mime=True)
+    except (ImportError, OSError, AttributeError) as exc:
+        return Check(
+            "evidence.file_types",
+            FAIL,
+            _(
+                "libmagic cannot be loaded (%(error)s): uploads it must check are refused."
+                " Install the libmagic1 package.",
+                error=f"{type(exc).__name__}: {exc}",
+            ),
+        )
+    return Check("evidence.file_types", OK, detected, {"pdf": detected})
+
+
 def check_evidence_consistent() -> Check:
     """Every file the database names is stored with its size (`tracker evidence check`
     re-hashes them all)."""
@@ -518,6 +539,7 @@ def run_checks(now: datetime | None = None) -> list[Check]:
         ("outbox.dead", check_outbox_dead),
         ("evidence.writable", check_evidence_writable),
         ("evidence.consistent", check_evidence_consistent),
+        ("evidence.file_types", check_file_types),
         ("disk.space", lambda: check_disk(config)),
         ("audit.chain", check_audit),
     ]

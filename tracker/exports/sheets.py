@@ -25,7 +25,6 @@ from tracker.core.spreadsheets import (
 )
 from tracker.evidence.models import Evidence
 from tracker.exports import queries
-from tracker.exports.sources import report_figures
 from tracker.plans.models import Plan
 from tracker.tasks.labels import ACTION_LABELS, CAUSE_OCCASION_LABELS, KIND_LABELS, STATUS_LABELS
 from tracker.tasks.lights import LIGHT_LABELS, LightPolicy
@@ -371,7 +370,8 @@ def write_evidence(writer: WorkbookWriter, plan: Plan, chunk_size: int) -> Sheet
     return sheet
 
 
-def write_report_sources(writer: WorkbookWriter, plan: Plan) -> Sheet:
+def write_report_sources(writer: WorkbookWriter, figures: tuple[list, str | None]) -> Sheet:
+    """The report's figures and where they come from (`figures`: report_figures of the plan)."""
     sheet = writer.sheet(
         _("Report sources"),
         [
@@ -388,7 +388,7 @@ def write_report_sources(writer: WorkbookWriter, plan: Plan) -> Sheet:
             Column(_("Evidence IDs"), TEXT, 14),
         ],
     )
-    figures, problem = report_figures(plan)
+    figures, problem = figures
     for number, figure in enumerate(figures, start=1):
         sheet.append(
             [

@@ -40,6 +40,7 @@ from tracker.exports.sheets import (
     write_unit_summary,
     write_updates,
 )
+from tracker.exports.sources import report_figures
 from tracker.plans.models import Plan
 from tracker.records.indicators import as_of_for_year
 from tracker.records.models import RECORD_KINDS
@@ -149,6 +150,9 @@ def write_plan_workbook(
     policy = policy or LightPolicy.current()
     as_of = as_of or workbook_as_of(plan, policy.today)
     policy = replace(policy, today=as_of)
+    # the annual report is built before any sheet, and only its figures kept: built last, it
+    # came on top of what the sheets before it had left in the heap (100k tasks: the peak)
+    figures = report_figures(plan)
     writer = WorkbookWriter(target, title=plan.title, author=exported_by)
     summary = WorkbookSummary()
     about = writer.sheet(_("About"), [Column(_("Item"), TEXT, 28), Column(_("Value"), AUTO, 80)])
@@ -162,7 +166,7 @@ def write_plan_workbook(
         write_indicators(writer, plan, as_of, chunk_size),
         write_advisors(writer, plan),
         write_evidence(writer, plan, chunk_size),
-        write_report_sources(writer, plan),
+        write_report_sources(writer, figures),
     ]
     summary.tasks = sheets[0].data_rows
     summary.warnings = writer.warning_count

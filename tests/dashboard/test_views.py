@@ -290,3 +290,17 @@ def test_task_list_understands_the_drill_down_filters(org, auth):
 def test_nonsense_in_the_query_string_is_ignored(org, auth, url):
     auth.login("office")
     assert auth.client.get(url).status_code == 200
+
+
+def test_the_unit_filter_follows_a_renamed_unit(org, auth):
+    """The filter's units are kept between changes to the unit tree (tracker.tasks.versions):
+    a unit renamed after a view is named anew on the next."""
+
+    def option(page: str) -> str:
+        return page.split(f'value="{org.relief.id}">', 1)[1].split("<", 1)[0].strip("\u3000")
+
+    auth.login("office")
+    assert option(auth.client.get("/dashboard").text) == "社会救助科"
+    org.relief.name = "社会救助与福利科"
+    db.session.commit()
+    assert option(auth.client.get("/dashboard").text) == "社会救助与福利科"

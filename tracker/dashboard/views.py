@@ -4,7 +4,9 @@ duty list (第一责任人), year over year, and the weekly briefing."""
 from __future__ import annotations
 
 import io
+import re
 from decimal import Decimal
+from urllib.parse import urlencode
 
 from flask import Blueprint, abort, render_template, request, send_file, url_for
 from flask_babel import get_locale
@@ -42,6 +44,7 @@ from tracker.dashboard.yoy import default_years, year_over_year
 from tracker.extensions import db
 from tracker.plans.service import outline
 from tracker.records.labels import STUDY_KIND_LABELS
+from tracker.tasks import versions
 from tracker.tasks.labels import KIND_LABELS, STATUS_LABELS
 from tracker.tasks.lights import LIGHT_CSS, LIGHT_LABELS, LightPolicy
 from tracker.tasks.queries import visible_plans
@@ -92,28 +95,44 @@ def _sections(view: DashboardView) -> list:
     return sections
 
 
+#: A query value written as it is in an address.
+_PLAIN_VALUE = re.compile(r"[A-Za-z0-9_.-]+")
+
+
 def _task_link(view: DashboardView):
     """Drill-down: the task list (home page) with the dashboard's filters and some more."""
     base = view.task_list_args()
     city = is_city_view(view)
+    home = url_for("home.index")
 
     def link(**args) -> str:
         if city and "lead" in args:
             # over a city a row is a bureau: its tasks are those of its units
             args["unit"] = args.pop("lead")
-        return url_for("home.index", **{**base, **args})
+        query = {k: v for k, v in {**base, **args}.items() if v is not None}
+        if all(isinstance(v, int) or _PLAIN_VALUE.fullmatch(str(v)) for v in query.values()):
+            # ids and keys need no quoting: the address url_for would build, without its
+            # routing (a city's dashboard has six hundred of these links)
+            return f"{home}?{urlencode(query)}" if query else home
+        return url_for("home.index", **query)
 
     return link
 
 
 def _unit_choices() -> list[tuple[int, str]]:
-    """The units of the user's scope for the filter (the bureau itself is "all units")."""
+    """The units of the user's scope for the filter (the bureau itself is "all units"), kept
+    between changes to the unit tree (which replace every figure's token: a city's 400 units
+    were read again for each view)."""
     root = scope_unit(current_user)
-    units = subtree(root, active_only=True)
-    if root.kind == "bureau" and len(units) > 1:
-        units = units[1:]
-    base = min((u.depth for u in units), default=0)
-    return [(u.id, "\u3000" * (u.depth - base) + u.name) for u in units]
+
+    def compute() -> list[tuple[int, str]]:
+        units = subtree(root, active_only=True)
+        if root.kind == "bureau" and len(units) > 1:
+            units = units[1:]
+        base = min((u.depth for u in units), default=0)
+        return [(u.id, "\u3000" * (u.depth - base) + u.name) for u in units]
+
+    return versions.kept("unit_choices", root.id, (), compute)
 
 
 def _sorting() -> tuple[str, bool]:

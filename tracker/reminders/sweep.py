@@ -196,14 +196,11 @@ def queue_digests(now: datetime) -> int:
     return queued
 
 
+@bulk_allocations()
 def run_reminders(now: datetime | None = None, *, dry_run: bool = False) -> SweepReport:
     """The sweep: write every notice due at `now` once, then queue the digests (flushes; the
     caller commits). A second or parallel run writes nothing new; a missed run is made up."""
-    with bulk_allocations():
-        return _sweep(now or clock.now(), dry_run=dry_run)
-
-
-def _sweep(now: datetime, *, dry_run: bool) -> SweepReport:
+    now = now or clock.now()
     report = SweepReport()
     today = clock.to_local(now).date()
     if not any_bureau_works(today):  # a day off in every bureau's calendar

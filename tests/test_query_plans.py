@@ -46,21 +46,23 @@ CITY_STATISTICS = {
 }
 
 
-def at_city_size() -> None:
-    """Statistics as at 100,000 tasks for the indexes CITY_STATISTICS names (the others as
-    ANALYZE finds them: a partial index holds only its few rows at any size)."""
+def at_city_size(more: dict[tuple[str, str], str] | None = None) -> None:
+    """Statistics as at 100,000 tasks for the indexes CITY_STATISTICS names, and `more`
+    ((table, index): stat); the others as ANALYZE finds them (a partial index holds only its
+    few rows at any size)."""
+    stats = {(t, i): stat for t, indexes in CITY_STATISTICS.items() for i, stat in indexes.items()}
+    stats.update(more or {})
     with db.engine.begin() as connection:
         connection.execute(sa.text("ANALYZE"))
-        for table, indexes in CITY_STATISTICS.items():
-            for index, stat in indexes.items():
-                connection.execute(
-                    sa.text("DELETE FROM sqlite_stat1 WHERE tbl = :t AND idx = :i"),
-                    {"t": table, "i": index},
-                )
-                connection.execute(
-                    sa.text("INSERT INTO sqlite_stat1 (tbl, idx, stat) VALUES (:t, :i, :s)"),
-                    {"t": table, "i": index, "s": stat},
-                )
+        for (table, index), stat in stats.items():
+            connection.execute(
+                sa.text("DELETE FROM sqlite_stat1 WHERE tbl = :t AND idx = :i"),
+                {"t": table, "i": index},
+            )
+            connection.execute(
+                sa.text("INSERT INTO sqlite_stat1 (tbl, idx, stat) VALUES (:t, :i, :s)"),
+                {"t": table, "i": index, "s": stat},
+            )
 
 
 def statements_with_parameters(client, url: str) -> list[tuple[str, tuple]]:
@@ -146,7 +148,6 @@ def test_the_briefing_reads_the_weeks_history_by_time(org, auth, big_plan):  # n
         pytest.skip("EXPLAIN QUERY PLAN is SQLite's")
     plan, sections = big_plan
     add_tasks(org, plan, sections, 300, start=1)
-    at_city_size()
     history = {  # a year of a city's history, as ANALYZE would count it
         ("task_updates", "ix_task_updates_task_id"): "300000 3",
         ("task_updates", "ix_task_updates_created_at"): "300000 2",
@@ -156,16 +157,7 @@ def test_the_briefing_reads_the_weeks_history_by_time(org, auth, big_plan):  # n
         ("audit_events", "ix_audit_events_action"): "400000 5000",
         ("audit_events", "ix_audit_events_occurred_at"): "400000 2",
     }
-    with db.engine.begin() as connection:
-        for (table, index), stat in history.items():
-            connection.execute(
-                sa.text("DELETE FROM sqlite_stat1 WHERE tbl = :t AND idx = :i"),
-                {"t": table, "i": index},
-            )
-            connection.execute(
-                sa.text("INSERT INTO sqlite_stat1 (tbl, idx, stat) VALUES (:t, :i, :s)"),
-                {"t": table, "i": index, "s": stat},
-            )
+    at_city_size(history)
     auth.login("director")
     week = [
         (s, p)

@@ -14,14 +14,13 @@ import argparse
 import os
 import re
 import signal
-import subprocess
 import sys
 import time
 import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from run import ROOT, VENV_BIN, free_port, login, tree_rss_mb, wait_for
+from run import ROOT, free_port, gunicorn, login, tree_rss_mb, wait_for
 
 
 def status_kb(pid: int, field: str, name: str = "status") -> int:
@@ -44,18 +43,7 @@ def main() -> None:
         "PYTHONPATH": str(ROOT),  # this checkout's tracker, whichever one the venv installed
     }
     port = free_port()
-    command = [
-        str(VENV_BIN / "gunicorn"),
-        "--workers=2",
-        "--worker-class=sync",
-        f"--bind=127.0.0.1:{port}",
-        "--timeout=120",
-        f"--chdir={ROOT}",
-        "--log-level=warning",
-        *args.gunicorn,
-        "wsgi:app",
-    ]
-    server = subprocess.Popen(command, env=env, start_new_session=True)
+    server = gunicorn("wsgi:app", port, env, ROOT, args.gunicorn)
     try:
         base = f"http://127.0.0.1:{port}"
         wait_for(f"{base}/healthz")

@@ -47,7 +47,8 @@ def wait_for(url: str, timeout: float = 30) -> None:
     raise SystemExit(f"server at {url} did not start")
 
 
-def gunicorn(app: str, port: int, env: dict, chdir: Path) -> subprocess.Popen:
+def gunicorn(app: str, port: int, env: dict, chdir: Path, extra=()) -> subprocess.Popen:
+    """The server as the benchmarks start it (2 sync workers); `extra`: more gunicorn options."""
     command = [
         str(VENV_BIN / "gunicorn"),
         "--workers=2",
@@ -56,6 +57,7 @@ def gunicorn(app: str, port: int, env: dict, chdir: Path) -> subprocess.Popen:
         "--timeout=120",
         f"--chdir={chdir}",
         "--log-level=warning",
+        *extra,
         app,
     ]
     return subprocess.Popen(command, env=env, start_new_session=True)

@@ -83,8 +83,8 @@ def readable_json(value) -> str:
 
 
 # -- cells of task lists -----------------------------------------------------------------------
-# Written in Python, not as Jinja macros: a list calls each once per row, and a macro call cost
-# more than the HTML it writes (the home list's 30 rows: a third of the page's time).
+# Written in Python, not as Jinja macros: a list calls each once per row (the home list's 30
+# rows are a third of its render; as Python these three cells saved 0.3 ms of 7.7 ms).
 
 
 def light_badge(light: str, labels, css) -> Markup:
@@ -96,7 +96,8 @@ def light_badge(light: str, labels, css) -> Markup:
 
 
 def due(task, today=None) -> Markup:
-    """A task's due date, or that it has none (continuous work, or a date still missing)."""
+    """A task's due date, or that it has none (continuous work, or a date still missing).
+    `today` is unused: the templates call it as they called the macro, due(task, today)."""
     if task.is_continuous:
         return Markup(f'<span class="text-muted">{escape(gettext("Continuous"))}</span>\n  ')
     if task.due_date:

@@ -332,16 +332,14 @@ def _changes(session, briefing: Briefing, plan_ids: list[int], since, until) -> 
         )
         .order_by(AuditEvent.id.desc())
     ).all()
-    edited = {int(e.object_id) for e in events if (e.object_id or "").isdigit()}
+    edited = [(e, int(e.object_id)) for e in events if (e.object_id or "").isdigit()]
     tasks = {
         task.id: task
-        for task in session.scalars(sa.select(Task).where(Task.id.in_(edited), in_plans))
+        for task in session.scalars(
+            sa.select(Task).where(Task.id.in_({task_id for _e, task_id in edited}), in_plans)
+        )
     }
-    edits = [
-        (event, tasks[int(event.object_id)])
-        for event in events
-        if (event.object_id or "").isdigit() and int(event.object_id) in tasks
-    ]
+    edits = [(event, tasks[task_id]) for event, task_id in edited if task_id in tasks]
     briefing.deadline_changes = [
         DeadlineChange(
             at=clock.to_local(event.occurred_at),

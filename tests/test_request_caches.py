@@ -113,3 +113,17 @@ def test_label_tables_are_translated_once_per_language(app):
             with force_locale("en"):
                 assert plain_labels(table) == {"x": text}
             del table
+
+
+def test_kept_ids_of_a_task_deleted_meanwhile_are_left_out(app, org):
+    """Lists keep the ids of a page between changes and load the tasks afterwards: a task
+    deleted in between (another transaction) is left out of the page, not an error."""
+    from tracker.tasks.models import Task
+    from tracker.tasks.queries import tasks_in_order
+
+    first = task_in_status(org, "in_progress")
+    second = task_in_status(org, "in_progress")
+    db.session.commit()
+    ids = (second.id, 999_999, first.id)
+    assert [t.id for t in tasks_in_order(ids)] == [second.id, first.id]
+    assert isinstance(db.session.get(Task, first.id), Task)

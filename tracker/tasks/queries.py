@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import astuple, dataclass, field
 from datetime import date
 
@@ -335,18 +336,20 @@ def work_list(
         joinedload(Task.plan),
         joinedload(Task.section),
     )
-    rows = [TaskRow(task, light) for task, (_id, light) in zip(tasks, page_ids, strict=True)]
+    lights = dict(page_ids)
+    rows = [TaskRow(task, lights[task.id]) for task in tasks]
     return rows, total or 0
 
 
-def tasks_in_order(ids: list[int], *options) -> list[Task]:
+def tasks_in_order(ids: Sequence[int], *options) -> list[Task]:
     """The tasks of `ids`, in that order, loaded with `options` in one statement: a list sorts
-    narrow rows (ids) first, since sorting whole joined rows of every match is what is slow."""
+    narrow rows (ids) first, since sorting whole joined rows of every match is what is slow.
+    An id whose task is gone meanwhile (deleted after kept ids were read) is left out."""
     if not ids:
         return []
     found = db.session.scalars(sa.select(Task).where(Task.id.in_(ids)).options(*options)).unique()
     by_id = {task.id: task for task in found}
-    return [by_id[task_id] for task_id in ids]
+    return [by_id[task_id] for task_id in ids if task_id in by_id]
 
 
 def _of_plan(plan: Plan, unit: Unit | None, section_id: int | None, reader=None):

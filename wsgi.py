@@ -2,8 +2,10 @@ import sys
 
 from tracker import create_app
 from tracker.config import ConfigError
+from tracker.core.memory import freeze_startup_objects
 
 try:
     app = create_app()
 except ConfigError as error:  # one clear line in the service's log, not a traceback
     sys.exit(f"duban: {error}")
+freeze_startup_objects()  # full collections stay short in every worker

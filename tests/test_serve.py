@@ -43,3 +43,27 @@ def test_serve_answers_healthz(tmp_path):
     finally:
         server.terminate()
         server.wait(timeout=10)
+
+
+def test_the_server_entry_point_keeps_its_startup_objects_out_of_full_collections(tmp_path):
+    """A worker's ~150,000 startup objects made each full collection cost a list request 47 ms
+    at 100,000 tasks (the list's 99th percentile); wsgi.py, which gunicorn loads, freezes them."""
+    env = {
+        **os.environ,
+        "TRACKER_INSTANCE_DIR": str(tmp_path),
+        "TRACKER_DATABASE_URL": f"sqlite:///{tmp_path / 'wsgi.sqlite3'}",
+        "TRACKER_LOG_LEVEL": "WARNING",
+    }
+    probe = (
+        "import gc, wsgi; gc.collect();"
+        "print(gc.get_freeze_count(), len(gc.get_objects()), wsgi.app.name)"
+    )
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    done = subprocess.run(
+        [sys.executable, "-c", probe], cwd=root, env=env, capture_output=True, text=True
+    )
+    assert done.returncode == 0, done.stderr
+    frozen, walked, name = done.stdout.split()
+    assert name == "tracker"
+    assert int(frozen) > 50_000
+    assert int(walked) < 10_000

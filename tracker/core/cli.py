@@ -9,6 +9,8 @@ from flask import current_app
 from flask.cli import AppGroup, with_appcontext
 from werkzeug.serving import run_simple
 
+from tracker.core.memory import freeze_startup_objects
+
 
 class LazyCommands(AppGroup):
     """The application's `app.cli`: `load` adds the commands the first time a command line (the
@@ -43,4 +45,5 @@ def serve_command(host: str, port: int):
     app = current_app._get_current_object()
     logging.getLogger().setLevel(logging.INFO)
     click.echo(f"Duban is serving on http://{host}:{port}/  (Ctrl+C to stop)")
+    freeze_startup_objects()
     run_simple(host, port, app, threaded=True, use_reloader=False, use_debugger=False)

@@ -29,3 +29,18 @@ def bulk_allocations() -> Iterator[None]:
         yield
     finally:
         gc.set_threshold(*previous)
+
+
+def freeze_startup_objects() -> None:
+    """Move every object alive now — modules, mappers, compiled templates, the application —
+    out of the collector's reach for the life of the process.
+
+    A server's worker holds some 150,000 such objects, and a full collection walks them all:
+    at 100,000 tasks a list request that triggered one took 47 ms more (8 in 1,500 requests),
+    which at eight connections was the list's 99th percentile. Frozen, a full collection takes
+    about 3 ms. Call it once, from the server's entry point after the application is built — not
+    from the factory, which the tests call hundreds of times in one process: what is frozen is
+    never freed.
+    """
+    gc.collect()
+    gc.freeze()

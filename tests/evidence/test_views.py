@@ -433,8 +433,18 @@ def test_the_panel_lists_evidence_and_offers_the_forms(org, task, chief, db):
     upload(chief, task, "现场照片.png", samples.png())
     post(chief, "/evidence/link", {"task": task.id, "url": "https://www.gov.cn/a", "title": "公开"})
     page = chief.client.get(f"/tasks/{task.id}").text
-    assert 'enctype="multipart/form-data"' in page
-    assert 'action="/evidence/upload"' in page and 'action="/evidence/note"' in page
+    # the forms to add are drawn when opened (htmx), not with every page
+    for kind, action in (("file", "upload"), ("link", "link"), ("note", "note")):
+        url = f"/evidence/add/{kind}?task={task.id}"
+        assert f'hx-get="{url}"' in page and f'action="/evidence/{action}"' not in page
+        form = chief.client.get(url, headers={"HX-Request": "true"})
+        assert form.status_code == 200 and "<html" not in form.text
+        assert f'action="/evidence/{action}"' in form.text and 'name="csrf_token"' in form.text
+        assert f'name="task" value="{task.id}"' in form.text
+        assert f'value="/tasks/{task.id}#ev-task{task.id}"' in form.text  # back to the panel
+        assert "<html" in chief.client.get(url).text  # without htmx, a page of its own
+    upload_form = chief.client.get(f"/evidence/add/file?task={task.id}").text
+    assert 'enctype="multipart/form-data"' in upload_form and 'accept=".pdf,' in upload_form
     assert "现场照片" in page and "/preview" in page and "Awaiting review" in page
     assert 'href="https://www.gov.cn/a"' in page and 'rel="noopener noreferrer nofollow"' in page
     assert "<script>" not in page.split('id="ev-task')[1] and "style=" not in page
@@ -446,7 +456,26 @@ def test_readers_see_the_panel_without_forms(org, task, chief, app):
     viewer.login("viewer")
     page = viewer.client.get(f"/tasks/{task.id}").text
     assert CHINESE_NAME in page
-    assert 'action="/evidence/upload"' not in page and "/withdraw" not in page
+    assert "/evidence/add/" not in page and "/withdraw" not in page
+    assert viewer.client.get(f"/evidence/add/file?task={task.id}").status_code == 403
+
+
+def test_the_forms_to_add_are_asked_with_the_right_to_add(org, task, record, chief, app, db):
+    """Each form to add evidence answers only those who may add to that task or record, and
+    only while its plan is open; a bad or missing target is refused, not a 500."""
+    assert chief.client.get(f"/evidence/add/note?record={record.id}").status_code == 200
+    for username in ("chief-elderly", "viewer", "deputy"):
+        auth = Auth(app.test_client())
+        auth.login(username)
+        assert auth.client.get(f"/evidence/add/note?task={task.id}").status_code == 403, username
+    assert chief.client.get("/evidence/add/note").status_code == 400
+    assert chief.client.get(f"/evidence/add/note?task={task.id}&record=1").status_code == 400
+    assert chief.client.get("/evidence/add/note?task=x%00").status_code == 400
+    assert chief.client.get("/evidence/add/note?task=99999").status_code == 404
+    assert chief.client.get(f"/evidence/add/video?task={task.id}").status_code == 404
+    task.plan.status = "closed"
+    db.session.commit()
+    assert chief.client.get(f"/evidence/add/note?task={task.id}").status_code == 409
 
 
 def test_evidence_on_a_record(org, task, record, chief, db):

@@ -420,7 +420,6 @@ def evidence_panel(target: Task | Record) -> Markup:
         else url_for("tasks.show", task_id=target.id)
     )
     next_url = page + "#" + uid
-    hidden = {field: target.id, "next": next_url}
     draft = None
     kept = drafts.find(session.get(DRAFT_KEY), current_user.id)
     if kept is not None and kept.page == _target_tag(target):
@@ -441,18 +440,62 @@ def evidence_panel(target: Task | Record) -> Markup:
             },
             may_review={e.id: queries.may_review(current_user, e) for e in items},
             next_url=next_url,
-            upload_form=_unique_ids(UploadForm(formdata=None, **hidden), uid + "-upload"),
-            link_form=_unique_ids(
-                LinkForm(formdata=None, **hidden, **_draft_values(draft, "link")), uid + "-link"
-            ),
-            note_form=_unique_ids(
-                NoteForm(formdata=None, **hidden, **_draft_values(draft, "note")), uid + "-note"
-            ),
             open_form=draft["kind"] if draft else None,
-            accept=",".join("." + ext for ext in filetypes.EXTENSIONS),
+            draft_form=_add_form(draft["kind"], target, next_url, _draft_values(draft))
+            if draft
+            else None,
+            add_labels=_add_labels(),
+            accept=ACCEPT,
             max_upload_mb=current_app.config["MAX_UPLOAD_MB"],
             human_size=human_size,
         )
+    )
+
+
+#: The panel's three forms to add evidence: the form and the prefix of its fields' ids.
+_ADD_FORMS = {
+    "file": (UploadForm, "-upload"),
+    "link": (LinkForm, "-link"),
+    "note": (NoteForm, "-note"),
+}
+
+#: The file types an upload offers to choose from (the browser's file dialog).
+ACCEPT = ",".join("." + ext for ext in filetypes.EXTENSIONS)
+
+
+def _add_labels() -> dict[str, str]:
+    return {"file": _("Upload a file"), "link": _("Add a link"), "note": _("Add a note")}
+
+
+def _add_form(kind: str, target: Task | Record, next_url: str, values: dict | None = None):
+    """The empty (or refused and offered again) form to add a `kind` of evidence to `target`."""
+    form_class, suffix = _ADD_FORMS[kind]
+    field = "record" if isinstance(target, Record) else "task"
+    form = form_class(formdata=None, **{field: target.id, "next": next_url}, **(values or {}))
+    return _unique_ids(form, f"ev-{field}{target.id}{suffix}")
+
+
+@bp.route("/add/<any(file, link, note):kind>")
+def add_form(kind: str):
+    """One form to add evidence, asked for when the user opens it in the evidence panel
+    (htmx) instead of drawn with every task and record page; without htmx, a page of its own."""
+    target = _target_of_args()
+    require(current_user, "evidence.add", target)
+    if not _is_open(target):
+        abort(409)
+    field = "record" if isinstance(target, Record) else "task"
+    next_url = target_url(target) + f"#ev-{field}{target.id}"
+    fragment = request.headers.get("HX-Request") == "true"
+    return render_template(
+        "evidence/_add_form.html" if fragment else "evidence/add_form.html",
+        kind=kind,
+        form=_add_form(kind, target, next_url),
+        target=target,
+        field=field,
+        next_url=next_url,
+        heading=_add_labels()[kind],
+        accept=ACCEPT,
+        max_upload_mb=current_app.config["MAX_UPLOAD_MB"],
     )
 
 
@@ -494,9 +537,7 @@ def attachable():
     )
 
 
-def _draft_values(draft: dict | None, kind: str) -> dict:
-    if not draft or draft.get("kind") != kind:
-        return {}
+def _draft_values(draft: dict) -> dict:
     return {k: v for k, v in draft.items() if k not in ("kind", "target")}
 
 

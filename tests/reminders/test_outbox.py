@@ -118,6 +118,29 @@ def test_one_digest_per_user_per_sweep_grouped_by_light(holiday_task, second_tas
     assert sweep(date(2024, 10, 10), hour=14, minute=0).emails == 0
 
 
+def test_a_notice_without_a_light_is_grouped_by_its_tasks_light_now(holiday_task, reminder_org):
+    """A notice written by an action (returned, assigned…) carries no light of its own: the
+    digest files it under its task's light on the day of the sweep, not under "other"."""
+    staff = reminder_org.users.staff
+    db.session.add(
+        Notification(
+            recipient_id=staff.id,
+            kind="returned",
+            task_id=holiday_task.id,
+            title="退回修改：完成社会救助领域规范性文件清理",
+            link=f"/tasks/{holiday_task.id}",
+            created_at=at(date(2024, 10, 10), hour=8),
+        )
+    )
+    db.session.commit()
+    db.session.expunge_all()  # the sweep reads the task itself, as a scheduler's process would
+    sweep(date(2024, 10, 10))
+    (email,) = _emails_to("staff-relief@example.org")
+    overdue = email.text_body.split("== Overdue (2) ==")[1]
+    assert "退回修改：完成社会救助领域规范性文件清理" in overdue
+    assert "Other notices" not in email.text_body
+
+
 def test_digest_in_the_users_language(holiday_task, reminder_org):
     reminder_org.users.staff.locale = "zh_Hans_CN"
     db.session.commit()

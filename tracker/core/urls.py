@@ -11,15 +11,23 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import current_app, has_request_context, url_for
+from flask import current_app, g, has_request_context, url_for
 from werkzeug.routing import MapAdapter
 
 
 def _base_adapter() -> MapAdapter:
-    base = urlsplit(current_app.config["BASE_URL"])
-    return current_app.url_map.bind(
+    """The URL map bound to TRACKER_BASE_URL, once per application context (a sweep builds
+    42,000 links in one) and base URL."""
+    base_url = current_app.config["BASE_URL"]
+    kept = g.get("_base_adapter")
+    if kept is not None and kept[0] == base_url:
+        return kept[1]
+    base = urlsplit(base_url)
+    adapter = current_app.url_map.bind(
         base.netloc, script_name=base.path or "/", url_scheme=base.scheme or "http"
     )
+    g._base_adapter = (base_url, adapter)
+    return adapter
 
 
 def link_to(endpoint: str, **values) -> str:

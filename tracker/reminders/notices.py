@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
@@ -57,12 +57,23 @@ class Notice:
     parts: list[Notice] = field(default_factory=list)
 
     def rendered(self) -> tuple[str, str, str]:
-        """(title, body, link) as written to the recipient."""
+        """(title, body, link) as written to the recipient: call it in the recipient's language
+        (`in_their_languages`)."""
         link = self.link() if callable(self.link) else self.link
         if self.texts is None:
             return "", "", link
-        with force_locale(locale_of(self.recipient)):
-            return (*self.texts(), link)
+        return (*self.texts(), link)
+
+
+def in_their_languages(notices: list[Notice]) -> Iterator[Notice]:
+    """The notices, each given while its recipient's language is the current one: one switch of
+    language per language, not per notice (42,000 switches took 1.5 s of a sweep at 100k)."""
+    languages: dict[str, list[Notice]] = {}
+    for notice in notices:
+        languages.setdefault(locale_of(notice.recipient), []).append(notice)
+    for language, theirs in languages.items():
+        with force_locale(language):
+            yield from theirs
 
 
 def locale_of(user: User) -> str:

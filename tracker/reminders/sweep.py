@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 from flask_babel import force_locale
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import joinedload
 
 from tracker.accounts.models import User
 from tracker.audit.service import SystemActor, log_event
@@ -23,6 +23,7 @@ from tracker.reminders.notices import (
     Notice,
     any_bureau_works,
     due_notices,
+    in_their_languages,
     locale_of,
 )
 from tracker.reminders.outbox import insert_many_ignoring_conflict, queue_email
@@ -94,7 +95,7 @@ def _write_notices(notices: list[Notice], now: datetime) -> list[Notice]:
     written: list[Notice] = []
     for start in range(0, len(fresh), BATCH):
         rows = []
-        for notice in fresh[start : start + BATCH]:
+        for notice in in_their_languages(fresh[start : start + BATCH]):
             title, body, link = notice.rendered()
             rows.append(
                 {
@@ -180,12 +181,17 @@ def queue_digests(now: datetime) -> int:
             db.session.delete(email)
             db.session.flush()
             continue
+        # the claimed notices by the e-mail's id (a list of ids could pass the database's limit
+        # of parameters); the tasks only of those that carry no light of their own (an action's
+        # notice): the digest takes the task's light now
         notices = db.session.scalars(
             sa.select(Notification)
-            .where(Notification.id.in_(claimed))
-            .options(selectinload(Notification.task))
+            .where(Notification.email_id == email.id)
             .order_by(Notification.id)
         ).all()
+        unlit = {n.task_id for n in notices if not n.light and n.task_id is not None}
+        # held here: `notice.task` finds them in the session, which holds them only weakly
+        _held = db.session.scalars(sa.select(Task).where(Task.id.in_(unlit))).all() if unlit else ()
         with force_locale(locale_of(user)):
             content = digest.render(user, notices, now)
         email.subject = content.subject[:300]

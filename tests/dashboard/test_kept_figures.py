@@ -217,3 +217,30 @@ def test_colleagues_share_kept_lists_and_staff_keep_their_own(org, fixture_plan)
     assert lights(second) == counts and versions.store.hits == hits + 1
     assert sum(lights(staff).values()) == 0  # nothing assigned to them
     assert lights(staff) == fresh_lights(staff)
+
+
+def test_a_city_without_a_plan_of_its_own_keeps_its_figures(app):
+    """The city office counts every bureau below it. A city node that had never changed a task
+    (no plan of its own yet) had no token, so nothing it counted was kept: at 50 bureaus ×
+    2,000 tasks its home page took a second, every view. A new city and a new bureau now get
+    their token when created, and a bureau's change is still counted at once."""
+    from tests.upward.conftest import build_city
+
+    city = build_city()
+    assert versions.tokens([city.city.id]) is not None
+    before = lights(city.office)
+    assert sum(before.values()) >= 12  # four tasks in each of three bureaus, at least
+    assert lights(city.office) == before and versions.store.hits == 1
+    from tracker.plans.models import Plan
+
+    coordinator = city.coordinators[0]
+    plan = db.session.scalars(sa.select(Plan).where(Plan.bureau_id == city.bureaus[0].id)).one()
+    tasks.create_task(
+        coordinator,
+        plan,
+        tasks.TaskData(title="新增任务", lead_unit=coordinator.unit, due_date=date(2025, 6, 30)),
+    )
+    db.session.commit()
+    after = lights(city.office)
+    assert sum(after.values()) == sum(before.values()) + 1
+    assert after == fresh_lights(city.office)

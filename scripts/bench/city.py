@@ -34,7 +34,7 @@ from run import ROOT, VENV_BIN, free_port, fresh_postgres, tree_rss_mb, wait_for
 PASSWORD = "duban-demo"  # noqa: S105 - the demo's published password, on a throwaway database
 
 PAGES = {
-    "city": ["/dashboard", "/city/reports", "/plans/"],
+    "city": ["/", "/dashboard", "/city/reports", "/plans/"],  # "/": where its login lands
     "leader": ["/", "/dashboard", "/duties", "/briefing"],
     "staff": ["/", "/?light=red", "/notifications/"],
     "admin": ["/admin/users", "/admin/outbox", "/"],

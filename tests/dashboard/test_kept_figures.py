@@ -244,3 +244,14 @@ def test_a_city_without_a_plan_of_its_own_keeps_its_figures(app):
     after = lights(city.office)
     assert sum(after.values()) == sum(before.values()) + 1
     assert after == fresh_lights(city.office)
+
+
+def test_the_store_is_bounded_and_forgets_the_least_recently_used_first():
+    store = versions._Store(2)
+    store.put("a", 1)
+    store.put("b", 2)
+    assert store.get("a") == (True, 1)  # "a" is now the most recently used
+    store.put("c", 3)
+    assert store.get("b") == (False, None) and store.get("a") == (True, 1)
+    assert len(store.entries) == 2
+    assert versions.store.size == versions.MAX_ENTRIES >= 1024  # a city's users fit in

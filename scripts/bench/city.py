@@ -256,10 +256,12 @@ def main() -> None:
     )  # fmt: skip
     try:
         wait_for(f"http://127.0.0.1:{port}/healthz")
-        # every user opens each of its pages once per worker, all at once (not timed below):
-        # each worker computes the figures it keeps between changes once after start-up; those
-        # first views are reported apart
-        first_views = first_pass(port, users, PAGES, PASSWORD, visits=args.workers)
+        # every user opens each of its pages three times per worker, all at once (not timed
+        # below): each worker computes the figures it keeps between changes once after start-up,
+        # and a request goes to whichever worker accepts it first (with one visit per worker, a
+        # worker missed a city page one time in three and its first view fell in the minute);
+        # those first views are reported apart
+        first_views = first_pass(port, users, PAGES, PASSWORD, visits=3 * args.workers)
         figures["first_views_p95_ms"] = round(percentile(first_views, 0.95))
         figures["first_views_max_ms"] = round(max(first_views))
         result = load(port, users, args.seconds, args.think)

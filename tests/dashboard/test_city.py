@@ -99,3 +99,38 @@ def test_the_city_office_reads_a_bureaus_work_but_does_not_do_it(app, frozen_clo
     neighbour = db.session.query(Task).filter_by(plan_id=other[0][2].id).first()
     bureau_office = db.session.query(type(office)).filter_by(username="office0").one()
     assert not can(bureau_office, "task.read", neighbour)
+
+
+def _overdue_task_in_each(made) -> None:
+    """An overdue task in each bureau's plan: its row reads the bureau's calendar (lateness in
+    the bureau's working days), its reminder rules (the escalation step) and its plan's 催办."""
+    from datetime import date
+
+    for _bureau, section, plan in made:
+        tasks.create_task(
+            FACTORY_ACTOR,
+            plan,
+            tasks.TaskData(
+                title="按期报送行政执法统计数据",
+                lead_unit=section,
+                due_date=date(2026, 4, 30),
+                confirm_past_due=True,
+            ),
+        )
+    db.session.commit()
+
+
+def test_the_city_offices_home_page_costs_the_same_for_2_and_12_bureaus(app, auth, frozen_clock):
+    """The city office's list holds tasks of many bureaus; what each row shows per bureau or
+    plan is read for all rows at once (it was three statements per bureau on the page)."""
+    city, made = _city(2)
+    _overdue_task_in_each(made)
+    _city_office(city)
+    auth.login("city-office")
+    few = statements_for(auth.client, "/")
+    _same_city, more = _city(10, start=2, city=city)
+    _overdue_task_in_each(more)
+    page = auth.client.get("/").text
+    assert page.count("按期报送行政执法统计数据") == 12  # every bureau's row is on the page
+    many = statements_for(auth.client, "/")
+    assert len(many) == len(few), "\n\n".join(many)

@@ -72,6 +72,30 @@ def test_levels_apply_to_their_subtree_and_the_nearest_wins(org, city):
     assert workdays.workdays_between(date(2024, 10, 9), date(2024, 10, 14)) == 3
 
 
+def test_several_calendars_read_together_are_each_as_read_alone(org, city):
+    """A list of many bureaus' tasks reads their calendars in one go (load_overrides_of): each
+    is exactly what the bureau's calendar alone gives, the nearest level winning; a request
+    that read them ahead counts with them."""
+    city_node, other = city
+    admin = org.users.admin
+    service.set_day(admin, THU, False, "全国性调整")
+    service.set_day(admin, FRI, False, "本局放假", org.bureau)
+    service.set_day(admin, MON, False, "全市放假", city_node)
+    service.set_day(admin, MON, True, "本局照常上班", org.bureau)
+    db.session.commit()
+    ids = [org.bureau.id, other.id, city_node.id]
+    together = service.load_overrides_of(ids)
+    assert together == {unit_id: service.load_overrides(unit_id) for unit_id in ids}
+    assert together[org.bureau.id] == {THU: False, FRI: False, MON: True}
+    assert together[other.id] == {THU: False, MON: False}
+    workdays.invalidate_cache()
+    assert workdays.overrides_not_kept(ids) == set(ids)
+    workdays.keep_overrides(together)
+    assert workdays.overrides_not_kept(ids) == set()
+    assert [is_workday_in(org.bureau, d) for d in (THU, FRI, MON)] == [False, False, True]
+    assert [is_workday_in(other, d) for d in (THU, FRI, MON)] == [False, True, False]
+
+
 def test_a_request_counts_with_the_users_bureau_calendar(app, org, city):
     _city, other = city
     service.set_day(org.users.admin, FRI, False, "本局放假", org.bureau)

@@ -30,6 +30,12 @@ access_denied = _signals.signal("access-denied")
 #: mapping date → is a working day (the holidays feature keeps them), merged into one.
 workday_overrides = _signals.signal("workday-overrides")
 
+#: A task list is about to draw a page of tasks: sender the page's tasks. What a row shows per
+#: bureau or plan (its calendar, reminder rules, 催办 counts) is read here for all the rows at
+#: once; a city office's page holds the tasks of twenty bureaus, and each read once per bureau
+#: was three statements a bureau.
+tasks_listed = _signals.signal("tasks-listed")
+
 #: A user's credentials stopped being trustworthy: sender the user, kwargs `actor`, `reason`
 #: ("password_changed", "disabled"). The API revokes the user's personal access tokens.
 credentials_revoked = _signals.signal("credentials-revoked")

@@ -20,7 +20,7 @@ from __future__ import annotations
 import contextlib
 import contextvars
 import functools
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
 from importlib.metadata import version
@@ -94,6 +94,22 @@ def _per_unit(key: str) -> dict:
         cached = {}
         setattr(g, key, cached)
     return cached
+
+
+def overrides_not_kept(unit_ids: Iterable[int]) -> set[int]:
+    """Those of the units whose calendar overrides this app context has not read yet."""
+    if not has_app_context():
+        return set()
+    return set(unit_ids) - _per_unit(_G_KEY).keys()
+
+
+def keep_overrides(read: dict[int, dict[date, bool]]) -> None:
+    """Overrides read ahead for several units' calendars (a list of many bureaus' tasks), kept
+    for the app context as `_overrides` keeps what it reads."""
+    if has_app_context():
+        kept = _per_unit(_G_KEY)
+        for unit_id, overrides in read.items():
+            kept.setdefault(unit_id, overrides)
 
 
 def _overrides() -> dict[date, bool]:

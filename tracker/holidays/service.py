@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterable
 from datetime import date, datetime
 
 import sqlalchemy as sa
@@ -44,6 +45,23 @@ def load_overrides(unit_id: int | None = None) -> dict[date, bool]:
     query = sa.select(CalendarDay.unit_id, CalendarDay.day, CalendarDay.is_workday)
     rows = sorted(db.session.execute(_of_levels(query, levels)), key=lambda r: levels.index(r[0]))
     return {day: is_workday for _unit, day, is_workday in rows}
+
+
+def load_overrides_of(unit_ids: Iterable[int]) -> dict[int, dict[date, bool]]:
+    """load_overrides for several units: their units in one statement, their overrides in
+    another."""
+    unit_ids = list(unit_ids)
+    units = db.session.scalars(sa.select(Unit).where(Unit.id.in_(unit_ids))).all()
+    levels = {unit_id: _levels(unit_id) for unit_id in unit_ids}  # units: from the session
+    del units
+    every = list({level for its in levels.values() for level in its})
+    query = sa.select(CalendarDay.unit_id, CalendarDay.day, CalendarDay.is_workday)
+    rows = db.session.execute(_of_levels(query, every)).all()
+    read = {}
+    for unit_id, its in levels.items():
+        mine = sorted((r for r in rows if r[0] in its), key=lambda r: its.index(r[0]))
+        read[unit_id] = {day: is_workday for _unit, day, is_workday in mine}
+    return read
 
 
 def overrides_of_year(year: int, unit: Unit | None = None) -> list[CalendarDay]:

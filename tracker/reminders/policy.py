@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
@@ -39,6 +40,25 @@ def rules_of(bureau: Unit) -> Rules:
     if bureau.id not in kept:
         kept[bureau.id] = Rules.of(policy_for(bureau))
     return kept[bureau.id]
+
+
+def keep_rules_of(bureau_ids: Iterable[int]) -> None:
+    """rules_of for several bureaus, read in one statement when several are not yet kept (a
+    list of many bureaus' tasks)."""
+    if not has_request_context():
+        return
+    kept = g.setdefault(_RULES_KEPT, {})
+    missing = set(bureau_ids) - kept.keys()
+    if len(missing) < 2:
+        return
+    policies = {
+        p.bureau_id: p
+        for p in db.session.scalars(
+            sa.select(ReminderPolicy).where(ReminderPolicy.bureau_id.in_(missing))
+        )
+    }
+    for bureau_id in missing:
+        kept[bureau_id] = Rules.of(policies.get(bureau_id))
 
 
 def overdue_escalation(task, today: date, rules: Rules | None = None) -> int:

@@ -10,9 +10,16 @@ from flask_babel import ngettext
 
 from tracker.accounts.models import User
 from tracker.accounts.queries import chiefs_of, coordinators_of
-from tracker.core.signals import plan_assigned, task_owner_assigned, task_page, task_transitioned
+from tracker.core.signals import (
+    plan_assigned,
+    task_owner_assigned,
+    task_page,
+    task_transitioned,
+    tasks_listed,
+)
 from tracker.core.urls import link_to
 from tracker.reminders.inbox import notify
+from tracker.reminders.policy import keep_rules_of
 from tracker.reminders.sweep import reminders_for_task
 from tracker.tasks.models import Task
 
@@ -20,6 +27,12 @@ from tracker.tasks.models import Task
 @task_page.connect
 def _reminders_panel(task) -> dict:
     return {"reminders": reminders_for_task(task)}
+
+
+@tasks_listed.connect
+def _rules_of_listed_tasks(tasks) -> None:
+    """The reminder rules of the bureaus whose tasks a list shows (a row's escalation step)."""
+    keep_rules_of({task.plan.bureau_id for task in tasks})
 
 
 @plan_assigned.connect

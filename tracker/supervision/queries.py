@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 
 import sqlalchemy as sa
+from flask import g
 
 from tracker.core import clock, workdays
 from tracker.extensions import db
@@ -76,6 +78,37 @@ def urge_summary(task: Task) -> UrgeSummary:
     return UrgeSummary(
         count=len(urges), last_at=urges[0].created_at if urges else None, urges=urges
     )
+
+
+#: g key: plan id -> {task id: number of urges}, for the rest of the request (task lists).
+URGE_COUNTS_KEPT = "urge_counts"
+
+
+def urged_times(task: Task) -> int:
+    """催办 N 次 for task lists: the counts of the task's whole plan, read once per plan and
+    request (or ahead, for all the plans of a list: `keep_urge_counts`)."""
+    kept = g.setdefault(URGE_COUNTS_KEPT, {})
+    if task.plan_id not in kept:
+        kept[task.plan_id] = urge_counts_in_plan(task.plan_id)
+    return kept[task.plan_id].get(task.id, 0)
+
+
+def keep_urge_counts(plan_ids: Iterable[int]) -> None:
+    """urge_counts_in_plan for several plans in one statement, when several are not yet kept."""
+    kept = g.setdefault(URGE_COUNTS_KEPT, {})
+    missing = set(plan_ids) - kept.keys()
+    if len(missing) < 2:
+        return
+    query = (
+        sa.select(Task.plan_id, Urge.task_id, sa.func.count(Urge.id))
+        .join(Task, Task.id == Urge.task_id)  # per urge, a primary-key lookup
+        .where(Task.plan_id.in_(missing))
+        .group_by(Task.plan_id, Urge.task_id)
+    )
+    read: dict[int, dict[int, int]] = {plan_id: {} for plan_id in missing}
+    for plan_id, task_id, n in db.session.execute(query):
+        read[plan_id][task_id] = int(n)
+    kept.update(read)
 
 
 def urge_counts_in_plan(plan_id: int) -> dict[int, int]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tracker.core.signals import task_page
+from tracker.core.signals import task_page, tasks_listed
 from tracker.supervision import queries
 from tracker.supervision.forms import UrgeForm
 from tracker.supervision.service import level_label
@@ -21,3 +21,9 @@ def _supervision_panel(task) -> dict:
             "urge_form": UrgeForm(),
         }
     }
+
+
+@tasks_listed.connect
+def _urge_counts_of_listed_tasks(tasks) -> None:
+    """催办 counts of the plans whose tasks a list shows, read together when there are several."""
+    queries.keep_urge_counts({task.plan_id for task in tasks})

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from urllib.parse import quote
 
-from flask import Blueprint, Response, flash, g, redirect, render_template, url_for
+from flask import Blueprint, Response, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -24,12 +24,8 @@ DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 @bp.app_template_global("urged_times")
 def _urged_times(task) -> int:
-    """催办 N 次 for task lists: the counts of the task's whole plan, one query per plan and
-    request."""
-    cache = g.setdefault("urge_counts", {})
-    if task.plan_id not in cache:
-        cache[task.plan_id] = queries.urge_counts_in_plan(task.plan_id)
-    return cache[task.plan_id].get(task.id, 0)
+    """催办 N 次 for task lists (supervision.queries.urged_times)."""
+    return queries.urged_times(task)
 
 
 @bp.route("/tasks/<int:task_id>/urge", methods=["POST"])

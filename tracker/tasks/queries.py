@@ -11,6 +11,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import joinedload, selectinload
 
 from tracker.core.permissions import BUREAU_WIDE_ROLES, scope_unit
+from tracker.core.signals import tasks_listed
 from tracker.extensions import db
 from tracker.plans.models import Plan, Section
 from tracker.tasks import versions
@@ -336,6 +337,7 @@ def work_list(
         joinedload(Task.plan),
         joinedload(Task.section),
     )
+    tasks_listed.send(tasks)  # what rows show per bureau or plan, read for all rows at once
     lights = dict(page_ids)
     rows = [TaskRow(task, lights[task.id]) for task in tasks]
     return rows, total or 0

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from typing import NamedTuple
 
 import sqlalchemy as sa
 from flask import Blueprint, jsonify, render_template, request
@@ -17,7 +18,7 @@ from tracker.core.templating import once_per_request
 from tracker.evidence.forms import ReviewForm
 from tracker.extensions import db
 from tracker.home.queries import pending_evidence, queue_counts, submitted_tasks
-from tracker.tasks import list_export
+from tracker.tasks import list_export, versions
 from tracker.tasks.labels import KIND_LABELS, STATUS_LABELS
 from tracker.tasks.lights import LIGHT_CSS, LIGHT_LABELS, LightPolicy, light_of
 from tracker.tasks.queries import (
@@ -64,7 +65,7 @@ def index():
         counts=counts,
         filters=filters,
         plans=visible_plans(current_user),
-        units=[u for u in subtree(bureau, active_only=True) if u.id != bureau.id],
+        units=_unit_choices(bureau),
         status_labels=plain_labels(STATUS_LABELS),
         kind_labels=plain_labels(KIND_LABELS),
         light_labels=plain_labels(LIGHT_LABELS),
@@ -79,6 +80,23 @@ def index():
         # the export links carry the page's filters (not its page number)
         export_args={k: v for k, v in request.args.items() if k not in ("page", "fmt")},
     )
+
+
+class UnitChoice(NamedTuple):
+    id: int
+    name: str
+
+
+def _unit_choices(bureau) -> list[UnitChoice]:
+    """The units under the user's bureau for the list's filter, kept between changes to the
+    unit tree (which replace every figure's token): a city office's 400 units were read, as
+    ORM objects, for each view of its home page."""
+
+    def compute() -> list[UnitChoice]:
+        units = subtree(bureau, active_only=True)
+        return [UnitChoice(u.id, u.name) for u in units if u.id != bureau.id]
+
+    return versions.kept("home_unit_choices", bureau.id, (), compute)
 
 
 def _all_rows(filters: TaskFilters, policy: LightPolicy):

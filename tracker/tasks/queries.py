@@ -334,7 +334,8 @@ def work_list(
         joinedload(Task.lead_unit),
         selectinload(Task.co_units),
         joinedload(Task.owner),
-        joinedload(Task.plan),
+        # the plan's bureau: a row's reminder rules and calendar are its bureau's
+        joinedload(Task.plan).joinedload(Plan.bureau),
         joinedload(Task.section),
     )
     tasks_listed.send(tasks)  # what rows show per bureau or plan, read for all rows at once

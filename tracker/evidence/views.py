@@ -102,6 +102,13 @@ def target_url(target: Task | Record) -> str:
     return url_for("tasks.show", task_id=target.id)
 
 
+def panel_of(target: Task | Record) -> tuple[str, str]:
+    """The form field naming the target ("task" or "record") and the id of its evidence panel
+    on its page (the anchor the panel's forms come back to)."""
+    field = "record" if isinstance(target, Record) else "task"
+    return field, f"ev-{field}{target.id}"
+
+
 def _back_url(target: Task | Record | None) -> str:
     next_url = request.form.get("next", "")
     if is_safe_next(next_url):
@@ -407,19 +414,13 @@ def evidence_panel(target: Task | Record) -> Markup:
     """The evidence of a task or record with the forms to add to it, as HTML."""
     if target is None or not can(current_user, "evidence.read", target):
         return Markup("")
-    field = "record" if isinstance(target, Record) else "task"
-    uid = f"ev-{field}{target.id}"
+    field, uid = panel_of(target)
     show_hidden = request.args.get("evidence") == "all"
     items = queries.evidence_for(target, include_hidden=show_hidden)
     may_add = can(current_user, "evidence.add", target) and _is_open(target)
     # back to the target's own page: the page may have been rendered by a POST (a refused
     # workflow step), whose URL does not answer GET
-    page = (
-        url_for("records.show", record_id=target.id)
-        if field == "record"
-        else url_for("tasks.show", task_id=target.id)
-    )
-    next_url = page + "#" + uid
+    next_url = target_url(target) + "#" + uid
     draft = None
     kept = drafts.find(session.get(DRAFT_KEY), current_user.id)
     if kept is not None and kept.page == _target_tag(target):
@@ -470,9 +471,9 @@ def _add_labels() -> dict[str, str]:
 def _add_form(kind: str, target: Task | Record, next_url: str, values: dict | None = None):
     """The empty (or refused and offered again) form to add a `kind` of evidence to `target`."""
     form_class, suffix = _ADD_FORMS[kind]
-    field = "record" if isinstance(target, Record) else "task"
+    field, uid = panel_of(target)
     form = form_class(formdata=None, **{field: target.id, "next": next_url}, **(values or {}))
-    return _unique_ids(form, f"ev-{field}{target.id}{suffix}")
+    return _unique_ids(form, uid + suffix)
 
 
 @bp.route("/add/<any(file, link, note):kind>")
@@ -483,8 +484,8 @@ def add_form(kind: str):
     require(current_user, "evidence.add", target)
     if not _is_open(target):
         abort(409)
-    field = "record" if isinstance(target, Record) else "task"
-    next_url = target_url(target) + f"#ev-{field}{target.id}"
+    field, uid = panel_of(target)
+    next_url = target_url(target) + "#" + uid
     fragment = request.headers.get("HX-Request") == "true"
     return render_template(
         "evidence/_add_form.html" if fragment else "evidence/add_form.html",
@@ -516,8 +517,7 @@ def attachable():
     htmx, a page of its own."""
     target = _target_of_args()
     require(current_user, "evidence.add", target)
-    field = "record" if isinstance(target, Record) else "task"
-    uid = f"ev-{field}{target.id}"
+    field, uid = panel_of(target)
     next_url = target_url(target) + "#" + uid
     reusable = queries.reusable_for(current_user, target) if _is_open(target) else []
     form = _unique_ids(

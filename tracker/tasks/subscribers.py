@@ -24,8 +24,6 @@ BY_PLAN = {"sections"}
 BY_TASK = {"urges"}
 #: Tables every figure depends on.
 EVERYWHERE = {"units", "calendar_days"}
-#: Units that are scopes of their own (tracker.tasks.versions.reader_scopes).
-SCOPE_KINDS = ("bureau", "city")
 
 
 def _values(obj, name: str) -> set:
@@ -68,7 +66,7 @@ def _collect(session: Session, _context) -> None:
             scopes |= _values(obj, "bureau_id")
         elif table in EVERYWHERE:
             scopes.add(versions.EVERYWHERE)
-            if table == "units" and obj.kind in SCOPE_KINDS and obj.id is not None:
+            if table == "units" and obj.kind in versions.SCOPE_KINDS and obj.id is not None:
                 # a new bureau or city gets its own token at once: a scope with none yet
                 # keeps nothing, and a city's figures count every bureau below it
                 scopes.add(obj.id)

@@ -36,6 +36,8 @@ from tracker.units.models import Unit
 EVERYWHERE = 0
 #: session.info key: the scopes changed in the current transaction (tracker.tasks.subscribers).
 CHANGED = "duban.changed_scopes"
+#: Units that are scopes of their own, each with a token: a bureau, and a city above bureaus.
+SCOPE_KINDS = ("bureau", "city")
 #: Figures kept per process. A page of a list keeps ~4 KB, a city's dashboard ~120 KB; at 256
 #: the 50 users of the city benchmark (each with its own lists) pushed the city office's figures
 #: out between two of its views, and its home page was counted again (1 s at 100,000 tasks).
@@ -101,7 +103,7 @@ def reader_scopes(user) -> set[int]:
     scopes = set(bureau.ancestor_ids)
     if bureau.kind == "city":
         below = sa.select(Unit.id).where(
-            Unit.path.startswith(bureau.path), Unit.kind.in_(("bureau", "city"))
+            Unit.path.startswith(bureau.path), Unit.kind.in_(SCOPE_KINDS)
         )
         scopes |= set(db.session.scalars(below))
     return scopes

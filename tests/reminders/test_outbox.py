@@ -12,12 +12,14 @@ import pytest
 import sqlalchemy as sa
 from aiosmtpd.controller import Controller
 
-from tests.factories import make_task
+from tests.factories import make_plan, make_task
 from tests.reminders.conftest import at, sweep
 from tracker.core import clock
 from tracker.extensions import db
+from tracker.reminders import digest
 from tracker.reminders.models import Notification, OutboxEmail
 from tracker.reminders.outbox import deliver_pending, queue_email
+from tracker.reminders.sweep import queue_digests
 
 
 def free_port() -> int:
@@ -139,6 +141,51 @@ def test_a_notice_without_a_light_is_grouped_by_its_tasks_light_now(holiday_task
     overdue = email.text_body.split("== Overdue (2) ==")[1]
     assert "退回修改：完成社会救助领域规范性文件清理" in overdue
     assert "Other notices" not in email.text_body
+
+
+def test_a_long_digest_names_the_most_overdue_and_links_to_the_rest(reminder_org):
+    """A chief with hundreds of overdue tasks gets an e-mail a mail client shows whole: each
+    light names its ITEMS_PER_LIGHT most urgent notices (earliest due first, whatever the order
+    they were written in), counts them all and links to the list that holds the rest."""
+    shown = digest.ITEMS_PER_LIGHT
+    with clock.frozen_at(at(date(2024, 9, 2))):
+        plan = make_plan(reminder_org, year=2024)
+        tasks = [
+            make_task(reminder_org, plan, f"逾期事项{n:02d}", due_date=date(2024, 9, 3 + n))
+            for n in range(shown + 3)
+        ]
+    staff = reminder_org.users.staff
+    for task in reversed(tasks):  # written latest due first: ids run against the due dates
+        db.session.add(
+            Notification(
+                recipient_id=staff.id,
+                kind="overdue",
+                task_id=task.id,
+                light="red",
+                title=f"已逾期：{task.title}",
+                link=f"/tasks/{task.id}",
+                created_at=at(date(2024, 10, 10), hour=8),
+            )
+        )
+    db.session.commit()
+    assert queue_digests(at(date(2024, 10, 10))) == 1
+    db.session.commit()
+    (email,) = _emails_to("staff-relief@example.org")
+    assert f"{shown + 3} reminders" in email.subject and f"({shown + 3} overdue)" in email.subject
+    text = email.text_body
+    assert f"== Overdue ({shown + 3}) ==" in text
+    named = [line[2:] for line in text.splitlines() if line.startswith("* ")]
+    assert named == [f"已逾期：逾期事项{n:02d}" for n in range(shown)]
+    assert "… and 3 more: http://duban.test/?light=red" in text
+    assert 'href="http://duban.test/?light=red">… and 3 more</a>' in email.html_body
+    assert "逾期事项22" not in email.html_body
+    # every notice went into the e-mail, named or counted: none is left for the next digest
+    left = db.session.scalar(
+        sa.select(sa.func.count()).where(
+            Notification.recipient_id == staff.id, Notification.email_id.is_(None)
+        )
+    )
+    assert left == 0
 
 
 def test_digest_in_the_users_language(holiday_task, reminder_org):

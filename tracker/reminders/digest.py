@@ -14,6 +14,11 @@ from tracker.tasks.lights import LIGHT_LABELS, LightPolicy, light_of
 
 GROUP_ORDER = ("red", "orange", "yellow", "green", "other")
 
+#: The notices an e-mail names per light, most urgent first; the rest are counted, with a link
+#: to the list that holds them (a chief whose unit has thousands of overdue tasks gets an
+#: e-mail that a mail client shows whole, not thousands of lines).
+ITEMS_PER_LIGHT = 20
+
 
 @dataclass(frozen=True)
 class DigestItem:
@@ -21,6 +26,19 @@ class DigestItem:
     body: str
     url: str
     created_at: datetime
+
+
+@dataclass(frozen=True)
+class Section:
+    light: str
+    label: str
+    items: list[DigestItem]  # the first ITEMS_PER_LIGHT
+    count: int  # all of this light's notices
+    more_url: str  # where the rest are listed
+
+    @property
+    def more(self) -> int:
+        return self.count - len(self.items)
 
 
 @dataclass(frozen=True)
@@ -42,22 +60,40 @@ def group_label(light: str) -> str:
     return str(LIGHT_LABELS[light])
 
 
+def _more_url(light: str) -> str:
+    # the user's own list filtered by the light; notices without one are in the inbox
+    if light == "other":
+        return external_url("reminders.inbox")
+    return external_url("home.index", light=light)
+
+
 def render(user, notices, now: datetime) -> Content:
-    """The digest for `user` (call inside force_locale for the user's language)."""
+    """The digest for `user` (call inside force_locale for the user's language); `notices`
+    most urgent first (see ITEMS_PER_LIGHT)."""
     origin = site_origin()  # stored links are paths that hold any prefix of TRACKER_BASE_URL
     policy = LightPolicy.current(clock.to_local(now).date())
-    groups: dict[str, list[DigestItem]] = {light: [] for light in GROUP_ORDER}
+    groups: dict[str, list] = {light: [] for light in GROUP_ORDER}
     for notice in notices:
+        groups[_light(notice, policy)].append(notice)
+
+    def item(notice) -> DigestItem:
         url = (
             origin + notice.link
             if notice.link
             else external_url("reminders.open_notification", notification_id=notice.id)
         )
-        groups[_light(notice, policy)].append(
-            DigestItem(notice.title, notice.body, url, notice.created_at)
-        )
+        return DigestItem(notice.title, notice.body, url, notice.created_at)
+
     sections = [
-        (light, group_label(light), groups[light]) for light in GROUP_ORDER if groups[light]
+        Section(
+            light,
+            group_label(light),
+            [item(notice) for notice in groups[light][:ITEMS_PER_LIGHT]],
+            len(groups[light]),
+            _more_url(light),
+        )
+        for light in GROUP_ORDER
+        if groups[light]
     ]
     overdue = len(groups["red"])
     count = len(notices)

@@ -182,12 +182,14 @@ def queue_digests(now: datetime) -> int:
             db.session.flush()
             continue
         # the claimed notices by the e-mail's id (a list of ids could pass the database's limit
-        # of parameters); the tasks only of those that carry no light of their own (an action's
-        # notice): the digest takes the task's light now
+        # of parameters), the most urgent first (the earliest due date; notices about no task
+        # last); the tasks only of those that carry no light of their own (an action's notice):
+        # the digest takes the task's light now
         notices = db.session.scalars(
             sa.select(Notification)
+            .outerjoin(Task, Task.id == Notification.task_id)
             .where(Notification.email_id == email.id)
-            .order_by(Notification.id)
+            .order_by(Task.due_date.is_(None), Task.due_date, Notification.id)
         ).all()
         unlit = {n.task_id for n in notices if not n.light and n.task_id is not None}
         # held here: `notice.task` finds them in the session, which holds them only weakly

@@ -134,3 +134,23 @@ def test_the_city_offices_home_page_costs_the_same_for_2_and_12_bureaus(app, aut
     assert page.count("按期报送行政执法统计数据") == 12  # every bureau's row is on the page
     many = statements_for(auth.client, "/")
     assert len(many) == len(few), "\n\n".join(many)
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["/plans/", "/city/reports", "/dashboard/ranking?year=2026", "/cascade/requests"],
+)
+def test_the_city_offices_other_pages_cost_the_same_for_2_and_12_bureaus(
+    app, auth, frozen_clock, path
+):
+    """Every page of the city office that lists the bureaus (their plans, their reports, the
+    ranking, the requests) reads them in statements whose number does not grow with the city."""
+    city, _made = _city(2)
+    _city_office(city)
+    auth.login("city-office")
+    few = statements_for(auth.client, path)
+    _city(10, start=2, city=city)
+    page = auth.client.get(path)
+    assert page.status_code == 200
+    many = statements_for(auth.client, path)
+    assert len(many) == len(few), "\n\n".join(many)

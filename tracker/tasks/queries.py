@@ -436,6 +436,12 @@ def visible_plans(user) -> list[Plan]:
         where = Plan.bureau_id.in_(below)
     else:
         where = Plan.bureau_id == bureau.id
+    # each with its bureau: what a plan may be done to asks it (a statement per plan otherwise)
     return list(
-        db.session.scalars(sa.select(Plan).where(where).order_by(Plan.year.desc(), Plan.id.desc()))
+        db.session.scalars(
+            sa.select(Plan)
+            .options(joinedload(Plan.bureau))
+            .where(where)
+            .order_by(Plan.year.desc(), Plan.id.desc())
+        )
     )

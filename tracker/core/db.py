@@ -6,6 +6,7 @@ from contextvars import ContextVar
 from datetime import UTC, datetime
 
 import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.engine import Engine
 
 from tracker.core import clock
@@ -98,3 +99,12 @@ def begin_write(session) -> None:
     loaded so far are expired and reload on access."""
     session.rollback()
     write_intent.set(True)
+
+
+def one_of(session, column, values: list):
+    """`column IN (values)` for a long list: on PostgreSQL `column = ANY(array)`, one parameter
+    (the driver and the server parse a statement of thousands of parameters slowly); elsewhere
+    the IN list (the caller keeps it under SQLite's limit of parameters)."""
+    if session.get_bind().dialect.name == "postgresql":
+        return column == sa.any_(sa.bindparam(None, list(values), type_=ARRAY(column.type)))
+    return column.in_(values)

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 
 from babel import support
-from flask import Flask, current_app, has_request_context, request, session
-from flask_babel import get_locale
+from flask import Flask, current_app, g, has_request_context, request, session
+from flask_babel import get_locale, get_translations
 from flask_login import current_user
 from wtforms.i18n import messages_path
 
@@ -108,3 +108,34 @@ def init_app(app: Flask) -> None:
     @app.before_request
     def _wtforms_messages() -> None:
         request.wtforms_translations = WTFORMS_MESSAGES
+
+
+def current_translations():
+    """The catalog of the current locale, found once per locale and context: Flask-Babel's own
+    callables look it up again for each of a page's two hundred strings. Kept beside
+    Flask-Babel's state (g._flask_babel), under the locale object, so force_locale (e-mails in
+    the recipient's language) is followed."""
+    state = g.get("_flask_babel") if g else None
+    if state is not None:
+        kept = getattr(state, "duban_translations", None)
+        locale = getattr(state, "babel_locale", None)
+        if kept is not None and locale is not None and kept[0] is locale:
+            return kept[1]
+    translations = get_translations()
+    state = g.get("_flask_babel") if g else None
+    if state is not None:
+        state.duban_translations = (getattr(state, "babel_locale", None), translations)
+    return translations
+
+
+def gettext(string: str, **variables) -> str:
+    """Flask-Babel's gettext with the catalog found as `current_translations` does: for code
+    that translates thousands of strings at once (a reminder sweep's notices)."""
+    text = current_translations().ugettext(string)
+    return text % variables if variables else text
+
+
+def ngettext(singular: str, plural: str, num: int, **variables) -> str:
+    """Flask-Babel's ngettext (`num` available to the string), as `gettext` above."""
+    variables.setdefault("num", num)
+    return current_translations().ungettext(singular, plural, num) % variables

@@ -8,12 +8,12 @@ from collections.abc import Callable
 from datetime import date, datetime
 
 from flask import Flask, current_app, g, request, url_for
-from flask_babel import format_date, format_datetime, get_locale, get_translations, gettext
+from flask_babel import format_date, format_datetime, get_locale, gettext
 from flask_login import current_user
 from markupsafe import Markup, escape
 
 from tracker.core import clock
-from tracker.core.i18n import join_names
+from tracker.core.i18n import current_translations, join_names
 from tracker.core.permissions import can
 from tracker.core.urls import link_to
 
@@ -31,24 +31,6 @@ def once_per_request(processor: Callable[[], dict]) -> Callable[[], dict]:
         return getattr(g, key)
 
     return kept
-
-
-def _translations():
-    """The catalog of the current locale, found once per locale and context: Flask-Babel's own
-    callables look it up again for each of a page's two hundred strings. Kept beside
-    Flask-Babel's state (g._flask_babel), under the locale object, so force_locale (e-mails in
-    the recipient's language) is followed."""
-    state = g.get("_flask_babel") if g else None
-    if state is not None:
-        kept = getattr(state, "duban_translations", None)
-        locale = getattr(state, "babel_locale", None)
-        if kept is not None and locale is not None and kept[0] is locale:
-            return kept[1]
-    translations = get_translations()
-    state = g.get("_flask_babel") if g else None
-    if state is not None:
-        state.duban_translations = (getattr(state, "babel_locale", None), translations)
-    return translations
 
 
 def _can(action: str, obj=None) -> bool:
@@ -130,10 +112,10 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["readable_json"] = readable_json
     app.jinja_env.filters["join_names"] = join_names
     app.jinja_env.install_gettext_callables(
-        gettext=lambda s: _translations().ugettext(s),
-        ngettext=lambda s, p, n: _translations().ungettext(s, p, n),
-        pgettext=lambda c, s: _translations().upgettext(c, s),
-        npgettext=lambda c, s, p, n: _translations().unpgettext(c, s, p, n),
+        gettext=lambda s: current_translations().ugettext(s),
+        ngettext=lambda s, p, n: current_translations().ungettext(s, p, n),
+        pgettext=lambda c, s: current_translations().upgettext(c, s),
+        npgettext=lambda c, s, p, n: current_translations().unpgettext(c, s, p, n),
         newstyle=True,
     )
 

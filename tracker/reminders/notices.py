@@ -9,12 +9,13 @@ from datetime import date, datetime, timedelta
 
 import sqlalchemy as sa
 from flask import current_app
-from flask_babel import force_locale, gettext, ngettext
+from flask_babel import force_locale
 from sqlalchemy.orm import joinedload, selectinload
 
 from tracker.accounts.models import User
 from tracker.accounts.queries import chiefs_of, coordinators_of, users_in
 from tracker.core import clock, workdays
+from tracker.core.i18n import gettext, ngettext
 from tracker.core.signals import reminders_settled
 from tracker.core.urls import link_to
 from tracker.extensions import db

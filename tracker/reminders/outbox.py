@@ -20,6 +20,7 @@ from pathlib import Path
 
 import sqlalchemy as sa
 from flask import current_app
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
@@ -70,14 +71,38 @@ def insert_many_ignoring_conflict(
     values of the rows inserted — a taken key returns nothing."""
     if not rows:
         return []
-    dialect = session.get_bind().dialect.name
-    insert = pg_insert if dialect == "postgresql" else sqlite_insert
+    if session.get_bind().dialect.name == "postgresql":
+        return _insert_many_postgresql(session, model, rows, conflict_column, returned)
     statement = (
-        insert(model.__table__)
+        sqlite_insert(model.__table__)
         .on_conflict_do_nothing(index_elements=[conflict_column])
         .returning(returned)
     )
     return list(session.execute(statement, rows).scalars())
+
+
+def _insert_many_postgresql(session, model, rows: list[dict], conflict_column: str, returned):
+    """The same on PostgreSQL with one array per column, `INSERT … SELECT FROM unnest(…)`:
+    eleven parameters for 500 notices instead of 5,500 (a sweep at 100k spent a third of its
+    time having the driver and the server parse statements of thousands of parameters)."""
+    table = model.__table__
+    names = list(rows[0])
+    arrays = [
+        sa.bindparam(f"many_{name}", [row[name] for row in rows], type_=ARRAY(table.c[name].type))
+        for name in names
+    ]
+    source = (
+        sa.func.unnest(*arrays)
+        .table_valued(*(sa.column(name) for name in names))
+        .render_derived(with_types=False)
+    )
+    statement = (
+        pg_insert(table)
+        .from_select(names, sa.select(*source.c))
+        .on_conflict_do_nothing(index_elements=[conflict_column])
+        .returning(returned)
+    )
+    return list(session.execute(statement).scalars())
 
 
 def _queued(session, values: dict) -> OutboxEmail | None:

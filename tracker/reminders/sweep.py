@@ -14,6 +14,7 @@ from sqlalchemy.orm import joinedload
 from tracker.accounts.models import User
 from tracker.audit.service import SystemActor, log_event
 from tracker.core import clock
+from tracker.core.db import one_of
 from tracker.core.memory import bulk_allocations
 from tracker.extensions import db
 from tracker.reminders import digest
@@ -68,7 +69,7 @@ def _taken(keys: list[str]) -> set[str]:
         taken.update(
             db.session.scalars(
                 sa.select(Notification.dedupe_key).where(
-                    Notification.dedupe_key.in_(keys[start : start + BATCH])
+                    one_of(db.session, Notification.dedupe_key, keys[start : start + BATCH])
                 )
             )
         )
@@ -175,6 +176,9 @@ def queue_digests(now: datetime) -> int:
                 )
                 .values(email_id=email.id)
                 .returning(Notification.id)
+                # no Notification is in the session (the sweep writes them as rows): nothing
+                # to bring up to date, and looking for them walked the whole identity map
+                .execution_options(synchronize_session=False)
             )
         )
         if not claimed:  # a parallel sweep claimed them first

@@ -101,10 +101,24 @@ def begin_write(session) -> None:
     write_intent.set(True)
 
 
-def one_of(session, column, values: list):
-    """`column IN (values)` for a long list: on PostgreSQL `column = ANY(array)`, one parameter
-    (the driver and the server parse a statement of thousands of parameters slowly); elsewhere
-    the IN list (the caller keeps it under SQLite's limit of parameters)."""
-    if session.get_bind().dialect.name == "postgresql":
-        return column == sa.any_(sa.bindparam(None, list(values), type_=ARRAY(column.type)))
-    return column.in_(values)
+def absent(session, column, values: list, *, batch: int = 500) -> set:
+    """The `values` not found in `column`. On PostgreSQL the database answers with only those,
+    from one array parameter (`unnest(array)` without the rows that hold them): a rerun that
+    finds every value taken reads nothing back. Elsewhere it answers with the values found, in
+    IN lists of `batch` (under SQLite's limit of parameters)."""
+    values = list(values)
+    missing: set = set()
+    postgresql = session.get_bind().dialect.name == "postgresql"
+    for start in range(0, len(values), batch):
+        part = values[start : start + batch]
+        if postgresql:
+            given = sa.func.unnest(sa.bindparam(None, part, type_=ARRAY(column.type)))
+            given = given.column_valued("value")
+            missing.update(
+                session.scalars(sa.select(given).where(~sa.exists().where(column == given)))
+            )
+        else:
+            missing.update(
+                set(part) - set(session.scalars(sa.select(column).where(column.in_(part))))
+            )
+    return missing

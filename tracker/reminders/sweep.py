@@ -14,7 +14,7 @@ from sqlalchemy.orm import joinedload
 from tracker.accounts.models import User
 from tracker.audit.service import SystemActor, log_event
 from tracker.core import clock
-from tracker.core.db import one_of
+from tracker.core.db import absent
 from tracker.core.memory import bulk_allocations
 from tracker.extensions import db
 from tracker.reminders import digest
@@ -62,27 +62,14 @@ BATCH = 500
 ANALYZE_AFTER = 1000
 
 
-def _taken(keys: list[str]) -> set[str]:
-    """The notice keys already written (by an earlier run, or a parallel one that committed)."""
-    taken: set[str] = set()
-    for start in range(0, len(keys), BATCH):
-        taken.update(
-            db.session.scalars(
-                sa.select(Notification.dedupe_key).where(
-                    one_of(db.session, Notification.dedupe_key, keys[start : start + BATCH])
-                )
-            )
-        )
-    return taken
-
-
 def _fresh(notices: list[Notice]) -> list[Notice]:
-    taken = _taken([n.key for n in notices])
-    seen: set[str] = set()
+    """The notices whose key is not written yet (by an earlier run, or a parallel one that
+    committed), each key once."""
+    unwritten = absent(db.session, Notification.dedupe_key, [n.key for n in notices], batch=BATCH)
     fresh = []
     for notice in notices:
-        if notice.key not in taken and notice.key not in seen:
-            seen.add(notice.key)
+        if notice.key in unwritten:
+            unwritten.discard(notice.key)
             fresh.append(notice)
     return fresh
 

@@ -1,0 +1,26 @@
+"""Helpers over both databases: `absent` answers the same on SQLite and PostgreSQL (the reminder
+sweep writes only the notices whose key it gives back, so a wrong answer sends a notice twice or
+never)."""
+
+from __future__ import annotations
+
+from tracker.core.db import absent
+from tracker.extensions import db
+from tracker.reminders.models import Notification
+
+
+def test_absent_gives_the_values_not_in_the_column_across_batches(org):
+    for key in ("overdue:t1", "overdue:t3", "due_soon:t5"):
+        db.session.add(
+            Notification(
+                recipient_id=org.users.staff.id, kind="overdue", dedupe_key=key, title="逾期"
+            )
+        )
+    db.session.commit()
+    asked = ["overdue:t1", "overdue:t2", "overdue:t3", "due_soon:t4", "due_soon:t5", "x:t6"]
+    expected = {"overdue:t2", "due_soon:t4", "x:t6"}
+    assert absent(db.session, Notification.dedupe_key, asked) == expected
+    # in batches of two (each batch answered on its own), a value asked twice, none at all
+    assert absent(db.session, Notification.dedupe_key, [*asked, "x:t6"], batch=2) == expected
+    assert absent(db.session, Notification.dedupe_key, []) == set()
+    assert absent(db.session, Notification.dedupe_key, ["overdue:t1", "overdue:t3"]) == set()

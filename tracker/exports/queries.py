@@ -17,6 +17,7 @@ from sqlalchemy.orm import aliased, selectinload
 
 from tracker.accounts.models import User
 from tracker.core import clock
+from tracker.core.db import one_of
 from tracker.evidence.models import Evidence, EvidenceLink
 from tracker.extensions import db
 from tracker.plans.models import Plan, UpperSource
@@ -133,7 +134,7 @@ def co_unit_names(task_ids: list[int]) -> dict[int, str]:
     rows = db.session.execute(
         sa.select(task_co_units.c.task_id, Unit.name)
         .join(Unit, Unit.id == task_co_units.c.unit_id)
-        .where(task_co_units.c.task_id.in_(task_ids))
+        .where(one_of(db.session, task_co_units.c.task_id, task_ids))
         .order_by(task_co_units.c.task_id, Unit.sort_order, Unit.id)
     )
     names: dict[int, list[str]] = defaultdict(list)
@@ -156,11 +157,11 @@ def _task_evidence_links(task_ids: list[int]):
     """(evidence_id, task_id): evidence linked to the task or to one of its live records."""
     direct = sa.select(
         EvidenceLink.evidence_id.label("evidence_id"), EvidenceLink.task_id.label("task_id")
-    ).where(EvidenceLink.task_id.in_(task_ids))
+    ).where(one_of(db.session, EvidenceLink.task_id, task_ids))
     via_record = (
         sa.select(EvidenceLink.evidence_id.label("evidence_id"), Record.task_id.label("task_id"))
         .join(Record, Record.id == EvidenceLink.record_id)
-        .where(Record.task_id.in_(task_ids), Record.is_void.is_(False))
+        .where(one_of(db.session, Record.task_id, task_ids), Record.is_void.is_(False))
     )
     return sa.union(direct, via_record).subquery()
 
@@ -371,7 +372,7 @@ def record_evidence_counts(record_ids: list[int]) -> dict[int, int]:
         sa.select(EvidenceLink.record_id, sa.func.count(sa.distinct(Evidence.id)))
         .join(Evidence, Evidence.id == EvidenceLink.evidence_id)
         .where(
-            EvidenceLink.record_id.in_(record_ids),
+            one_of(db.session, EvidenceLink.record_id, record_ids),
             *_CURRENT,
             Evidence.review_status != "rejected",
         )

@@ -99,20 +99,32 @@ def _sections(view: DashboardView) -> list:
 _PLAIN_VALUE = re.compile(r"[A-Za-z0-9_.-]+")
 
 
+def _is_plain(value) -> bool:
+    return isinstance(value, int) or bool(_PLAIN_VALUE.fullmatch(str(value)))
+
+
 def _task_link(view: DashboardView):
     """Drill-down: the task list (home page) with the dashboard's filters and some more."""
     base = view.task_list_args()
     city = is_city_view(view)
     home = url_for("home.index")
+    given = {k: v for k, v in base.items() if v is not None}
+    # ids and keys need no quoting: the address url_for would build, without its routing, and
+    # the dashboard's own filters written once (a city's dashboard has six hundred links)
+    plain_base = all(_is_plain(v) for v in given.values())
+    whole = f"{home}?{urlencode(given)}" if given else home
+    prefix = f"{whole}&" if given else f"{home}?"
 
     def link(**args) -> str:
         if city and "lead" in args:
             # over a city a row is a bureau: its tasks are those of its units
             args["unit"] = args.pop("lead")
+        if plain_base and not args.keys() & base.keys():
+            extra = {k: v for k, v in args.items() if v is not None}
+            if all(_is_plain(v) for v in extra.values()):
+                return prefix + "&".join(f"{k}={v}" for k, v in extra.items()) if extra else whole
         query = {k: v for k, v in {**base, **args}.items() if v is not None}
-        if all(isinstance(v, int) or _PLAIN_VALUE.fullmatch(str(v)) for v in query.values()):
-            # ids and keys need no quoting: the address url_for would build, without its
-            # routing (a city's dashboard has six hundred of these links)
+        if all(_is_plain(v) for v in query.values()):
             return f"{home}?{urlencode(query)}" if query else home
         return url_for("home.index", **query)
 

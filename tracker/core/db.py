@@ -101,13 +101,18 @@ def begin_write(session) -> None:
     write_intent.set(True)
 
 
+def array_of(values, item_type, name: str | None = None):
+    """A bound PostgreSQL array of `values` (each of `item_type`): one parameter however long."""
+    return sa.bindparam(name, list(values), type_=ARRAY(item_type))
+
+
 def one_of(session, column, values: list):
     """`column IN (values)` for a long list of values (a chunk of ids): on PostgreSQL `column =
     ANY(array)`, one parameter; the driver and the server parse a statement of a thousand
     parameters slowly (a third of the compliance workbook's time at 100k tasks). Elsewhere the
     IN list (the caller keeps it under SQLite's limit of parameters)."""
     if session.get_bind().dialect.name == "postgresql":
-        return column == sa.any_(sa.bindparam(None, list(values), type_=ARRAY(column.type)))
+        return column == sa.any_(array_of(values, column.type))
     return column.in_(values)
 
 
@@ -122,8 +127,7 @@ def absent(session, column, values: list, *, batch: int = 500) -> set:
     for start in range(0, len(values), batch):
         part = values[start : start + batch]
         if postgresql:
-            given = sa.func.unnest(sa.bindparam(None, part, type_=ARRAY(column.type)))
-            given = given.column_valued("value")
+            given = sa.func.unnest(array_of(part, column.type)).column_valued("value")
             missing.update(
                 session.scalars(sa.select(given).where(~sa.exists().where(column == given)))
             )

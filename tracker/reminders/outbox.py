@@ -20,13 +20,12 @@ from pathlib import Path
 
 import sqlalchemy as sa
 from flask import current_app
-from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from tracker.audit.service import log_event
 from tracker.core import clock
-from tracker.core.db import begin_write
+from tracker.core.db import array_of, begin_write
 from tracker.extensions import db
 from tracker.reminders import robots
 from tracker.reminders.models import CHANNELS, OutboxEmail, RobotWebhook
@@ -66,9 +65,10 @@ def insert_ignoring_conflict(session, model, values: dict, conflict_column: str)
 def insert_many_ignoring_conflict(
     session, model, rows: list[dict], conflict_column: str, returned
 ) -> list:
-    """INSERT … ON CONFLICT (column) DO NOTHING RETURNING `returned` for many rows (one
-    statement compiled once, sent in batches by SQLAlchemy's insertmanyvalues): the `returned`
-    values of the rows inserted — a taken key returns nothing."""
+    """INSERT … ON CONFLICT (column) DO NOTHING RETURNING `returned` for many rows (on SQLite
+    one statement compiled once, sent in batches by SQLAlchemy's insertmanyvalues; on
+    PostgreSQL from arrays, below): the `returned` values of the rows inserted — a taken key
+    returns nothing. The rows all have the same keys."""
     if not rows:
         return []
     if session.get_bind().dialect.name == "postgresql":
@@ -88,8 +88,7 @@ def _insert_many_postgresql(session, model, rows: list[dict], conflict_column: s
     table = model.__table__
     names = list(rows[0])
     arrays = [
-        sa.bindparam(f"many_{name}", [row[name] for row in rows], type_=ARRAY(table.c[name].type))
-        for name in names
+        array_of([row[name] for row in rows], table.c[name].type, f"many_{name}") for name in names
     ]
     source = (
         sa.func.unnest(*arrays)

@@ -307,3 +307,31 @@ def test_the_sweep_collects_garbage_less_often_and_puts_the_setting_back(holiday
     with pytest.raises(RuntimeError):
         run_reminders(at(date(2024, 10, 10)))
     assert gc.get_threshold() == before
+
+
+def test_a_task_published_already_overdue_is_escalated_from_the_day_of_publishing(reminder_org):
+    """Two plans with a task due Mon 2 September 2024: one published before that day, one on
+    Tue 8 October (its task already overdue). On Thu 10 October both owners are told it is
+    overdue, but only the first task is escalated (to the principal: far past the ten working
+    days); the second counts two working days from its publishing, under the three that bring
+    in the supervisor."""
+    org = reminder_org
+    with clock.frozen_at(at(date(2024, 8, 30))):
+        early = make_plan(org, year=2024, title="按时发布的工作要点")
+        make_task(org, early, "按时发布的任务", due_date=date(2024, 9, 2))
+        plans.publish_plan(org.users.coordinator, early)
+        late = make_plan(org, year=2024, title="补发的工作要点")
+        make_task(org, late, "补发时已逾期的任务", due_date=date(2024, 9, 2))
+        db.session.commit()
+    with clock.frozen_at(at(date(2024, 10, 8))):
+        plans.publish_plan(org.users.coordinator, late)
+        db.session.commit()
+    sweep(date(2024, 10, 10))
+    escalated = set(
+        db.session.scalars(sa.select(Notification.title).where(Notification.kind == "escalation"))
+    )
+    assert escalated and all("按时发布的任务" in title for title in escalated)
+    overdue = set(
+        db.session.scalars(sa.select(Notification.title).where(Notification.kind == "overdue"))
+    )
+    assert any("补发时已逾期的任务" in title for title in overdue)

@@ -333,6 +333,8 @@ def _task_candidates(today: date, people: _People, rules_of, calendars: _Calenda
     notices: list[Notice] = []
     #: recipient id -> their escalation notices of this sweep (with days overdue and the task)
     escalations: dict[int, list[tuple[Notice, int, _OpenTask]]] = {}
+    #: plan id -> the local day it was published (None: not recorded)
+    published: dict[int, date | None] = {}
     for task in tasks:
         bureau = task.plan.bureau
         if not calendars.works_today(bureau):
@@ -397,9 +399,12 @@ def _task_candidates(today: date, people: _People, rules_of, calendars: _Calenda
         )
         # a task published already overdue is escalated counting from the day of publishing:
         # the principal does not hear of it on that day
-        published_on = (
-            clock.to_local(task.plan.published_at).date() if task.plan.published_at else due
-        )
+        plan = task.plan
+        if plan.id not in published:
+            published[plan.id] = (
+                clock.to_local(plan.published_at).date() if plan.published_at else None
+            )
+        published_on = published[plan.id] or due
         level = escalation_level(between(max(due, published_on), today), rules)
         if level == 0:
             continue

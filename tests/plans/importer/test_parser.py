@@ -280,6 +280,25 @@ def test_unit_lists_keep_collective_names_whole():
     assert split_units("市司法局\n市公安局") == ["市司法局", "市公安局"]
 
 
+def test_a_line_break_or_space_beside_a_written_separator_adds_none():
+    """A list broken after its 、 (or a space beside one) is one separator, not two, and a break
+    inside brackets joins a wrapped name: a 、 the text does not have never enters a name (found
+    by the property test: "（一）牵头单位：（一、\r0" gave the unit "（一、、0")."""
+    assert split_units("市司法局、\n市公安局") == ["市司法局", "市公安局"]
+    assert split_units("市司法局\n、市公安局") == ["市司法局", "市公安局"]
+    assert split_units("（一、\n0") == ["（一、0"]
+    assert split_units("市司法局、 市公安局 市民政局") == ["市司法局", "市公安局", "市民政局"]
+    # inside brackets a break is a wrapped line of one name, closed or not
+    assert split_units("各县（市、\n区）人民政府、市直各部门") == [
+        "各县（市、区）人民政府",
+        "市直各部门",
+    ]
+    assert split_units("各县（市\n区）人民政府") == ["各县（市区）人民政府"]
+    assert split_units("（一、000\n一、") == ["（一、000一"]
+    (task,) = parse_text("（一）牵头单位：（一、\r0", year=2021).all_tasks()
+    assert task.lead_units == ["（一、0"]
+
+
 def test_first_listed_unit_leads_when_the_plan_says_so():
     text = "排在第一位的为牵头单位。\n一、任务\n1．做好工作。（责任单位：市司法局、市公安局）"
     task = parse_text(text, year=2024).sections[0].tasks[0]

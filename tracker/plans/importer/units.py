@@ -139,14 +139,37 @@ def split_units(value: str) -> list[str]:
     return list(_split_units(value))
 
 
+#: What separates two names of a list as 、 does: a line break, a tab, a run of spaces.
+_LIST_BREAK = re.compile(r"\s*\n\s*|\s{2,}|\t")
+_LIST_SEPARATORS = "、，,；;/／"
+
+
+def _as_separator(match: re.Match) -> str:
+    """、 for a break between two names. Nothing beside a separator already written (a second 、
+    would enter a name), nor inside brackets, where a break is a wrapped line of one name
+    (各县（市、\n区）人民政府), as in an unclosed bracket that keeps the rest whole."""
+    text, start, end = match.string, match.start(), match.end()
+    before = text[start - 1] if start else ""
+    after = text[end] if end < len(text) else ""
+    if (before and before in _LIST_SEPARATORS) or (after and after in _LIST_SEPARATORS):
+        return ""
+    depth = 0
+    for char in text[:start]:
+        if char in OPEN_BRACKETS:
+            depth += 1
+        elif char in CLOSE_BRACKETS and depth:
+            depth -= 1
+    return "" if depth else "、"
+
+
 @lru_cache(maxsize=8192)
 def _split_units(value: str) -> tuple[str, ...]:
     """A list of unit names as written: split on 、，； (not inside brackets), collective names such
     as 各县（市、区）人民政府 and 各区、县级市政府 kept whole, role words (牵头, 负责…) removed."""
-    value = re.sub(r"\s*\n\s*|\s{2,}|\t", "、", value.strip())
-    value = (
-        value.replace(" ", "、") if re.search(r"[\u4e00-\u9fff] [\u4e00-\u9fff]", value) else value
-    )
+    value = _LIST_BREAK.sub(_as_separator, value.strip())
+    if re.search(r"[\u4e00-\u9fff] [\u4e00-\u9fff]", value):
+        value = value.replace(" ", "\n")  # names written apart with single spaces
+        value = _LIST_BREAK.sub(_as_separator, value)
     raw = [part.strip() for part in split_top_level(value, "、，,；;/／") if part.strip()]
     joined: list[str] = []
     index = 0

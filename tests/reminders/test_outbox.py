@@ -120,26 +120,30 @@ def test_one_digest_per_user_per_sweep_grouped_by_light(holiday_task, second_tas
     assert sweep(date(2024, 10, 10), hour=14, minute=0).emails == 0
 
 
+def _unread(recipient, task, kind: str, title: str, light: str = "") -> Notification:
+    """A notice about `task` written at 08:00 on 10 October 2024, not yet read nor e-mailed."""
+    return Notification(
+        recipient_id=recipient.id,
+        kind=kind,
+        task_id=task.id,
+        light=light,
+        title=title,
+        link=f"/tasks/{task.id}",
+        created_at=at(date(2024, 10, 10), hour=8),
+    )
+
+
 def test_a_notice_without_a_light_is_grouped_by_its_tasks_light_now(holiday_task, reminder_org):
     """A notice written by an action (returned, assigned…) carries no light of its own: the
     digest files it under its task's light on the day of the sweep, not under "other"."""
-    staff = reminder_org.users.staff
-    db.session.add(
-        Notification(
-            recipient_id=staff.id,
-            kind="returned",
-            task_id=holiday_task.id,
-            title="退回修改：完成社会救助领域规范性文件清理",
-            link=f"/tasks/{holiday_task.id}",
-            created_at=at(date(2024, 10, 10), hour=8),
-        )
-    )
+    title = "退回修改：完成社会救助领域规范性文件清理"
+    db.session.add(_unread(reminder_org.users.staff, holiday_task, "returned", title))
     db.session.commit()
     db.session.expunge_all()  # the sweep reads the task itself, as a scheduler's process would
     sweep(date(2024, 10, 10))
     (email,) = _emails_to("staff-relief@example.org")
     overdue = email.text_body.split("== Overdue (2) ==")[1]
-    assert "退回修改：完成社会救助领域规范性文件清理" in overdue
+    assert title in overdue
     assert "Other notices" not in email.text_body
 
 
@@ -156,17 +160,7 @@ def test_a_long_digest_names_the_most_overdue_and_links_to_the_rest(reminder_org
         ]
     staff = reminder_org.users.staff
     for task in reversed(tasks):  # written latest due first: ids run against the due dates
-        db.session.add(
-            Notification(
-                recipient_id=staff.id,
-                kind="overdue",
-                task_id=task.id,
-                light="red",
-                title=f"已逾期：{task.title}",
-                link=f"/tasks/{task.id}",
-                created_at=at(date(2024, 10, 10), hour=8),
-            )
-        )
+        db.session.add(_unread(staff, task, "overdue", f"已逾期：{task.title}", light="red"))
     db.session.commit()
     assert queue_digests(at(date(2024, 10, 10))) == 1
     db.session.commit()

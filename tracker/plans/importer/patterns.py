@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterator
 from functools import lru_cache
 
 CN_NUM = "零〇○一二三四五六七八九十百两"
@@ -78,14 +79,22 @@ def has_cjk(text: str) -> bool:
     return re.search(r"[\u4e00-\u9fff]", text) is not None
 
 
-def split_top_level(text: str, separators: str) -> list[str]:
-    """Split on any of `separators` that is not inside brackets: 各县（市、区）stays whole."""
-    parts, depth, current = [], 0, []
+def bracket_depths(text: str) -> Iterator[tuple[str, int]]:
+    """Each character of `text` with how many brackets are open after it (a closing bracket
+    with none open is ignored; one never closed stays open to the end)."""
+    depth = 0
     for char in text:
         if char in OPEN_BRACKETS:
             depth += 1
         elif char in CLOSE_BRACKETS and depth:
             depth -= 1
+        yield char, depth
+
+
+def split_top_level(text: str, separators: str) -> list[str]:
+    """Split on any of `separators` that is not inside brackets: 各县（市、区）stays whole."""
+    parts, current = [], []
+    for char, depth in bracket_depths(text):
         if depth == 0 and char in separators:
             parts.append("".join(current))
             current = []

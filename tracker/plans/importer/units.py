@@ -13,6 +13,7 @@ from tracker.plans.importer.deadlines import CONTINUOUS_RE, is_deadline_phrase
 from tracker.plans.importer.patterns import (
     CLOSE_BRACKETS,
     OPEN_BRACKETS,
+    bracket_depths,
     bracket_spans,
     has_cjk,
     split_top_level,
@@ -154,11 +155,8 @@ def _as_separator(match: re.Match) -> str:
     if (before and before in _LIST_SEPARATORS) or (after and after in _LIST_SEPARATORS):
         return ""
     depth = 0
-    for char in text[:start]:
-        if char in OPEN_BRACKETS:
-            depth += 1
-        elif char in CLOSE_BRACKETS and depth:
-            depth -= 1
+    for _char, depth in bracket_depths(text[:start]):
+        pass
     return "" if depth else "、"
 
 

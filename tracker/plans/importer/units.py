@@ -154,10 +154,8 @@ def _as_separator(match: re.Match) -> str:
     after = text[end] if end < len(text) else ""
     if (before and before in _LIST_SEPARATORS) or (after and after in _LIST_SEPARATORS):
         return ""
-    depth = 0
-    for _char, depth in bracket_depths(text[:start]):
-        pass
-    return "" if depth else "、"
+    depths = [depth for _char, depth in bracket_depths(text[:start])]
+    return "" if depths and depths[-1] else "、"
 
 
 @lru_cache(maxsize=8192)

@@ -423,6 +423,34 @@ def test_open_decision_steps_and_unrectified_problems_are_shortcomings():
     assert "对某协会检查发现的2个问题尚未整改到位，已超过整改期限（2020年10月1日）。" in text
 
 
+def test_unrectified_inspections_past_thirty_are_counted_with_their_records_and_evidence():
+    data = sample()
+    data.records += [
+        RecordInfo(
+            100 + n,
+            "inspection",
+            1,
+            evidence_ids=[500 + n],
+            attrs={"target_organisation": f"第{n}协会", "problem_count": 1, "rectified_on": None},
+        )
+        for n in range(1, 33)
+    ]
+    part = build_report(data).part("shortcomings")
+    (rectify,) = [
+        p for p in part.paragraphs if p.sentences[0].text == "检查发现问题的整改不够及时："
+    ]
+    assert rectify.sentences[30].text == "对第30协会检查发现的1个问题尚未整改到位。"
+    counted = rectify.sentences[-1]
+    assert counted.text == "另有2次检查发现的问题尚未整改到位，逐项情况见行政执法检查台账。"
+    assert (counted.task_ids, counted.record_ids, counted.evidence_ids) == (
+        [1],
+        [131, 132],
+        [531, 532],
+    )
+    (figure,) = counted.figures
+    assert (figure.value, figure.record_ids, figure.evidence_ids) == (2, [131, 132], [531, 532])
+
+
 # -- 三、 the principal leader ------------------------------------------------------------------
 
 

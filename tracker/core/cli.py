@@ -9,7 +9,7 @@ from flask import current_app
 from flask.cli import AppGroup, with_appcontext
 from werkzeug.serving import run_simple
 
-from tracker.core.memory import freeze_startup_objects
+from tracker.core.memory import freeze_startup_objects, return_freed_memory
 
 
 class LazyCommands(AppGroup):
@@ -45,5 +45,6 @@ def serve_command(host: str, port: int):
     app = current_app._get_current_object()
     logging.getLogger().setLevel(logging.INFO)
     click.echo(f"Duban is serving on http://{host}:{port}/  (Ctrl+C to stop)")
+    return_freed_memory(app)
     freeze_startup_objects()
     run_simple(host, port, app, threaded=True, use_reloader=False, use_debugger=False)

@@ -305,6 +305,28 @@ def test_first_listed_unit_leads_when_the_plan_says_so():
     assert (task.lead_units, task.co_units) == (["市司法局"], ["市公安局"])
 
 
+def test_the_rule_written_beside_the_first_unit_list_applies_and_is_no_part_of_a_name():
+    # a county's division (u17): the rule in brackets after the first unit, 下同 for the rest
+    text = (
+        "一、经济指标\n1.全县生产总值增长7.5%左右。责任单位：县发改局（首位单位为牵头单位，下同）、"
+        "县财政局、县税务局\n2.城镇居民人均可支配收入增长7%。责任单位：县人力社保局、县统计局"
+    )
+    first, second = parse_text(text, year=2022).sections[0].tasks
+    assert (first.lead_units, first.co_units) == (["县发改局"], ["县财政局", "县税务局"])
+    assert (second.lead_units, second.co_units) == (["县人力社保局"], ["县统计局"])
+
+
+def test_small_form_numbers_and_ratio_colons_read_as_full_width_marks():
+    # a province's plan (u20) numbered its items 1﹒ 2﹒ (U+FE52); some write 牵头单位∶ (U+2236)
+    text = (
+        "一、确保完成全年主要预期目标\n1﹒全省生产总值增长7%以上。\n牵头责任单位∶省发展改革委。\n"
+        "2﹒社会消费品零售总额增长9%左右。\n牵头责任单位﹕省商务厅。"
+    )
+    first, second = parse_text(text, year=2022).sections[0].tasks
+    assert (first.title, first.lead_units) == ("全省生产总值增长7%以上", ["省发展改革委"])
+    assert (second.title, second.lead_units) == ("社会消费品零售总额增长9%左右", ["省商务厅"])
+
+
 def test_matching_exact_alias_abbreviation_and_unmatched():
     matcher = UnitMatcher(
         [

@@ -19,7 +19,7 @@ from tracker.plans.importer.readers import (
     text_blocks,
 )
 from tracker.plans.importer.tree import build_tree
-from tracker.plans.importer.units import UnitMatcher
+from tracker.plans.importer.units import FIRST_LISTED_LEADS, UnitMatcher
 
 UnitList = Iterable[tuple[str, Iterable[str] | str]]
 
@@ -75,12 +75,7 @@ def _parse_blocks(
         first_lines = " ".join(b for b in blocks[:40] if isinstance(b, str))
         year = _detect_year(framed.title, framed.document_number, first_lines) or date.today().year
     everything = "\n".join(b for b in blocks if isinstance(b, str))
-    first_leads = (
-        re.search(
-            r"(?:排在|列|排|位列)第一(?:位|个)?的?(?:单位)?(?:为|是)牵头(?:单位|部门)", everything
-        )
-        is not None
-    )
+    first_leads = FIRST_LISTED_LEADS.search(everything) is not None
     interpreter = Interpreter(year, UnitMatcher(units, owner), first_leads=first_leads)
     root = build_tree(framed.items, framed.captions)
     sections, tasks, order = interpreter.run(root)

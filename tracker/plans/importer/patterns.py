@@ -23,6 +23,25 @@ _PAIRS = dict(zip(OPEN_BRACKETS, CLOSE_BRACKETS, strict=True))
 
 _SPACES = re.compile(r"[\s\u3000\u00a0\u2002-\u200b\ufeff]+")
 _INVISIBLE = re.compile(r"[\u200b-\u200f\u2060\ufeff\u00ad]")
+#: Unicode's small form variants (some typesetting and input methods write them: a province's
+#: plan numbered its items 1﹒ 2﹒, U+FE52) and the ratio sign written for a colon (牵头单位∶),
+#: read as the full-width marks every pattern here expects.
+_VARIANTS = str.maketrans(
+    {
+        "\ufe50": "，",
+        "\ufe51": "、",
+        "\ufe52": "．",
+        "\ufe54": "；",
+        "\ufe55": "：",
+        "\ufe56": "？",
+        "\ufe57": "！",
+        "\ufe59": "（",
+        "\ufe5a": "）",
+        "\ufe5d": "〔",
+        "\ufe5e": "〕",
+        "\u2236": "：",
+    }
+)
 
 
 def cn_to_int(text: str) -> int | None:
@@ -50,8 +69,9 @@ def cn_to_int(text: str) -> int | None:
 
 
 def clean_line(text: str) -> str:
-    """One line with invisible characters removed and runs of white space made single spaces."""
-    text = _INVISIBLE.sub("", text)
+    """One line with invisible characters removed, small form variants read as full-width marks
+    and runs of white space made single spaces."""
+    text = _INVISIBLE.sub("", text).translate(_VARIANTS)
     return _SPACES.sub(" ", text).strip()
 
 

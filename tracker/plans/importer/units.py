@@ -125,8 +125,21 @@ def looks_like_unit(name: str) -> bool:
     )
 
 
+#: The plan's rule that the first unit of each list leads: 排在第一位的为牵头单位, 列第一位的
+#:单位为牵头单位, (首位单位为牵头单位，下同) written beside the first list of a county's division.
+FIRST_LISTED_LEADS = re.compile(
+    r"(?:(?:排在|列|排|位列|排名)?第一(?:位|个)?|(?:排在|列|位列)?首(?:位|个))的?(?:单位|部门)?"
+    r"(?:为|是)牵头(?:单位|部门)"
+)
+
+
+#: That rule written in brackets beside a unit, not part of its name.
+_RULE_NOTE = re.compile(rf"[（(][^（）()]*?(?:{FIRST_LISTED_LEADS.pattern})[^（）()]*[）)]")
+
+
 def clean_unit(name: str) -> str:
-    name = unicodedata.normalize("NFC", name).strip(" \t\n。：:；;，,、.")
+    name = _RULE_NOTE.sub("", unicodedata.normalize("NFC", name))
+    name = name.strip(" \t\n。：:；;，,、.")
     name = _LEADING_WORDS.sub("", name).strip()
     previous = None
     while previous != name:

@@ -6,6 +6,8 @@ import chinese_calendar
 import pytest
 from blinker import Signal
 from flask import Flask
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from tracker.core import workdays
 from tracker.core.workdays import (
@@ -235,3 +237,30 @@ def test_a_count_follows_an_override_entered_in_the_same_request(overrides):
         overrides[date(2026, 3, 10)] = False
         workdays.invalidate_cache()  # what the holidays feature does after saving a day
         assert workdays_between(monday, date(2026, 3, 13)) == 3
+
+
+#: Days on both sides of the years the package covers (2004-2026 in chinese_calendar 1.11),
+#: where the count changes from the package's table to Monday-Friday arithmetic.
+_DAYS = st.dates(min_value=date(2001, 6, 1), max_value=date(2029, 6, 30))
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    changed=st.dictionaries(_DAYS, st.booleans(), max_size=12),
+    start=_DAYS,
+    end=_DAYS,
+)
+def test_any_count_agrees_with_a_day_by_day_walk_across_the_covered_years(changed, start, end):
+    # the fixture's dict is shared by the examples: each example writes its own overrides
+    data: dict[date, bool] = {}
+    signal = Signal()
+    signal.connect(lambda _sender, **_kw: data, weak=False)
+    original = workdays.workday_overrides
+    workdays.workday_overrides = signal
+    try:
+        data.update(changed)
+        with Flask(__name__).app_context():
+            assert workdays_between(start, end) == _walked(start, end)
+            assert workdays_between(start, add_workdays(start, 15)) == 15
+    finally:
+        workdays.workday_overrides = original

@@ -20,10 +20,13 @@ from __future__ import annotations
 import contextlib
 import contextvars
 import functools
+from array import array
+from bisect import bisect_right
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
 from importlib.metadata import version
+from itertools import accumulate
 
 import chinese_calendar
 from flask import g, has_app_context, has_request_context
@@ -40,8 +43,8 @@ FIRST_COVERED_YEAR: int = min(d.year for d in _STATUTORY_HOLIDAYS)
 LAST_COVERED_YEAR: int = max(d.year for d in _STATUTORY_HOLIDAYS)
 
 _G_KEY = "_workday_overrides"
-#: Per app context: the running count of working days (a `_Ruler`) per calendar. Lists ask
-#: for many counts ending today (one per overdue row); cleared with the overrides.
+#: Per app context: the count of working days (a `_Ruler`) per calendar. Lists ask for many
+#: counts ending today (one per overdue row); cleared with the overrides.
 _G_DAYS_KEY = "_workday_days"
 
 ONE_DAY = timedelta(days=1)
@@ -161,8 +164,8 @@ def second_source_name() -> str:
 def default_is_workday(day: date) -> bool:
     """Whether `day` is a working day without overrides: the package, else Monday–Friday.
 
-    Kept per process (the package's tables do not change while it runs): a city office's list
-    builds a running count of the calendar for each of twenty bureaus, 7,000 days a page."""
+    Kept per process (the package's tables do not change while it runs): add_workdays steps
+    day by day."""
     statutory = statutory_is_workday(day)
     return day.weekday() < 5 if statutory is None else statutory
 
@@ -202,8 +205,8 @@ def workdays_between(start: date, end: date) -> int:
     For end > start: the working days in (start, end]. For end < start: minus the working days
     in [end, start). So `workdays_between(d, add_workdays(d, n)) == n` for every n.
 
-    Two lookups in a running count of the calendar in force (see `_Ruler`), so a list of
-    overdue tasks costs one walk over its span, not one per row."""
+    A few lookups in the calendar in force (see `_Ruler`), whatever the span: a list of
+    overdue tasks walks no days."""
     if end == start:
         return 0
     ruler = _ruler()
@@ -212,41 +215,57 @@ def workdays_between(start: date, end: date) -> int:
     return -ruler.count(end - ONE_DAY, start - ONE_DAY)
 
 
+def _weekdays_through(day: date) -> int:
+    """Mondays to Fridays from 1 January of year 1 (a Monday) through `day`."""
+    weeks, rest = divmod(day.toordinal(), 7)
+    return weeks * 5 + min(rest, 5)
+
+
+@functools.cache
+def _statutory_shifts() -> array:
+    """For each day the package covers, how many more working days than Monday to Friday its
+    calendar has from its first covered day through that day (a 调休 Saturday +1, a holiday on a
+    weekday -1): the package's whole calendar as one running count, built once per process."""
+    first = date(FIRST_COVERED_YEAR, 1, 1)
+    shifts, total = array("i"), 0
+    for offset in range((date(LAST_COVERED_YEAR, 12, 31) - first).days + 1):
+        day = first + timedelta(offset)
+        total += statutory_is_workday(day) - (day.weekday() < 5)
+        shifts.append(total)
+    return shifts
+
+
+def _default_through(day: date) -> int:
+    """Working days without overrides from 1 January of year 1 through `day`: Monday to Friday,
+    shifted by the package's calendar for the years it covers."""
+    shifts = _statutory_shifts()
+    offset = (day - date(FIRST_COVERED_YEAR, 1, 1)).days
+    shift = 0 if offset < 0 else shifts[min(offset, len(shifts) - 1)]
+    return _weekdays_through(day) + shift
+
+
 class _Ruler:
-    """The running count of working days from an origin (`counts[i]`: the working days in
-    (origin, origin + i]), so the working days in any (first, last] are two lookups. Grows on
-    either side as days are asked; built from the overrides it was given and dropped with them
-    (`invalidate_cache`)."""
+    """Working days in any (first, last] in a few steps: the default calendar's running count
+    (Monday to Friday by arithmetic, the package's years from a table built once per process),
+    plus the overrides that change a day, as a running sum of their changes. Nothing is walked
+    day by day: a city office's list asks twenty bureaus' calendars on each view."""
 
-    __slots__ = ("counts", "origin", "overrides")
-
-    #: How far the count reaches beyond the days asked, so a list's rows seldom grow it.
-    MARGIN = timedelta(days=62)
+    __slots__ = ("days", "sums")
 
     def __init__(self, overrides: dict[date, bool]):
-        self.overrides = overrides
-        self.origin: date | None = None
-        self.counts: list[int] = []
+        changes = sorted(
+            (day, int(works) - int(default_is_workday(day))) for day, works in overrides.items()
+        )
+        changes = [(day, change) for day, change in changes if change]
+        self.days = [day for day, _change in changes]
+        self.sums = [0, *accumulate(change for _day, change in changes)]
+
+    def _through(self, day: date) -> int:
+        return _default_through(day) + self.sums[bisect_right(self.days, day)]
 
     def count(self, first: date, last: date) -> int:
         """The working days in (first, last], first <= last."""
-        origin = self.origin
-        if origin is None or first < origin:
-            end = last if origin is None else max(last, origin + timedelta(len(self.counts) - 1))
-            self._build(first - self.MARGIN, end)
-            origin = self.origin
-        if (last - origin).days >= len(self.counts):
-            self._build(origin, last + self.MARGIN)
-        return self.counts[(last - origin).days] - self.counts[(first - origin).days]
-
-    def _build(self, origin: date, last: date) -> None:
-        overrides, counts, total, day = self.overrides, [0], 0, origin
-        for _step in range((last - origin).days):
-            day += ONE_DAY
-            if _is_workday(day, overrides):
-                total += 1
-            counts.append(total)
-        self.origin, self.counts = origin, counts
+        return self._through(last) - self._through(first)
 
 
 def _ruler() -> _Ruler:

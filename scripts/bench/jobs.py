@@ -11,12 +11,13 @@ from __future__ import annotations
 
 import argparse
 import json
-import resource
 import subprocess
 import sys
 import time
 from datetime import datetime
 from pathlib import Path
+
+from workbook import peak_mb
 
 
 def main() -> None:
@@ -37,7 +38,7 @@ def main() -> None:
         db.session.commit()
         figures["sweep_first_s"] = round(time.monotonic() - started, 2)
         figures["sweep_notices"] = first.notifications
-        figures["sweep_first_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
+        figures["sweep_first_mb"] = peak_mb()
         started = time.monotonic()
         again = run_reminders(now)
         db.session.commit()

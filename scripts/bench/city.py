@@ -199,7 +199,9 @@ def percentile(values: list[float], share: float) -> float:
 def sweep(env: dict, day: date) -> dict:
     output = in_app(
         env,
-        "import json, re, time\n"
+        "import json, sys, time\n"
+        "sys.path.insert(0, 'scripts/bench')\n"
+        "from workbook import peak_mb\n"
         "from datetime import datetime\n"
         "from tracker.reminders.sweep import run_reminders\n"
         f"now = datetime.fromisoformat('{day.isoformat()}T09:00:00+08:00')\n"
@@ -210,9 +212,7 @@ def sweep(env: dict, day: date) -> dict:
         " 'sweep_notices': first.notifications,"
         " 'sweep_rerun_s': round(time.monotonic() - t, 2),"
         " 'sweep_rerun_notices': again.notifications,"
-        # VmHWM, not ru_maxrss: Linux keeps that across execve (scripts/bench/workbook.py)
-        " 'sweep_peak_mb': round(int(re.search(r'VmHWM:\\s+(\\d+)',"
-        " open('/proc/self/status').read()).group(1)) / 1024)}))\n",
+        " 'sweep_peak_mb': peak_mb()}))\n",
     )
     return json.loads(output.strip().splitlines()[-1])
 

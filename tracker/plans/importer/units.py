@@ -125,8 +125,9 @@ def looks_like_unit(name: str) -> bool:
     )
 
 
-#: The plan's rule that the first unit of each list leads: 排在第一位的为牵头单位, 列第一位的
-#:单位为牵头单位, (首位单位为牵头单位，下同) written beside the first list of a county's division.
+#: The plan's rule that the first unit of each list leads: 排在第一位的为牵头单位,
+#: 列第一位的单位为牵头单位, or (首位单位为牵头单位，下同) beside the first list of a county's
+#: division.
 FIRST_LISTED_LEADS = re.compile(
     r"(?:(?:排在|列|排|位列|排名)?第一(?:位|个)?|(?:排在|列|位列)?首(?:位|个))的?(?:单位|部门)?"
     r"(?:为|是)牵头(?:单位|部门)"

@@ -180,7 +180,7 @@ def _split_units(value: str) -> tuple[str, ...]:
     if re.search(r"[\u4e00-\u9fff] [\u4e00-\u9fff]", value):
         value = value.replace(" ", "\n")  # names written apart with single spaces
         value = _LIST_BREAK.sub(_as_separator, value)
-    raw = [part.strip() for part in split_top_level(value, "、，,；;/／") if part.strip()]
+    raw = [part.strip() for part in split_top_level(value, _LIST_SEPARATORS) if part.strip()]
     joined: list[str] = []
     index = 0
     while index < len(raw):

@@ -85,7 +85,8 @@ def build_shortcomings(ctx: BuildContext) -> Part:
             task_ids=[task.id],
         )
         records = ctx.records_of.get(task.id, [])
-        sentence.add_sources(record_ids=[r.id for r in records], evidence_ids=evidence_of(records))
+        record_ids, evidence_ids = [r.id for r in records], evidence_of(records)
+        sentence.add_sources(record_ids=record_ids, evidence_ids=evidence_ids)
         place_figures(
             sentence,
             [
@@ -94,9 +95,9 @@ def build_shortcomings(ctx: BuildContext) -> Part:
                     "实际完成数",
                     achieved,
                     measure,
-                    record_ids=[r.id for r in records],
+                    record_ids=record_ids,
                     task_ids=[task.id],
-                    evidence_ids=evidence_of(records),
+                    evidence_ids=evidence_ids,
                 ),
             ],
         )
